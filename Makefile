@@ -1,0 +1,144 @@
+# Testigo: document archive and full-text search.
+#
+#   make            build bin/testigo-index, bin/testigo-search
+#   make demo       install what is missing, build, index corpus/, run sample searches
+#   make check      install what is missing, build with ASan+UBSan, run every test
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      benchmarks against omindex and recollindex (bench/RESULTS.md)
+#
+# Project flags are added to the user's CFLAGS; SANITIZE=1 builds with
+# AddressSanitizer and UndefinedBehaviorSanitizer into build/asan.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+CC ?= cc
+CXX ?= c++
+CFLAGS ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(SANITIZE),1)
+BUILD := build/asan
+BIN := build/asan/bin
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD := build/release
+BIN := bin
+SANFLAGS :=
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wpointer-arith -Wcast-align \
+        -Wundef -Wwrite-strings
+CWARN := $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition
+
+LIB_PKGS := xapian-core jansson libutf8proc nettle libexttextcat
+INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib
+SEARCH_PKGS := $(LIB_PKGS)
+
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
+
+ALL_CFLAGS := -std=c11 -D_FILE_OFFSET_BITS=64 $(CWARN) $(SANFLAGS) -Ilib $(CFLAGS)
+ALL_CXXFLAGS := -std=c++17 $(WARN) $(SANFLAGS) -Ilib $(CXXFLAGS)
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+LIB_C := $(sort $(wildcard lib/*.c))
+LIB_CXX := lib/xap.cc
+INDEXER_C := $(sort $(wildcard indexer/*.c))
+SEARCH_C := $(sort $(wildcard search/*.c))
+
+LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+INDEXER_OBJ := $(INDEXER_C:%.c=$(BUILD)/%.o)
+SEARCH_OBJ := $(SEARCH_C:%.c=$(BUILD)/%.o)
+LIBTESTIGO := $(BUILD)/libtestigo.a
+
+PROGRAMS := $(BIN)/testigo-index $(BIN)/testigo-search
+
+UNIT_C := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo check test unit integration install clean format format-check bench
+
+all: $(PROGRAMS)
+
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/lib/%.o: lib/%.cc
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CXX) $(ALL_CXXFLAGS) $(call pkg_cflags,xapian-core) -MMD -MP -c $< -o $@
+
+$(BUILD)/indexer/%.o: indexer/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(INDEXER_PKGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/search/%.o: search/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(SEARCH_PKGS)) -MMD -MP -c $< -o $@
+
+$(LIBTESTIGO): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/testigo-index: $(INDEXER_OBJ) $(LIBTESTIGO)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(INDEXER_PKGS))
+
+$(BIN)/testigo-search: $(SEARCH_OBJ) $(LIBTESTIGO)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(SEARCH_PKGS))
+
+# Unit tests may reach into the indexer's modules (extractors, walk) as well
+# as the library; each links the indexer objects except its main.
+INDEXER_LIB_OBJ := $(filter-out $(BUILD)/indexer/main.o,$(INDEXER_OBJ))
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(INDEXER_LIB_OBJ) $(LIBTESTIGO)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iindexer $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
+	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(LIBTESTIGO) \
+		$(call pkg_libs,$(INDEXER_PKGS) cmocka)
+
+deps:
+	@scripts/deps.sh test
+
+# The main job: build, index the sample corpus, show some searches.
+demo:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+# Every test, under ASan and UBSan; ends with "N passed, N failed".
+check:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory SANITIZE=1 all unit-bins
+	@tests/run.sh build/asan
+
+test: check
+
+unit-bins: $(UNIT_BIN)
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+
+clean:
+	rm -rf build bin
+
+FORMAT_FILES := $(wildcard lib/*.[ch] lib/*.cc indexer/*.[ch] search/*.[ch] web/*.[ch] tests/unit/*.c)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+-include $(LIB_OBJ:.o=.d) $(INDEXER_OBJ:.o=.d) $(SEARCH_OBJ:.o=.d)
