@@ -1,0 +1,122 @@
+/* Allocation, formatting and time helpers (see util.h).
+ *
+ * Nothing here prints except tg_oom(), which is the one deliberate exit from
+ * library code: running out of memory is not a condition Testigo tries to
+ * recover from, because every input-driven allocation is capped upstream. */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void tg_oom(void)
+{
+    static const char msg[] = "testigo: out of memory\n";
+    ssize_t r = write(2, msg, sizeof msg - 1);
+    (void)r;
+    abort();
+}
+
+void *tg_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        tg_oom();
+    return p;
+}
+
+void *tg_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        tg_oom();
+    return p;
+}
+
+void *tg_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        tg_oom();
+    return q;
+}
+
+char *tg_xstrdup(const char *s)
+{
+    return tg_xstrndup(s, strlen(s));
+}
+
+char *tg_xstrndup(const char *s, size_t n)
+{
+    char *p = tg_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *tg_xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        tg_oom(); /* only an invalid format can fail; treat as fatal */
+    char *p = tg_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *tg_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = tg_xvasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void tg_errf(char *dst, size_t dstlen, const char *fmt, ...)
+{
+    if (!dst || dstlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, dstlen, fmt, ap);
+    va_end(ap);
+}
+
+double tg_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void tg_iso8601(int64_t t, char *buf, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm)) {
+        tg_errf(buf, len, "%s", "");
+        return;
+    }
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int tg_parse_long(const char *s, long min, long max, long *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}

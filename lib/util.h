@@ -1,0 +1,50 @@
+/* Small helpers every part of Testigo may use: allocation that never returns
+ * NULL, formatted strings, and time stamps.
+ *
+ * Allocation failure aborts with a message (Redis's policy): the callers stay
+ * free of NULL checks, and the only inputs that can make Testigo allocate a
+ * lot are bounded by explicit caps elsewhere. */
+#ifndef TG_UTIL_H
+#define TG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define TG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define TG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define TG_NORETURN     __attribute__((noreturn))
+#else
+#define TG_PRINTF(f, a)
+#define TG_NORETURN
+#endif
+
+void *tg_xmalloc(size_t n);
+void *tg_xcalloc(size_t n, size_t size);
+void *tg_xrealloc(void *p, size_t n);
+char *tg_xstrdup(const char *s);
+char *tg_xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string. */
+char *tg_xasprintf(const char *fmt, ...) TG_PRINTF(1, 2);
+char *tg_xvasprintf(const char *fmt, va_list ap);
+
+/* Writes "out of memory" and aborts. */
+TG_NORETURN void tg_oom(void);
+
+/* Copies at most dstlen-1 bytes of fmt's expansion into dst, always
+ * NUL-terminated; for error buffers that may be NULL or zero-sized. */
+void tg_errf(char *dst, size_t dstlen, const char *fmt, ...) TG_PRINTF(3, 4);
+
+/* Wall-clock time in seconds (CLOCK_MONOTONIC), for budgets and rates. */
+double tg_now(void);
+
+/* Formats a UTC time as ISO 8601 "YYYY-MM-DDThh:mm:ssZ" into buf (>= 21 bytes). */
+void tg_iso8601(int64_t t, char *buf, size_t len);
+
+/* Parses a decimal integer in [min, max]; returns 0 on success, -1 otherwise. */
+int tg_parse_long(const char *s, long min, long max, long *out);
+
+#endif
