@@ -1,0 +1,856 @@
+/* The Xapian wrapper (see xap.h): the only C++ in Testigo.
+ *
+ * Every entry point runs its body inside TRY/CATCH so that no exception
+ * reaches C: Xapian::Error becomes a status plus a message on the handle,
+ * std::bad_alloc aborts like every other allocation failure, and anything
+ * else is reported as TG_ERR_XAPIAN.  The handles are thin structs holding the
+ * Xapian objects by value; Xapian's own objects are reference counted, so
+ * copies are cheap.
+ *
+ * It relies on Xapian 1.4 (Debian 12: 1.4.22) and its glass backend. */
+#include "xap.h"
+
+#include <xapian.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+extern "C" [[noreturn]] void tg_oom(void);
+
+struct tg_db {
+    Xapian::Database *rd;         /* always set: the database to read */
+    Xapian::WritableDatabase *wr; /* set for writers; rd points to it */
+    std::string err;
+};
+
+struct tg_doc {
+    Xapian::Document doc;
+};
+
+struct tg_query {
+    Xapian::Query q;
+};
+
+struct tg_stemmer {
+    Xapian::Stem stem;
+};
+
+struct tg_mset {
+    Xapian::Database db;
+    Xapian::Enquire *enq;
+    Xapian::MSet ms;
+    std::vector<std::pair<unsigned, Xapian::ValueCountMatchSpy *>> spies;
+};
+
+namespace
+{
+
+/* Thrown by DeadlineDecider when a search runs past its time budget. */
+struct DeadlineReached {
+};
+
+/* Stops a match that runs past its deadline.  Xapian 1.4's
+ * Enquire::set_time_limit only relaxes check_at_least, so a match sorted by
+ * value, or a huge OR, still visits every candidate; throwing out of the
+ * decider is the one way to bound it.  The clock is read every 256 calls. */
+class DeadlineDecider : public Xapian::MatchDecider
+{
+  public:
+    explicit DeadlineDecider(double deadline) : deadline_(deadline)
+    {
+    }
+    bool operator()(const Xapian::Document &) const override
+    {
+        if ((++calls_ & 255) == 0 && now() > deadline_)
+            throw DeadlineReached();
+        return true;
+    }
+    static double now()
+    {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    }
+
+  private:
+    double deadline_;
+    mutable unsigned long calls_ = 0;
+};
+
+void set_err(char *buf, size_t len, const std::string &msg)
+{
+    if (buf && len) {
+        std::snprintf(buf, len, "%s", msg.c_str());
+    }
+}
+
+std::string describe(const Xapian::Error &e)
+{
+    std::string s = e.get_type();
+    s += ": ";
+    s += e.get_msg();
+    if (!e.get_context().empty()) {
+        s += " (";
+        s += e.get_context();
+        s += ")";
+    }
+    return s;
+}
+
+/* Xapian::Error has no virtual functions, so its class is told by name. */
+tg_status_t status_of(const Xapian::Error &e)
+{
+    static const struct {
+        const char *type;
+        tg_status_t st;
+    } map[] = {
+        {"DatabaseLockError", TG_ERR_LOCKED},       {"DatabaseOpeningError", TG_ERR_NOTFOUND},
+        {"DatabaseNotFoundError", TG_ERR_NOTFOUND}, {"DocNotFoundError", TG_ERR_NOTFOUND},
+        {"DatabaseCorruptError", TG_ERR_CORRUPT},   {"DatabaseVersionError", TG_ERR_CORRUPT},
+        {"SerialisationError", TG_ERR_CORRUPT},     {"WildcardError", TG_ERR_QUERY},
+        {"QueryParserError", TG_ERR_QUERY},         {"InvalidArgumentError", TG_ERR_INVALID},
+    };
+    for (const auto &m : map)
+        if (std::strcmp(e.get_type(), m.type) == 0)
+            return m.st;
+    return TG_ERR_XAPIAN;
+}
+
+[[noreturn]] void internal_error(const std::string &msg)
+{
+    std::fprintf(stderr, "testigo: internal error: %s\n", msg.c_str());
+    std::abort();
+}
+
+} // namespace
+
+/* Wraps a body for calls on a database handle: the message goes on the handle. */
+#define DB_TRY try {
+#define DB_CATCH(db)                                                                               \
+    }                                                                                              \
+    catch (const Xapian::Error &e)                                                                 \
+    {                                                                                              \
+        (db)->err = describe(e);                                                                   \
+        return status_of(e);                                                                       \
+    }                                                                                              \
+    catch (const std::bad_alloc &)                                                                 \
+    {                                                                                              \
+        tg_oom();                                                                                  \
+    }                                                                                              \
+    catch (const std::exception &e)                                                                \
+    {                                                                                              \
+        (db)->err = e.what();                                                                      \
+        return TG_ERR_XAPIAN;                                                                      \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        (db)->err = "unknown C++ exception";                                                       \
+        return TG_ERR_XAPIAN;                                                                      \
+    }
+
+/* For calls that cannot fail short of running out of memory: any other
+ * exception is a programming error in Testigo (an invalid query shape), and
+ * stops the program with Xapian's message rather than pass for success. */
+#define OOM_TRY try {
+#define OOM_CATCH                                                                                  \
+    }                                                                                              \
+    catch (const std::bad_alloc &)                                                                 \
+    {                                                                                              \
+        tg_oom();                                                                                  \
+    }                                                                                              \
+    catch (const Xapian::Error &e)                                                                 \
+    {                                                                                              \
+        internal_error(describe(e));                                                               \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        internal_error("unknown C++ exception");                                                   \
+    }
+
+static char *dup_string(const std::string &s)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        tg_oom();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+/* ==== Database ========================================================== */
+
+extern "C" tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t **out, char *errbuf,
+                                  size_t errlen)
+{
+    *out = nullptr;
+    tg_db_t *db = new (std::nothrow) tg_db();
+    if (!db)
+        tg_oom();
+    try {
+        if (mode == TG_DB_WRITE) {
+            db->wr = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN |
+                                                            Xapian::DB_BACKEND_GLASS);
+            db->rd = db->wr;
+            /* Work always happens inside a transaction, so that only what
+             * tg_db_commit makes durable ever is (see tg_db_close). */
+            db->wr->begin_transaction(true);
+        } else {
+            db->wr = nullptr;
+            db->rd = new Xapian::Database(path);
+        }
+    } catch (const Xapian::Error &e) {
+        set_err(errbuf, errlen, describe(e));
+        tg_status_t st = status_of(e);
+        delete db;
+        return st;
+    } catch (const std::bad_alloc &) {
+        tg_oom();
+    } catch (...) {
+        set_err(errbuf, errlen, "unknown C++ exception");
+        delete db;
+        return TG_ERR_XAPIAN;
+    }
+    *out = db;
+    return TG_OK;
+}
+
+extern "C" void tg_db_close(tg_db_t *db)
+{
+    if (!db)
+        return;
+    try {
+        if (db->wr) {
+            /* Xapian commits pending changes when a writer is closed; what
+             * the caller did not commit must not become durable by accident,
+             * so the open transaction is cancelled first. */
+            db->wr->cancel_transaction();
+            db->wr->close();
+            delete db->wr;
+        } else {
+            delete db->rd;
+        }
+    } catch (...) {
+        /* Closing cannot report anything useful; the database is left as of
+         * its last commit either way. */
+    }
+    delete db;
+}
+
+extern "C" const char *tg_db_error(const tg_db_t *db)
+{
+    return db ? db->err.c_str() : "";
+}
+
+extern "C" tg_status_t tg_db_reopen(tg_db_t *db, int *changed)
+{
+    DB_TRY
+    bool c = db->rd->reopen();
+    if (changed)
+        *changed = c ? 1 : 0;
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_commit(tg_db_t *db)
+{
+    if (!db->wr) {
+        db->err = "database is read-only";
+        return TG_ERR_INVALID;
+    }
+    DB_TRY
+    db->wr->commit_transaction();
+    db->wr->begin_transaction(true);
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_doccount(tg_db_t *db, unsigned *count)
+{
+    DB_TRY
+    *count = db->rd->get_doccount();
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_termfreq(tg_db_t *db, const char *term, unsigned *freq)
+{
+    DB_TRY
+    *freq = db->rd->get_termfreq(term);
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_find(tg_db_t *db, const char *term, tg_docid_t *id)
+{
+    DB_TRY
+    Xapian::PostingIterator p = db->rd->postlist_begin(term);
+    if (p == db->rd->postlist_end(term)) {
+        *id = 0;
+        return TG_ERR_NOTFOUND;
+    }
+    *id = *p;
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_get(tg_db_t *db, tg_docid_t id, tg_doc_t **out)
+{
+    *out = nullptr;
+    DB_TRY
+    if (id == 0) {
+        db->err = "document id 0";
+        return TG_ERR_NOTFOUND;
+    }
+    Xapian::Document d = db->rd->get_document(id);
+    *out = new tg_doc_t{d};
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, const tg_doc_t *doc,
+                                     tg_docid_t *id)
+{
+    if (!db->wr) {
+        db->err = "database is read-only";
+        return TG_ERR_INVALID;
+    }
+    DB_TRY
+    Xapian::docid d = db->wr->replace_document(unique_term, doc->doc);
+    if (id)
+        *id = d;
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_delete(tg_db_t *db, const char *term)
+{
+    if (!db->wr) {
+        db->err = "database is read-only";
+        return TG_ERR_INVALID;
+    }
+    DB_TRY
+    db->wr->delete_document(term);
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_get_meta(tg_db_t *db, const char *key, char **value, size_t *len)
+{
+    *value = nullptr;
+    DB_TRY
+    std::string v = db->rd->get_metadata(key);
+    if (len)
+        *len = v.size();
+    if (!v.empty())
+        *value = dup_string(v);
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_set_meta(tg_db_t *db, const char *key, const char *value, size_t len)
+{
+    if (!db->wr) {
+        db->err = "database is read-only";
+        return TG_ERR_INVALID;
+    }
+    DB_TRY
+    db->wr->set_metadata(key, std::string(value, len));
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_each_meta(tg_db_t *db, const char *prefix, int with_values,
+                                       tg_meta_cb cb, void *ctx)
+{
+    DB_TRY
+    for (Xapian::TermIterator t = db->rd->metadata_keys_begin(prefix);
+         t != db->rd->metadata_keys_end(prefix); ++t) {
+        std::string k = *t;
+        std::string v;
+        if (with_values)
+            v = db->rd->get_metadata(k);
+        if (cb(ctx, k.c_str(), v.c_str(), v.size()))
+            break;
+    }
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_each_term(tg_db_t *db, const char *prefix, tg_term_cb cb, void *ctx)
+{
+    DB_TRY
+    for (Xapian::TermIterator t = db->rd->allterms_begin(prefix); t != db->rd->allterms_end(prefix);
+         ++t) {
+        std::string s = *t;
+        if (cb(ctx, s.c_str(), s.size(), t.get_termfreq()))
+            break;
+    }
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+extern "C" tg_status_t tg_db_each_position(tg_db_t *db, tg_docid_t id, const char *term,
+                                           tg_pos_cb cb, void *ctx)
+{
+    DB_TRY
+    for (Xapian::PositionIterator p = db->rd->positionlist_begin(id, term);
+         p != db->rd->positionlist_end(id, term); ++p) {
+        if (cb(ctx, *p))
+            break;
+    }
+    return TG_OK;
+    DB_CATCH(db)
+}
+
+/* ==== Documents ========================================================== */
+
+extern "C" tg_doc_t *tg_doc_new(void)
+{
+    OOM_TRY
+    return new tg_doc_t();
+    OOM_CATCH
+    return nullptr;
+}
+
+extern "C" void tg_doc_free(tg_doc_t *doc)
+{
+    delete doc;
+}
+
+extern "C" void tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos)
+{
+    OOM_TRY
+    doc->doc.add_posting(std::string(term, len), pos);
+    OOM_CATCH
+}
+
+extern "C" void tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len, unsigned wdf_inc)
+{
+    OOM_TRY
+    doc->doc.add_term(std::string(term, len), wdf_inc);
+    OOM_CATCH
+}
+
+extern "C" void tg_doc_remove_term(tg_doc_t *doc, const char *term)
+{
+    try {
+        doc->doc.remove_term(term);
+    } catch (const Xapian::InvalidArgumentError &) {
+        /* not present: nothing to do */
+    } catch (...) {
+        tg_oom();
+    }
+}
+
+extern "C" int tg_doc_has_term(tg_doc_t *doc, const char *term)
+{
+    OOM_TRY
+    Xapian::TermIterator t = doc->doc.termlist_begin();
+    t.skip_to(term);
+    return t != doc->doc.termlist_end() && *t == term;
+    OOM_CATCH
+    return 0;
+}
+
+extern "C" tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_term_cb cb, void *ctx)
+{
+    try {
+        size_t plen = std::strlen(prefix);
+        Xapian::TermIterator t = doc->doc.termlist_begin();
+        t.skip_to(prefix);
+        for (; t != doc->doc.termlist_end(); ++t) {
+            std::string s = *t;
+            if (s.compare(0, plen, prefix) != 0)
+                break;
+            if (cb(ctx, s.c_str(), s.size(), 0))
+                break;
+        }
+        return TG_OK;
+    } catch (const Xapian::Error &) {
+        return TG_ERR_XAPIAN;
+    } catch (...) {
+        tg_oom();
+    }
+    return TG_ERR_XAPIAN;
+}
+
+extern "C" void tg_doc_set_value(tg_doc_t *doc, unsigned slot, const char *value, size_t len)
+{
+    OOM_TRY
+    doc->doc.add_value(slot, std::string(value, len));
+    OOM_CATCH
+}
+
+extern "C" char *tg_doc_get_value(tg_doc_t *doc, unsigned slot)
+{
+    try {
+        return dup_string(doc->doc.get_value(slot));
+    } catch (const Xapian::Error &) {
+        return dup_string("");
+    } catch (...) {
+        tg_oom();
+    }
+    return nullptr;
+}
+
+extern "C" void tg_doc_set_data(tg_doc_t *doc, const char *data, size_t len)
+{
+    OOM_TRY
+    doc->doc.set_data(std::string(data, len));
+    OOM_CATCH
+}
+
+extern "C" char *tg_doc_get_data(tg_doc_t *doc, size_t *len)
+{
+    try {
+        std::string d = doc->doc.get_data();
+        if (len)
+            *len = d.size();
+        return dup_string(d);
+    } catch (const Xapian::Error &) {
+        if (len)
+            *len = 0;
+        return dup_string("");
+    } catch (...) {
+        tg_oom();
+    }
+    return nullptr;
+}
+
+extern "C" tg_status_t tg_doc_serialise(tg_doc_t *doc, char **out, size_t *len)
+{
+    try {
+        std::string s = doc->doc.serialise();
+        *len = s.size();
+        *out = dup_string(s);
+        return TG_OK;
+    } catch (const Xapian::Error &) {
+        *out = nullptr;
+        return TG_ERR_XAPIAN;
+    } catch (...) {
+        tg_oom();
+    }
+    return TG_ERR_XAPIAN;
+}
+
+extern "C" tg_status_t tg_doc_unserialise(const char *buf, size_t len, tg_doc_t **out, char *errbuf,
+                                          size_t errlen)
+{
+    *out = nullptr;
+    try {
+        Xapian::Document d = Xapian::Document::unserialise(std::string(buf, len));
+        *out = new tg_doc_t{d};
+        return TG_OK;
+    } catch (const Xapian::Error &e) {
+        set_err(errbuf, errlen, describe(e));
+        return TG_ERR_CORRUPT;
+    } catch (const std::bad_alloc &) {
+        tg_oom();
+    } catch (...) {
+        set_err(errbuf, errlen, "unknown C++ exception");
+    }
+    return TG_ERR_CORRUPT;
+}
+
+/* ==== Stemming ========================================================== */
+
+extern "C" tg_status_t tg_stemmer_new(const char *lang, tg_stemmer_t **out)
+{
+    *out = nullptr;
+    try {
+        Xapian::Stem s(lang);
+        *out = new tg_stemmer_t{s};
+        return TG_OK;
+    } catch (const Xapian::InvalidArgumentError &) {
+        return TG_ERR_UNSUPPORTED;
+    } catch (const std::bad_alloc &) {
+        tg_oom();
+    } catch (...) {
+        return TG_ERR_UNSUPPORTED;
+    }
+    return TG_ERR_UNSUPPORTED;
+}
+
+extern "C" void tg_stemmer_free(tg_stemmer_t *st)
+{
+    delete st;
+}
+
+extern "C" char *tg_stem(tg_stemmer_t *st, const char *word, size_t len)
+{
+    OOM_TRY
+    return dup_string(st->stem(std::string(word, len)));
+    OOM_CATCH
+    return nullptr;
+}
+
+/* ==== Queries ============================================================ */
+
+static tg_query_t *wrap(const Xapian::Query &q)
+{
+    OOM_TRY
+    return new tg_query_t{q};
+    OOM_CATCH
+    return nullptr;
+}
+
+extern "C" tg_query_t *tg_query_term(const char *term, size_t len, unsigned pos)
+{
+    OOM_TRY
+    return wrap(Xapian::Query(std::string(term, len), 1, pos));
+    OOM_CATCH
+    return nullptr;
+}
+
+extern "C" tg_query_t *tg_query_combine(tg_qop_t op, tg_query_t **subs, size_t n, unsigned window)
+{
+    static const Xapian::Query::op ops[] = {
+        Xapian::Query::OP_AND,     Xapian::Query::OP_OR,     Xapian::Query::OP_AND_NOT,
+        Xapian::Query::OP_FILTER,  Xapian::Query::OP_PHRASE, Xapian::Query::OP_NEAR,
+        Xapian::Query::OP_SYNONYM,
+    };
+    OOM_TRY
+    std::vector<Xapian::Query> v;
+    v.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+        v.push_back(subs[i]->q);
+        delete subs[i];
+        subs[i] = nullptr;
+    }
+    return wrap(Xapian::Query(ops[op], v.begin(), v.end(), window));
+    OOM_CATCH
+    return nullptr;
+}
+
+extern "C" tg_query_t *tg_query_all(void)
+{
+    return wrap(Xapian::Query::MatchAll);
+}
+
+extern "C" tg_query_t *tg_query_none(void)
+{
+    return wrap(Xapian::Query::MatchNothing);
+}
+
+extern "C" tg_query_t *tg_query_wildcard(const char *prefix, unsigned max_expansion)
+{
+    OOM_TRY
+    return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                              Xapian::Query::OP_SYNONYM));
+    OOM_CATCH
+    return nullptr;
+}
+
+extern "C" tg_query_t *tg_query_scale(tg_query_t *q, double factor)
+{
+    OOM_TRY
+    q->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor);
+    return q;
+    OOM_CATCH
+    return nullptr;
+}
+
+extern "C" tg_query_t *tg_query_copy(const tg_query_t *q)
+{
+    return wrap(q->q);
+}
+
+extern "C" void tg_query_free(tg_query_t *q)
+{
+    delete q;
+}
+
+extern "C" int tg_query_is_empty(const tg_query_t *q)
+{
+    return q->q.empty();
+}
+
+extern "C" char *tg_query_describe(const tg_query_t *q)
+{
+    OOM_TRY
+    return dup_string(q->q.get_description());
+    OOM_CATCH
+    return nullptr;
+}
+
+extern "C" tg_status_t tg_query_each_term(const tg_query_t *q, tg_term_cb cb, void *ctx)
+{
+    OOM_TRY
+    for (Xapian::TermIterator t = q->q.get_unique_terms_begin(); t != q->q.get_terms_end(); ++t) {
+        std::string s = *t;
+        if (cb(ctx, s.c_str(), s.size(), 0))
+            break;
+    }
+    return TG_OK;
+    OOM_CATCH
+    return TG_ERR_XAPIAN;
+}
+
+/* ==== Running a query ==================================================== */
+
+extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
+                                    const tg_search_opts_t *opts, tg_mset_t **out)
+{
+    *out = nullptr;
+    tg_mset_t *ms = nullptr;
+    try {
+        ms = new tg_mset_t();
+        ms->db = *db->rd;
+        ms->enq = new Xapian::Enquire(ms->db);
+        ms->enq->set_query(query->q);
+        if (opts->sort_slot >= 0)
+            ms->enq->set_sort_by_value_then_relevance((Xapian::valueno)opts->sort_slot,
+                                                      opts->sort_descending != 0);
+        for (size_t i = 0; i < opts->n_facet_slots; i++) {
+            auto *spy = new Xapian::ValueCountMatchSpy(opts->facet_slots[i]);
+            ms->spies.emplace_back(opts->facet_slots[i], spy);
+            ms->enq->add_matchspy(spy);
+        }
+        DeadlineDecider *decider = nullptr;
+        if (opts->time_limit > 0) {
+            ms->enq->set_time_limit(opts->time_limit / 2);
+            decider = new DeadlineDecider(DeadlineDecider::now() + opts->time_limit);
+        }
+        try {
+            ms->ms = ms->enq->get_mset(opts->offset, opts->limit, opts->check_at_least, nullptr,
+                                       decider);
+        } catch (...) {
+            delete decider;
+            throw;
+        }
+        delete decider;
+        *out = ms;
+        return TG_OK;
+    } catch (const DeadlineReached &) {
+        db->err = "the search took longer than its time budget";
+        tg_mset_free(ms);
+        return TG_ERR_TIMEOUT;
+    } catch (const Xapian::Error &e) {
+        db->err = describe(e);
+        tg_mset_free(ms);
+        tg_status_t st = status_of(e);
+        return st == TG_ERR_INVALID ? TG_ERR_QUERY : st;
+    } catch (const std::bad_alloc &) {
+        tg_oom();
+    } catch (...) {
+        db->err = "unknown C++ exception";
+        tg_mset_free(ms);
+    }
+    return TG_ERR_XAPIAN;
+}
+
+extern "C" void tg_mset_free(tg_mset_t *ms)
+{
+    if (!ms)
+        return;
+    for (auto &s : ms->spies)
+        delete s.second;
+    delete ms->enq;
+    delete ms;
+}
+
+extern "C" unsigned tg_mset_size(const tg_mset_t *ms)
+{
+    return ms->ms.size();
+}
+
+extern "C" void tg_mset_estimate(const tg_mset_t *ms, unsigned *lower, unsigned *est,
+                                 unsigned *upper)
+{
+    if (lower)
+        *lower = ms->ms.get_matches_lower_bound();
+    if (est)
+        *est = ms->ms.get_matches_estimated();
+    if (upper)
+        *upper = ms->ms.get_matches_upper_bound();
+}
+
+extern "C" tg_docid_t tg_mset_docid(const tg_mset_t *ms, unsigned i)
+{
+    return *(ms->ms[i]);
+}
+
+extern "C" int tg_mset_percent(const tg_mset_t *ms, unsigned i)
+{
+    return ms->ms[i].get_percent();
+}
+
+extern "C" double tg_mset_weight(const tg_mset_t *ms, unsigned i)
+{
+    return ms->ms[i].get_weight();
+}
+
+extern "C" tg_status_t tg_mset_doc(tg_mset_t *ms, unsigned i, tg_doc_t **out)
+{
+    *out = nullptr;
+    try {
+        *out = new tg_doc_t{ms->ms[i].get_document()};
+        return TG_OK;
+    } catch (const Xapian::Error &) {
+        return TG_ERR_XAPIAN;
+    } catch (...) {
+        tg_oom();
+    }
+    return TG_ERR_XAPIAN;
+}
+
+extern "C" tg_status_t tg_mset_each_match_term(tg_mset_t *ms, unsigned i, tg_term_cb cb, void *ctx)
+{
+    try {
+        Xapian::MSetIterator it = ms->ms[i];
+        for (Xapian::TermIterator t = ms->enq->get_matching_terms_begin(it);
+             t != ms->enq->get_matching_terms_end(it); ++t) {
+            std::string s = *t;
+            if (cb(ctx, s.c_str(), s.size(), 0))
+                break;
+        }
+        return TG_OK;
+    } catch (const Xapian::Error &) {
+        return TG_ERR_XAPIAN;
+    } catch (...) {
+        tg_oom();
+    }
+    return TG_ERR_XAPIAN;
+}
+
+extern "C" tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_cb cb, void *ctx)
+{
+    try {
+        for (auto &s : ms->spies) {
+            if (s.first != slot)
+                continue;
+            for (Xapian::TermIterator t = s.second->values_begin(); t != s.second->values_end();
+                 ++t) {
+                std::string v = *t;
+                if (cb(ctx, v.c_str(), v.size(), t.get_termfreq()))
+                    break;
+            }
+            return TG_OK;
+        }
+        return TG_ERR_NOTFOUND;
+    } catch (const Xapian::Error &) {
+        return TG_ERR_XAPIAN;
+    } catch (...) {
+        tg_oom();
+    }
+    return TG_ERR_XAPIAN;
+}
+
+extern "C" double tg_mset_term_weight(tg_mset_t *ms, const char *term)
+{
+    try {
+        double n = ms->db.get_doccount();
+        double tf = ms->ms.get_termfreq(term);
+        if (tf <= 0 || n <= 0)
+            return 0;
+        return std::log(1.0 + n / tf);
+    } catch (...) {
+        return 0;
+    }
+}

@@ -1,0 +1,211 @@
+/* A small C interface to Xapian: the only door from Testigo's C code into
+ * the C++ index library (after notmuch's lib/notmuch.h).
+ *
+ * Handles are opaque.  Every call that can fail returns a tg_status_t and
+ * writes results through out-parameters; no C++ exception ever crosses this
+ * interface.  Detail about a failure is kept on the handle that failed
+ * (tg_db_error) or, for calls without a handle, written into the caller's
+ * error buffer.  Allocation failure inside Xapian aborts, as everywhere in
+ * Testigo.
+ *
+ * Ownership: every *_new/_open result is owned by the caller and released with
+ * the matching *_free/_close, which accept NULL.  Strings returned through
+ * `char **` are malloc'd and owned by the caller.  Strings returned as
+ * `const char *` belong to the handle and live until its next call.
+ *
+ * Nothing here knows Testigo's schema (prefixes, slots, record format): that
+ * lives in schema.h, in C. */
+#ifndef TG_XAP_H
+#define TG_XAP_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef unsigned tg_docid_t; /* Xapian document id; 0 means none */
+
+typedef struct tg_db tg_db_t;
+typedef struct tg_doc tg_doc_t;
+typedef struct tg_query tg_query_t;
+typedef struct tg_mset tg_mset_t;
+typedef struct tg_stemmer tg_stemmer_t;
+
+/* Longest term Xapian's glass backend accepts, in bytes. */
+#define TG_XAP_MAX_TERM 245
+
+/* ==== Database ========================================================== */
+
+typedef enum {
+    TG_DB_READ = 0,  /* read-only; several readers may coexist with a writer */
+    TG_DB_WRITE = 1, /* create if missing; one writer at a time (TG_ERR_LOCKED) */
+} tg_db_mode_t;
+
+/* Opens the database in folder `path`.  On failure *out is NULL, the status
+ * says why (TG_ERR_NOTFOUND: no database there, TG_ERR_LOCKED: another writer)
+ * and errbuf holds Xapian's message. */
+tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t **out, char *errbuf,
+                       size_t errlen);
+/* Closes the database.  A writer's changes since its last tg_db_commit are
+ * discarded: only an explicit commit ever makes changes durable. */
+void tg_db_close(tg_db_t *db);
+/* Message of the last failure on this handle ("" if none). */
+const char *tg_db_error(const tg_db_t *db);
+
+/* Readers: catches up with the latest commit.  *changed (may be NULL) is set to
+ * 1 if there was a newer revision. */
+tg_status_t tg_db_reopen(tg_db_t *db, int *changed);
+/* Writers: makes every change since the last commit durable, atomically. */
+tg_status_t tg_db_commit(tg_db_t *db);
+
+tg_status_t tg_db_doccount(tg_db_t *db, unsigned *count);
+/* Number of documents indexed by term (0 if none). */
+tg_status_t tg_db_termfreq(tg_db_t *db, const char *term, unsigned *freq);
+/* First document holding `term`; TG_ERR_NOTFOUND if none. */
+tg_status_t tg_db_find(tg_db_t *db, const char *term, tg_docid_t *id);
+/* Fetches a document; TG_ERR_NOTFOUND if id is not in use. */
+tg_status_t tg_db_get(tg_db_t *db, tg_docid_t id, tg_doc_t **out);
+/* Writers: replaces the document holding unique_term (or adds it); the
+ * document must itself contain unique_term.  *id (may be NULL) gets its id. */
+tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, const tg_doc_t *doc,
+                          tg_docid_t *id);
+/* Writers: deletes every document holding term. */
+tg_status_t tg_db_delete(tg_db_t *db, const char *term);
+
+/* User metadata: key/value pairs committed atomically with the documents.
+ * tg_db_get_meta sets *value to a malloc'd string, or NULL if key is unset. */
+tg_status_t tg_db_get_meta(tg_db_t *db, const char *key, char **value, size_t *len);
+/* Writers: sets key; an empty value deletes it. */
+tg_status_t tg_db_set_meta(tg_db_t *db, const char *key, const char *value, size_t len);
+
+/* Visits every metadata key (with_values: and its value) starting with
+ * prefix, in byte order.  The callback returns 0 to go on, non-zero to stop. */
+typedef int (*tg_meta_cb)(void *ctx, const char *key, const char *value, size_t len);
+tg_status_t tg_db_each_meta(tg_db_t *db, const char *prefix, int with_values, tg_meta_cb cb,
+                            void *ctx);
+
+/* Visits every term starting with prefix with its document frequency. */
+typedef int (*tg_term_cb)(void *ctx, const char *term, size_t len, unsigned freq);
+tg_status_t tg_db_each_term(tg_db_t *db, const char *prefix, tg_term_cb cb, void *ctx);
+
+/* Visits the positions of term in document id (none if it has no positions). */
+typedef int (*tg_pos_cb)(void *ctx, unsigned pos);
+tg_status_t tg_db_each_position(tg_db_t *db, tg_docid_t id, const char *term, tg_pos_cb cb,
+                                void *ctx);
+
+/* ==== Documents ========================================================== */
+
+tg_doc_t *tg_doc_new(void);
+void tg_doc_free(tg_doc_t *doc);
+/* Adds term at position pos (positions start at 1), wdf += 1. */
+void tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos);
+/* Adds term without a position, wdf += wdf_inc. */
+void tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len, unsigned wdf_inc);
+/* Removes term if present. */
+void tg_doc_remove_term(tg_doc_t *doc, const char *term);
+/* 1 if the document holds term. */
+int tg_doc_has_term(tg_doc_t *doc, const char *term);
+/* Visits the document's terms starting with prefix. */
+tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_term_cb cb, void *ctx);
+void tg_doc_set_value(tg_doc_t *doc, unsigned slot, const char *value, size_t len);
+/* Returns a malloc'd copy of the value in slot ("" if unset). */
+char *tg_doc_get_value(tg_doc_t *doc, unsigned slot);
+void tg_doc_set_data(tg_doc_t *doc, const char *data, size_t len);
+/* Returns a malloc'd copy of the document data; *len (may be NULL) its size. */
+char *tg_doc_get_data(tg_doc_t *doc, size_t *len);
+/* Serialises the whole document (terms, positions, values, data) so it can
+ * cross a pipe from a worker process; *out is malloc'd. */
+tg_status_t tg_doc_serialise(tg_doc_t *doc, char **out, size_t *len);
+/* Rebuilds a document from tg_doc_serialise's output; TG_ERR_CORRUPT if the
+ * bytes are not a serialised document. */
+tg_status_t tg_doc_unserialise(const char *buf, size_t len, tg_doc_t **out, char *errbuf,
+                               size_t errlen);
+
+/* ==== Stemming ========================================================== */
+
+/* Snowball stemmer for a Xapian language name or ISO code ("spanish", "es").
+ * TG_ERR_UNSUPPORTED if Xapian has none for it. */
+tg_status_t tg_stemmer_new(const char *lang, tg_stemmer_t **out);
+void tg_stemmer_free(tg_stemmer_t *st);
+/* Stems a lowercase UTF-8 word into a malloc'd string. */
+char *tg_stem(tg_stemmer_t *st, const char *word, size_t len);
+
+/* ==== Queries ============================================================ */
+
+/* Operators, mapped one to one onto Xapian::Query::op. */
+typedef enum {
+    TG_Q_AND,
+    TG_Q_OR,
+    TG_Q_AND_NOT, /* first minus the rest */
+    TG_Q_FILTER,  /* first, restricted to the rest, rest unweighted */
+    TG_Q_PHRASE,  /* subqueries in order, within window (0: exactly adjacent) */
+    TG_Q_NEAR,    /* subqueries in any order within window */
+    TG_Q_SYNONYM, /* like OR, but weighted as one term */
+} tg_qop_t;
+
+/* A term, with its query position (0 for none). */
+tg_query_t *tg_query_term(const char *term, size_t len, unsigned pos);
+/* Combines n subqueries (n >= 1); takes ownership of them. */
+tg_query_t *tg_query_combine(tg_qop_t op, tg_query_t **subs, size_t n, unsigned window);
+/* Every document. */
+tg_query_t *tg_query_all(void);
+/* No document. */
+tg_query_t *tg_query_none(void);
+/* Terms starting with prefix, at most max_expansion of them (the most
+ * frequent ones when there are more), combined as a synonym. */
+tg_query_t *tg_query_wildcard(const char *prefix, unsigned max_expansion);
+/* Multiplies q's weight by factor (0 makes it a pure filter); takes q. */
+tg_query_t *tg_query_scale(tg_query_t *q, double factor);
+tg_query_t *tg_query_copy(const tg_query_t *q);
+void tg_query_free(tg_query_t *q);
+/* 1 if the query matches nothing by construction. */
+int tg_query_is_empty(const tg_query_t *q);
+/* Xapian's description of the query, malloc'd; for tests and debugging. */
+char *tg_query_describe(const tg_query_t *q);
+/* Visits the distinct terms of the query (wildcards unexpanded). */
+tg_status_t tg_query_each_term(const tg_query_t *q, tg_term_cb cb, void *ctx);
+
+/* ==== Running a query ==================================================== */
+
+typedef struct {
+    unsigned offset;         /* first result to return */
+    unsigned limit;          /* how many results at most */
+    int sort_slot;           /* -1: relevance; otherwise sort by this value slot */
+    int sort_descending;     /* with sort_slot: largest value first */
+    unsigned check_at_least; /* count at least this many matches exactly */
+    double time_limit;       /* seconds; 0 for none (see docs/search.md) */
+    /* Facets: count distinct values of these slots over the matches. */
+    const unsigned *facet_slots;
+    size_t n_facet_slots;
+} tg_search_opts_t;
+
+/* Runs query on db.  TG_ERR_QUERY if Xapian rejects the query (for instance
+ * a wildcard that expands too much), with the message on db. */
+tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query, const tg_search_opts_t *opts,
+                         tg_mset_t **out);
+void tg_mset_free(tg_mset_t *ms);
+/* Results held (after offset, at most limit). */
+unsigned tg_mset_size(const tg_mset_t *ms);
+/* Estimated number of matches: lower bound, estimate, upper bound. */
+void tg_mset_estimate(const tg_mset_t *ms, unsigned *lower, unsigned *est, unsigned *upper);
+tg_docid_t tg_mset_docid(const tg_mset_t *ms, unsigned i);
+int tg_mset_percent(const tg_mset_t *ms, unsigned i);
+double tg_mset_weight(const tg_mset_t *ms, unsigned i);
+/* Document of result i, owned by the caller. */
+tg_status_t tg_mset_doc(tg_mset_t *ms, unsigned i, tg_doc_t **out);
+/* Matching terms of the query in result i's document. */
+tg_status_t tg_mset_each_match_term(tg_mset_t *ms, unsigned i, tg_term_cb cb, void *ctx);
+/* Facet counts of slot (one of opts.facet_slots): visits value, count. */
+tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_cb cb, void *ctx);
+/* Inverse document frequency weight of term in the query's collection:
+ * log(N / termfreq); for choosing which hits make a snippet. */
+double tg_mset_term_weight(tg_mset_t *ms, const char *term);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
