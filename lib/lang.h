@@ -1,0 +1,23 @@
+/* Language identification of extracted text, over libexttextcat (the n-gram
+ * guesser LibreOffice uses; C, packaged in Debian with its language models).
+ *
+ * Codes are ISO 639-1 where one exists ("es", "en", "pt"), "und" when the
+ * text is too short or too mixed to tell. */
+#ifndef TG_LANG_H
+#define TG_LANG_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+typedef struct tg_langid tg_langid_t;
+
+/* Loads the language models (about 35 ms: do it once per process).
+ * TG_ERR_NOTFOUND if the models are not installed. */
+tg_status_t tg_langid_new(tg_langid_t **out);
+void tg_langid_free(tg_langid_t *li);
+/* Guesses the language of UTF-8 text (only its first few KB are looked at).
+ * Writes the code into code (>= 8 bytes). */
+void tg_langid_guess(tg_langid_t *li, const char *text, size_t len, char code[8]);
+
+#endif

@@ -1,0 +1,355 @@
+/* The index schema (see schema.h): term generation for text, boolean terms,
+ * dates, location keys and the document record.
+ *
+ * The index side (tg_index_text) and the query side (tg_word_term,
+ * tg_word_stems) share the tokenizer and folding of text.c, and both stem
+ * the *lowercased original* word and fold the stem afterwards.  Stemming the
+ * accented word is what Snowball expects ("liberación" -> "liber"); folding
+ * the result makes "Liberación" and "LIBERACIÓN" meet.  A query typed without
+ * accents still finds the accented word through its folded exact term. */
+#define _POSIX_C_SOURCE 200809L
+#include "schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hash.h"
+#include "text.h"
+#include "util.h"
+
+/* ==== Terms =============================================================== */
+
+void tg_bool_term(tg_buf_t *out, const char *prefix, const char *value)
+{
+    size_t plen = strlen(prefix), vlen = strlen(value);
+    if (plen + vlen <= TG_XAP_MAX_TERM) {
+        tg_buf_add(out, prefix, plen);
+        tg_buf_add(out, value, vlen);
+        return;
+    }
+    char hex[TG_SHA256_HEX_LEN + 1];
+    tg_sha256_hex(value, vlen, hex);
+    tg_buf_add(out, prefix, plen);
+    tg_buf_addc(out, '#');
+    tg_buf_add(out, hex, TG_SHA256_HEX_LEN);
+}
+
+void tg_id_term(tg_buf_t *out, const char *sha256)
+{
+    tg_buf_adds(out, TG_PREFIX_ID);
+    tg_buf_adds(out, sha256);
+}
+
+struct tg_stemmers {
+    tg_stemmer_t *es, *en;
+};
+
+tg_stemmers_t *tg_stemmers_new(void)
+{
+    tg_stemmers_t *s = tg_xcalloc(1, sizeof *s);
+    /* Xapian always has these two; if not, words simply go unstemmed */
+    tg_stemmer_new("spanish", &s->es);
+    tg_stemmer_new("english", &s->en);
+    return s;
+}
+
+void tg_stemmers_free(tg_stemmers_t *s)
+{
+    if (!s)
+        return;
+    tg_stemmer_free(s->es);
+    tg_stemmer_free(s->en);
+    free(s);
+}
+
+/* Folded stem of word with stemmer st, into out (replacing its contents). */
+static void folded_stem(tg_stemmer_t *st, const char *word, size_t len, tg_buf_t *lower,
+                        tg_buf_t *out)
+{
+    tg_buf_reset(lower);
+    tg_buf_reset(out);
+    tg_lower(word, len, lower);
+    char *stem = tg_stem(st, lower->data ? lower->data : "", lower->len);
+    tg_buf_adds(out, TG_PREFIX_STEM);
+    tg_fold(stem, strlen(stem), out);
+    free(stem);
+}
+
+void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
+                   const char *text, size_t len, unsigned *pos, unsigned wdf_inc)
+{
+    unsigned stem_wdf = pos ? 1 : wdf_inc;
+    int stem_es = 0, stem_en = 0;
+    if (!prefix[0]) {
+        stem_es = strcmp(lang, "en") != 0;
+        stem_en = strcmp(lang, "es") != 0;
+    }
+    tg_buf_t term, lower, stem;
+    tg_buf_init(&term, 4 * TG_MAX_WORD);
+    tg_buf_init(&lower, 4 * TG_MAX_WORD + 64);
+    tg_buf_init(&stem, 4 * TG_MAX_WORD + 64);
+    size_t plen = strlen(prefix);
+    tg_tok_t tok;
+    tg_tok_init(&tok, text, len);
+    size_t a, b;
+    while (tg_tok_next(&tok, &a, &b)) {
+        if (pos)
+            ++*pos;
+        if (b - a > 4 * TG_MAX_WORD)
+            continue;
+        tg_buf_reset(&term);
+        tg_buf_add(&term, prefix, plen);
+        size_t n = tg_fold(text + a, b - a, &term);
+        if (n == 0 || n > TG_MAX_WORD)
+            continue;
+        if (pos)
+            tg_doc_add_posting(doc, term.data, term.len, *pos);
+        else
+            tg_doc_add_term(doc, term.data, term.len, wdf_inc);
+        if (stem_es && st->es) {
+            folded_stem(st->es, text + a, b - a, &lower, &stem);
+            tg_doc_add_term(doc, stem.data, stem.len, stem_wdf);
+        }
+        if (stem_en && st->en) {
+            folded_stem(st->en, text + a, b - a, &lower, &stem);
+            tg_doc_add_term(doc, stem.data, stem.len, stem_wdf);
+        }
+    }
+    tg_buf_free(&term);
+    tg_buf_free(&lower);
+    tg_buf_free(&stem);
+}
+
+int tg_word_term(tg_buf_t *out, const char *word, size_t len)
+{
+    if (len > 4 * TG_MAX_WORD)
+        return 0;
+    size_t n = tg_fold(word, len, out);
+    return n > 0 && n <= TG_MAX_WORD;
+}
+
+void tg_word_stems(tg_stemmers_t *st, const char *word, size_t len,
+                   void (*cb)(void *ctx, const char *term, size_t len), void *ctx)
+{
+    tg_buf_t lower, es, en;
+    tg_buf_init(&lower, 4 * TG_MAX_WORD + 64);
+    tg_buf_init(&es, 4 * TG_MAX_WORD + 64);
+    tg_buf_init(&en, 4 * TG_MAX_WORD + 64);
+    if (len <= 4 * TG_MAX_WORD) {
+        if (st->es) {
+            folded_stem(st->es, word, len, &lower, &es);
+            cb(ctx, es.data, es.len);
+        }
+        if (st->en) {
+            folded_stem(st->en, word, len, &lower, &en);
+            if (!st->es || strcmp(tg_buf_str(&es), tg_buf_str(&en)) != 0)
+                cb(ctx, en.data, en.len);
+        }
+    }
+    tg_buf_free(&lower);
+    tg_buf_free(&es);
+    tg_buf_free(&en);
+}
+
+/* ==== Dates =============================================================== */
+
+int tg_days_in_month(int year, int month)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12)
+        return 0;
+    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+        return 29;
+    return days[month - 1];
+}
+
+static int digits(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int tg_date_parse(const char *s, size_t len, tg_date_t *d)
+{
+    d->year = d->month = d->day = 0;
+    if (len > 10 && s[10] == 'T')
+        len = 10;
+    if (len != 4 && len != 7 && len != 10)
+        return -1;
+    d->year = digits(s, 4);
+    if (d->year < 1 || d->year > 9999)
+        return -1;
+    if (len >= 7) {
+        if (s[4] != '-')
+            return -1;
+        d->month = digits(s + 5, 2);
+        if (d->month < 1 || d->month > 12)
+            return -1;
+    }
+    if (len == 10) {
+        if (s[7] != '-')
+            return -1;
+        d->day = digits(s + 8, 2);
+        if (d->day < 1 || d->day > tg_days_in_month(d->year, d->month))
+            return -1;
+    }
+    return 0;
+}
+
+void tg_date_add_terms(tg_doc_t *doc, const char *prefix, const tg_date_t *d)
+{
+    char t[64];
+    int n = snprintf(t, sizeof t, "%s%04d", prefix, d->year);
+    tg_doc_add_term(doc, t, (size_t)n, 0);
+    if (d->month) {
+        n = snprintf(t, sizeof t, "%s%04d-%02d", prefix, d->year, d->month);
+        tg_doc_add_term(doc, t, (size_t)n, 0);
+    }
+    if (d->day) {
+        n = snprintf(t, sizeof t, "%s%04d-%02d-%02d", prefix, d->year, d->month, d->day);
+        tg_doc_add_term(doc, t, (size_t)n, 0);
+    }
+}
+
+typedef struct {
+    tg_query_t **v;
+    size_t n, cap;
+} qlist_t;
+
+static void qlist_add(qlist_t *l, const char *prefix, int y, int m, int d)
+{
+    char t[64];
+    int n;
+    if (m == 0)
+        n = snprintf(t, sizeof t, "%s%04d", prefix, y);
+    else if (d == 0)
+        n = snprintf(t, sizeof t, "%s%04d-%02d", prefix, y, m);
+    else
+        n = snprintf(t, sizeof t, "%s%04d-%02d-%02d", prefix, y, m, d);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 32;
+        l->v = tg_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = tg_query_term(t, (size_t)n, 0);
+}
+
+/* Covers days [d1, d2] of one month. */
+static void cover_month(qlist_t *l, const char *p, int y, int m, int d1, int d2)
+{
+    if (d1 == 1 && d2 == tg_days_in_month(y, m)) {
+        qlist_add(l, p, y, m, 0);
+        return;
+    }
+    for (int d = d1; d <= d2; d++)
+        qlist_add(l, p, y, m, d);
+}
+
+/* Covers [m1/d1, m2/d2] of one year. */
+static void cover_year(qlist_t *l, const char *p, int y, int m1, int d1, int m2, int d2)
+{
+    if (m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31) {
+        qlist_add(l, p, y, 0, 0);
+        return;
+    }
+    for (int m = m1; m <= m2; m++) {
+        int from = m == m1 ? d1 : 1;
+        int to = m == m2 ? d2 : tg_days_in_month(y, m);
+        cover_month(l, p, y, m, from, to);
+    }
+}
+
+/* Open range ends: a range of more than a few centuries is a typing mistake
+ * rather than a question about this archive. */
+#define OPEN_START_YEAR 1800
+#define OPEN_END_YEAR   2199
+
+tg_status_t tg_date_range_query(const char *prefix, const tg_date_t *from, const tg_date_t *to,
+                                tg_query_t **out)
+{
+    *out = NULL;
+    if (from->year == 0 && to->year == 0)
+        return TG_ERR_QUERY;
+    int y1 = from->year ? from->year : OPEN_START_YEAR;
+    int m1 = from->year && from->month ? from->month : 1;
+    int d1 = from->year && from->day ? from->day : 1;
+    int y2 = to->year ? to->year : OPEN_END_YEAR;
+    int m2 = to->year && to->month ? to->month : 12;
+    int d2 = to->year && to->day ? to->day : tg_days_in_month(y2, m2);
+    if (y1 * 10000 + m1 * 100 + d1 > y2 * 10000 + m2 * 100 + d2)
+        return TG_ERR_QUERY;
+    qlist_t l = {0};
+    for (int y = y1; y <= y2; y++)
+        cover_year(&l, prefix, y, y == y1 ? m1 : 1, y == y1 ? d1 : 1, y == y2 ? m2 : 12,
+                   y == y2 ? d2 : 31);
+    *out = tg_query_combine(TG_Q_OR, l.v, l.n, 0);
+    free(l.v);
+    return TG_OK;
+}
+
+/* ==== Locations ============================================================ */
+
+void tg_location_key(tg_buf_t *out, const char *location)
+{
+    size_t n = strlen(location);
+    if (n <= TG_META_KEY_MAX) {
+        tg_buf_addc(out, 'L');
+        tg_buf_add(out, location, n);
+        return;
+    }
+    char hex[TG_SHA256_HEX_LEN + 1];
+    tg_sha256_hex(location, n, hex);
+    tg_buf_adds(out, "L#");
+    tg_buf_add(out, hex, TG_SHA256_HEX_LEN);
+}
+
+const char *tg_location_basename(const char *location)
+{
+    const char *s = strrchr(location, '/');
+    return s && s[1] ? s + 1 : location;
+}
+
+/* ==== The record ============================================================ */
+
+json_t *tg_record_parse(const char *data, size_t len)
+{
+    json_t *j = json_loadb(data, len, 0, NULL);
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+char *tg_record_dump(const json_t *rec, size_t *len)
+{
+    char *s = json_dumps(rec, JSON_COMPACT);
+    if (!s)
+        tg_oom();
+    if (len)
+        *len = strlen(s);
+    return s;
+}
+
+const char *tg_rec_str(const json_t *rec, const char *key)
+{
+    const json_t *v = json_object_get(rec, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int64_t tg_rec_int(const json_t *rec, const char *key, int64_t dflt)
+{
+    const json_t *v = json_object_get(rec, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
+}
+
+void tg_rec_set_str(json_t *rec, const char *key, const char *value)
+{
+    char *clean = tg_utf8_clean(value, strlen(value));
+    json_object_set_new(rec, key, json_string(clean));
+    free(clean);
+}

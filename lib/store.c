@@ -1,0 +1,380 @@
+/* The archive folder and its content-addressed store (see store.h).
+ *
+ * Every write goes to a fresh file under tmp/ and is renamed into place, so
+ * the store never holds a partial file under a digest name, and two writers
+ * of the same content simply rename identical bytes over each other.  The
+ * archive may hold material that endangers witnesses: folders are created
+ * 0700 and originals are made read-only. */
+#define _GNU_SOURCE /* syncfs */
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define MARKER      "testigo.json"
+#define MARKER_TEXT "{\"testigo_archive\": 1}\n"
+
+struct tg_store {
+    char *dir;
+    char *index_dir;
+    char *log_path;
+    int dirfd;
+};
+
+struct tg_store_writer {
+    tg_store_t *store;
+    char *tmp_path;
+    int fd;
+    uint64_t size;
+    tg_sha256_t hash;
+};
+
+static int mkdir_if_missing(const char *path)
+{
+    if (mkdir(path, 0700) == 0 || errno == EEXIST)
+        return 0;
+    return -1;
+}
+
+static int is_empty_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            empty = 0;
+            break;
+        }
+    }
+    closedir(d);
+    return empty;
+}
+
+tg_status_t tg_store_open(const char *dir, int create, tg_store_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    char *marker = tg_xasprintf("%s/%s", dir, MARKER);
+    tg_status_t st = TG_OK;
+    struct stat sb;
+    int have_marker = stat(marker, &sb) == 0;
+
+    if (!have_marker) {
+        if (!create) {
+            tg_errf(err, errlen, "%s is not a Testigo archive (no %s)", dir, MARKER);
+            st = TG_ERR_NOTFOUND;
+            goto out;
+        }
+        if (stat(dir, &sb) == 0 && !(S_ISDIR(sb.st_mode) && is_empty_dir(dir))) {
+            tg_errf(err, errlen,
+                    "%s exists and is not an empty folder or a Testigo archive; "
+                    "refusing to write into it",
+                    dir);
+            st = TG_ERR_INVALID;
+            goto out;
+        }
+        if (mkdir_if_missing(dir)) {
+            tg_errf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+            st = TG_ERR_IO;
+            goto out;
+        }
+        FILE *f = fopen(marker, "wx");
+        if (!f || fputs(MARKER_TEXT, f) == EOF || fclose(f) == EOF) {
+            tg_errf(err, errlen, "cannot write %s: %s", marker, strerror(errno));
+            st = TG_ERR_IO;
+            goto out;
+        }
+    }
+    if (create) {
+        static const char *const sub[] = {"store", "text", "log", "tmp", "index"};
+        for (size_t i = 0; i < TG_ARRAY_LEN(sub); i++) {
+            char *p = tg_xasprintf("%s/%s", dir, sub[i]);
+            int r = mkdir_if_missing(p);
+            free(p);
+            if (r) {
+                tg_errf(err, errlen, "cannot create %s/%s: %s", dir, sub[i], strerror(errno));
+                st = TG_ERR_IO;
+                goto out;
+            }
+        }
+    }
+    tg_store_t *s = tg_xcalloc(1, sizeof *s);
+    s->dir = tg_xstrdup(dir);
+    s->index_dir = tg_xasprintf("%s/index", dir);
+    s->log_path = tg_xasprintf("%s/log/ingest.jsonl", dir);
+    s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    *out = s;
+out:
+    free(marker);
+    return st;
+}
+
+void tg_store_close(tg_store_t *s)
+{
+    if (!s)
+        return;
+    if (s->dirfd >= 0)
+        close(s->dirfd);
+    free(s->dir);
+    free(s->index_dir);
+    free(s->log_path);
+    free(s);
+}
+
+const char *tg_store_dir(const tg_store_t *s)
+{
+    return s->dir;
+}
+
+const char *tg_store_index_dir(const tg_store_t *s)
+{
+    return s->index_dir;
+}
+
+const char *tg_store_log_path(const tg_store_t *s)
+{
+    return s->log_path;
+}
+
+char *tg_store_path(const tg_store_t *s, const char *sha)
+{
+    return tg_xasprintf("%s/store/%.2s/%.2s/%s", s->dir, sha, sha + 2, sha);
+}
+
+char *tg_store_text_path(const tg_store_t *s, const char *sha)
+{
+    return tg_xasprintf("%s/text/%.2s/%s.txt", s->dir, sha, sha);
+}
+
+int tg_store_has(const tg_store_t *s, const char *sha)
+{
+    char *p = tg_store_path(s, sha);
+    int r = access(p, F_OK) == 0;
+    free(p);
+    return r;
+}
+
+/* Creates the missing parent folders of path, a file below the archive
+ * folder (only the levels below the archive folder itself). */
+static int make_parents(const tg_store_t *s, const char *path)
+{
+    char *p = tg_xstrdup(path);
+    int r = 0;
+    for (char *q = strchr(p + strlen(s->dir) + 1, '/'); q; q = strchr(q + 1, '/')) {
+        *q = '\0';
+        if (mkdir_if_missing(p))
+            r = -1;
+        *q = '/';
+    }
+    free(p);
+    return r;
+}
+
+static int make_tmp(tg_store_t *s, char **path)
+{
+    *path = tg_xasprintf("%s/tmp/in-XXXXXX", s->dir);
+    int fd = mkostemp(*path, O_CLOEXEC);
+    if (fd < 0) {
+        free(*path);
+        *path = NULL;
+    }
+    return fd;
+}
+
+/* Moves tmp into place as the file of sha; drops it if already there. */
+static tg_status_t install(const tg_store_t *s, const char *tmp, const char *dest, mode_t mode)
+{
+    if (access(dest, F_OK) == 0) {
+        unlink(tmp);
+        return TG_OK;
+    }
+    if (make_parents(s, dest) || chmod(tmp, mode) || rename(tmp, dest)) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+        return TG_ERR_IO;
+    }
+    return TG_OK;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+tg_status_t tg_store_writer_new(tg_store_t *s, tg_store_writer_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    tg_store_writer_t *w = tg_xcalloc(1, sizeof *w);
+    w->store = s;
+    w->fd = make_tmp(s, &w->tmp_path);
+    if (w->fd < 0) {
+        tg_errf(err, errlen, "cannot create a file in %s/tmp: %s", s->dir, strerror(errno));
+        free(w);
+        return TG_ERR_IO;
+    }
+    tg_sha256_init(&w->hash);
+    *out = w;
+    return TG_OK;
+}
+
+tg_status_t tg_store_writer_add(tg_store_writer_t *w, const void *p, size_t n)
+{
+    if (write_all(w->fd, p, n))
+        return TG_ERR_IO;
+    tg_sha256_update(&w->hash, p, n);
+    w->size += n;
+    return TG_OK;
+}
+
+tg_status_t tg_store_writer_finish(tg_store_writer_t *w, char sha[65], uint64_t *size)
+{
+    tg_sha256_final_hex(&w->hash, sha);
+    if (size)
+        *size = w->size;
+    tg_status_t st = TG_OK;
+    if (close(w->fd)) {
+        unlink(w->tmp_path);
+        st = TG_ERR_IO;
+    } else {
+        char *dest = tg_store_path(w->store, sha);
+        st = install(w->store, w->tmp_path, dest, 0444);
+        free(dest);
+    }
+    free(w->tmp_path);
+    free(w);
+    return st;
+}
+
+void tg_store_writer_abort(tg_store_writer_t *w)
+{
+    if (!w)
+        return;
+    close(w->fd);
+    unlink(w->tmp_path);
+    free(w->tmp_path);
+    free(w);
+}
+
+tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[65], uint64_t *size,
+                            char *err, size_t errlen)
+{
+    tg_store_writer_t *w;
+    tg_status_t st = tg_store_writer_new(s, &w, err, errlen);
+    if (st)
+        return st;
+    enum { CHUNK = 128 * 1024 };
+    char *buf = tg_xmalloc(CHUNK);
+    for (;;) {
+        ssize_t n = read(fd, buf, CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            tg_errf(err, errlen, "read error: %s", strerror(errno));
+            st = TG_ERR_IO;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (w->size + (uint64_t)n > max_bytes) {
+            tg_errf(err, errlen, "larger than the %llu MB limit",
+                    (unsigned long long)(max_bytes >> 20));
+            st = TG_ERR_LIMIT;
+            break;
+        }
+        if (tg_store_writer_add(w, buf, (size_t)n)) {
+            tg_errf(err, errlen, "cannot write to the store: %s", strerror(errno));
+            st = TG_ERR_IO;
+            break;
+        }
+    }
+    free(buf);
+    if (st) {
+        tg_store_writer_abort(w);
+        return st;
+    }
+    st = tg_store_writer_finish(w, sha, size);
+    if (st)
+        tg_errf(err, errlen, "cannot move into the store: %s", strerror(errno));
+    return st;
+}
+
+tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len)
+{
+    char *tmp;
+    int fd = make_tmp(s, &tmp);
+    if (fd < 0)
+        return TG_ERR_IO;
+    int bad = write_all(fd, text, len);
+    if (close(fd))
+        bad = 1;
+    if (bad) {
+        unlink(tmp);
+        free(tmp);
+        return TG_ERR_IO;
+    }
+    char *dest = tg_store_text_path(s, sha);
+    /* replace: a re-extraction (new extractor version) may improve the text */
+    tg_status_t st = TG_OK;
+    if (make_parents(s, dest) || chmod(tmp, 0400) || rename(tmp, dest)) {
+        unlink(tmp);
+        st = TG_ERR_IO;
+    }
+    free(dest);
+    free(tmp);
+    return st;
+}
+
+tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out)
+{
+    char *p = tg_store_text_path(s, sha);
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    free(p);
+    if (fd < 0)
+        return errno == ENOENT ? TG_ERR_NOTFOUND : TG_ERR_IO;
+    char buf[65536];
+    tg_status_t st = TG_OK;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            st = TG_ERR_IO;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (tg_buf_add(out, buf, (size_t)n)) {
+            st = TG_ERR_LIMIT;
+            break;
+        }
+    }
+    close(fd);
+    return st;
+}
+
+tg_status_t tg_store_sync(tg_store_t *s)
+{
+    if (s->dirfd < 0 || syncfs(s->dirfd))
+        return TG_ERR_IO;
+    return TG_OK;
+}

@@ -1,0 +1,70 @@
+/* The archive folder and its content-addressed store.
+ *
+ *   ARCHIVE/testigo.json      marks the folder as a Testigo archive
+ *   ARCHIVE/index/            the Xapian database
+ *   ARCHIVE/store/ab/cd/SHA   originals, byte for byte, read-only
+ *   ARCHIVE/text/ab/SHA.txt   extracted text, pages separated by form feeds
+ *   ARCHIVE/log/ingest.jsonl  one JSON line per file event
+ *   ARCHIVE/tmp/              files being written; anything here is garbage
+ *
+ * Files enter the store by being written under tmp/ and renamed into place,
+ * so a reader never sees a partial file and an interrupted write leaves only
+ * garbage in tmp/.  Nothing is fsync'd file by file: the indexer calls
+ * tg_store_sync() once before each index commit, which makes every file the
+ * commit refers to durable in one system call.
+ *
+ * Workers and the writer each open the store; it holds no shared state, so
+ * any number of processes may add to it at once (same content, same name). */
+#ifndef TG_STORE_H
+#define TG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "status.h"
+
+typedef struct tg_store tg_store_t;
+
+/* Opens the archive folder dir.  With create, makes it (and its layout) if
+ * missing; an existing non-empty folder that is not an archive is refused
+ * (TG_ERR_INVALID), so Testigo never writes into a folder by mistake.
+ * Without create, TG_ERR_NOTFOUND if dir is not an archive. */
+tg_status_t tg_store_open(const char *dir, int create, tg_store_t **out, char *err, size_t errlen);
+void tg_store_close(tg_store_t *s);
+/* The archive folder and its index folder (owned by the store). */
+const char *tg_store_dir(const tg_store_t *s);
+const char *tg_store_index_dir(const tg_store_t *s);
+const char *tg_store_log_path(const tg_store_t *s);
+/* Malloc'd paths of an original and of its extracted text. */
+char *tg_store_path(const tg_store_t *s, const char *sha);
+char *tg_store_text_path(const tg_store_t *s, const char *sha);
+/* 1 if the original with this digest is in the store. */
+int tg_store_has(const tg_store_t *s, const char *sha);
+
+/* Copies everything readable from fd into the store while hashing it.
+ * Fails with TG_ERR_LIMIT past max_bytes (nothing stored), TG_ERR_IO on a
+ * read or write error (err says which).  *size gets the byte count. */
+tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[65], uint64_t *size,
+                            char *err, size_t errlen);
+
+/* Streaming writer, for bytes that arrive in pieces (archive members). */
+typedef struct tg_store_writer tg_store_writer_t;
+tg_status_t tg_store_writer_new(tg_store_t *s, tg_store_writer_t **out, char *err, size_t errlen);
+tg_status_t tg_store_writer_add(tg_store_writer_t *w, const void *p, size_t n);
+/* Finishes: the content is in the store under *sha.  Frees w. */
+tg_status_t tg_store_writer_finish(tg_store_writer_t *w, char sha[65], uint64_t *size);
+/* Abandons what was written.  Frees w; accepts NULL. */
+void tg_store_writer_abort(tg_store_writer_t *w);
+
+/* Writes the extracted text of sha (replacing any). */
+tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len);
+/* Reads the extracted text of sha into out (up to out's cap). */
+tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out);
+
+/* Makes every file written so far durable (syncfs on the archive's file
+ * system). */
+tg_status_t tg_store_sync(tg_store_t *s);
+
+#endif

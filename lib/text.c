@@ -1,0 +1,415 @@
+/* Decoding, folding and tokenizing of text (see text.h).
+ *
+ * Workload: every byte of every document passes through tg_text_decode and
+ * the tokenizer once at index time, so both walk the input in one pass and
+ * take an ASCII fast path; folding allocates nothing.  Inputs are hostile:
+ * nothing here may read past len or loop without consuming input. */
+#define _POSIX_C_SOURCE 200809L
+#include "text.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+size_t tg_utf8_seqlen(const char *s, size_t avail)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s,
+                                          (utf8proc_ssize_t)(avail > 4 ? 4 : avail), &cp);
+    return n > 0 ? (size_t)n : 1;
+}
+
+/* Appends codepoint cp, turning controls into what text.h promises.  Returns
+ * TG_ERR_LIMIT at the cap. */
+static tg_status_t put_cp(tg_buf_t *out, utf8proc_int32_t cp)
+{
+    if (cp == '\f')
+        cp = '\n';
+    else if (cp == 0x7F || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r'))
+        cp = ' ';
+    if (cp < 0x80) {
+        char c = (char)cp;
+        return tg_buf_add(out, &c, 1);
+    }
+    utf8proc_uint8_t enc[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, enc);
+    return tg_buf_add(out, enc, (size_t)n);
+}
+
+/* Copies UTF-8 input, replacing invalid sequences. */
+static void decode_utf8(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)in[i];
+        if (c >= 0x20 && c < 0x7F) {
+            /* ASCII run: copy in one go */
+            size_t j = i + 1;
+            while (j < len && (unsigned char)in[j] >= 0x20 && (unsigned char)in[j] < 0x7F)
+                j++;
+            if (tg_buf_add(out, in + i, j - i)) {
+                info->truncated = 1;
+                return;
+            }
+            i = j;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)in + i, (utf8proc_ssize_t)(len - i), &cp);
+        tg_status_t st;
+        if (n <= 0) {
+            info->replaced++;
+            st = tg_buf_add(out, replacement, 3);
+            n = 1;
+        } else {
+            st = put_cp(out, cp);
+        }
+        if (st) {
+            info->truncated = 1;
+            return;
+        }
+        i += (size_t)n;
+    }
+}
+
+/* Converts with iconv from `from`, replacing what iconv rejects by U+FFFD
+ * and skipping `unit` bytes, so no input can stop the conversion. */
+static void decode_iconv(const char *from, size_t unit, const char *in, size_t len, tg_buf_t *out,
+                         tg_decode_info_t *info)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) {
+        /* glibc always has these; if not, keep what is ASCII */
+        decode_utf8(in, len, out, info);
+        return;
+    }
+    char obuf[4096];
+    char *ip = (char *)in;
+    size_t ileft = len;
+    while (ileft > 0) {
+        char *op = obuf;
+        size_t oleft = sizeof obuf;
+        size_t r = iconv(cd, &ip, &ileft, &op, &oleft);
+        int err = (r == (size_t)-1) ? errno : 0;
+        /* iconv's output is valid UTF-8; run it through decode_utf8 for the
+         * control-character rules */
+        decode_utf8(obuf, (size_t)(op - obuf), out, info);
+        if (info->truncated)
+            break;
+        if (err == EILSEQ || err == EINVAL) {
+            info->replaced++;
+            if (tg_buf_add(out, replacement, 3)) {
+                info->truncated = 1;
+                break;
+            }
+            size_t skip = unit < ileft ? unit : ileft;
+            ip += skip;
+            ileft -= skip;
+        } else if (err && err != E2BIG) {
+            break;
+        }
+    }
+    iconv_close(cd);
+}
+
+/* Looks for UTF-16 without a byte order mark: text in Latin scripts has a NUL
+ * in every other byte.  Returns "UTF-16LE", "UTF-16BE" or NULL. */
+static const char *sniff_utf16(const char *in, size_t len)
+{
+    if (len < 8)
+        return NULL;
+    size_t n = len > 4096 ? 4096 : len & ~(size_t)1;
+    size_t even = 0, odd = 0;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        even += in[i] == 0;
+        odd += in[i + 1] == 0;
+    }
+    size_t pairs = n / 2;
+    if (odd * 10 > pairs * 6 && even * 10 < pairs)
+        return "UTF-16LE";
+    if (even * 10 > pairs * 6 && odd * 10 < pairs)
+        return "UTF-16BE";
+    return NULL;
+}
+
+void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
+{
+    info->charset = "UTF-8";
+    info->replaced = 0;
+    info->truncated = 0;
+    const unsigned char *u = (const unsigned char *)in;
+
+    if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) {
+        info->charset = "UTF-32LE";
+        decode_iconv("UTF-32LE", 4, in + 4, len - 4, out, info);
+        return;
+    }
+    if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF) {
+        info->charset = "UTF-32BE";
+        decode_iconv("UTF-32BE", 4, in + 4, len - 4, out, info);
+        return;
+    }
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        info->charset = "UTF-8 (BOM)";
+        decode_utf8(in + 3, len - 3, out, info);
+        return;
+    }
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+        info->charset = "UTF-16LE";
+        decode_iconv("UTF-16LE", 2, in + 2, len - 2, out, info);
+        return;
+    }
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+        info->charset = "UTF-16BE";
+        decode_iconv("UTF-16BE", 2, in + 2, len - 2, out, info);
+        return;
+    }
+    const char *utf16 = sniff_utf16(in, len);
+    if (utf16) {
+        info->charset = utf16;
+        decode_iconv(utf16, 2, in, len, out, info);
+        return;
+    }
+
+    /* UTF-8 or an 8-bit encoding?  Count valid multi-byte sequences against
+     * invalid bytes: legacy text has no valid ones (by accident, rarely), while
+     * UTF-8 with a few damaged bytes has many. */
+    size_t valid_mb = 0, invalid = 0;
+    for (size_t i = 0; i < len;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n > 0) {
+            valid_mb++;
+            i += (size_t)n;
+        } else {
+            invalid++;
+            i++;
+        }
+    }
+    if (invalid == 0 || valid_mb > invalid) {
+        decode_utf8(in, len, out, info);
+        return;
+    }
+    info->charset = "WINDOWS-1252";
+    decode_iconv("WINDOWS-1252", 1, in, len, out, info);
+}
+
+void tg_text_append_utf8(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
+{
+    if (!info->charset)
+        info->charset = "UTF-8";
+    if (!info->truncated)
+        decode_utf8(in, len, out, info);
+}
+
+char *tg_utf8_escape_bytes(const char *s, size_t len)
+{
+    tg_buf_t b;
+    tg_buf_init(&b, (size_t)-1);
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n > 0 && cp != 0) {
+            tg_buf_add(&b, s + i, (size_t)n);
+            i += (size_t)n;
+        } else {
+            tg_buf_addf(&b, "\\x%02X", (unsigned char)s[i]);
+            i++;
+        }
+    }
+    return tg_buf_detach(&b);
+}
+
+char *tg_utf8_clean(const char *s, size_t len)
+{
+    tg_buf_t b;
+    tg_buf_init(&b, (size_t)-1);
+    tg_decode_info_t info = {0};
+    decode_utf8(s, len, &b, &info);
+    /* metadata is one line or a few: keep newlines, drop CR */
+    char *p = tg_buf_detach(&b);
+    for (char *q = p; *q; q++)
+        if (*q == '\r')
+            *q = ' ';
+    return p;
+}
+
+/* ==== Folding ============================================================ */
+
+static size_t map_word(const char *s, size_t len, tg_buf_t *out, utf8proc_option_t opts)
+{
+    size_t before = out->len;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            char l = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
+            if (tg_buf_add(out, &l, 1))
+                break;
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)n;
+        utf8proc_int32_t dec[32];
+        int last_boundclass = 0;
+        utf8proc_ssize_t m = utf8proc_decompose_char(cp, dec, 32, opts, &last_boundclass);
+        if (m < 0 || m > 32)
+            continue;
+        if (opts & UTF8PROC_COMPOSE) {
+            /* lowercasing only: recompose so stemmers see "ó", not "o" + mark */
+            m = utf8proc_reencode(dec, m, opts & ~UTF8PROC_CHARBOUND);
+            if (m < 0)
+                continue;
+            if (tg_buf_add(out, dec, (size_t)m))
+                break;
+            continue;
+        }
+        for (utf8proc_ssize_t k = 0; k < m; k++) {
+            utf8proc_uint8_t enc[4];
+            utf8proc_ssize_t e = utf8proc_encode_char(dec[k], enc);
+            if (tg_buf_add(out, enc, (size_t)e))
+                return out->len - before;
+        }
+    }
+    return out->len - before;
+}
+
+size_t tg_fold(const char *s, size_t len, tg_buf_t *out)
+{
+    return map_word(s, len, out,
+                    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                        UTF8PROC_IGNORE);
+}
+
+size_t tg_lower(const char *s, size_t len, tg_buf_t *out)
+{
+    return map_word(s, len, out, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+/* ==== Tokenizing ========================================================= */
+
+enum { CH_OTHER, CH_WORD, CH_MARK, CH_DIGIT, CH_IDEO };
+
+static int is_ideographic(utf8proc_int32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static int classify(utf8proc_int32_t cp)
+{
+    if (cp < 0x80) {
+        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+            return CH_WORD;
+        if (cp >= '0' && cp <= '9')
+            return CH_DIGIT;
+        return CH_OTHER;
+    }
+    if (is_ideographic(cp))
+        return CH_IDEO;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return CH_WORD;
+    case UTF8PROC_CATEGORY_ND:
+        return CH_DIGIT;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return CH_MARK;
+    case UTF8PROC_CATEGORY_CF:
+        /* soft hyphens and joiners sit inside words */
+        return CH_MARK;
+    default:
+        return CH_OTHER;
+    }
+}
+
+/* Decodes the codepoint at off; *n gets its length (>= 1). */
+static utf8proc_int32_t cp_at(const tg_tok_t *t, size_t off, size_t *n)
+{
+    unsigned char c = (unsigned char)t->text[off];
+    if (c < 0x80) {
+        *n = 1;
+        return c;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)t->text + off,
+                                          (utf8proc_ssize_t)(t->len - off), &cp);
+    if (r <= 0) {
+        *n = 1;
+        return -1;
+    }
+    *n = (size_t)r;
+    return cp;
+}
+
+void tg_tok_init(tg_tok_t *t, const char *text, size_t len)
+{
+    t->text = text;
+    t->len = len;
+    t->off = 0;
+}
+
+int tg_tok_next(tg_tok_t *t, size_t *start, size_t *end)
+{
+    size_t n;
+    /* skip to the start of a word */
+    while (t->off < t->len) {
+        utf8proc_int32_t cp = cp_at(t, t->off, &n);
+        int k = cp < 0 ? CH_OTHER : classify(cp);
+        if (k == CH_IDEO) {
+            *start = t->off;
+            t->off += n;
+            *end = t->off;
+            return 1;
+        }
+        if (k == CH_WORD || k == CH_DIGIT)
+            break;
+        t->off += n;
+    }
+    if (t->off >= t->len)
+        return 0;
+    *start = t->off;
+    int prev = CH_OTHER;
+    while (t->off < t->len) {
+        utf8proc_int32_t cp = cp_at(t, t->off, &n);
+        int k = cp < 0 ? CH_OTHER : classify(cp);
+        if (k == CH_WORD || k == CH_DIGIT || k == CH_MARK) {
+            prev = k == CH_MARK ? prev : k;
+            t->off += n;
+            continue;
+        }
+        if ((cp == '.' || cp == ',') && prev == CH_DIGIT && t->off + 1 < t->len) {
+            size_t n2;
+            utf8proc_int32_t next = cp_at(t, t->off + 1, &n2);
+            if (next >= 0 && classify(next) == CH_DIGIT) {
+                t->off += 1;
+                continue;
+            }
+        }
+        break;
+    }
+    *end = t->off;
+    return 1;
+}

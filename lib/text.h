@@ -1,0 +1,81 @@
+/* Text normalisation: bytes of unknown encoding to clean UTF-8, folding of
+ * case and diacritics, and the one tokenizer that indexing, query parsing and
+ * snippets all share (so a word is cut the same way everywhere).
+ *
+ * Unicode data comes from utf8proc (Julia's Unicode library: small, C, well
+ * maintained, in Debian); conversion from legacy encodings uses iconv. */
+#ifndef TG_TEXT_H
+#define TG_TEXT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "status.h"
+
+/* ==== Decoding =========================================================== */
+
+typedef struct {
+    const char *charset; /* static name of the encoding the input was read as */
+    size_t replaced;     /* invalid sequences replaced by U+FFFD */
+    int truncated;       /* the output buffer's cap was reached */
+} tg_decode_info_t;
+
+/* Converts bytes in an unknown encoding to UTF-8, appended to out.
+ *
+ * Recognises a UTF-8, UTF-16 or UTF-32 byte order mark; else UTF-16 without a
+ * mark (by its NUL bytes); else UTF-8 if the bytes are mostly valid UTF-8;
+ * else Windows-1252 (a superset of ISO-8859-1, the usual legacy encoding of
+ * Spanish text).  Invalid sequences become U+FFFD and never stop the
+ * conversion.  Control characters other than tab, CR and LF become spaces, and
+ * form feeds become newlines: a form feed is Testigo's page separator.
+ * Stops quietly at out's cap (info->truncated).  Cannot fail. */
+void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info);
+
+/* Appends text that should already be UTF-8 (from a library that promises
+ * it), under the same rules as tg_text_decode: invalid sequences replaced,
+ * controls made spaces, form feeds made newlines.  info is updated. */
+void tg_text_append_utf8(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info);
+
+/* Returns a malloc'd copy of s (len bytes) that is valid UTF-8 with no control
+ * characters but tab and newline: for metadata strings from any source. */
+char *tg_utf8_clean(const char *s, size_t len);
+
+/* Returns a malloc'd UTF-8 rendering of bytes that are usually UTF-8 but need
+ * not be (Unix file names): each byte of an invalid sequence is written as
+ * "\xHH".  Valid input comes back unchanged, so the mapping is stable. */
+char *tg_utf8_escape_bytes(const char *s, size_t len);
+
+/* Length in bytes of the UTF-8 sequence starting at s (1 if invalid). */
+size_t tg_utf8_seqlen(const char *s, size_t avail);
+
+/* ==== Folding ============================================================ */
+
+/* Case- and diacritic-folds a word: NFKC compatibility forms, case folded,
+ * marks removed ("RODRÍGUEZ" -> "rodriguez", "niño" -> "nino",
+ * "ﬁn" -> "fin").  Appends to out; returns the number of bytes appended. */
+size_t tg_fold(const char *s, size_t len, tg_buf_t *out);
+/* Lowercases (case folds) without removing marks: the input to stemmers. */
+size_t tg_lower(const char *s, size_t len, tg_buf_t *out);
+
+/* ==== Tokenizing ========================================================= */
+
+/* Words are maximal runs of letters, marks and digits.  Inside a number, a
+ * '.' or ',' between two digits is part of the word ("12.345.678", "3,5").
+ * Each Han, kana or hangul character is a word by itself, since those
+ * scripts do not separate words by spaces. */
+typedef struct {
+    const char *text;
+    size_t len;
+    size_t off; /* where the next search starts */
+} tg_tok_t;
+
+void tg_tok_init(tg_tok_t *t, const char *text, size_t len);
+/* Finds the next word; sets [*start, *end) byte offsets into text and returns 1,
+ * or returns 0 at the end. */
+int tg_tok_next(tg_tok_t *t, size_t *start, size_t *end);
+
+/* Longest folded word the index keeps, in bytes; longer runs are noise
+ * (base64, hashes) and are skipped, though they still take a position. */
+#define TG_MAX_WORD 64
+
+#endif
