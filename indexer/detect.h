@@ -1,0 +1,19 @@
+/* File type detection by content, over libmagic: never by file name.
+ * The only file that includes magic.h. */
+#ifndef TG_DETECT_H
+#define TG_DETECT_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+typedef struct tg_detect tg_detect_t;
+
+/* Loads the magic database (once per worker). */
+tg_status_t tg_detect_new(tg_detect_t **out, char *err, size_t errlen);
+void tg_detect_free(tg_detect_t *d);
+/* Writes the MIME type of the file at path ("application/pdf") into mime.
+ * TG_ERR_IO if the file cannot be read. */
+tg_status_t tg_detect_file(tg_detect_t *d, const char *path, char *mime, size_t len);
+
+#endif

@@ -1,0 +1,37 @@
+/* Turning an extraction into a Xapian document and its record, following
+ * lib/schema.h.  Used by workers for every extracted file, and by the writer
+ * for a file whose worker died (a document without text, so the original is
+ * still listed, typed and downloadable). */
+#ifndef TG_DOCBUILD_H
+#define TG_DOCBUILD_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "extract.h"
+#include "lang.h"
+#include "schema.h"
+#include "xap.h"
+
+typedef struct {
+    const char *sha;       /* content digest */
+    uint64_t size;         /* bytes */
+    const char *mime;      /* detected type */
+    const char *kind;      /* short type name */
+    const tg_extract_t *x; /* what extraction found (text may be empty) */
+    const char *failure;   /* why extraction failed, or NULL */
+    int unsupported;       /* no extractor for this type */
+} tg_docbuild_in_t;
+
+/* Builds the document (terms, values; data left empty for the writer) and
+ * its record.  langid may be NULL when there is no text.  Both results are
+ * the caller's. */
+void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *langid, tg_doc_t **doc,
+                 json_t **rec);
+
+/* Record "extraction" states. */
+#define TG_EXTRACTION_OK          "ok"
+#define TG_EXTRACTION_FAILED      "failed"
+#define TG_EXTRACTION_UNSUPPORTED "unsupported"
+
+#endif

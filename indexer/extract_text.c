@@ -1,0 +1,63 @@
+/* Plain text: any encoding tg_text_decode recognises, converted to UTF-8.
+ *
+ * Reads at most lim->max_text bytes of the file: the text kept can be no
+ * longer than that anyway, and a 1 GB log file must not cost 1 GB of memory.
+ * Damage (invalid bytes) is replaced and reported as a warning; it never
+ * makes the file fail. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "extract.h"
+#include "text.h"
+#include "util.h"
+
+tg_status_t tg_extract_text(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                            tg_extract_t *x, char *err, size_t errlen)
+{
+    (void)mime;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        tg_errf(err, errlen, "cannot open: %s", strerror(errno));
+        return TG_ERR_IO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb)) {
+        tg_errf(err, errlen, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return TG_ERR_IO;
+    }
+    size_t want = (uint64_t)sb.st_size < lim->max_text ? (size_t)sb.st_size : lim->max_text;
+    char *raw = tg_xmalloc(want + 1);
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = read(fd, raw + got, want - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            tg_errf(err, errlen, "read error: %s", strerror(errno));
+            free(raw);
+            close(fd);
+            return TG_ERR_IO;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+
+    tg_decode_info_t info;
+    tg_text_decode(raw, got, &x->text, &info);
+    free(raw);
+    x->charset = tg_xstrdup(info.charset);
+    if (info.replaced)
+        tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", info.replaced,
+                        info.charset);
+    if (info.truncated || (uint64_t)sb.st_size > got)
+        tg_extract_warn(x, "text truncated: only the first %zu MB are indexed",
+                        lim->max_text >> 20);
+    return TG_OK;
+}

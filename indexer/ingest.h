@@ -1,0 +1,49 @@
+/* The ingest coordinator: walks the input, hands files to the worker pool,
+ * and is the archive's single writer.  It decides, for each file, whether it
+ * is new, a duplicate, changed or unchanged; applies the workers' documents
+ * to the index; commits in batches; and reports every event. */
+#ifndef TG_INGEST_H
+#define TG_INGEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+typedef struct {
+    const char *archive;  /* absolute path of the archive folder */
+    unsigned jobs;        /* worker processes */
+    double timeout;       /* wall-clock seconds to extract one file */
+    double cpu_limit;     /* CPU seconds to extract one file */
+    size_t mem_limit;     /* bytes of memory per worker */
+    size_t max_text;      /* bytes of text kept per document */
+    unsigned max_pages;   /* pages read per document */
+    uint64_t max_file;    /* bytes: larger files are not stored */
+    unsigned batch;       /* documents per index commit */
+    double batch_seconds; /* seconds between index commits */
+    int verbose;          /* print every event */
+    int quiet;            /* print only errors and the summary */
+} tg_ingest_opts_t;
+
+typedef struct {
+    unsigned long added, updated, duplicate, unchanged, skipped, errors;
+    unsigned long bytes; /* bytes of the files looked at */
+    double seconds;
+    int interrupted;    /* stopped by a signal after committing */
+    json_t *skipped_by; /* object: reason code -> count */
+    json_t *errors_by;  /* object: reason code -> count */
+} tg_ingest_counts_t;
+
+void tg_ingest_counts_free(tg_ingest_counts_t *c);
+
+/* Indexes paths into the archive.  Returns TG_OK when the run went through
+ * (individual files may still have failed: see counts->errors), or a fatal
+ * status with err filled in (archive not writable, locked, ...). */
+tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npaths,
+                          tg_ingest_counts_t *counts, char *err, size_t errlen);
+
+/* Set by the signal handler: stop dispatching, commit, return. */
+extern volatile int tg_ingest_stop;
+
+#endif

@@ -1,0 +1,258 @@
+/* testigo-index: puts files into a Testigo archive.
+ *
+ * Parses options, runs the ingest (ingest.c), prints the summary and maps
+ * the outcome to an exit status: 0 all indexed or deliberately skipped,
+ * 1 finished but some files failed, 2 usage or fatal error, 130 interrupted.
+ * Re-executed with --worker, it is an extraction worker instead (worker.c). */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "util.h"
+#include "worker.h"
+
+#ifndef TG_VERSION
+#define TG_VERSION "0.1"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f, "Usage: testigo-index [OPTION]... PATH...\n"
+           "Copy files into a Testigo archive and index them for search.\n"
+           "PATH may be files or folders (walked recursively).\n"
+           "\n"
+           "  -a, --archive DIR        archive folder (default: $TESTIGO_ARCHIVE, else ./archive)\n"
+           "  -j, --jobs N             extraction worker processes (default: number of cores)\n"
+           "      --timeout SEC        wall-clock time to extract one file (default 120)\n"
+           "      --cpu-limit SEC      CPU time to extract one file (default: the timeout)\n"
+           "      --mem-limit MB       memory of one extraction worker (default 1024)\n"
+           "      --max-text MB        text kept per document (default 16)\n"
+           "      --max-pages N        pages read per document (default 10000)\n"
+           "      --max-file MB        larger files are not stored (default 65536)\n"
+           "      --batch N            documents per index commit (default 1000)\n"
+           "      --commit-interval SEC  seconds between commits (default 10)\n"
+           "  -v, --verbose            print every file event\n"
+           "  -q, --quiet              print only errors and the summary\n"
+           "  -h, --help               show this help\n"
+           "      --version            show the version\n"
+           "\n"
+           "Exit status: 0 all files indexed or deliberately skipped, 1 some files\n"
+           "failed (each is reported), 2 usage or fatal error, 130 interrupted.\n");
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    tg_ingest_stop = 1;
+}
+
+static int bad_value(const char *opt, const char *v)
+{
+    fprintf(stderr, "testigo-index: invalid value for %s: '%s'\n", opt, v);
+    return 2;
+}
+
+static void print_by(const char *label, json_t *by)
+{
+    if (!json_object_size(by))
+        return;
+    printf("  %s:", label);
+    const char *k;
+    json_t *v;
+    const char *sep = " ";
+    json_object_foreach(by, k, v)
+    {
+        printf("%s%s %lld", sep, k, (long long)json_integer_value(v));
+        sep = ", ";
+    }
+    printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+    enum {
+        OPT_TIMEOUT = 256,
+        OPT_CPU,
+        OPT_MEM,
+        OPT_MAXTEXT,
+        OPT_MAXPAGES,
+        OPT_MAXFILE,
+        OPT_BATCH,
+        OPT_INTERVAL,
+        OPT_VERSION,
+        OPT_WORKER,
+        OPT_WORKER_MEM
+    };
+    static const struct option opts[] = {
+        {"archive", required_argument, NULL, 'a'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"cpu-limit", required_argument, NULL, OPT_CPU},
+        {"mem-limit", required_argument, NULL, OPT_MEM},
+        {"max-text", required_argument, NULL, OPT_MAXTEXT},
+        {"max-pages", required_argument, NULL, OPT_MAXPAGES},
+        {"max-file", required_argument, NULL, OPT_MAXFILE},
+        {"batch", required_argument, NULL, OPT_BATCH},
+        {"commit-interval", required_argument, NULL, OPT_INTERVAL},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"worker", required_argument, NULL, OPT_WORKER},
+        {"worker-mem", required_argument, NULL, OPT_WORKER_MEM},
+        {NULL, 0, NULL, 0},
+    };
+    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    tg_ingest_opts_t o = {
+        .jobs = nproc > 0 ? (unsigned)nproc : 1,
+        .timeout = 120,
+        .cpu_limit = 0,
+        .mem_limit = (size_t)1024 << 20,
+        .max_text = (size_t)16 << 20,
+        .max_pages = 10000,
+        .max_file = (uint64_t)65536 << 20,
+        .batch = 1000,
+        .batch_seconds = 10,
+    };
+    const char *archive = getenv("TESTIGO_ARCHIVE");
+    if (!archive || !*archive)
+        archive = "archive";
+    long worker_fd = -1, v;
+    size_t worker_mem = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "a:j:vqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            archive = optarg;
+            break;
+        case 'j':
+            if (tg_parse_long(optarg, 1, 256, &v))
+                return bad_value("--jobs", optarg);
+            o.jobs = (unsigned)v;
+            break;
+        case OPT_TIMEOUT:
+            if (tg_parse_long(optarg, 1, 86400, &v))
+                return bad_value("--timeout", optarg);
+            o.timeout = (double)v;
+            break;
+        case OPT_CPU:
+            if (tg_parse_long(optarg, 1, 86400, &v))
+                return bad_value("--cpu-limit", optarg);
+            o.cpu_limit = (double)v;
+            break;
+        case OPT_MEM:
+            if (tg_parse_long(optarg, 64, 1 << 20, &v))
+                return bad_value("--mem-limit", optarg);
+            o.mem_limit = (size_t)v << 20;
+            break;
+        case OPT_MAXTEXT:
+            if (tg_parse_long(optarg, 1, 1024, &v))
+                return bad_value("--max-text", optarg);
+            o.max_text = (size_t)v << 20;
+            break;
+        case OPT_MAXPAGES:
+            if (tg_parse_long(optarg, 1, 10000000, &v))
+                return bad_value("--max-pages", optarg);
+            o.max_pages = (unsigned)v;
+            break;
+        case OPT_MAXFILE:
+            if (tg_parse_long(optarg, 1, 1L << 30, &v))
+                return bad_value("--max-file", optarg);
+            o.max_file = (uint64_t)v << 20;
+            break;
+        case OPT_BATCH:
+            if (tg_parse_long(optarg, 1, 1000000, &v))
+                return bad_value("--batch", optarg);
+            o.batch = (unsigned)v;
+            break;
+        case OPT_INTERVAL:
+            if (tg_parse_long(optarg, 1, 86400, &v))
+                return bad_value("--commit-interval", optarg);
+            o.batch_seconds = (double)v;
+            break;
+        case 'v':
+            o.verbose = 1;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case OPT_VERSION:
+            printf("testigo-index %s\n", TG_VERSION);
+            return 0;
+        case OPT_WORKER:
+            if (tg_parse_long(optarg, 0, INT_MAX, &worker_fd))
+                return 2;
+            break;
+        case OPT_WORKER_MEM:
+            if (tg_parse_long(optarg, 0, LONG_MAX, &v))
+                return 2;
+            worker_mem = (size_t)v;
+            break;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (worker_fd >= 0) {
+        tg_worker_limits_t lim = {.mem_limit = worker_mem};
+        return tg_worker_main((int)worker_fd, archive, &lim);
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "testigo-index: no PATH given (try --help)\n");
+        return 2;
+    }
+    if (o.cpu_limit == 0)
+        o.cpu_limit = o.timeout;
+
+    /* the archive's absolute path: workers and stored paths must not depend
+     * on the current folder */
+    char *abs = realpath(archive, NULL);
+    if (!abs) {
+        if (mkdir(archive, 0700) != 0 || !(abs = realpath(archive, NULL))) {
+            fprintf(stderr, "testigo-index: cannot create the archive folder %s: %m\n", archive);
+            return 2;
+        }
+    }
+    o.archive = abs;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    tg_ingest_counts_t n;
+    char err[1024] = "";
+    tg_status_t st = tg_ingest_run(&o, argv + optind, argc - optind, &n, err, sizeof err);
+    if (st) {
+        fprintf(stderr, "testigo-index: %s\n", err);
+        tg_ingest_counts_free(&n);
+        free(abs);
+        return 2;
+    }
+    unsigned long total = n.added + n.updated + n.duplicate + n.unchanged + n.skipped + n.errors;
+    printf("testigo-index: %lu files, %.1f MB in %.1f s: %lu added, %lu updated, "
+           "%lu duplicate, %lu unchanged, %lu skipped, %lu error%s\n",
+           total, (double)n.bytes / (1 << 20), n.seconds, n.added, n.updated, n.duplicate,
+           n.unchanged, n.skipped, n.errors, n.errors == 1 ? "" : "s");
+    print_by("skipped", n.skipped_by);
+    print_by("errors", n.errors_by);
+    if (n.interrupted)
+        printf("testigo-index: interrupted; what was done is committed, run again to go on\n");
+    printf("testigo-index: archive %s (log: %s/log/ingest.jsonl)\n", abs, abs);
+    int rc = n.interrupted ? 130 : n.errors ? 1 : 0;
+    tg_ingest_counts_free(&n);
+    free(abs);
+    return rc;
+}

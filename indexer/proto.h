@@ -1,0 +1,37 @@
+/* Messages between the indexer and its extraction workers.
+ *
+ * A message is a frame: a 12-byte header (magic "TGM1", header length, payload
+ * length, both little-endian u32), a JSON object (the header: its "type"
+ * says what the message is), and an optional binary payload (a serialised
+ * Xapian document).  Frames travel over a socketpair; each side reads whole
+ * frames with a size cap, so a confused or hostile peer can cost at most one
+ * cap's worth of memory.
+ *
+ * The conversation for one file (see docs/architecture.md):
+ *   indexer -> worker   {"type":"job", "id", "path", "loc", ...limits}
+ *   worker  -> indexer  {"type":"hashed", "id", "sha256", "size"}
+ *   indexer -> worker   {"type":"go"} or {"type":"skip"}
+ *   worker  -> indexer  {"type":"doc", "id", "record"} + serialised document
+ *                   or  {"type":"fail", "id", "status", "reason"}
+ * A worker handles one job at a time; running N workers is running N of
+ * these conversations side by side. */
+#ifndef TG_PROTO_H
+#define TG_PROTO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "status.h"
+
+/* Largest JSON header accepted. */
+#define TG_PROTO_MAX_HEADER (16u << 20)
+
+/* Sends a frame; payload may be NULL.  TG_ERR_IO if the peer is gone. */
+tg_status_t tg_msg_send(int fd, const json_t *header, const void *payload, size_t len);
+/* Receives a frame (blocking).  *header is owned by the caller; *payload is
+ * malloc'd or NULL.  TG_ERR_IO on EOF or error (errno 0 for a clean EOF),
+ * TG_ERR_LIMIT if the payload is larger than max_payload, TG_ERR_FORMAT if the
+ * frame is malformed. */
+tg_status_t tg_msg_recv(int fd, size_t max_payload, json_t **header, char **payload, size_t *len);
+
+#endif

@@ -1,0 +1,25 @@
+/* The extraction worker: a separate process (the indexer re-executed with
+ * --worker) that takes one job at a time over a socket, copies the file into
+ * the store, identifies and extracts it, and sends back a ready Xapian
+ * document.  Everything that parses untrusted bytes runs here, under resource
+ * limits, so that a hostile file can cost one worker and one file, never the
+ * indexer or the archive. */
+#ifndef TG_WORKER_H
+#define TG_WORKER_H
+
+#include <stddef.h>
+
+/* Bumped whenever extraction improves, so that files which could not be
+ * read, or were of an unsupported type, are tried again. */
+#define TG_EXTRACTOR_VERSION 1
+
+/* Process limits a worker sets on itself at start. */
+typedef struct {
+    size_t mem_limit; /* bytes of address space (0: none) */
+} tg_worker_limits_t;
+
+/* Runs the worker loop on socket fd until the indexer closes it.  Returns the
+ * process exit status. */
+int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim);
+
+#endif
