@@ -1,0 +1,729 @@
+/* Query parsing (see query.h): a lexer over the typed text and a recursive
+ * descent parser, building wrapper queries bottom up.
+ *
+ * Grammar (lowest precedence first):
+ *   or    := and ("OR" and)*
+ *   and   := item (["AND"] item)*          item := ["NOT" | "-" | "+"] near
+ *   near  := prim ("NEAR"["/"n] prim)*
+ *   prim  := "(" or ")" | field | phrase | word
+ * Operators are recognised in capitals only ("or" is a word), as in Xapian
+ * and most search engines, so a Spanish "y"/"o" or an English "and" in a
+ * name stays a word.
+ *
+ * Safety: the text is bounded (max_length), so are nesting (MAX_DEPTH), the
+ * number of clauses and wildcard expansion; no input can make the parser
+ * recurse or allocate without bound. */
+#define _POSIX_C_SOURCE 200809L
+#include "query.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "schema.h"
+#include "text.h"
+#include "util.h"
+
+#define MAX_DEPTH   32
+#define NEAR_WINDOW 10
+
+const char *const tg_query_fields[] = {"type",  "lang",   "date",   "year",
+                                       "title", "folder", "sha256", NULL};
+
+typedef enum { F_BOOL, F_DATE, F_YEAR, F_TEXT, F_SHA } field_kind_t;
+
+static const struct {
+    const char *name;
+    field_kind_t kind;
+    const char *prefix;
+    int lowercase;
+} fields[] = {
+    {"type", F_BOOL, TG_PREFIX_KIND, 1},   {"lang", F_BOOL, TG_PREFIX_LANG, 1},
+    {"date", F_DATE, TG_PREFIX_DATE, 0},   {"year", F_YEAR, TG_PREFIX_DATE, 0},
+    {"title", F_TEXT, TG_PREFIX_TITLE, 0}, {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
+    {"sha256", F_SHA, TG_PREFIX_ID, 1},
+};
+
+struct tg_qparser {
+    tg_stemmers_t *stem;
+};
+
+typedef enum { T_END, T_LP, T_RP, T_AND, T_OR, T_NOT, T_NEAR, T_WORD, T_PHRASE, T_FIELD } ttype_t;
+
+typedef struct {
+    ttype_t t;
+    const char *s; /* text of a word or phrase, or a field's value */
+    size_t n;
+    int field;       /* index into fields[] */
+    int quoted;      /* field value was quoted */
+    int sign;        /* '-' or '+' in front, else 0 */
+    unsigned window; /* NEAR/n */
+    size_t off;      /* offset in the query, for messages */
+} tok_t;
+
+typedef struct {
+    tg_qparser_t *qp;
+    const char *text;
+    size_t len, off;
+    tok_t cur;
+    int have_cur;
+    unsigned clauses, max_clauses, max_wildcard;
+    int depth;
+    char *err;
+    size_t errlen;
+    int failed;
+    tg_parsed_t *out;
+} parser_t;
+
+/* A parse result: a query, and whether it is only a filter (no weight). */
+typedef struct {
+    tg_query_t *q;
+    int filter;
+    tg_query_t *exact; /* a single word's exact term: what NEAR works on */
+} node_t;
+
+static void fail(parser_t *p, size_t off, const char *fmt, ...) TG_PRINTF(3, 4);
+
+static void fail(parser_t *p, size_t off, const char *fmt, ...)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    tg_errf(p->err, p->errlen, "%s (at character %zu)", msg, off + 1);
+}
+
+/* ==== Highlight lists ===================================================== */
+
+static void list_add(char ***v, size_t *n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strlen((*v)[i]) == len && !memcmp((*v)[i], s, len))
+            return;
+    *v = tg_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = tg_xstrndup(s, len);
+}
+
+/* ==== Lexer ================================================================ */
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int ends_bare(char c)
+{
+    return is_space(c) || c == '(' || c == ')' || c == '"' || c == '\0';
+}
+
+static void lex(parser_t *p, tok_t *t)
+{
+    memset(t, 0, sizeof *t);
+    while (p->off < p->len && is_space(p->text[p->off]))
+        p->off++;
+    t->off = p->off;
+    if (p->off >= p->len) {
+        t->t = T_END;
+        return;
+    }
+    char c = p->text[p->off];
+    if (c == '(' || c == ')') {
+        t->t = c == '(' ? T_LP : T_RP;
+        p->off++;
+        return;
+    }
+    if ((c == '-' || c == '+') && p->off + 1 < p->len && !is_space(p->text[p->off + 1]) &&
+        p->text[p->off + 1] != ')') {
+        p->off++;
+        lex(p, t);
+        t->sign = c;
+        return;
+    }
+    if (c == '"') {
+        const char *q = memchr(p->text + p->off + 1, '"', p->len - p->off - 1);
+        if (!q) {
+            fail(p, p->off, "%s", "unterminated quotation mark");
+            t->t = T_END;
+            return;
+        }
+        t->t = T_PHRASE;
+        t->s = p->text + p->off + 1;
+        t->n = (size_t)(q - t->s);
+        p->off = (size_t)(q - p->text) + 1;
+        return;
+    }
+    size_t start = p->off;
+    while (p->off < p->len && !ends_bare(p->text[p->off]))
+        p->off++;
+    t->s = p->text + start;
+    t->n = p->off - start;
+
+    /* field:value, field:"value" */
+    const char *colon = memchr(t->s, ':', t->n);
+    if (colon && colon > t->s) {
+        size_t nl = (size_t)(colon - t->s);
+        int alpha = 1;
+        for (size_t i = 0; i < nl; i++)
+            if (!isalpha((unsigned char)t->s[i]) && t->s[i] != '_')
+                alpha = 0;
+        if (alpha) {
+            int f = -1;
+            for (size_t i = 0; i < TG_ARRAY_LEN(fields); i++)
+                if (strlen(fields[i].name) == nl && !strncasecmp(fields[i].name, t->s, nl))
+                    f = (int)i;
+            if (f < 0) {
+                char name[64];
+                snprintf(name, sizeof name, "%.*s:", (int)(nl < 40 ? nl : 40), t->s);
+                fail(p, start,
+                     "unknown field '%s' (fields: type, lang, date, year, title, "
+                     "folder, sha256)",
+                     name);
+                t->t = T_END;
+                return;
+            }
+            t->t = T_FIELD;
+            t->field = f;
+            if ((size_t)(colon + 1 - p->text) == p->off && p->off < p->len &&
+                p->text[p->off] == '"') {
+                const char *q = memchr(p->text + p->off + 1, '"', p->len - p->off - 1);
+                if (!q) {
+                    fail(p, p->off, "%s", "unterminated quotation mark");
+                    t->t = T_END;
+                    return;
+                }
+                t->s = p->text + p->off + 1;
+                t->n = (size_t)(q - t->s);
+                t->quoted = 1;
+                p->off = (size_t)(q - p->text) + 1;
+            } else {
+                t->s = colon + 1;
+                t->n = p->off - (size_t)(colon + 1 - p->text);
+            }
+            if (t->n == 0) {
+                fail(p, start, "field '%s' has no value", fields[f].name);
+                t->t = T_END;
+            }
+            return;
+        }
+    }
+    if (t->n == 3 && !memcmp(t->s, "AND", 3))
+        t->t = T_AND;
+    else if (t->n == 2 && !memcmp(t->s, "OR", 2))
+        t->t = T_OR;
+    else if (t->n == 3 && !memcmp(t->s, "NOT", 3))
+        t->t = T_NOT;
+    else if (t->n >= 4 && !memcmp(t->s, "NEAR", 4) && (t->n == 4 || (t->s[4] == '/' && t->n > 5))) {
+        t->t = T_NEAR;
+        t->window = NEAR_WINDOW;
+        if (t->n > 4) {
+            char num[16];
+            long w;
+            snprintf(num, sizeof num, "%.*s", (int)(t->n - 5 < 15 ? t->n - 5 : 15), t->s + 5);
+            if (tg_parse_long(num, 1, 1000, &w)) {
+                fail(p, start, "%s", "NEAR/n needs a number of words from 1 to 1000");
+                t->t = T_END;
+                return;
+            }
+            t->window = (unsigned)w;
+        }
+    } else {
+        t->t = T_WORD;
+    }
+}
+
+static tok_t *peek(parser_t *p)
+{
+    if (!p->have_cur) {
+        lex(p, &p->cur);
+        p->have_cur = 1;
+    }
+    return &p->cur;
+}
+
+static tok_t take(parser_t *p)
+{
+    peek(p);
+    p->have_cur = 0;
+    return p->cur;
+}
+
+/* ==== Building queries ===================================================== */
+
+static node_t none_node(void)
+{
+    node_t n = {NULL, 0, NULL};
+    return n;
+}
+
+static void node_free(node_t *n)
+{
+    tg_query_free(n->q);
+    tg_query_free(n->exact);
+    n->q = n->exact = NULL;
+}
+
+static int count_clause(parser_t *p, size_t off)
+{
+    if (++p->clauses > p->max_clauses) {
+        fail(p, off, "query too complex: more than %u words and fields", p->max_clauses);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    tg_query_t **v;
+    size_t n;
+} qvec_t;
+
+static void qvec_push(qvec_t *v, tg_query_t *q)
+{
+    v->v = tg_xrealloc(v->v, (v->n + 1) * sizeof *v->v);
+    v->v[v->n++] = q;
+}
+
+static void stem_cb(void *ctx, const char *term, size_t len)
+{
+    void **a = ctx;
+    parser_t *p = a[0];
+    qvec_t *v = a[1];
+    qvec_push(v, tg_query_term(term, len, 0));
+    list_add(&p->out->stems, &p->out->n_stems, term, len);
+}
+
+/* Words of text (a bare word or a phrase).  prefix: field prefix for title:.
+ * phrase: exact words only.  Returns an empty node if text has no word. */
+static node_t text_query(parser_t *p, const char *s, size_t n, const char *prefix, int phrase,
+                         int wildcard, size_t off)
+{
+    node_t r = none_node();
+    tg_tok_t tok;
+    tg_tok_init(&tok, s, n);
+    size_t a, b;
+    qvec_t words = {0};
+    tg_buf_t term;
+    tg_buf_init(&term, 4 * TG_MAX_WORD + 16);
+    size_t last_a = 0, last_b = 0;
+    while (tg_tok_next(&tok, &a, &b)) {
+        tg_buf_reset(&term);
+        tg_buf_adds(&term, prefix);
+        if (!tg_word_term(&term, s + a, b - a))
+            continue; /* longer than any indexed word: cannot match anyway */
+        list_add(&p->out->words, &p->out->n_words, term.data + strlen(prefix),
+                 term.len - strlen(prefix));
+        qvec_push(&words, tg_query_term(term.data, term.len, (unsigned)words.n + 1));
+        last_a = a;
+        last_b = b;
+    }
+    if (words.n == 0) {
+        tg_buf_free(&term);
+        return r;
+    }
+    if (count_clause(p, off)) {
+        for (size_t i = 0; i < words.n; i++)
+            tg_query_free(words.v[i]);
+        free(words.v);
+        tg_buf_free(&term);
+        return r;
+    }
+    if (wildcard) {
+        if (words.n > 1) {
+            fail(p, off, "%s", "a wildcard (*) works on a single word");
+            for (size_t i = 0; i < words.n; i++)
+                tg_query_free(words.v[i]);
+        } else {
+            tg_query_free(words.v[0]);
+            tg_buf_reset(&term);
+            tg_buf_adds(&term, prefix);
+            tg_word_term(&term, s + last_a, last_b - last_a);
+            list_add(&p->out->prefixes, &p->out->n_prefixes, term.data + strlen(prefix),
+                     term.len - strlen(prefix));
+            r.q = tg_query_wildcard(term.data, p->max_wildcard);
+        }
+    } else if (words.n == 1 && !phrase && !prefix[0]) {
+        /* a bare word: its exact form or any of its stems */
+        qvec_t syn = {0};
+        r.exact = tg_query_copy(words.v[0]);
+        qvec_push(&syn, words.v[0]);
+        void *ctx[2] = {p, &syn};
+        tg_word_stems(p->qp->stem, s + last_a, last_b - last_a, stem_cb, ctx);
+        r.q = tg_query_combine(TG_Q_SYNONYM, syn.v, syn.n, 0);
+        free(syn.v);
+    } else if (words.n == 1) {
+        r.q = words.v[0];
+        r.exact = tg_query_copy(words.v[0]);
+    } else {
+        r.q = tg_query_combine(TG_Q_PHRASE, words.v, words.n, (unsigned)words.n);
+    }
+    free(words.v);
+    tg_buf_free(&term);
+    return r;
+}
+
+static int parse_date_value(parser_t *p, const char *s, size_t n, int year_only, tg_date_t *d,
+                            size_t off)
+{
+    if (n == 0) {
+        d->year = d->month = d->day = 0;
+        return 0; /* open end */
+    }
+    if (tg_date_parse(s, n, d) != 0 || (year_only && d->month)) {
+        char v[64];
+        snprintf(v, sizeof v, "%.*s", (int)(n < 40 ? n : 40), s);
+        fail(p, off,
+             year_only ? "invalid year '%s' (use YYYY)"
+                       : "invalid date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
+             v);
+        return -1;
+    }
+    return 0;
+}
+
+static node_t field_query(parser_t *p, const tok_t *t)
+{
+    node_t r = none_node();
+    const char *prefix = fields[t->field].prefix;
+    field_kind_t kind = fields[t->field].kind;
+    if (count_clause(p, t->off))
+        return r;
+    if (kind == F_TEXT) {
+        p->clauses--; /* text_query counts it */
+        return text_query(p, t->s, t->n, prefix, t->quoted, 0, t->off);
+    }
+    if (kind == F_DATE || kind == F_YEAR) {
+        const char *dots = NULL;
+        for (size_t i = 0; i + 1 < t->n; i++)
+            if (t->s[i] == '.' && t->s[i + 1] == '.') {
+                dots = t->s + i;
+                break;
+            }
+        tg_date_t from, to;
+        if (!dots) {
+            if (parse_date_value(p, t->s, t->n, kind == F_YEAR, &from, t->off) || (t->n == 0))
+                return r;
+            char term[32];
+            int len;
+            if (from.day)
+                len = snprintf(term, sizeof term, "%s%04d-%02d-%02d", prefix, from.year, from.month,
+                               from.day);
+            else if (from.month)
+                len = snprintf(term, sizeof term, "%s%04d-%02d", prefix, from.year, from.month);
+            else
+                len = snprintf(term, sizeof term, "%s%04d", prefix, from.year);
+            r.q = tg_query_term(term, (size_t)len, 0);
+            r.filter = 1;
+            return r;
+        }
+        size_t ln = (size_t)(dots - t->s);
+        if (parse_date_value(p, t->s, ln, kind == F_YEAR, &from, t->off) ||
+            parse_date_value(p, dots + 2, t->n - ln - 2, kind == F_YEAR, &to, t->off))
+            return r;
+        if (tg_date_range_query(prefix, &from, &to, &r.q) != TG_OK) {
+            fail(p, t->off, "%s",
+                 from.year == 0 && to.year == 0 ? "a date range needs at least one end"
+                                                : "the date range ends before it starts");
+            return r;
+        }
+        r.filter = 1;
+        return r;
+    }
+    /* boolean fields: the value is the term, as the indexer wrote it */
+    char *v = tg_xstrndup(t->s, t->n);
+    if (fields[t->field].lowercase)
+        for (char *c = v; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+    if (kind == F_SHA && !tg_sha256_valid(v)) {
+        fail(p, t->off, "invalid sha256 '%s' (64 hexadecimal digits)", v);
+        free(v);
+        return r;
+    }
+    tg_buf_t term;
+    tg_buf_init(&term, 1024);
+    tg_bool_term(&term, prefix, v);
+    r.q = tg_query_term(term.data, term.len, 0);
+    r.filter = 1;
+    tg_buf_free(&term);
+    free(v);
+    return r;
+}
+
+static node_t parse_or(parser_t *p);
+
+static node_t parse_prim(parser_t *p)
+{
+    tok_t *t = peek(p);
+    node_t r = none_node();
+    switch (t->t) {
+    case T_LP: {
+        size_t off = t->off;
+        take(p);
+        if (++p->depth > MAX_DEPTH) {
+            fail(p, off, "%s", "too many nested parentheses");
+            return r;
+        }
+        if (peek(p)->t == T_RP) {
+            fail(p, off, "%s", "empty parentheses");
+            return r;
+        }
+        r = parse_or(p);
+        p->depth--;
+        if (p->failed)
+            return r;
+        if (peek(p)->t != T_RP) {
+            node_free(&r);
+            fail(p, off, "%s", "missing ')' for this '('");
+            return r;
+        }
+        take(p);
+        tg_query_free(r.exact);
+        r.exact = NULL;
+        return r;
+    }
+    case T_WORD: {
+        tok_t w = take(p);
+        int wildcard = w.n > 1 && w.s[w.n - 1] == '*';
+        if (w.n == 1 && w.s[0] == '*') {
+            r.q = tg_query_all();
+            r.filter = 1;
+            return r;
+        }
+        return text_query(p, w.s, wildcard ? w.n - 1 : w.n, "", 0, wildcard, w.off);
+    }
+    case T_PHRASE: {
+        tok_t w = take(p);
+        return text_query(p, w.s, w.n, "", 1, 0, w.off);
+    }
+    case T_FIELD: {
+        tok_t f = take(p);
+        return field_query(p, &f);
+    }
+    case T_RP:
+        fail(p, t->off, "%s", "unexpected ')'");
+        return r;
+    case T_AND:
+    case T_OR:
+    case T_NEAR:
+        fail(p, t->off, "%s", "an operator (AND, OR, NEAR) needs a word on each side");
+        return r;
+    case T_NOT:
+        fail(p, t->off, "%s", "NOT needs something after it");
+        return r;
+    case T_END:
+        fail(p, t->off, "%s", "the query ends too early");
+        return r;
+    }
+    return r;
+}
+
+/* NEAR works on single words (Xapian's OP_NEAR takes terms only), matched
+ * exactly: stems have no positions in the index. */
+static node_t parse_near(parser_t *p)
+{
+    node_t left = parse_prim(p);
+    while (!p->failed && peek(p)->t == T_NEAR) {
+        tok_t op = take(p);
+        node_t right = parse_prim(p);
+        if (!p->failed && (!left.exact || !right.exact))
+            fail(p, op.off, "%s", "NEAR needs a single word on each side");
+        if (p->failed) {
+            node_free(&right);
+            break;
+        }
+        tg_query_t *v[2] = {left.exact, right.exact};
+        tg_query_free(left.q);
+        tg_query_free(right.q);
+        left.q = tg_query_combine(TG_Q_NEAR, v, 2, op.window);
+        left.exact = NULL;
+        right.q = right.exact = NULL;
+    }
+    return left;
+}
+
+/* One AND group: positive parts, filters and negated parts. */
+static node_t parse_and(parser_t *p)
+{
+    qvec_t pos = {0}, filt = {0}, neg = {0};
+    for (;;) {
+        tok_t *t = peek(p);
+        if (t->t == T_END || t->t == T_RP || t->t == T_OR || p->failed)
+            break;
+        int negate = 0;
+        if (t->t == T_AND) {
+            size_t off = t->off;
+            take(p);
+            if (pos.n + filt.n + neg.n == 0) {
+                fail(p, off, "%s", "AND needs something before it");
+                break;
+            }
+            t = peek(p);
+            if (t->t == T_END || t->t == T_RP || t->t == T_OR) {
+                fail(p, off, "%s", "AND needs something after it");
+                break;
+            }
+        }
+        if (t->t == T_NOT) {
+            take(p);
+            negate = 1;
+        }
+        int sign = peek(p)->sign;
+        if (sign == '-')
+            negate = !negate;
+        node_t n = parse_near(p);
+        if (p->failed) {
+            node_free(&n);
+            break;
+        }
+        tg_query_free(n.exact);
+        n.exact = NULL;
+        if (!n.q)
+            continue; /* punctuation only: nothing to look for */
+        if (negate)
+            qvec_push(&neg, n.q);
+        else if (n.filter)
+            qvec_push(&filt, n.q);
+        else
+            qvec_push(&pos, n.q);
+    }
+    node_t r = none_node();
+    if (p->failed) {
+        for (size_t i = 0; i < pos.n; i++)
+            tg_query_free(pos.v[i]);
+        for (size_t i = 0; i < filt.n; i++)
+            tg_query_free(filt.v[i]);
+        for (size_t i = 0; i < neg.n; i++)
+            tg_query_free(neg.v[i]);
+    } else {
+        tg_query_t *q = pos.n ? tg_query_combine(TG_Q_AND, pos.v, pos.n, 0) : NULL;
+        if (filt.n) {
+            tg_query_t *f = tg_query_combine(TG_Q_AND, filt.v, filt.n, 0);
+            if (q) {
+                tg_query_t *v[2] = {q, f};
+                q = tg_query_combine(TG_Q_FILTER, v, 2, 0);
+            } else {
+                q = tg_query_scale(f, 0);
+                r.filter = 1;
+            }
+        }
+        if (neg.n) {
+            if (!q) {
+                q = tg_query_scale(tg_query_all(), 0);
+                r.filter = 1;
+            }
+            tg_query_t *n = tg_query_combine(TG_Q_OR, neg.v, neg.n, 0);
+            tg_query_t *v[2] = {q, n};
+            q = tg_query_combine(TG_Q_AND_NOT, v, 2, 0);
+        }
+        r.q = q;
+    }
+    free(pos.v);
+    free(filt.v);
+    free(neg.v);
+    return r;
+}
+
+static node_t parse_or(parser_t *p)
+{
+    node_t left = parse_and(p);
+    while (!p->failed && peek(p)->t == T_OR) {
+        tok_t op = take(p);
+        tok_t *nx = peek(p);
+        if (!left.q || nx->t == T_END || nx->t == T_RP || nx->t == T_OR) {
+            fail(p, op.off, "%s", "OR needs something on each side");
+            break;
+        }
+        node_t right = parse_and(p);
+        if (p->failed || !right.q) {
+            node_free(&right);
+            if (!p->failed)
+                fail(p, op.off, "%s", "OR needs something on each side");
+            break;
+        }
+        tg_query_t *v[2] = {left.q, right.q};
+        left.q = tg_query_combine(TG_Q_OR, v, 2, 0);
+        left.filter = left.filter && right.filter;
+    }
+    if (p->failed)
+        node_free(&left);
+    return left;
+}
+
+tg_qparser_t *tg_qparser_new(void)
+{
+    tg_qparser_t *qp = tg_xcalloc(1, sizeof *qp);
+    qp->stem = tg_stemmers_new();
+    return qp;
+}
+
+void tg_qparser_free(tg_qparser_t *qp)
+{
+    if (!qp)
+        return;
+    tg_stemmers_free(qp->stem);
+    free(qp);
+}
+
+void tg_parsed_free(tg_parsed_t *p)
+{
+    tg_query_free(p->query);
+    for (size_t i = 0; i < p->n_words; i++)
+        free(p->words[i]);
+    for (size_t i = 0; i < p->n_stems; i++)
+        free(p->stems[i]);
+    for (size_t i = 0; i < p->n_prefixes; i++)
+        free(p->prefixes[i]);
+    free(p->words);
+    free(p->stems);
+    free(p->prefixes);
+    memset(p, 0, sizeof *p);
+}
+
+tg_status_t tg_query_parse(tg_qparser_t *qp, const char *text, const tg_parse_opts_t *opts,
+                           tg_parsed_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    size_t max_len = opts && opts->max_length ? opts->max_length : 4096;
+    size_t len = strlen(text);
+    if (len > max_len) {
+        tg_errf(err, errlen, "query too long (%zu bytes; the limit is %zu)", len, max_len);
+        return TG_ERR_QUERY;
+    }
+    parser_t p = {
+        .qp = qp,
+        .text = text,
+        .len = len,
+        .max_clauses = opts && opts->max_clauses ? opts->max_clauses : 256,
+        .max_wildcard = opts && opts->max_wildcard ? opts->max_wildcard : 1000,
+        .err = err,
+        .errlen = errlen,
+        .out = out,
+    };
+    /* the text must be UTF-8: a word is cut by Unicode rules */
+    char *clean = tg_utf8_clean(text, len);
+    p.text = clean;
+    p.len = strlen(clean);
+    node_t n = parse_or(&p);
+    if (!p.failed && peek(&p)->t == T_RP)
+        fail(&p, peek(&p)->off, "%s", "unexpected ')'");
+    else if (!p.failed && peek(&p)->t != T_END)
+        fail(&p, peek(&p)->off, "%s", "unexpected text");
+    if (!p.failed && !n.q)
+        tg_errf(err, errlen, "the query has no words to look for");
+    if (p.failed || !n.q) {
+        node_free(&n);
+        tg_parsed_free(out);
+        free(clean);
+        return TG_ERR_QUERY;
+    }
+    out->query = n.q;
+    out->stemmers = qp->stem;
+    free(clean);
+    return TG_OK;
+}

@@ -1,0 +1,51 @@
+/* Snippets: a short excerpt of a document's original text around its best
+ * hit, with the words that match the query marked, and the page it is on.
+ *
+ * Matching uses the same tokenizer and folding as the index, so the excerpt
+ * shows "Rodríguez" highlighted for a query typed "rodriguez". */
+#ifndef TG_SNIPPET_H
+#define TG_SNIPPET_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "query.h"
+#include "xap.h"
+
+typedef struct {
+    size_t off, len; /* byte range in text */
+} tg_span_t;
+
+typedef struct {
+    char *text;      /* UTF-8, whitespace collapsed; "" if the document has no text */
+    tg_span_t *hits; /* highlighted ranges, in order */
+    size_t n_hits;
+    int page;      /* 1-based page of the excerpt, 0 when the document has no pages */
+    int cut_start; /* the excerpt starts inside the text */
+    int cut_end;   /* ...and ends before its end */
+} tg_snippet_t;
+
+/* Context the snippet needs about one document. */
+typedef struct {
+    tg_db_t *db; /* for term positions */
+    tg_docid_t docid;
+    const json_t *page_pos; /* the record's page start positions, or NULL */
+    const char *text;       /* the extracted text (pages separated by '\f') */
+    size_t text_len;
+} tg_snippet_src_t;
+
+/* Builds the excerpt of about max_bytes bytes for parsed in src. */
+void tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed, size_t max_bytes,
+                     tg_snippet_t *out);
+void tg_snippet_free(tg_snippet_t *s);
+
+/* Renders with hs/he around hits, and "…" where the text was cut.  Malloc'd. */
+char *tg_snippet_render(const tg_snippet_t *s, const char *hs, const char *he);
+/* Renders as HTML: text escaped, hits in <mark>.  Malloc'd. */
+char *tg_snippet_html(const tg_snippet_t *s);
+
+/* Appends s HTML-escaped (&, <, >, ", ') to out. */
+void tg_html_escape(tg_buf_t *out, const char *s, size_t len);
+
+#endif
