@@ -121,7 +121,9 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
                         lim->max_text >> 20);
     if (info.replaced)
         tg_extract_warn(x, "%zu invalid character sequences replaced", info.replaced);
-    if (pages > 0 && empty == pages)
+    if (pages == 0)
+        tg_extract_warn(x, "the PDF has no readable pages");
+    else if (empty == pages)
         tg_extract_warn(x, "no text layer: the PDF may be a scan");
     else if (empty > 0)
         tg_extract_warn(x, "%u of %u pages have no text layer", empty, pages);

@@ -65,6 +65,8 @@ volatile int tg_ingest_stop = 0;
 /* Copying a file into the store is given this many bytes per second on top of
  * the extraction timeout. */
 #define COPY_RATE (10.0 * 1024 * 1024)
+/* What a worker prints to stderr while on one job is kept up to this size. */
+#define STDERR_CAP 4096
 
 typedef struct job {
     uint64_t id;
@@ -75,6 +77,7 @@ typedef struct job {
     char *old_sha; /* content at this location before, if any */
     char sha[TG_SHA256_HEX_LEN + 1];
     char *mime, *kind;
+    double started;      /* tg_now() when first given to a worker */
     int hashed;          /* the worker reported the digest */
     int extracting;      /* told to extract */
     struct job *waiting; /* same content found meanwhile, waiting on this one */
@@ -98,6 +101,10 @@ typedef struct {
     tg_ingest_counts_t *c;
     tg_status_t fatal;
     char fatal_msg[1024];
+    struct {
+        char buf[STDERR_CAP];
+        size_t len;
+    } * err; /* per worker: its stderr during the current job */
 } ing_t;
 
 /* ==== Small helpers ======================================================= */
@@ -125,7 +132,7 @@ static void set_fatal(ing_t *g, tg_status_t st, const char *what)
 
 /* Reports one file event: counts it, logs it, and prints it if asked to. */
 static void event(ing_t *g, const char *what, const char *loc, const char *sha, const char *code,
-                  const char *reason)
+                  const char *reason, double started)
 {
     tg_ingest_counts_t *c = g->c;
     int is_error = strcmp(what, "error") == 0;
@@ -152,6 +159,8 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
         json_object_set_new(ev, "code", json_string(code));
     if (reason)
         tg_rec_set_str(ev, "reason", reason);
+    if (started > 0)
+        json_object_set_new(ev, "ms", json_integer((json_int_t)((tg_now() - started) * 1000)));
     tg_ingestlog_add(g->log, ev);
     json_decref(ev);
     g->dirty = 1;
@@ -161,6 +170,27 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
     else if (g->o->verbose)
         fprintf(stderr, "testigo-index: %s: %s%s%s\n", loc, what, reason ? ": " : "",
                 reason ? reason : "");
+}
+
+/* Collects worker i's stderr (what poppler and friends print) and returns
+ * it as one line, or NULL if it said nothing; the buffer is emptied. */
+static char *take_stderr(ing_t *g, unsigned i)
+{
+    if (g->pool->w[i].errfd >= 0)
+        tg_pool_drain_stderr(g->pool, i, g->err[i].buf, &g->err[i].len, STDERR_CAP);
+    size_t n = g->err[i].len;
+    g->err[i].len = 0;
+    while (n > 0 && (g->err[i].buf[n - 1] == '\n' || g->err[i].buf[n - 1] == ' '))
+        n--;
+    if (n == 0)
+        return NULL;
+    char *s = tg_utf8_clean(g->err[i].buf, n);
+    for (char *c = s; *c; c++)
+        if (*c == '\n' || *c == '\t')
+            *c = ' ';
+    if (strlen(s) > 300)
+        strcpy(s + 297, "...");
+    return s;
 }
 
 /* ==== Location metadata =================================================== */
@@ -371,7 +401,8 @@ static void attach(ing_t *g, job_t *j)
     tg_doc_t *doc;
     json_t *rec = load(g, j->sha, &doc);
     if (!rec) {
-        event(g, "error", j->loc, j->sha, "internal", "content vanished from the index");
+        event(g, "error", j->loc, j->sha, "internal", "content vanished from the index",
+              j->started);
         return;
     }
     int known = loc_index(rec, j->loc) >= 0;
@@ -384,11 +415,11 @@ static void attach(ing_t *g, job_t *j)
     if (moved)
         detach(g, j->old_sha, j->loc);
     if (moved)
-        event(g, "updated", j->loc, j->sha, NULL, NULL);
+        event(g, "updated", j->loc, j->sha, NULL, NULL, j->started);
     else if (known)
-        event(g, "unchanged", j->loc, j->sha, NULL, NULL);
+        event(g, "unchanged", j->loc, j->sha, NULL, NULL, j->started);
     else
-        event(g, "duplicate", j->loc, j->sha, NULL, NULL);
+        event(g, "duplicate", j->loc, j->sha, NULL, NULL, j->started);
     json_decref(rec);
     tg_doc_free(doc);
 }
@@ -424,15 +455,15 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
     /* one event per file: a failure or a skip says it all */
     if (failure) {
         char *r = tg_xasprintf("%s (original kept, indexed without text)", failure);
-        event(g, "error", j->loc, j->sha, failure_code, r);
+        event(g, "error", j->loc, j->sha, failure_code, r, j->started);
         free(r);
     } else if (!strcmp(status_of_record(rec), "unsupported")) {
         char *r = tg_xasprintf("unsupported type %s (original kept, indexed without text)",
                                j->mime ? j->mime : "?");
-        event(g, "skipped", j->loc, j->sha, "unsupported type", r);
+        event(g, "skipped", j->loc, j->sha, "unsupported type", r, j->started);
         free(r);
     } else {
-        event(g, moved || prev ? "updated" : "added", j->loc, j->sha, NULL, NULL);
+        event(g, moved || prev ? "updated" : "added", j->loc, j->sha, NULL, NULL, j->started);
     }
     /* the same content found elsewhere meanwhile */
     for (job_t *w = j->waiting, *next; w; w = next) {
@@ -465,7 +496,7 @@ static void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
         tg_doc_free(doc);
         tg_extract_free(&x);
     } else {
-        event(g, "error", j->loc, NULL, code, reason);
+        event(g, "error", j->loc, NULL, code, reason, j->started);
     }
     job_free(j);
 }
@@ -501,6 +532,28 @@ static void maybe_commit(ing_t *g)
         commit(g);
 }
 
+/* Worker i died or must die: collect its last words, end it, and fail its
+ * job with why (plus what it said). */
+static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, const char *why)
+{
+    job_t *j = g->pool->w[i].job;
+    char how[256];
+    char *said = take_stderr(g, i);
+    if (kill_it) {
+        tg_pool_kill(g->pool, i);
+        tg_errf(how, sizeof how, "%s", why);
+    } else {
+        tg_pool_reap(g->pool, i, how, sizeof how);
+    }
+    g->err[i].len = 0;
+    if (j) {
+        char *reason = said ? tg_xasprintf("%s; it said: %s", how, said) : tg_xstrdup(how);
+        job_failed(g, j, code, reason);
+        free(reason);
+    }
+    free(said);
+}
+
 /* ==== Feeding workers ====================================================== */
 
 static int unchanged(ing_t *g, job_t *j)
@@ -531,12 +584,12 @@ static job_t *next_job(ing_t *g)
         }
         char *loc = tg_utf8_escape_bytes(e.path, strlen(e.path));
         if (e.kind == TG_WALK_ERROR) {
-            event(g, "error", loc, NULL, "unreadable", e.reason);
+            event(g, "error", loc, NULL, "unreadable", e.reason, 0);
             free(loc);
             continue;
         }
         if (e.kind == TG_WALK_SKIP) {
-            event(g, "skipped", loc, NULL, e.reason, e.reason);
+            event(g, "skipped", loc, NULL, e.reason, e.reason, 0);
             free(loc);
             continue;
         }
@@ -549,7 +602,7 @@ static job_t *next_job(ing_t *g)
         j->mtime_ns = e.mtime_ns;
         g->c->bytes += (unsigned long)e.size;
         if (unchanged(g, j)) {
-            event(g, "unchanged", j->loc, j->old_sha, NULL, NULL);
+            event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
             job_free(j);
             maybe_commit(g);
             continue;
@@ -569,12 +622,10 @@ static void dispatch(ing_t *g, unsigned i, job_t *j)
     tg_status_t st = tg_msg_send(w->fd, m, j->path, strlen(j->path));
     json_decref(m);
     w->job = j;
-    w->deadline = tg_now() + g->o->timeout + (double)j->size / COPY_RATE;
-    if (st) {
-        char how[256];
-        tg_pool_reap(g->pool, i, how, sizeof how);
-        job_failed(g, j, "crash", how);
-    }
+    j->started = tg_now();
+    w->deadline = j->started + g->o->timeout + (double)j->size / COPY_RATE;
+    if (st)
+        worker_lost(g, i, 0, "crash", NULL);
 }
 
 static job_t *find_extracting(ing_t *g, const char *sha, const job_t *except)
@@ -599,8 +650,7 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
     tg_worker_slot_t *w = &g->pool->w[i];
     const char *sha = tg_rec_str(m, "sha256");
     if (!sha || !tg_sha256_valid(sha)) {
-        tg_pool_kill(g->pool, i);
-        job_failed(g, j, "crash", "worker sent a bad digest");
+        worker_lost(g, i, 1, "crash", "worker sent a bad digest");
         return;
     }
     memcpy(j->sha, sha, sizeof j->sha);
@@ -616,7 +666,7 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         meta_put(g, j, "empty");
         if (j->old_sha && strcmp(j->old_sha, j->sha))
             detach(g, j->old_sha, j->loc);
-        event(g, "skipped", j->loc, j->sha, "empty file", "empty file");
+        event(g, "skipped", j->loc, j->sha, "empty file", "empty file", j->started);
         job_free(j);
         return;
     }
@@ -644,6 +694,7 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
     }
     reply(g, i, "skip");
     w->job = NULL;
+    free(take_stderr(g, i));
     attach(g, j);
     job_free(j);
 }
@@ -658,6 +709,18 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
         tg_doc_unserialise(payload, len, &doc, err, sizeof err)) {
         job_failed(g, j, "crash", "worker sent a damaged document");
         return;
+    }
+    char *said = take_stderr(g, i);
+    if (said) {
+        json_t *w = json_object_get(rec, TG_REC_WARNINGS);
+        if (!json_is_array(w)) {
+            w = json_array();
+            json_object_set_new(rec, TG_REC_WARNINGS, w);
+        }
+        char *msg = tg_xasprintf("extractor messages: %s", said);
+        json_array_append_new(w, json_string(msg));
+        free(msg);
+        free(said);
     }
     json_t *failed = json_object_get(m, "failed");
     const char *reason = failed ? tg_rec_str(failed, "reason") : NULL;
@@ -682,36 +745,29 @@ static void on_message(ing_t *g, unsigned i)
     size_t len;
     tg_status_t st = tg_msg_recv(w->fd, MAX_DOC_BYTES, &m, &payload, &len);
     if (st) {
-        char how[256];
-        if (st == TG_ERR_IO) {
-            tg_pool_reap(g->pool, i, how, sizeof how);
-        } else {
-            tg_pool_kill(g->pool, i);
-            tg_errf(how, sizeof how, "worker sent a malformed message");
-        }
-        if (j)
-            job_failed(g, j, "crash", how);
+        if (st == TG_ERR_IO)
+            worker_lost(g, i, 0, "crash", NULL);
+        else
+            worker_lost(g, i, 1, "crash", "worker sent a malformed message");
         return;
     }
     const char *type = tg_rec_str(m, "type");
     if (!j || tg_rec_int(m, "id", -1) != (int64_t)j->id || !type) {
         /* a message about nothing we asked: the worker is confused */
-        tg_pool_kill(g->pool, i);
-        if (j)
-            job_failed(g, j, "crash", "worker lost track of its job");
+        worker_lost(g, i, 1, "crash", "worker lost track of its job");
     } else if (!strcmp(type, "hashed")) {
         on_hashed(g, i, j, m);
     } else if (!strcmp(type, "doc")) {
         on_doc(g, i, j, m, payload, len);
     } else if (!strcmp(type, "fail")) {
         w->job = NULL;
+        free(take_stderr(g, i));
         const char *reason = tg_rec_str(m, "reason");
         const char *status = tg_rec_str(m, "status");
         int too_big = status && !strcmp(status, tg_status_str(TG_ERR_LIMIT));
         job_failed(g, j, too_big ? "too large" : "unreadable", reason ? reason : "failed");
     } else {
-        tg_pool_kill(g->pool, i);
-        job_failed(g, j, "crash", "worker sent an unknown message");
+        worker_lost(g, i, 1, "crash", "worker sent an unknown message");
     }
     json_decref(m);
     free(payload);
@@ -736,10 +792,8 @@ static void watch(ing_t *g, int check_rss)
                     g->o->mem_limit >> 20);
             code = "memory";
         }
-        if (code) {
-            tg_pool_kill(g->pool, i);
-            job_failed(g, j, code, why);
-        }
+        if (code)
+            worker_lost(g, i, 1, code, why);
     }
 }
 
@@ -801,8 +855,10 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     g.walk = tg_walk_new(paths, npaths, sb.st_dev, sb.st_ino);
     g.last_commit = tg_now();
 
-    struct pollfd *pfd = tg_xcalloc(o->jobs, sizeof *pfd);
-    unsigned *slot = tg_xcalloc(o->jobs, sizeof *slot);
+    g.err = tg_xcalloc(o->jobs, sizeof *g.err);
+    /* each worker: its socket (when busy) and its stderr (always) */
+    struct pollfd *pfd = tg_xcalloc(2 * (size_t)o->jobs, sizeof *pfd);
+    unsigned *slot = tg_xcalloc(2 * (size_t)o->jobs, sizeof *slot);
     double last_rss = 0;
     for (;;) {
         if (tg_ingest_stop) {
@@ -829,7 +885,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
                 dispatch(&g, i, j);
             }
         }
-        unsigned n = 0;
+        unsigned n = 0, busy = 0;
         double now = tg_now(), wait = RSS_INTERVAL;
         for (unsigned i = 0; i < g.pool->n; i++) {
             tg_worker_slot_t *w = &g.pool->w[i];
@@ -837,13 +893,22 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
                 pfd[n].fd = w->fd;
                 pfd[n].events = POLLIN;
                 slot[n++] = i;
+                busy++;
                 if (w->deadline && w->deadline - now < wait)
                     wait = w->deadline - now;
             }
         }
+        unsigned nsock = n;
+        for (unsigned i = 0; i < g.pool->n; i++) {
+            if (g.pool->w[i].errfd >= 0) {
+                pfd[n].fd = g.pool->w[i].errfd;
+                pfd[n].events = POLLIN;
+                slot[n++] = i;
+            }
+        }
         if (g.fatal)
             break;
-        if (n == 0) {
+        if (busy == 0) {
             int alive = 0;
             for (unsigned i = 0; i < g.pool->n; i++)
                 alive += g.pool->w[i].fd >= 0;
@@ -862,7 +927,13 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
             st = TG_ERR_IO;
             break;
         }
-        for (unsigned k = 0; r > 0 && k < n; k++)
+        /* stderr first, so a job's messages are in hand when its result is */
+        for (unsigned k = nsock; r > 0 && k < n; k++) {
+            unsigned i = slot[k];
+            if ((pfd[k].revents & (POLLIN | POLLHUP)) && g.pool->w[i].errfd == pfd[k].fd)
+                tg_pool_drain_stderr(g.pool, i, g.err[i].buf, &g.err[i].len, STDERR_CAP);
+        }
+        for (unsigned k = 0; r > 0 && k < nsock; k++)
             if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
                 on_message(&g, slot[k]);
         now = tg_now();
@@ -875,6 +946,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     free(pfd);
     free(slot);
     commit(&g);
+    free(g.err);
     if (g.fatal && !st) {
         st = g.fatal;
         tg_errf(err, errlen, "%s", g.fatal_msg);

@@ -26,6 +26,13 @@ tg_status_t tg_pool_spawn(tg_pool_t *p, unsigned i, char *err, size_t errlen)
         tg_errf(err, errlen, "socketpair: %s", strerror(errno));
         return TG_ERR_IO;
     }
+    int ep[2];
+    if (pipe2(ep, O_CLOEXEC)) {
+        tg_errf(err, errlen, "pipe: %s", strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
+        return TG_ERR_IO;
+    }
     char fdarg[16], memarg[32];
     snprintf(fdarg, sizeof fdarg, "%d", sv[1]);
     snprintf(memarg, sizeof memarg, "%zu", p->mem_limit);
@@ -34,6 +41,8 @@ tg_status_t tg_pool_spawn(tg_pool_t *p, unsigned i, char *err, size_t errlen)
         tg_errf(err, errlen, "fork: %s", strerror(errno));
         close(sv[0]);
         close(sv[1]);
+        close(ep[0]);
+        close(ep[1]);
         return TG_ERR_IO;
     }
     if (pid == 0) {
@@ -42,21 +51,26 @@ tg_status_t tg_pool_spawn(tg_pool_t *p, unsigned i, char *err, size_t errlen)
         if (dup2(sv[1], sv[1]) < 0 || (flags = fcntl(sv[1], F_GETFD)) < 0 ||
             fcntl(sv[1], F_SETFD, flags & ~FD_CLOEXEC) < 0)
             _exit(127);
-        /* a worker has no business with the terminal */
+        /* a worker has no business with the terminal: what libraries
+         * print goes to the indexer, which files it with the job */
         int null = open("/dev/null", O_RDWR);
         if (null >= 0) {
             dup2(null, 0);
             dup2(null, 1);
             close(null);
         }
+        dup2(ep[1], 2);
         signal(SIGINT, SIG_IGN); /* Ctrl-C is the indexer's to handle */
         execl("/proc/self/exe", "testigo-index", "--worker", fdarg, "--archive", p->archive,
               "--worker-mem", memarg, (char *)NULL);
         _exit(127);
     }
     close(sv[1]);
+    close(ep[1]);
+    fcntl(ep[0], F_SETFL, O_NONBLOCK);
     w->pid = pid;
     w->fd = sv[0];
+    w->errfd = ep[0];
     w->job = NULL;
     w->deadline = 0;
     return TG_OK;
@@ -71,7 +85,7 @@ tg_status_t tg_pool_new(unsigned n, const char *archive, size_t mem_limit, tg_po
     p->archive = tg_xstrdup(archive);
     p->mem_limit = mem_limit;
     for (unsigned i = 0; i < n; i++)
-        p->w[i].fd = -1;
+        p->w[i].fd = p->w[i].errfd = -1;
     for (unsigned i = 0; i < n; i++) {
         tg_status_t st = tg_pool_spawn(p, i, err, errlen);
         if (st) {
@@ -97,6 +111,7 @@ void tg_pool_free(tg_pool_t *p)
     for (unsigned i = 0; i < p->n; i++) {
         if (p->w[i].fd >= 0) {
             close(p->w[i].fd);
+            close(p->w[i].errfd);
             /* a worker in the middle of a job would finish it first */
             if (p->w[i].job)
                 kill(p->w[i].pid, SIGKILL);
@@ -112,6 +127,8 @@ void tg_pool_free(tg_pool_t *p)
 static void restart(tg_pool_t *p, unsigned i)
 {
     char err[256];
+    close(p->w[i].errfd);
+    p->w[i].errfd = -1;
     p->w[i].fd = -1;
     p->w[i].job = NULL;
     p->w[i].deadline = 0;
@@ -154,6 +171,24 @@ void tg_pool_reap(tg_pool_t *p, unsigned i, char *how, size_t len)
         tg_errf(how, len, "extractor ended unexpectedly");
     }
     restart(p, i);
+}
+
+int tg_pool_drain_stderr(tg_pool_t *p, unsigned i, char *out, size_t *len, size_t cap)
+{
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(p->w[i].errfd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return 1; /* EAGAIN: nothing more for now */
+        if (n == 0)
+            return 0;
+        size_t room = cap - *len;
+        size_t k = (size_t)n < room ? (size_t)n : room;
+        memcpy(out + *len, buf, k);
+        *len += k;
+    }
 }
 
 size_t tg_pool_rss(const tg_pool_t *p, unsigned i)

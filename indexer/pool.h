@@ -16,6 +16,7 @@
 typedef struct {
     pid_t pid;
     int fd;          /* socket to the worker; -1 when not running */
+    int errfd;       /* read end of the worker's stderr; -1 when not running */
     void *job;       /* the coordinator's job, NULL when idle */
     double deadline; /* tg_now() by which the current step must end; 0 none */
 } tg_worker_slot_t;
@@ -40,6 +41,9 @@ void tg_pool_kill(tg_pool_t *p, unsigned i);
 /* Reaps worker i after its socket closed, describes how it ended in how,
  * and restarts it. */
 void tg_pool_reap(tg_pool_t *p, unsigned i, char *how, size_t len);
+/* Reads what worker i wrote to stderr so far (non-blocking), appending up
+ * to cap bytes to out; the rest is dropped.  Returns 0 at EOF. */
+int tg_pool_drain_stderr(tg_pool_t *p, unsigned i, char *out, size_t *len, size_t cap);
 /* Resident memory of worker i, in bytes (0 if unknown). */
 size_t tg_pool_rss(const tg_pool_t *p, unsigned i);
 

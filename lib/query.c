@@ -170,9 +170,11 @@ static void lex(parser_t *p, tok_t *t)
     const char *colon = memchr(t->s, ':', t->n);
     if (colon && colon > t->s) {
         size_t nl = (size_t)(colon - t->s);
-        int alpha = 1;
+        /* a field name is a letter then letters or digits ("sha256");
+         * "10:30" is a time, not a field */
+        int alpha = isalpha((unsigned char)t->s[0]) != 0;
         for (size_t i = 0; i < nl; i++)
-            if (!isalpha((unsigned char)t->s[i]) && t->s[i] != '_')
+            if (!isalnum((unsigned char)t->s[i]) && t->s[i] != '_')
                 alpha = 0;
         if (alpha) {
             int f = -1;
@@ -570,8 +572,14 @@ static node_t parse_and(parser_t *p)
             }
         }
         if (t->t == T_NOT) {
+            size_t off = t->off;
             take(p);
             negate = 1;
+            t = peek(p);
+            if (t->t == T_END || t->t == T_RP || t->t == T_OR || t->t == T_AND) {
+                fail(p, off, "%s", "NOT needs something after it");
+                break;
+            }
         }
         int sign = peek(p)->sign;
         if (sign == '-')

@@ -214,5 +214,9 @@ json_t *tg_hit_json(const tg_hit_t *h)
     const char *lang = tg_rec_str(rec, TG_REC_LANG);
     json_object_set_new(o, "lang", lang ? json_string(lang) : json_null());
     json_object_set_new(o, "score", json_integer(h->percent));
+    const char *ex = tg_rec_str(rec, TG_REC_EXTRACTION);
+    json_object_set_new(o, "extraction", ex ? json_string(ex) : json_null());
+    json_t *w = json_object_get(rec, TG_REC_WARNINGS);
+    json_object_set_new(o, "warnings", json_is_array(w) ? json_copy(w) : json_array());
     return o;
 }

@@ -51,6 +51,8 @@ static void decode_utf8(const char *in, size_t len, tg_buf_t *out, tg_decode_inf
             while (j < len && (unsigned char)in[j] >= 0x20 && (unsigned char)in[j] < 0x7F)
                 j++;
             if (tg_buf_add(out, in + i, j - i)) {
+                /* keep what fits: ASCII can be cut anywhere */
+                tg_buf_add(out, in + i, out->max - out->len);
                 info->truncated = 1;
                 return;
             }
