@@ -1,0 +1,164 @@
+/* Unit tests: the archive store (lib/store.c) and the worker message
+ * framing (indexer/proto.c). */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hash.h"
+#include "proto.h"
+#include "store.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/tg-store-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+    return system(cmd);
+}
+
+static int fd_of(const char *content)
+{
+    char path[] = "/tmp/tg-in-XXXXXX";
+    int fd = mkstemp(path);
+    unlink(path);
+    ssize_t w = write(fd, content, strlen(content));
+    assert_int_equal(w, (ssize_t)strlen(content));
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+static void layout_and_content_addressing(void **state)
+{
+    (void)state;
+    char archive[300], err[256];
+    snprintf(archive, sizeof archive, "%s/a", dir);
+    tg_store_t *s;
+    assert_int_equal(tg_store_open(archive, 1, &s, err, sizeof err), TG_OK);
+    int fd = fd_of("testimonio");
+    char sha[65], sha2[65];
+    uint64_t size;
+    assert_int_equal(tg_store_add_fd(s, fd, 1 << 20, sha, &size, err, sizeof err), TG_OK);
+    close(fd);
+    assert_int_equal(size, 10);
+    char want[65];
+    tg_sha256_hex("testimonio", 10, want);
+    assert_string_equal(sha, want);
+    assert_true(tg_store_has(s, sha));
+    /* the original is read-only and sits at store/ab/cd/SHA */
+    char *p = tg_store_path(s, sha);
+    struct stat sb;
+    assert_int_equal(stat(p, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0444);
+    assert_non_null(strstr(p, "/store/"));
+    free(p);
+    /* the same content again: same name, nothing new */
+    fd = fd_of("testimonio");
+    assert_int_equal(tg_store_add_fd(s, fd, 1 << 20, sha2, &size, err, sizeof err), TG_OK);
+    close(fd);
+    assert_string_equal(sha, sha2);
+    /* over the cap: refused, nothing stored, tmp/ left empty */
+    fd = fd_of("0123456789abcdef");
+    assert_int_equal(tg_store_add_fd(s, fd, 8, sha2, &size, err, sizeof err), TG_ERR_LIMIT);
+    close(fd);
+    char tmp[700];
+    snprintf(tmp, sizeof tmp, "rmdir '%s/tmp' 2>/dev/null && mkdir '%s/tmp'", archive, archive);
+    assert_int_equal(system(tmp), 0);
+    /* text */
+    assert_int_equal(tg_store_put_text(s, sha, "hola\fmundo", 10), TG_OK);
+    tg_buf_t b;
+    tg_buf_init(&b, 1024);
+    assert_int_equal(tg_store_get_text(s, sha, &b), TG_OK);
+    assert_string_equal(tg_buf_str(&b), "hola\fmundo");
+    tg_buf_free(&b);
+    tg_buf_init(&b, 1024);
+    assert_int_equal(tg_store_get_text(s, want + 1, &b), TG_ERR_NOTFOUND);
+    tg_buf_free(&b);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+    tg_store_close(s);
+
+    /* reopening without create works; a plain folder is not an archive */
+    assert_int_equal(tg_store_open(archive, 0, &s, err, sizeof err), TG_OK);
+    tg_store_close(s);
+    assert_int_equal(tg_store_open(dir, 0, &s, err, sizeof err), TG_ERR_NOTFOUND);
+}
+
+static void refuses_foreign_folder(void **state)
+{
+    (void)state;
+    char other[300], f[320], err[256];
+    snprintf(other, sizeof other, "%s/photos", dir);
+    mkdir(other, 0700);
+    snprintf(f, sizeof f, "%s/family.jpg", other);
+    FILE *fp = fopen(f, "w");
+    fputs("x", fp);
+    fclose(fp);
+    tg_store_t *s;
+    assert_int_equal(tg_store_open(other, 1, &s, err, sizeof err), TG_ERR_INVALID);
+    assert_null(s);
+    assert_non_null(strstr(err, "refusing"));
+}
+
+static void proto_roundtrip_and_damage(void **state)
+{
+    (void)state;
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    json_t *h = json_pack("{s:s, s:i}", "type", "doc", "id", 7);
+    assert_int_equal(tg_msg_send(sv[0], h, "payload", 7), TG_OK);
+    json_decref(h);
+    json_t *got;
+    char *p;
+    size_t len;
+    assert_int_equal(tg_msg_recv(sv[1], 100, &got, &p, &len), TG_OK);
+    assert_string_equal(json_string_value(json_object_get(got, "type")), "doc");
+    assert_int_equal(len, 7);
+    assert_memory_equal(p, "payload", 7);
+    json_decref(got);
+    free(p);
+
+    /* payload over the receiver's cap */
+    h = json_pack("{s:s}", "type", "doc");
+    assert_int_equal(tg_msg_send(sv[0], h, "0123456789", 10), TG_OK);
+    json_decref(h);
+    assert_int_equal(tg_msg_recv(sv[1], 5, &got, &p, &len), TG_ERR_LIMIT);
+    close(sv[0]);
+    close(sv[1]);
+
+    /* garbage instead of a frame, then EOF */
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ssize_t w = write(sv[0], "NOPE........", 12);
+    assert_int_equal(w, 12);
+    assert_int_equal(tg_msg_recv(sv[1], 100, &got, &p, &len), TG_ERR_FORMAT);
+    close(sv[0]);
+    assert_int_equal(tg_msg_recv(sv[1], 100, &got, &p, &len), TG_ERR_IO);
+    close(sv[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(layout_and_content_addressing, setup, teardown),
+        cmocka_unit_test_setup_teardown(refuses_foreign_folder, setup, teardown),
+        cmocka_unit_test(proto_roundtrip_and_damage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,229 @@
+/* Unit tests: charset decoding, folding and the tokenizer (lib/text.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "text.h"
+
+static char *decode(const char *in, size_t len, tg_decode_info_t *info)
+{
+    tg_buf_t b;
+    tg_buf_init(&b, 1 << 20);
+    tg_text_decode(in, len, &b, info);
+    return tg_buf_detach(&b);
+}
+
+static void utf8_passes_through(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    const char *s = "Declaración de José Pérez";
+    char *out = decode(s, strlen(s), &info);
+    assert_string_equal(out, s);
+    assert_string_equal(info.charset, "UTF-8");
+    assert_int_equal(info.replaced, 0);
+    free(out);
+}
+
+static void utf8_bom_is_stripped(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    const char s[] = "\xEF\xBB\xBFniño";
+    char *out = decode(s, sizeof s - 1, &info);
+    assert_string_equal(out, "niño");
+    assert_string_equal(info.charset, "UTF-8 (BOM)");
+    free(out);
+}
+
+static void utf16le_and_be_with_bom(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    const char le[] = "\xFF\xFEn\0i\0\xF1\0o\0";
+    char *out = decode(le, sizeof le - 1, &info);
+    assert_string_equal(out, "niño");
+    assert_string_equal(info.charset, "UTF-16LE");
+    free(out);
+    const char be[] = "\xFE\xFF\0n\0i\0\xF1\0o";
+    out = decode(be, sizeof be - 1, &info);
+    assert_string_equal(out, "niño");
+    assert_string_equal(info.charset, "UTF-16BE");
+    free(out);
+}
+
+static void utf16_without_bom_is_sniffed(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    const char le[] = "C\0a\0r\0a\0c\0a\0s\0 \0h\0o\0y\0";
+    char *out = decode(le, sizeof le - 1, &info);
+    assert_string_equal(out, "Caracas hoy");
+    assert_string_equal(info.charset, "UTF-16LE");
+    free(out);
+}
+
+static void windows_1252_and_latin1(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    /* curly quotes (0x93, 0x94) only exist in Windows-1252 */
+    const char s[] = "\x93Jos\xe9 P\xe9rez\x94 \x80 5";
+    char *out = decode(s, sizeof s - 1, &info);
+    assert_string_equal(out, "“José Pérez” € 5");
+    assert_string_equal(info.charset, "WINDOWS-1252");
+    free(out);
+    /* bytes undefined in Windows-1252 become U+FFFD, the rest survives */
+    const char u[] = "a\x81"
+                     "b\xf1";
+    out = decode(u, sizeof u - 1, &info);
+    assert_string_equal(out, "a\xEF\xBF\xBD"
+                             "bñ");
+    assert_int_equal(info.replaced, 1);
+    free(out);
+}
+
+static void damaged_utf8_keeps_the_rest(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    const char s[] = "María \xff Rodríguez";
+    char *out = decode(s, sizeof s - 1, &info);
+    assert_string_equal(out, "María \xEF\xBF\xBD Rodríguez");
+    assert_string_equal(info.charset, "UTF-8");
+    assert_int_equal(info.replaced, 1);
+    free(out);
+}
+
+static void controls_and_form_feeds(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    const char s[] = "a\0b\fc\x1b";
+    char *out = decode(s, sizeof s - 1, &info);
+    assert_string_equal(out, "a b\nc ");
+    free(out);
+}
+
+static void truncated_utf16_and_cap(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    /* odd byte count: the last half unit is replaced, nothing read past len */
+    const char s[] = "\xFF\xFEh\0i\0!";
+    char *out = decode(s, sizeof s - 1, &info);
+    assert_string_equal(out, "hi\xEF\xBF\xBD");
+    free(out);
+    tg_buf_t b;
+    tg_buf_init(&b, 4);
+    tg_text_decode("abcdefgh", 8, &b, &info);
+    assert_true(info.truncated);
+    assert_int_equal(b.len, 4);
+    tg_buf_free(&b);
+}
+
+static char *fold(const char *s)
+{
+    tg_buf_t b;
+    tg_buf_init(&b, 1024);
+    tg_fold(s, strlen(s), &b);
+    return tg_buf_detach(&b);
+}
+
+static void folding(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"RODRÍGUEZ", "rodriguez"}, {"rodríguez", "rodriguez"}, {"Rodriguez", "rodriguez"},
+        {"niño", "nino"},           {"NÚÑEZ", "nunez"},         {"ﬁn", "fin"},
+        {"Straße", "strasse"},      {"Ångström", "angstrom"},   {"12.345", "12.345"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *f = fold(cases[i][0]);
+        assert_string_equal(f, cases[i][1]);
+        free(f);
+    }
+    /* a decomposed accent (o + U+0301) folds like a composed one */
+    char *f = fold("Rodri\xcc\x81guez");
+    assert_string_equal(f, "rodriguez");
+    free(f);
+}
+
+static void lowering_keeps_accents(void **state)
+{
+    (void)state;
+    tg_buf_t b;
+    tg_buf_init(&b, 1024);
+    tg_lower("LIBERACIÓN", strlen("LIBERACIÓN"), &b);
+    assert_string_equal(tg_buf_str(&b), "liberación");
+    tg_buf_free(&b);
+}
+
+static size_t tokens(const char *s, char out[][32], size_t max)
+{
+    tg_tok_t t;
+    tg_tok_init(&t, s, strlen(s));
+    size_t a, b, n = 0;
+    while (n < max && tg_tok_next(&t, &a, &b)) {
+        snprintf(out[n], 32, "%.*s", (int)(b - a), s + a);
+        n++;
+    }
+    return n;
+}
+
+static void tokenizer(void **state)
+{
+    (void)state;
+    char t[16][32];
+    size_t n = tokens("El niño, V-12.345.678 (C.I.) llegó: 3,5 km.", t, 16);
+    const char *want[] = {"El", "niño", "V", "12.345.678", "C", "I", "llegó", "3,5", "km"};
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(t[i], want[i]);
+    /* every Han character is a word; a trailing dot is not part of a number */
+    n = tokens("中文 2024.", t, 16);
+    assert_int_equal(n, 3);
+    assert_string_equal(t[0], "中");
+    assert_string_equal(t[2], "2024");
+    /* invalid bytes separate words and never stop the tokenizer */
+    n = tokens("ab\xff"
+               "cd",
+               t, 16);
+    assert_int_equal(n, 2);
+}
+
+static void escape_bytes(void **state)
+{
+    (void)state;
+    char *s = tg_utf8_escape_bytes("caf\xe9.txt", 8);
+    assert_string_equal(s, "caf\\xE9.txt");
+    free(s);
+    s = tg_utf8_escape_bytes("café.txt", strlen("café.txt"));
+    assert_string_equal(s, "café.txt");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(utf8_passes_through),
+        cmocka_unit_test(utf8_bom_is_stripped),
+        cmocka_unit_test(utf16le_and_be_with_bom),
+        cmocka_unit_test(utf16_without_bom_is_sniffed),
+        cmocka_unit_test(windows_1252_and_latin1),
+        cmocka_unit_test(damaged_utf8_keeps_the_rest),
+        cmocka_unit_test(controls_and_form_feeds),
+        cmocka_unit_test(truncated_utf16_and_cap),
+        cmocka_unit_test(folding),
+        cmocka_unit_test(lowering_keeps_accents),
+        cmocka_unit_test(tokenizer),
+        cmocka_unit_test(escape_bytes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,232 @@
+/* Unit tests: the Xapian wrapper (lib/xap.cc). */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "xap.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/tg-xap-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
+static tg_doc_t *make_doc(const char *id, const char *word)
+{
+    tg_doc_t *d = tg_doc_new();
+    tg_doc_add_term(d, id, strlen(id), 0);
+    tg_doc_add_posting(d, word, strlen(word), 1);
+    tg_doc_add_posting(d, "comun", 5, 2);
+    tg_doc_set_value(d, 0, "20240730", 8);
+    tg_doc_set_data(d, "{\"x\":1}", 7);
+    return d;
+}
+
+static void write_commit_read(void **state)
+{
+    (void)state;
+    char err[256];
+    tg_db_t *w;
+    assert_int_equal(tg_db_open(dir, TG_DB_WRITE, &w, err, sizeof err), TG_OK);
+    tg_doc_t *d = make_doc("Qa", "alfa");
+    tg_docid_t id;
+    assert_int_equal(tg_db_replace(w, "Qa", d, &id), TG_OK);
+    tg_doc_free(d);
+    assert_int_equal(tg_db_set_meta(w, "Lx", "v", 1), TG_OK);
+    assert_int_equal(tg_db_commit(w), TG_OK);
+
+    /* a second writer is refused while the first holds the lock */
+    tg_db_t *w2;
+    assert_int_equal(tg_db_open(dir, TG_DB_WRITE, &w2, err, sizeof err), TG_ERR_LOCKED);
+    assert_null(w2);
+    assert_true(strlen(err) > 0);
+
+    tg_db_t *r;
+    assert_int_equal(tg_db_open(dir, TG_DB_READ, &r, err, sizeof err), TG_OK);
+    unsigned n;
+    assert_int_equal(tg_db_doccount(r, &n), TG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(tg_db_find(r, "Qa", &id), TG_OK);
+    tg_doc_t *got;
+    assert_int_equal(tg_db_get(r, id, &got), TG_OK);
+    size_t len;
+    char *data = tg_doc_get_data(got, &len);
+    assert_string_equal(data, "{\"x\":1}");
+    free(data);
+    char *v = tg_doc_get_value(got, 0);
+    assert_string_equal(v, "20240730");
+    free(v);
+    assert_true(tg_doc_has_term(got, "alfa"));
+    assert_false(tg_doc_has_term(got, "beta"));
+    tg_doc_free(got);
+    char *m;
+    assert_int_equal(tg_db_get_meta(r, "Lx", &m, &len), TG_OK);
+    assert_string_equal(m, "v");
+    free(m);
+    assert_int_equal(tg_db_get_meta(r, "Lnone", &m, &len), TG_OK);
+    assert_null(m);
+    assert_int_equal(tg_db_find(r, "Qzzz", &id), TG_ERR_NOTFOUND);
+    assert_int_equal(tg_db_get(r, 999, &got), TG_ERR_NOTFOUND);
+
+    /* a reader catches up with a later commit */
+    d = make_doc("Qb", "beta");
+    assert_int_equal(tg_db_replace(w, "Qb", d, NULL), TG_OK);
+    tg_doc_free(d);
+    assert_int_equal(tg_db_commit(w), TG_OK);
+    int changed = 0;
+    assert_int_equal(tg_db_reopen(r, &changed), TG_OK);
+    assert_true(changed);
+    assert_int_equal(tg_db_doccount(r, &n), TG_OK);
+    assert_int_equal(n, 2);
+    tg_db_close(r);
+
+    /* what is not committed is discarded when the writer closes */
+    d = make_doc("Qc", "gamma");
+    assert_int_equal(tg_db_replace(w, "Qc", d, NULL), TG_OK);
+    tg_doc_free(d);
+    tg_db_close(w);
+    assert_int_equal(tg_db_open(dir, TG_DB_READ, &r, err, sizeof err), TG_OK);
+    assert_int_equal(tg_db_doccount(r, &n), TG_OK);
+    assert_int_equal(n, 2);
+    tg_db_close(r);
+}
+
+static void open_missing_is_notfound(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    tg_db_t *r;
+    assert_int_equal(tg_db_open("/nonexistent/tg", TG_DB_READ, &r, err, sizeof err),
+                     TG_ERR_NOTFOUND);
+    assert_null(r);
+    assert_true(strlen(err) > 0);
+}
+
+static void serialise_roundtrip(void **state)
+{
+    (void)state;
+    tg_doc_t *d = make_doc("Qs", "sigma");
+    char *buf;
+    size_t len;
+    assert_int_equal(tg_doc_serialise(d, &buf, &len), TG_OK);
+    tg_doc_t *back;
+    char err[128];
+    assert_int_equal(tg_doc_unserialise(buf, len, &back, err, sizeof err), TG_OK);
+    assert_true(tg_doc_has_term(back, "sigma"));
+    tg_doc_free(back);
+    /* damaged bytes are reported, never trusted */
+    assert_int_equal(tg_doc_unserialise(buf, len / 2, &back, err, sizeof err), TG_ERR_CORRUPT);
+    assert_null(back);
+    assert_int_equal(tg_doc_unserialise("garbage", 7, &back, err, sizeof err), TG_ERR_CORRUPT);
+    free(buf);
+    tg_doc_free(d);
+}
+
+static int count_cb(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    (void)t;
+    (void)len;
+    (void)freq;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void queries_and_search(void **state)
+{
+    (void)state;
+    char err[256];
+    tg_db_t *w;
+    assert_int_equal(tg_db_open(dir, TG_DB_WRITE, &w, err, sizeof err), TG_OK);
+    const char *words[] = {"rodriguez", "rodrigo", "rodeo", "perez"};
+    for (int i = 0; i < 4; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "Q%d", i);
+        tg_doc_t *d = make_doc(id, words[i]);
+        assert_int_equal(tg_db_replace(w, id, d, NULL), TG_OK);
+        tg_doc_free(d);
+    }
+    assert_int_equal(tg_db_commit(w), TG_OK);
+
+    tg_search_opts_t o = {.limit = 10, .sort_slot = -1, .check_at_least = 100};
+    tg_mset_t *ms;
+    /* phrase: adjacent in order */
+    tg_query_t *pv[2] = {tg_query_term("rodriguez", 9, 1), tg_query_term("comun", 5, 2)};
+    tg_query_t *q = tg_query_combine(TG_Q_PHRASE, pv, 2, 2);
+    assert_int_equal(tg_db_search(w, q, &o, &ms), TG_OK);
+    assert_int_equal(tg_mset_size(ms), 1);
+    tg_mset_free(ms);
+    tg_query_free(q);
+
+    /* wildcard, bounded: "rod*" has three expansions, limit 2 keeps 2 terms */
+    q = tg_query_wildcard("rod", 2);
+    assert_int_equal(tg_db_search(w, q, &o, &ms), TG_OK);
+    assert_int_equal(tg_mset_size(ms), 2);
+    tg_mset_free(ms);
+    tg_query_free(q);
+
+    /* AND_NOT and the term listing */
+    tg_query_t *nv[2] = {tg_query_term("comun", 5, 0), tg_query_term("perez", 5, 0)};
+    q = tg_query_combine(TG_Q_AND_NOT, nv, 2, 0);
+    int nterms = 0;
+    tg_query_each_term(q, count_cb, &nterms);
+    assert_int_equal(nterms, 2);
+    assert_int_equal(tg_db_search(w, q, &o, &ms), TG_OK);
+    assert_int_equal(tg_mset_size(ms), 3);
+    tg_mset_free(ms);
+    tg_query_free(q);
+
+    /* facets over a value slot */
+    unsigned slots[] = {0};
+    o.facet_slots = slots;
+    o.n_facet_slots = 1;
+    q = tg_query_all();
+    assert_int_equal(tg_db_search(w, q, &o, &ms), TG_OK);
+    int nvalues = 0;
+    assert_int_equal(tg_mset_each_facet(ms, 0, count_cb, &nvalues), TG_OK);
+    assert_int_equal(nvalues, 1);
+    tg_mset_free(ms);
+    tg_query_free(q);
+    tg_db_close(w);
+}
+
+static void stemmer(void **state)
+{
+    (void)state;
+    tg_stemmer_t *st;
+    assert_int_equal(tg_stemmer_new("spanish", &st), TG_OK);
+    char *s = tg_stem(st, "detenidos", 9);
+    assert_string_equal(s, "deten");
+    free(s);
+    tg_stemmer_free(st);
+    assert_int_equal(tg_stemmer_new("klingon", &st), TG_ERR_UNSUPPORTED);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(write_commit_read, setup, teardown),
+        cmocka_unit_test(open_missing_is_notfound),
+        cmocka_unit_test(serialise_roundtrip),
+        cmocka_unit_test_setup_teardown(queries_and_search, setup, teardown),
+        cmocka_unit_test(stemmer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
