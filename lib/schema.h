@@ -13,6 +13,8 @@
  *            (date: and year: fields; ranges expand to these terms)
  *   XF       folder of a location: the name of the folder given to the
  *            indexer and the first folder below it, "corpus/noticias" (facet)
+ *   XR       restricted: the term "XR1" marks a document that must never be
+ *            listed, shown or served by the web front end
  * Boolean values longer than fit in a term are hashed (see tg_bool_term), never
  * truncated, so two long values cannot collide.
  *
@@ -49,13 +51,15 @@
 
 #define TG_SCHEMA_VERSION "1"
 
-#define TG_PREFIX_STEM   "Z"
-#define TG_PREFIX_TITLE  "S"
-#define TG_PREFIX_ID     "Q"
-#define TG_PREFIX_KIND   "T"
-#define TG_PREFIX_LANG   "L"
-#define TG_PREFIX_DATE   "D"
-#define TG_PREFIX_FOLDER "XF"
+#define TG_PREFIX_STEM       "Z"
+#define TG_PREFIX_TITLE      "S"
+#define TG_PREFIX_ID         "Q"
+#define TG_PREFIX_KIND       "T"
+#define TG_PREFIX_LANG       "L"
+#define TG_PREFIX_DATE       "D"
+#define TG_PREFIX_FOLDER     "XF"
+#define TG_PREFIX_RESTRICTED "XR"
+#define TG_TERM_RESTRICTED   "XR1"
 
 enum {
     TG_SLOT_DATE = 0,

@@ -110,6 +110,11 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     tg_mset_t *ms = NULL;
     if (req->sort == TG_SORT_DATE_DESC)
         so.sort_slot = TG_SLOT_DATE_NEWEST;
+    if (req->hide_restricted) {
+        tg_query_t *v[2] = {parsed.query,
+                            tg_query_term(TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0)};
+        parsed.query = tg_query_combine(TG_Q_AND_NOT, v, 2, 0);
+    }
     st = tg_db_search(a->db, parsed.query, &so, &ms);
     if (st) {
         tg_errf(err, errlen, "%s", tg_db_error(a->db));

@@ -38,6 +38,7 @@ typedef struct {
     double time_limit; /* seconds, 0 for none */
     tg_parse_opts_t parse;
     int facets;           /* count kind, lang, year, month, folder */
+    int hide_restricted;  /* leave out documents marked restricted (the web) */
     size_t snippet_bytes; /* 0: 240 */
 } tg_search_req_t;
 
