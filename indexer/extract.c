@@ -18,10 +18,6 @@ static const struct {
     {"text/", "text", tg_extract_text},
     {"application/json", "text", tg_extract_text},
     {"image/", "image", NULL},
-    {"application/zip", "archive", NULL},
-    {"application/x-tar", "archive", NULL},
-    {"application/gzip", "archive", NULL},
-    {"application/x-7z-compressed", "archive", NULL},
     {"message/rfc822", "email", NULL},
 };
 

@@ -1,9 +1,10 @@
 /* The ingest coordinator and single writer (see ingest.h).
  *
- * One loop: keep every worker busy with the next file from the walk, wait
- * (poll) for messages, worker deaths and deadlines, and apply what comes
- * back.  Only this process writes the index, and it is never blocked on a
- * worker for longer than one message transfer.
+ * One loop: keep every worker busy with the next job (members of bundles
+ * first, then the next file of the walk), wait (poll) for messages, worker
+ * deaths and deadlines, and apply what comes back.  Only this process writes
+ * the index, and it is never blocked on a worker for longer than one message
+ * transfer.
  *
  * Per file, the decisions are:
  *   walk:    the location's metadata says same size and mtime, and the last
@@ -14,16 +15,29 @@
  *            content already indexed      -> attach the location:
  *                                            "duplicate" / "updated" /
  *                                            "unchanged" (only mtime moved)
+ *            a bundle at a new location   -> read it (its members too need
+ *                                            their locations)
  *            otherwise                    -> extract
  *   doc:     the document is written with all its locations -> "added" /
- *            "updated"; plus "error" if extraction failed (the original is
- *            still indexed, without text) or "skipped" if its type is not
+ *            "updated"; or "error" if extraction failed (the original is
+ *            still indexed, without text), "skipped" if its type is not
  *            supported
  *   death:   timeout, memory, crash       -> "error"; a text-less document
  *            is written for the original if it reached the store
  * A location whose content changed is detached from its old document, and a
  * document left without locations is deleted from the index (its original
  * stays in the store).
+ *
+ * Bundles (zip, tar, ...): the worker reading a bundle reports each entry as
+ * it starts and each member once it is in the store; every member becomes a
+ * job of its own ("bundle.zip!/dir/file.pdf"), queued ahead of the walk.  A
+ * bundle is complete only when its reader has finished and every member job
+ * has: only then is its location recorded, so a bundle interrupted half way
+ * is read again by the next run (its finished members are then unchanged).
+ * If the reader dies on a member, that member is reported and the bundle is
+ * read again from the entry after it (MAX_RESUMES times at most).  While
+ * many members are queued, bundle readers are not listened to, so their
+ * sockets fill and they wait: memory stays bounded.
  *
  * Durability: changes are committed in batches (documents, bytes, seconds);
  * before each commit the store is synced, after it the log is written.  A
@@ -32,6 +46,7 @@
 #define _GNU_SOURCE
 #include "ingest.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -41,10 +56,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "docbuild.h"
 #include "extract.h"
 #include "ingestlog.h"
 #include "pool.h"
+#include "progress.h"
 #include "proto.h"
 #include "schema.h"
 #include "store.h"
@@ -52,6 +69,7 @@
 #include "util.h"
 #include "walk.h"
 #include "worker.h"
+#include "writer.h"
 #include "xap.h"
 
 volatile int tg_ingest_stop = 0;
@@ -67,22 +85,51 @@ volatile int tg_ingest_stop = 0;
 #define COPY_RATE (10.0 * 1024 * 1024)
 /* What a worker prints to stderr while on one job is kept up to this size. */
 #define STDERR_CAP 4096
+/* Queued members past which bundle readers are left waiting. */
+#define MAX_QUEUE 2000
+/* Times a bundle is read again after its reader died on a member. */
+#define MAX_RESUMES 3
 
 typedef struct job {
     uint64_t id;
-    char *path;   /* raw bytes, as found on disk */
-    char *loc;    /* location: the path as UTF-8 */
+    char *path;   /* raw bytes: the file on disk, or a member's copy in the store */
+    char *loc;    /* location: the path as UTF-8, "bundle.zip!/member" for members */
     char *folder; /* facet folder */
     int64_t size, mtime_ns;
-    char *old_sha; /* content at this location before, if any */
+    char *old_sha;   /* content at this location before, if any */
+    int old_settled; /* ...and it was fully processed then */
+    int too_deep;    /* a bundle nested past --max-depth: kept, not opened */
     char sha[TG_SHA256_HEX_LEN + 1];
     char *mime, *kind;
-    double started;      /* tg_now() when first given to a worker */
-    int hashed;          /* the worker reported the digest */
-    int extracting;      /* told to extract */
-    struct job *waiting; /* same content found meanwhile, waiting on this one */
-    struct job *next;    /* link in a waiting list */
+    double started; /* tg_now() when first given to a worker */
+    unsigned depth; /* bundles around it */
+    int stored;     /* path is the content's copy in the store (members, resumes) */
+    int hashed;     /* the worker reported the digest */
+    int extracting; /* told to extract */
+    int bundle;     /* being read as a bundle */
+    /* bundles */
+    struct job *parent;     /* the bundle this member came from */
+    unsigned children;      /* member jobs not finished yet */
+    unsigned member_errors; /* members (at any depth) that failed */
+    json_t *members;        /* locations of the members this reading found */
+    int incomplete;         /* the reading stopped early (damage, limit, resumed) */
+    int done_self;          /* its own processing is over */
+    unsigned skip;          /* entries to skip when read again */
+    unsigned resumes;
+    int cur_index; /* entry being read, -1 none */
+    int cur_open;  /* that entry started and was not reported yet */
+    char *cur_name;
+    /* the event and location status, held until the members are done */
+    char *final_what, *final_code, *final_reason, *final_status;
+    struct job *waiting;             /* same content found meanwhile, waiting on this one */
+    struct job *next;                /* link in a waiting list or the queue */
+    struct job *all_prev, *all_next; /* every live job, for cleanup */
 } job_t;
+
+typedef struct {
+    job_t *head, *tail;
+    size_t n;
+} jobq_t;
 
 typedef struct {
     const tg_ingest_opts_t *o;
@@ -93,14 +140,23 @@ typedef struct {
     tg_stemmers_t *stem;
     tg_walk_t *walk;
     int walk_done;
+    jobq_t queue;
+    job_t *all; /* every live job */
     uint64_t next_id;
     unsigned pending_docs;
     size_t pending_bytes;
     int dirty; /* uncommitted changes of any kind */
     double last_commit;
     tg_ingest_counts_t *c;
+    tg_progress_t *progress;
+    uint64_t done_files, total_files;
+
     tg_status_t fatal;
     char fatal_msg[1024];
+    /* crash tests (TESTIGO_FAULT): die by SIGKILL after this many events or
+     * commits, 0 for never */
+    unsigned long kill_after_events, kill_after_commits, events, commits;
+    int fault_signal;
     struct {
         char buf[STDERR_CAP];
         size_t len;
@@ -109,25 +165,71 @@ typedef struct {
 
 /* ==== Small helpers ======================================================= */
 
-static void job_free(job_t *j)
+static void job_free(ing_t *g, job_t *j)
 {
     if (!j)
         return;
+    if (j->all_prev)
+        j->all_prev->all_next = j->all_next;
+    else
+        g->all = j->all_next;
+    if (j->all_next)
+        j->all_next->all_prev = j->all_prev;
     free(j->path);
     free(j->loc);
     free(j->folder);
     free(j->old_sha);
     free(j->mime);
     free(j->kind);
+    free(j->cur_name);
+    free(j->final_what);
+    free(j->final_code);
+    free(j->final_reason);
+    free(j->final_status);
+    json_decref(j->members);
     free(j);
 }
 
-static void set_fatal(ing_t *g, tg_status_t st, const char *what)
+static void set_str(char **dst, const char *s)
 {
-    if (g->fatal)
+    free(*dst);
+    *dst = s ? tg_xstrdup(s) : NULL;
+}
+
+static void check(ing_t *g, tg_status_t st, const char *what)
+{
+    if (st == TG_OK || g->fatal)
         return;
     g->fatal = st;
     tg_errf(g->fatal_msg, sizeof g->fatal_msg, "%s: %s", what, tg_db_error(g->db));
+}
+
+static void push(jobq_t *q, job_t *j, int front)
+{
+    j->next = NULL;
+    if (!q->head) {
+        q->head = q->tail = j;
+    } else if (front) {
+        j->next = q->head;
+        q->head = j;
+    } else {
+        q->tail->next = j;
+        q->tail = j;
+    }
+    q->n++;
+}
+
+static job_t *pop(jobq_t *q)
+{
+    job_t *j = q->head;
+    if (j) {
+        q->head = j->next;
+        if (!q->head)
+            q->tail = NULL;
+        j->next = NULL;
+        q->n--;
+    }
+    return j;
 }
 
 /* Reports one file event: counts it, logs it, and prints it if asked to. */
@@ -152,7 +254,8 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
     if (by && code)
         json_object_set_new(by, code, json_integer(tg_rec_int(by, code, 0) + 1));
 
-    json_t *ev = json_pack("{s:s, s:s}", "event", what, "location", loc);
+    json_t *ev = json_pack("{s:s}", "event", what);
+    tg_rec_set_str(ev, "location", loc);
     if (sha)
         json_object_set_new(ev, "sha256", json_string(sha));
     if (code)
@@ -164,12 +267,22 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
     tg_ingestlog_add(g->log, ev);
     json_decref(ev);
     g->dirty = 1;
+    if (g->kill_after_events && ++g->events == g->kill_after_events)
+        raise(g->fault_signal);
 
-    if (is_error)
-        fprintf(stderr, "testigo-index: %s: %s\n", loc, reason ? reason : "error");
-    else if (g->o->verbose)
-        fprintf(stderr, "testigo-index: %s: %s%s%s\n", loc, what, reason ? ": " : "",
-                reason ? reason : "");
+    if (is_error || g->o->verbose) {
+        /* one line per event, whatever a library put in its message */
+        char *r = reason ? tg_utf8_clean(reason, strlen(reason)) : NULL;
+        for (char *q = r; q && *q; q++)
+            if (*q == '\n' || *q == '\t')
+                *q = ' ';
+        if (is_error)
+            tg_progress_print(g->progress, "testigo-index: %s: %s\n", loc, r ? r : "error");
+        else
+            tg_progress_print(g->progress, "testigo-index: %s: %s%s%s\n", loc, what, r ? ": " : "",
+                              r ? r : "");
+        free(r);
+    }
 }
 
 /* Collects worker i's stderr (what poppler and friends print) and returns
@@ -193,235 +306,157 @@ static char *take_stderr(ing_t *g, unsigned i)
     return s;
 }
 
-/* ==== Location metadata =================================================== */
-
-static json_t *meta_get(ing_t *g, const char *loc)
+static tg_place_t place_of(const job_t *j)
 {
-    tg_buf_t key;
-    tg_buf_init(&key, 4096);
-    tg_location_key(&key, loc);
-    char *v = NULL;
-    size_t len = 0;
-    json_t *j = NULL;
-    if (tg_db_get_meta(g->db, key.data, &v, &len) == TG_OK && v) {
-        j = tg_record_parse(v, len);
-        /* a hashed key holds the location too: make sure it is this one */
-        const char *l = j ? tg_rec_str(j, "loc") : NULL;
-        if (j && (!l || strcmp(l, loc) != 0)) {
-            json_decref(j);
-            j = NULL;
-        }
-    }
-    free(v);
-    tg_buf_free(&key);
-    return j;
+    tg_place_t p = {j->loc, j->folder, j->sha, j->size, j->mtime_ns};
+    return p;
 }
 
-static void meta_put(ing_t *g, const job_t *j, const char *status)
+static void loc_put(ing_t *g, const job_t *j, const char *status)
 {
-    tg_buf_t key;
-    tg_buf_init(&key, 4096);
-    tg_location_key(&key, j->loc);
-    json_t *m = json_pack("{s:s, s:s, s:I, s:I, s:s, s:i}", "loc", j->loc, "sha256", j->sha, "size",
-                          (json_int_t)j->size, "mtime", (json_int_t)j->mtime_ns, "status", status,
-                          "v", TG_EXTRACTOR_VERSION);
-    size_t len;
-    char *s = tg_record_dump(m, &len);
-    if (tg_db_set_meta(g->db, key.data, s, len))
-        set_fatal(g, TG_ERR_XAPIAN, "cannot record a location");
+    tg_place_t p = place_of(j);
+    check(g, tg_loc_put(g->db, &p, status), "cannot record a location");
     g->dirty = 1;
-    free(s);
-    json_decref(m);
-    tg_buf_free(&key);
 }
 
-/* ==== Documents and their locations ======================================= */
-
-/* Loads the document of content sha and its record; NULL if not indexed. */
-static json_t *load(ing_t *g, const char *sha, tg_doc_t **doc)
+static void detach(ing_t *g, const char *sha, const char *loc, int *deleted)
 {
-    *doc = NULL;
-    tg_buf_t t;
-    tg_buf_init(&t, 128);
-    tg_id_term(&t, sha);
-    tg_docid_t id;
-    json_t *rec = NULL;
-    if (tg_db_find(g->db, t.data, &id) == TG_OK && tg_db_get(g->db, id, doc) == TG_OK) {
-        size_t len;
-        char *data = tg_doc_get_data(*doc, &len);
-        rec = tg_record_parse(data, len);
-        free(data);
-        if (!rec)
-            rec = json_object(); /* damaged record: rebuild what we can */
-    }
-    tg_buf_free(&t);
-    return rec;
-}
-
-static json_t *locations(json_t *rec)
-{
-    json_t *l = json_object_get(rec, TG_REC_LOCATIONS);
-    if (!json_is_array(l)) {
-        l = json_array();
-        json_object_set_new(rec, TG_REC_LOCATIONS, l);
-    }
-    return l;
-}
-
-static int loc_index(json_t *rec, const char *loc)
-{
-    json_t *l = locations(rec), *e;
-    size_t i;
-    json_array_foreach(l, i, e)
-    {
-        const char *p = tg_rec_str(e, "path");
-        if (p && !strcmp(p, loc))
-            return (int)i;
-    }
-    return -1;
-}
-
-static void add_loc(json_t *rec, const job_t *j)
-{
-    if (loc_index(rec, j->loc) >= 0)
-        return;
-    json_t *l = locations(rec);
-    int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, (int64_t)json_array_size(l)) + 1;
-    if (json_array_size(l) < TG_MAX_RECORD_LOCATIONS) {
-        json_t *e = json_object();
-        tg_rec_set_str(e, "path", j->loc);
-        tg_rec_set_str(e, "folder", j->folder);
-        json_array_append_new(l, e);
-    }
-    if ((size_t)total > json_array_size(l))
-        json_object_set_new(rec, TG_REC_LOCATIONS_TOTAL, json_integer(total));
-}
-
-static int collect_term(void *ctx, const char *term, size_t len, unsigned freq)
-{
-    (void)freq;
-    json_array_append_new(ctx, json_stringn(term, len));
-    return 0;
-}
-
-/* Finishes a document from its record (folder terms and value, file name
- * words, data) and writes it. */
-static void put_doc(ing_t *g, const char *sha, tg_doc_t *doc, json_t *rec)
-{
-    /* folder terms are rebuilt from the locations the record now has */
-    json_t *old = json_array(), *e;
-    size_t i;
-    tg_doc_each_term(doc, TG_PREFIX_FOLDER, collect_term, old);
-    json_array_foreach(old, i, e) tg_doc_remove_term(doc, json_string_value(e));
-    json_decref(old);
-
-    tg_buf_t t;
-    tg_buf_init(&t, 4096);
-    json_t *l = locations(rec);
-    json_array_foreach(l, i, e)
-    {
-        const char *folder = tg_rec_str(e, "folder");
-        const char *path = tg_rec_str(e, "path");
-        if (folder) {
-            tg_buf_reset(&t);
-            tg_bool_term(&t, TG_PREFIX_FOLDER, folder);
-            tg_doc_add_term(doc, t.data, t.len, 0);
-            if (i == 0)
-                tg_doc_set_value(doc, TG_SLOT_FOLDER, folder, strlen(folder));
-        }
-        if (path) {
-            /* words of the file name find the file too: "acta", "rodriguez" */
-            const char *base = tg_location_basename(path);
-            tg_index_text(doc, g->stem,
-                          tg_rec_str(rec, TG_REC_LANG) ? tg_rec_str(rec, TG_REC_LANG) : "und", "",
-                          base, strlen(base), NULL, 0);
-        }
-    }
-    const char *ing = tg_rec_str(rec, TG_REC_INGESTED);
-    if (ing)
-        tg_doc_set_value(doc, TG_SLOT_INGEST, ing, strlen(ing));
-
-    size_t len;
-    char *data = tg_record_dump(rec, &len);
-    tg_doc_set_data(doc, data, len);
-    free(data);
-    tg_buf_reset(&t);
-    tg_id_term(&t, sha);
-    if (tg_db_replace(g->db, t.data, doc, NULL))
-        set_fatal(g, TG_ERR_XAPIAN, "cannot write a document");
-    tg_buf_free(&t);
+    check(g, tg_content_detach(g->db, g->stem, sha, loc, deleted), "cannot update a document");
     g->pending_docs++;
     g->dirty = 1;
 }
 
-/* The location no longer holds content sha: detach it, and drop the
- * document from the index if no location is left. */
-static void detach(ing_t *g, const char *sha, const char *loc)
+static void put(ing_t *g, const char *sha, tg_doc_t *doc, json_t *rec)
 {
-    tg_doc_t *doc;
-    json_t *rec = load(g, sha, &doc);
-    if (!rec)
-        return;
-    int k = loc_index(rec, loc);
-    if (k >= 0) {
-        json_t *l = locations(rec);
-        json_array_remove(l, (size_t)k);
-        int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, 0);
-        if (total > 0)
-            json_object_set_new(rec, TG_REC_LOCATIONS_TOTAL, json_integer(total - 1));
-        if (json_array_size(l) == 0 && total <= 1) {
-            tg_buf_t t;
-            tg_buf_init(&t, 128);
-            tg_id_term(&t, sha);
-            if (tg_db_delete(g->db, t.data))
-                set_fatal(g, TG_ERR_XAPIAN, "cannot delete a document");
-            tg_buf_free(&t);
-            g->dirty = 1;
-        } else {
-            put_doc(g, sha, doc, rec);
-        }
-    }
-    json_decref(rec);
-    tg_doc_free(doc);
+    check(g, tg_content_put(g->db, g->stem, sha, doc, rec), "cannot write a document");
+    g->pending_docs++;
+    g->dirty = 1;
 }
 
-static const char *status_of_record(json_t *rec)
+/* ==== Job completion ======================================================= */
+
+static void complete(ing_t *g, job_t *j);
+
+/* j is over: account for it, free it, and let its bundle know. */
+static void finish(ing_t *g, job_t *j)
 {
-    const char *e = tg_rec_str(rec, TG_REC_EXTRACTION);
-    if (e && !strcmp(e, TG_EXTRACTION_FAILED))
-        return "failed";
-    if (e && !strcmp(e, TG_EXTRACTION_UNSUPPORTED))
-        return "unsupported";
-    return "indexed";
+    job_t *parent = j->parent;
+    g->done_files++;
+    if (parent && (j->member_errors || (j->final_what && !strcmp(j->final_what, "error"))))
+        parent->member_errors++;
+    job_free(g, j);
+    if (parent && --parent->children == 0 && parent->done_self)
+        complete(g, parent);
+}
+
+typedef struct {
+    const char *prefix; /* "L" + bundle location + "!/" */
+    json_t *keep;       /* member locations found by this reading */
+    json_t *stale;      /* [loc, sha] of the others */
+    int direct;         /* only members directly inside the bundle */
+} stale_scan_t;
+
+static int scan_members(void *ctx, const char *key, const char *value, size_t len)
+{
+    stale_scan_t *s = ctx;
+    const char *rest = key + strlen(s->prefix);
+    if (s->direct && strstr(rest, "!/"))
+        return 0;
+    json_t *m = tg_record_parse(value, len);
+    const char *loc = m ? tg_rec_str(m, "loc") : NULL;
+    const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
+    if (loc && sha && !(s->keep && json_object_get(s->keep, loc)))
+        json_array_append_new(s->stale, json_pack("[s,s]", loc, sha));
+    json_decref(m);
+    return 0;
+}
+
+static void forget_location(ing_t *g, const char *loc, const char *sha);
+
+/* Forgets the members of the bundle at loc that are not in keep (all of
+ * them when keep is NULL), with everything nested inside them. */
+static void forget_members(ing_t *g, const char *loc, json_t *keep)
+{
+    char *prefix = tg_xasprintf("L%s!/", loc);
+    stale_scan_t s = {prefix, keep, json_array(), keep != NULL};
+    if (strlen(prefix) <= TG_META_KEY_MAX + 1)
+        check(g, tg_db_each_meta(g->db, prefix, 1, scan_members, &s), "cannot read locations");
+    size_t i;
+    json_t *e;
+    json_array_foreach(s.stale, i, e) forget_location(g, json_string_value(json_array_get(e, 0)),
+                                                      json_string_value(json_array_get(e, 1)));
+    json_decref(s.stale);
+    free(prefix);
+}
+
+/* loc no longer holds content sha: forget the location and what it held. */
+static void forget_location(ing_t *g, const char *loc, const char *sha)
+{
+    int deleted = 0;
+    check(g, tg_loc_forget(g->db, loc), "cannot forget a location");
+    detach(g, sha, loc, &deleted);
+    if (deleted)
+        g->c->removed++;
+    forget_members(g, loc, NULL);
+}
+
+/* j's own processing is over; record it once its members are too. */
+static void complete(ing_t *g, job_t *j)
+{
+    j->done_self = 1;
+    if (j->children)
+        return;
+    /* a bundle with failed members is read again next time, so that they
+     * are retried and reported again */
+    if (j->member_errors && j->final_status)
+        set_str(&j->final_status, TG_LOC_FAILED);
+    /* a bundle read to its end: members it no longer holds are gone */
+    if (j->bundle && !j->incomplete && j->members)
+        forget_members(g, j->loc, j->members);
+    if (j->final_status)
+        loc_put(g, j, j->final_status);
+    if (j->final_what)
+        event(g, j->final_what, j->loc, j->hashed ? j->sha : NULL, j->final_code, j->final_reason,
+              j->started);
+    finish(g, j);
+}
+
+static void set_final(job_t *j, const char *what, const char *code, const char *reason,
+                      const char *status)
+{
+    set_str(&j->final_what, what);
+    set_str(&j->final_code, code);
+    set_str(&j->final_reason, reason);
+    set_str(&j->final_status, status);
 }
 
 /* Content j->sha is indexed: give it location j->loc. */
 static void attach(ing_t *g, job_t *j)
 {
     tg_doc_t *doc;
-    json_t *rec = load(g, j->sha, &doc);
+    json_t *rec = tg_content_load(g->db, j->sha, &doc);
     if (!rec) {
-        event(g, "error", j->loc, j->sha, "internal", "content vanished from the index",
-              j->started);
+        set_final(j, "error", "internal", "content vanished from the index", NULL);
+        complete(g, j);
         return;
     }
-    int known = loc_index(rec, j->loc) >= 0;
+    int known = tg_rec_has_location(rec, j->loc);
     if (!known) {
-        add_loc(rec, j);
-        put_doc(g, j->sha, doc, rec);
+        tg_place_t p = place_of(j);
+        tg_rec_add_location(rec, &p);
+        put(g, j->sha, doc, rec);
     }
-    meta_put(g, j, status_of_record(rec));
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
     if (moved)
-        detach(g, j->old_sha, j->loc);
-    if (moved)
-        event(g, "updated", j->loc, j->sha, NULL, NULL, j->started);
-    else if (known)
-        event(g, "unchanged", j->loc, j->sha, NULL, NULL, j->started);
-    else
-        event(g, "duplicate", j->loc, j->sha, NULL, NULL, j->started);
+        detach(g, j->old_sha, j->loc, NULL);
+    set_final(j,
+              moved   ? "updated"
+              : known ? "unchanged"
+                      : "duplicate",
+              NULL, NULL, tg_rec_loc_status(rec));
     json_decref(rec);
     tg_doc_free(doc);
+    complete(g, j);
 }
 
 /* A worker's document for job j (or one built here after a worker died). */
@@ -429,53 +464,73 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
                       const char *failure_code)
 {
     tg_doc_t *prev_doc;
-    json_t *prev = load(g, j->sha, &prev_doc);
+    json_t *prev = tg_content_load(g->db, j->sha, &prev_doc);
     char now[32];
     tg_iso8601((int64_t)time(NULL), now, sizeof now);
     if (prev) {
         /* re-extraction of known content: keep where it was found and when */
-        json_object_set(rec, TG_REC_LOCATIONS, locations(prev));
+        json_object_set(rec, TG_REC_LOCATIONS, tg_rec_locations(prev));
         json_t *tot = json_object_get(prev, TG_REC_LOCATIONS_TOTAL);
         if (tot)
             json_object_set(rec, TG_REC_LOCATIONS_TOTAL, tot);
         const char *ing = tg_rec_str(prev, TG_REC_INGESTED);
         json_object_set_new(rec, TG_REC_INGESTED, json_string(ing ? ing : now));
-        json_decref(prev);
-        tg_doc_free(prev_doc);
     } else {
         json_object_set_new(rec, TG_REC_INGESTED, json_string(now));
     }
-    add_loc(rec, j);
-    put_doc(g, j->sha, doc, rec);
-    meta_put(g, j, status_of_record(rec));
+    int had = prev != NULL;
+    int known = prev && tg_rec_has_location(prev, j->loc);
+    json_decref(prev);
+    tg_doc_free(prev_doc);
+    prev = NULL;
+    tg_place_t p = place_of(j);
+    tg_rec_add_location(rec, &p);
+    put(g, j->sha, doc, rec);
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
     if (moved)
-        detach(g, j->old_sha, j->loc);
+        detach(g, j->old_sha, j->loc, NULL);
 
     /* one event per file: a failure or a skip says it all */
+    const char *status = tg_rec_loc_status(rec);
+    char deep[160];
+    if (j->too_deep && !failure) {
+        snprintf(deep, sizeof deep,
+                 "bundle nested deeper than %u levels (--max-depth): kept, not opened",
+                 g->o->max_depth);
+        failure = deep;
+        failure_code = "limit";
+        status = TG_LOC_FAILED;
+    }
     if (failure) {
         char *r = tg_xasprintf("%s (original kept, indexed without text)", failure);
-        event(g, "error", j->loc, j->sha, failure_code, r, j->started);
+        set_final(j, "error", failure_code, r, status);
         free(r);
-    } else if (!strcmp(status_of_record(rec), "unsupported")) {
+    } else if (!strcmp(status, TG_LOC_UNSUPPORTED)) {
         char *r = tg_xasprintf("unsupported type %s (original kept, indexed without text)",
                                j->mime ? j->mime : "?");
-        event(g, "skipped", j->loc, j->sha, "unsupported type", r, j->started);
+        set_final(j, "skipped", "unsupported type", r, status);
         free(r);
     } else {
-        event(g, moved || prev ? "updated" : "added", j->loc, j->sha, NULL, NULL, j->started);
+        /* re-extracted at the same place: updated; known content at a new
+         * place (a bundle read again for its members): duplicate */
+        const char *what = moved       ? "updated"
+                           : !had      ? "added"
+                           : !known    ? "duplicate"
+                           : j->bundle ? "unchanged" /* read again for its members */
+                                       : "updated";  /* extracted again */
+        set_final(j, what, NULL, NULL, status);
     }
     /* the same content found elsewhere meanwhile */
     for (job_t *w = j->waiting, *next; w; w = next) {
         next = w->next;
         attach(g, w);
-        job_free(w);
     }
     j->waiting = NULL;
+    complete(g, j);
 }
 
-/* The worker of job j died or overran: index the original without text if
- * it reached the store, and report. */
+/* Job j cannot be processed: index the original without text if it reached
+ * the store, and report. */
 static void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
 {
     if (j->hashed) {
@@ -496,9 +551,9 @@ static void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
         tg_doc_free(doc);
         tg_extract_free(&x);
     } else {
-        event(g, "error", j->loc, NULL, code, reason, j->started);
+        set_final(j, "error", code, reason, NULL);
+        complete(g, j);
     }
-    job_free(j);
 }
 
 /* ==== Committing ========================================================== */
@@ -512,17 +567,18 @@ static void commit(ing_t *g)
         tg_errf(g->fatal_msg, sizeof g->fatal_msg, "cannot sync the archive: %s", strerror(errno));
         return;
     }
-    if (tg_db_commit(g->db)) {
-        set_fatal(g, TG_ERR_XAPIAN, "cannot commit the index");
+    check(g, tg_db_commit(g->db), "cannot commit the index");
+    if (g->fatal)
         return;
-    }
     if (tg_ingestlog_flush(g->log))
-        fprintf(stderr, "testigo-index: warning: cannot write the ingest log: %s\n",
-                strerror(errno));
+        tg_progress_print(g->progress, "testigo-index: warning: cannot write the ingest log: %s\n",
+                          strerror(errno));
     g->pending_docs = 0;
     g->pending_bytes = 0;
     g->dirty = 0;
     g->last_commit = tg_now();
+    if (g->kill_after_commits && ++g->commits >= g->kill_after_commits)
+        raise(SIGKILL);
 }
 
 static void maybe_commit(ing_t *g)
@@ -532,33 +588,12 @@ static void maybe_commit(ing_t *g)
         commit(g);
 }
 
-/* Worker i died or must die: collect its last words, end it, and fail its
- * job with why (plus what it said). */
-static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, const char *why)
-{
-    job_t *j = g->pool->w[i].job;
-    char how[256];
-    char *said = take_stderr(g, i);
-    if (kill_it) {
-        tg_pool_kill(g->pool, i);
-        tg_errf(how, sizeof how, "%s", why);
-    } else {
-        tg_pool_reap(g->pool, i, how, sizeof how);
-    }
-    g->err[i].len = 0;
-    if (j) {
-        char *reason = said ? tg_xasprintf("%s; it said: %s", how, said) : tg_xstrdup(how);
-        job_failed(g, j, code, reason);
-        free(reason);
-    }
-    free(said);
-}
-
 /* ==== Feeding workers ====================================================== */
 
+/* Is the location as it was when last indexed?  Sets j->old_sha either way. */
 static int unchanged(ing_t *g, job_t *j)
 {
-    json_t *m = meta_get(g, j->loc);
+    json_t *m = tg_loc_get(g->db, j->loc);
     if (!m)
         return 0;
     const char *sha = tg_rec_str(m, "sha256");
@@ -567,15 +602,37 @@ static int unchanged(ing_t *g, job_t *j)
     const char *st = tg_rec_str(m, "status");
     int same = tg_rec_int(m, "size", -1) == j->size && tg_rec_int(m, "mtime", -1) == j->mtime_ns;
     int settled =
-        st && (!strcmp(st, "indexed") || !strcmp(st, "empty") ||
-               (!strcmp(st, "unsupported") && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
+        st && (!strcmp(st, TG_LOC_INDEXED) || !strcmp(st, TG_LOC_EMPTY) ||
+               (!strcmp(st, TG_LOC_UNSUPPORTED) && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
+    j->old_settled = settled;
     json_decref(m);
     return same && settled && j->old_sha;
 }
 
-/* The next file that needs a worker, or NULL when the walk is over. */
+static job_t *new_job(ing_t *g, const char *path, char *loc, char *folder, int64_t size,
+                      int64_t mtime_ns)
+{
+    job_t *j = tg_xcalloc(1, sizeof *j);
+    j->id = ++g->next_id;
+    j->path = tg_xstrdup(path);
+    j->loc = loc;
+    j->folder = folder;
+    j->size = size;
+    j->mtime_ns = mtime_ns;
+    j->cur_index = -1;
+    j->all_next = g->all;
+    if (g->all)
+        g->all->all_prev = j;
+    g->all = j;
+    return j;
+}
+
+/* The next job: a queued member or resumed bundle first, then the walk. */
 static job_t *next_job(ing_t *g)
 {
+    job_t *q = pop(&g->queue);
+    if (q)
+        return q;
     tg_walk_entry_t e;
     while (!g->walk_done && !tg_ingest_stop && !g->fatal) {
         if (!tg_walk_next(g->walk, &e)) {
@@ -583,27 +640,20 @@ static job_t *next_job(ing_t *g)
             break;
         }
         char *loc = tg_utf8_escape_bytes(e.path, strlen(e.path));
-        if (e.kind == TG_WALK_ERROR) {
-            event(g, "error", loc, NULL, "unreadable", e.reason, 0);
+        if (e.kind != TG_WALK_FILE) {
+            int err = e.kind == TG_WALK_ERROR;
+            event(g, err ? "error" : "skipped", loc, NULL, err ? "unreadable" : e.reason, e.reason,
+                  0);
+            g->done_files++;
             free(loc);
             continue;
         }
-        if (e.kind == TG_WALK_SKIP) {
-            event(g, "skipped", loc, NULL, e.reason, e.reason, 0);
-            free(loc);
-            continue;
-        }
-        job_t *j = tg_xcalloc(1, sizeof *j);
-        j->id = ++g->next_id;
-        j->path = tg_xstrdup(e.path);
-        j->loc = loc;
-        j->folder = tg_utf8_escape_bytes(e.folder, strlen(e.folder));
-        j->size = e.size;
-        j->mtime_ns = e.mtime_ns;
+        job_t *j = new_job(g, e.path, loc, tg_utf8_escape_bytes(e.folder, strlen(e.folder)), e.size,
+                           e.mtime_ns);
         g->c->bytes += (unsigned long)e.size;
         if (unchanged(g, j)) {
             event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
-            job_free(j);
+            finish(g, j);
             maybe_commit(g);
             continue;
         }
@@ -612,6 +662,8 @@ static job_t *next_job(ing_t *g)
     return NULL;
 }
 
+static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, const char *why);
+
 static void dispatch(ing_t *g, unsigned i, job_t *j)
 {
     tg_worker_slot_t *w = &g->pool->w[i];
@@ -619,11 +671,15 @@ static void dispatch(ing_t *g, unsigned i, job_t *j)
         json_pack("{s:s, s:I, s:I, s:f, s:I, s:i}", "type", "job", "id", (json_int_t)j->id,
                   "max_file", (json_int_t)g->o->max_file, "cpu", g->o->cpu_limit, "max_text",
                   (json_int_t)g->o->max_text, "max_pages", (int)g->o->max_pages);
+    if (j->stored)
+        json_object_set_new(m, "stored", json_string(j->sha));
     tg_status_t st = tg_msg_send(w->fd, m, j->path, strlen(j->path));
     json_decref(m);
     w->job = j;
-    j->started = tg_now();
-    w->deadline = j->started + g->o->timeout + (double)j->size / COPY_RATE;
+    if (!j->started)
+        j->started = tg_now();
+    w->deadline = tg_now() + g->o->timeout + (double)j->size / COPY_RATE;
+    tg_progress_update(g->progress, g->done_files, g->total_files, g->c->bytes, j->loc, 0);
     if (st)
         worker_lost(g, i, 0, "crash", NULL);
 }
@@ -632,54 +688,94 @@ static job_t *find_extracting(ing_t *g, const char *sha, const job_t *except)
 {
     for (unsigned i = 0; i < g->pool->n; i++) {
         job_t *j = g->pool->w[i].job;
-        if (j && j != except && j->extracting && !strcmp(j->sha, sha))
+        if (j && j != except && j->extracting && !j->bundle && !strcmp(j->sha, sha))
             return j;
     }
     return NULL;
 }
 
-static void reply(ing_t *g, unsigned i, const char *what)
+static void reply(ing_t *g, unsigned i, json_t *m)
 {
-    json_t *m = json_pack("{s:s}", "type", what);
     tg_msg_send(g->pool->w[i].fd, m, NULL, 0);
     json_decref(m);
 }
 
+static void reply_go(ing_t *g, unsigned i, job_t *j)
+{
+    json_t *m = json_pack("{s:s}", "type", "go");
+    if (j->bundle) {
+        json_object_set_new(m, "bundle", json_true());
+        json_object_set_new(m, "skip", json_integer(j->skip));
+        json_object_set_new(m, "name", json_string(tg_location_basename(j->loc)));
+        json_object_set_new(m, "max_member", json_integer((json_int_t)g->o->max_member));
+        json_object_set_new(m, "max_total", json_integer((json_int_t)g->o->max_expanded));
+        json_object_set_new(m, "max_ratio", json_real(g->o->max_ratio));
+        json_object_set_new(m, "max_members", json_integer((json_int_t)g->o->max_members));
+    }
+    reply(g, i, m);
+    j->extracting = 1;
+    g->pool->w[i].deadline = tg_now() + g->o->timeout;
+}
+
+/* Worker i is free; its job goes on elsewhere or is over. */
+static void release(ing_t *g, unsigned i)
+{
+    g->pool->w[i].job = NULL;
+    g->pool->w[i].deadline = 0;
+}
+
 static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
 {
-    tg_worker_slot_t *w = &g->pool->w[i];
     const char *sha = tg_rec_str(m, "sha256");
     if (!sha || !tg_sha256_valid(sha)) {
-        worker_lost(g, i, 1, "crash", "worker sent a bad digest");
+        tg_pool_kill(g->pool, i);
+        job_failed(g, j, "crash", "worker sent a bad digest");
+        return;
+    }
+    if (j->bundle && j->hashed) {
+        /* a bundle read again after its reader died */
+        reply_go(g, i, j);
         return;
     }
     memcpy(j->sha, sha, sizeof j->sha);
     j->size = tg_rec_int(m, "size", j->size);
-    j->mime =
-        tg_xstrdup(tg_rec_str(m, "mime") ? tg_rec_str(m, "mime") : "application/octet-stream");
-    j->kind = tg_xstrdup(tg_rec_str(m, "kind") ? tg_rec_str(m, "kind") : "other");
+    set_str(&j->mime, tg_rec_str(m, "mime") ? tg_rec_str(m, "mime") : "application/octet-stream");
+    set_str(&j->kind, tg_rec_str(m, "kind") ? tg_rec_str(m, "kind") : "other");
     j->hashed = 1;
 
     if (j->size == 0) {
-        reply(g, i, "skip");
-        w->job = NULL;
-        meta_put(g, j, "empty");
+        reply(g, i, json_pack("{s:s}", "type", "skip"));
+        release(g, i);
         if (j->old_sha && strcmp(j->old_sha, j->sha))
-            detach(g, j->old_sha, j->loc);
-        event(g, "skipped", j->loc, j->sha, "empty file", "empty file", j->started);
-        job_free(j);
+            detach(g, j->old_sha, j->loc, NULL);
+        set_final(j, "skipped", "empty file", "empty file", TG_LOC_EMPTY);
+        complete(g, j);
+        return;
+    }
+    int same_place = j->old_sha && !strcmp(j->old_sha, j->sha) && j->old_settled;
+    if (!strcmp(j->kind, "archive") && !same_place) {
+        /* read it even if its content is known: its members need this
+         * location too */
+        if (j->depth < g->o->max_depth) {
+            j->bundle = 1;
+            if (!j->members)
+                j->members = json_object();
+        } else {
+            j->too_deep = 1;
+        }
+        reply_go(g, i, j);
         return;
     }
     job_t *primary = find_extracting(g, j->sha, j);
     if (primary) {
-        reply(g, i, "skip");
-        w->job = NULL;
+        reply(g, i, json_pack("{s:s}", "type", "skip"));
+        release(g, i);
         j->next = primary->waiting;
         primary->waiting = j;
         return;
     }
     tg_doc_t *doc;
-    json_t *rec = load(g, j->sha, &doc);
+    json_t *rec = tg_content_load(g->db, j->sha, &doc);
     const char *ex = rec ? tg_rec_str(rec, TG_REC_EXTRACTION) : NULL;
     int need = !rec || (ex && !strcmp(ex, TG_EXTRACTION_FAILED)) ||
                (ex && !strcmp(ex, TG_EXTRACTION_UNSUPPORTED) &&
@@ -687,30 +783,74 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
     json_decref(rec);
     tg_doc_free(doc);
     if (need) {
-        reply(g, i, "go");
-        j->extracting = 1;
-        w->deadline = tg_now() + g->o->timeout;
+        reply_go(g, i, j);
         return;
     }
-    reply(g, i, "skip");
-    w->job = NULL;
+    reply(g, i, json_pack("{s:s}", "type", "skip"));
+    release(g, i);
     free(take_stderr(g, i));
     attach(g, j);
-    job_free(j);
+}
+
+/* A bundle's reader started an entry. */
+static void on_entry(ing_t *g, unsigned i, job_t *j, json_t *m)
+{
+    j->cur_index = (int)tg_rec_int(m, "index", -1);
+    j->cur_open = 1;
+    set_str(&j->cur_name, tg_rec_str(m, "name"));
+    g->pool->w[i].deadline =
+        tg_now() + g->o->timeout + (double)tg_rec_int(m, "size", 0) / COPY_RATE;
+}
+
+/* A bundle's reader finished an entry: a member in the store, or a name only. */
+static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
+{
+    j->cur_open = 0;
+    g->pool->w[i].deadline = tg_now() + g->o->timeout;
+    const char *name = tg_rec_str(m, "name") ? tg_rec_str(m, "name") : "?";
+    char *loc = tg_xasprintf("%s!/%s", j->loc, name);
+    json_object_set_new(j->members, loc, json_true());
+    const char *sha = tg_rec_str(m, "sha256");
+    const char *code = tg_rec_str(m, "code");
+    if (!sha || !tg_sha256_valid(sha)) {
+        int err = json_is_true(json_object_get(m, "error"));
+        event(g, err ? "error" : "skipped", loc, NULL, code ? code : "unreadable",
+              tg_rec_str(m, "reason"), 0);
+        j->member_errors += err;
+        free(loc);
+        return;
+    }
+    char *path = tg_store_path(g->store, sha);
+    job_t *c = new_job(g, path, loc, tg_xstrdup(j->folder), tg_rec_int(m, "size", 0),
+                       tg_rec_int(m, "mtime", 0));
+    free(path);
+    memcpy(c->sha, sha, sizeof c->sha);
+    c->stored = 1;
+    c->depth = j->depth + 1;
+    g->total_files++;
+    if (unchanged(g, c)) {
+        event(g, "unchanged", c->loc, c->old_sha, NULL, NULL, 0);
+        finish(g, c);
+        return;
+    }
+    c->parent = j;
+    j->children++;
+    push(&g->queue, c, 0);
 }
 
 static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payload, size_t len)
 {
-    g->pool->w[i].job = NULL;
     char err[512] = "";
     tg_doc_t *doc;
     json_t *rec = json_object_get(m, "record");
+    char *said = take_stderr(g, i);
+    release(g, i);
     if (!j->extracting || !json_is_object(rec) ||
         tg_doc_unserialise(payload, len, &doc, err, sizeof err)) {
+        free(said);
         job_failed(g, j, "crash", "worker sent a damaged document");
         return;
     }
-    char *said = take_stderr(g, i);
     if (said) {
         json_t *w = json_object_get(rec, TG_REC_WARNINGS);
         if (!json_is_array(w)) {
@@ -730,10 +870,70 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
         code = "encrypted";
     else if (status && !strcmp(status, tg_status_str(TG_ERR_FORMAT)))
         code = "corrupt";
+    else if (status && !strcmp(status, tg_status_str(TG_ERR_LIMIT)))
+        code = "limit";
     g->pending_bytes += len;
+    if (failed || j->resumes)
+        j->incomplete = 1;
     apply_doc(g, j, doc, rec, failed ? (reason ? reason : "extraction failed") : NULL, code);
     tg_doc_free(doc);
-    job_free(j);
+}
+
+/* Worker i died or must die: collect its last words, end it, and deal with
+ * its job: a bundle whose reader died on a member is read again from the
+ * next entry; any other job fails with the reason. */
+static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, const char *why)
+{
+    job_t *j = g->pool->w[i].job;
+    char how[256];
+    char *said = take_stderr(g, i);
+    if (kill_it) {
+        tg_pool_kill(g->pool, i);
+        tg_errf(how, sizeof how, "%s", why);
+    } else {
+        tg_pool_reap(g->pool, i, how, sizeof how);
+    }
+    g->err[i].len = 0;
+    if (!j) {
+        free(said);
+        return;
+    }
+    char *reason = said ? tg_xasprintf("%s; it said: %s", how, said) : tg_xstrdup(how);
+    if (j->bundle && j->cur_index >= 0) {
+        int next = j->cur_index + 1;
+        if (j->cur_open) {
+            char *mloc = tg_xasprintf("%s!/%s", j->loc, j->cur_name ? j->cur_name : "?");
+            char *r = tg_xasprintf("the bundle reader died on this member: %s", reason);
+            event(g, "error", mloc, NULL, code, r, 0);
+            j->member_errors++;
+            free(r);
+            free(mloc);
+        }
+        if (j->resumes < MAX_RESUMES) {
+            j->resumes++;
+            j->skip = (unsigned)next;
+            j->cur_index = -1;
+            j->cur_open = 0;
+            j->extracting = 0;
+            if (!j->stored) {
+                /* read the copy in the store, not the user's file */
+                char *p = tg_store_path(g->store, j->sha);
+                free(j->path);
+                j->path = p;
+                j->stored = 1;
+            }
+            push(&g->queue, j, 1);
+            free(reason);
+            free(said);
+            return;
+        }
+        char *r = tg_xasprintf("gave up after %u readers died: %s", MAX_RESUMES + 1, reason);
+        free(reason);
+        reason = r;
+    }
+    job_failed(g, j, code, reason);
+    free(reason);
+    free(said);
 }
 
 static void on_message(ing_t *g, unsigned i)
@@ -757,10 +957,14 @@ static void on_message(ing_t *g, unsigned i)
         worker_lost(g, i, 1, "crash", "worker lost track of its job");
     } else if (!strcmp(type, "hashed")) {
         on_hashed(g, i, j, m);
+    } else if (!strcmp(type, "entry") && j->bundle) {
+        on_entry(g, i, j, m);
+    } else if (!strcmp(type, "member") && j->bundle) {
+        on_member(g, i, j, m);
     } else if (!strcmp(type, "doc")) {
         on_doc(g, i, j, m, payload, len);
     } else if (!strcmp(type, "fail")) {
-        w->job = NULL;
+        release(g, i);
         free(take_stderr(g, i));
         const char *reason = tg_rec_str(m, "reason");
         const char *status = tg_rec_str(m, "status");
@@ -779,8 +983,7 @@ static void watch(ing_t *g, int check_rss)
     double now = tg_now();
     for (unsigned i = 0; i < g->pool->n; i++) {
         tg_worker_slot_t *w = &g->pool->w[i];
-        job_t *j = w->job;
-        if (!j || w->fd < 0)
+        if (!w->job || w->fd < 0)
             continue;
         char why[256] = "";
         const char *code = NULL;
@@ -795,6 +998,92 @@ static void watch(ing_t *g, int check_rss)
         if (code)
             worker_lost(g, i, 1, code, why);
     }
+}
+
+/* ==== Pruning ============================================================== */
+
+typedef struct {
+    char *const *roots;
+    int n;
+    json_t *found; /* array of [loc, sha] under the roots */
+} prune_scan_t;
+
+static int under(const char *loc, const char *root)
+{
+    size_t n = strlen(root);
+    if (strncmp(loc, root, n) != 0)
+        return 0;
+    return loc[n] == '\0' || loc[n] == '/' || loc[n] == '!' || (n == 1 && root[0] == '/');
+}
+
+static int scan_meta(void *ctx, const char *key, const char *value, size_t len)
+{
+    (void)key;
+    prune_scan_t *s = ctx;
+    json_t *m = tg_record_parse(value, len);
+    const char *loc = m ? tg_rec_str(m, "loc") : NULL;
+    const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
+    for (int r = 0; loc && sha && r < s->n; r++) {
+        if (under(loc, s->roots[r])) {
+            json_array_append_new(s->found, json_pack("[s,s]", loc, sha));
+            break;
+        }
+    }
+    json_decref(m);
+    return 0;
+}
+
+/* Does loc still exist?  A file: on disk.  A member: if its bundle does
+ * (members gone from a bundle were forgotten when it was last read). */
+static int alive(ing_t *g, const char *loc)
+{
+    const char *bang = NULL;
+    for (const char *p = strstr(loc, "!/"); p; p = strstr(p + 2, "!/"))
+        bang = p;
+    if (!bang) {
+        struct stat sb;
+        return lstat(loc, &sb) == 0 || errno != ENOENT;
+    }
+    char *bundle = tg_xstrndup(loc, (size_t)(bang - loc));
+    int ok = alive(g, bundle);
+    free(bundle);
+    return ok;
+}
+
+static void prune(ing_t *g, char *const *roots, int nroots)
+{
+    prune_scan_t s = {roots, nroots, json_array()};
+    check(g, tg_db_each_meta(g->db, "L", 1, scan_meta, &s), "cannot read locations");
+    size_t i;
+    json_t *e;
+    json_array_foreach(s.found, i, e)
+    {
+        const char *loc = json_string_value(json_array_get(e, 0));
+        const char *sha = json_string_value(json_array_get(e, 1));
+        if (alive(g, loc))
+            continue;
+        json_t *still = tg_loc_get(g->db, loc);
+        json_decref(still);
+        if (!still)
+            continue; /* forgotten with the bundle that held it */
+        unsigned long before = g->c->removed;
+        forget_location(g, loc, sha);
+        int deleted = g->c->removed > before;
+        g->c->pruned++;
+        event(g, "pruned", loc, sha, NULL, deleted ? "gone; its document was removed" : "gone", 0);
+        if (deleted) {
+            if (g->o->purge_store) {
+                /* one document per content: none is left for this one */
+                char *p = tg_store_path(g->store, sha), *t = tg_store_text_path(g->store, sha);
+                unlink(p);
+                unlink(t);
+                free(p);
+                free(t);
+            }
+        }
+        maybe_commit(g);
+    }
+    json_decref(s.found);
 }
 
 /* ==== The run ============================================================== */
@@ -837,6 +1126,19 @@ static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
     return tg_pool_new(g->o->jobs, g->o->archive, g->o->mem_limit, &g->pool, err, errlen);
 }
 
+/* Counts the files under the roots (for the progress line's total): a
+ * quick readdir pass that trusts d_type, bounded like the walk itself. */
+static uint64_t count_files(char *const *paths, int n, dev_t skip_dev, ino_t skip_ino)
+{
+    uint64_t total = 0;
+    tg_walk_t *w = tg_walk_new(paths, n, skip_dev, skip_ino);
+    tg_walk_entry_t e;
+    while (!tg_ingest_stop && tg_walk_next(w, &e))
+        total++;
+    tg_walk_free(w);
+    return total;
+}
+
 tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npaths,
                           tg_ingest_counts_t *counts, char *err, size_t errlen)
 {
@@ -850,12 +1152,29 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     if (st)
         goto out;
     g.stem = tg_stemmers_new();
+    g.progress = tg_progress_new(o->progress);
+    /* test hook: TESTIGO_FAULT=events:N or commits:N kills this process
+     * with SIGKILL at that point, to test recovery from a power cut;
+     * interrupt:N sends it SIGINT after N events, as Ctrl-C would */
+    const char *fault = getenv("TESTIGO_FAULT");
+    g.fault_signal = SIGKILL;
+    if (fault && !strncmp(fault, "events:", 7)) {
+        g.kill_after_events = strtoul(fault + 7, NULL, 10);
+    } else if (fault && !strncmp(fault, "commits:", 8)) {
+        g.kill_after_commits = strtoul(fault + 8, NULL, 10);
+    } else if (fault && !strncmp(fault, "interrupt:", 10)) {
+        g.kill_after_events = strtoul(fault + 10, NULL, 10);
+        g.fault_signal = SIGINT;
+    }
     struct stat sb;
     stat(o->archive, &sb);
+    if (o->progress)
+        g.total_files = count_files(paths, npaths, sb.st_dev, sb.st_ino);
+
     g.walk = tg_walk_new(paths, npaths, sb.st_dev, sb.st_ino);
     g.last_commit = tg_now();
-
     g.err = tg_xcalloc(o->jobs, sizeof *g.err);
+
     /* each worker: its socket (when busy) and its stderr (always) */
     struct pollfd *pfd = tg_xcalloc(2 * (size_t)o->jobs, sizeof *pfd);
     unsigned *slot = tg_xcalloc(2 * (size_t)o->jobs, sizeof *slot);
@@ -865,14 +1184,8 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
             /* stop cleanly: work in flight is abandoned (redone next run) */
             for (unsigned i = 0; i < g.pool->n; i++) {
                 job_t *j = g.pool->w[i].job;
-                if (j) {
+                if (j)
                     tg_pool_kill(g.pool, i);
-                    for (job_t *w = j->waiting, *next; w; w = next) {
-                        next = w->next;
-                        job_free(w);
-                    }
-                    job_free(j);
-                }
             }
             counts->interrupted = 1;
             break;
@@ -887,16 +1200,30 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
         }
         unsigned n = 0, busy = 0;
         double now = tg_now(), wait = RSS_INTERVAL;
+        /* enough members queued: leave bundle readers waiting, as long as
+         * some worker is left to work through the queue */
+        unsigned readers = 0, live = 0;
+        for (unsigned i = 0; i < g.pool->n; i++) {
+            live += g.pool->w[i].fd >= 0;
+            job_t *j = g.pool->w[i].job;
+            readers += j && j->bundle;
+        }
+        int paused = g.queue.n > MAX_QUEUE && readers < live;
         for (unsigned i = 0; i < g.pool->n; i++) {
             tg_worker_slot_t *w = &g.pool->w[i];
-            if (w->job && w->fd >= 0) {
-                pfd[n].fd = w->fd;
-                pfd[n].events = POLLIN;
-                slot[n++] = i;
-                busy++;
-                if (w->deadline && w->deadline - now < wait)
-                    wait = w->deadline - now;
+            job_t *j = w->job;
+            if (!j || w->fd < 0)
+                continue;
+            busy++;
+            if (w->deadline && w->deadline - now < wait)
+                wait = w->deadline - now;
+            if (paused && j->bundle) {
+                w->deadline = now + o->timeout; /* waiting is not its fault */
+                continue;
             }
+            pfd[n].fd = w->fd;
+            pfd[n].events = POLLIN;
+            slot[n++] = i;
         }
         unsigned nsock = n;
         for (unsigned i = 0; i < g.pool->n; i++) {
@@ -909,12 +1236,12 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
         if (g.fatal)
             break;
         if (busy == 0) {
-            int alive = 0;
+            int alive_workers = 0;
             for (unsigned i = 0; i < g.pool->n; i++)
-                alive += g.pool->w[i].fd >= 0;
-            if (g.walk_done || tg_ingest_stop)
+                alive_workers += g.pool->w[i].fd >= 0;
+            if ((g.walk_done && !g.queue.head) || tg_ingest_stop)
                 break;
-            if (!alive) {
+            if (!alive_workers) {
                 tg_errf(err, errlen, "cannot start extraction workers");
                 st = TG_ERR_IO;
                 break;
@@ -942,16 +1269,27 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
             last_rss = now;
         watch(&g, check_rss);
         maybe_commit(&g);
+        tg_progress_update(g.progress, g.done_files, g.total_files, counts->bytes, NULL, 0);
     }
     free(pfd);
     free(slot);
+    /* jobs still alive: only after an interruption or a fatal error; they
+     * are redone by the next run */
+    while (g.all)
+        job_free(&g, g.all);
+    g.queue.head = g.queue.tail = NULL;
+    g.queue.n = 0;
+    if (o->prune && !counts->interrupted && !g.fatal && st == TG_OK)
+        prune(&g, paths, npaths);
     commit(&g);
-    free(g.err);
     if (g.fatal && !st) {
         st = g.fatal;
         tg_errf(err, errlen, "%s", g.fatal_msg);
     }
 out:
+    tg_progress_free(g.progress);
+    free(g.err);
+
     tg_walk_free(g.walk);
     tg_pool_free(g.pool);
     tg_ingestlog_close(g.log);

@@ -12,23 +12,33 @@
 #include "status.h"
 
 typedef struct {
-    const char *archive;  /* absolute path of the archive folder */
-    unsigned jobs;        /* worker processes */
-    double timeout;       /* wall-clock seconds to extract one file */
-    double cpu_limit;     /* CPU seconds to extract one file */
-    size_t mem_limit;     /* bytes of memory per worker */
-    size_t max_text;      /* bytes of text kept per document */
-    unsigned max_pages;   /* pages read per document */
-    uint64_t max_file;    /* bytes: larger files are not stored */
-    unsigned batch;       /* documents per index commit */
-    double batch_seconds; /* seconds between index commits */
-    int verbose;          /* print every event */
-    int quiet;            /* print only errors and the summary */
+    const char *archive;   /* absolute path of the archive folder */
+    unsigned jobs;         /* worker processes */
+    double timeout;        /* wall-clock seconds to extract one file */
+    double cpu_limit;      /* CPU seconds to extract one file */
+    size_t mem_limit;      /* bytes of memory per worker */
+    size_t max_text;       /* bytes of text kept per document */
+    unsigned max_pages;    /* pages read per document */
+    uint64_t max_file;     /* bytes: larger files are not stored */
+    unsigned batch;        /* documents per index commit */
+    double batch_seconds;  /* seconds between index commits */
+    unsigned max_depth;    /* bundles inside bundles are opened down to this depth */
+    uint64_t max_member;   /* bytes expanded from one bundle member */
+    uint64_t max_expanded; /* bytes expanded from one bundle */
+    double max_ratio;      /* expansion ratio of a bundle */
+    uint64_t max_members;  /* members per bundle */
+    int prune;             /* forget locations under the paths that are gone */
+    int purge_store;       /* with prune: delete originals no document uses */
+    int verbose;           /* print every event */
+    int quiet;             /* print only errors and the summary */
+    int progress;          /* draw the live progress line */
 } tg_ingest_opts_t;
 
 typedef struct {
     unsigned long added, updated, duplicate, unchanged, skipped, errors;
-    unsigned long bytes; /* bytes of the files looked at */
+    unsigned long pruned;  /* locations forgotten by --prune */
+    unsigned long removed; /* documents left without locations and removed */
+    unsigned long bytes;   /* bytes of the files looked at */
     double seconds;
     int interrupted;    /* stopped by a signal after committing */
     json_t *skipped_by; /* object: reason code -> count */

@@ -39,6 +39,16 @@ static void usage(FILE *f)
            "      --max-file MB        larger files are not stored (default 65536)\n"
            "      --batch N            documents per index commit (default 1000)\n"
            "      --commit-interval SEC  seconds between commits (default 10)\n"
+           "\n"
+           "Bundles (zip, tar, 7z, .gz ...) are read member by member:\n"
+           "      --max-depth N        bundles inside bundles opened this deep (default 5)\n"
+           "      --max-member MB      expanded size of one member (default 4096)\n"
+           "      --max-expanded MB    expanded size of one bundle (default 65536)\n"
+           "      --max-ratio N        expansion ratio of one bundle (default 1000)\n"
+           "      --max-members N      members in one bundle (default 1000000)\n"
+           "\n"
+           "      --prune              forget locations under PATH that no longer exist\n"
+           "      --purge-store        with --prune: also delete originals no document uses\n"
            "  -v, --verbose            print every file event\n"
            "  -q, --quiet              print only errors and the summary\n"
            "  -h, --help               show this help\n"
@@ -89,7 +99,14 @@ int main(int argc, char **argv)
         OPT_INTERVAL,
         OPT_VERSION,
         OPT_WORKER,
-        OPT_WORKER_MEM
+        OPT_WORKER_MEM,
+        OPT_DEPTH,
+        OPT_MEMBER,
+        OPT_EXPANDED,
+        OPT_RATIO,
+        OPT_MEMBERS,
+        OPT_PRUNE,
+        OPT_PURGE
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -102,6 +119,13 @@ int main(int argc, char **argv)
         {"max-file", required_argument, NULL, OPT_MAXFILE},
         {"batch", required_argument, NULL, OPT_BATCH},
         {"commit-interval", required_argument, NULL, OPT_INTERVAL},
+        {"max-depth", required_argument, NULL, OPT_DEPTH},
+        {"max-member", required_argument, NULL, OPT_MEMBER},
+        {"max-expanded", required_argument, NULL, OPT_EXPANDED},
+        {"max-ratio", required_argument, NULL, OPT_RATIO},
+        {"max-members", required_argument, NULL, OPT_MEMBERS},
+        {"prune", no_argument, NULL, OPT_PRUNE},
+        {"purge-store", no_argument, NULL, OPT_PURGE},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -121,6 +145,11 @@ int main(int argc, char **argv)
         .max_file = (uint64_t)65536 << 20,
         .batch = 1000,
         .batch_seconds = 10,
+        .max_depth = 5,
+        .max_member = (uint64_t)4096 << 20,
+        .max_expanded = (uint64_t)65536 << 20,
+        .max_ratio = 1000,
+        .max_members = 1000000,
     };
     const char *archive = getenv("TESTIGO_ARCHIVE");
     if (!archive || !*archive)
@@ -178,6 +207,37 @@ int main(int argc, char **argv)
                 return bad_value("--commit-interval", optarg);
             o.batch_seconds = (double)v;
             break;
+        case OPT_DEPTH:
+            if (tg_parse_long(optarg, 0, 64, &v))
+                return bad_value("--max-depth", optarg);
+            o.max_depth = (unsigned)v;
+            break;
+        case OPT_MEMBER:
+            if (tg_parse_long(optarg, 1, 1L << 30, &v))
+                return bad_value("--max-member", optarg);
+            o.max_member = (uint64_t)v << 20;
+            break;
+        case OPT_EXPANDED:
+            if (tg_parse_long(optarg, 1, 1L << 30, &v))
+                return bad_value("--max-expanded", optarg);
+            o.max_expanded = (uint64_t)v << 20;
+            break;
+        case OPT_RATIO:
+            if (tg_parse_long(optarg, 2, 1000000000, &v))
+                return bad_value("--max-ratio", optarg);
+            o.max_ratio = (double)v;
+            break;
+        case OPT_MEMBERS:
+            if (tg_parse_long(optarg, 1, 1000000000, &v))
+                return bad_value("--max-members", optarg);
+            o.max_members = (uint64_t)v;
+            break;
+        case OPT_PRUNE:
+            o.prune = 1;
+            break;
+        case OPT_PURGE:
+            o.purge_store = 1;
+            break;
         case 'v':
             o.verbose = 1;
             break;
@@ -214,6 +274,11 @@ int main(int argc, char **argv)
     }
     if (o.cpu_limit == 0)
         o.cpu_limit = o.timeout;
+    if (o.purge_store && !o.prune) {
+        fprintf(stderr, "testigo-index: --purge-store needs --prune\n");
+        return 2;
+    }
+    o.progress = !o.quiet && isatty(2);
 
     /* the archive's absolute path: workers and stored paths must not depend
      * on the current folder */
@@ -248,6 +313,10 @@ int main(int argc, char **argv)
            n.unchanged, n.skipped, n.errors, n.errors == 1 ? "" : "s");
     print_by("skipped", n.skipped_by);
     print_by("errors", n.errors_by);
+    if (o.prune)
+        printf("  pruned: %lu locations gone, %lu documents removed\n", n.pruned, n.removed);
+    else if (n.removed)
+        printf("  removed: %lu documents no longer found anywhere\n", n.removed);
     if (n.interrupted)
         printf("testigo-index: interrupted; what was done is committed, run again to go on\n");
     printf("testigo-index: archive %s (log: %s/log/ingest.jsonl)\n", abs, abs);

@@ -101,7 +101,8 @@ static int push(tg_walk_t *w, const char *path)
         f->names[f->n++] = tg_xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(f->names, f->n, sizeof *f->names, cmp_names);
+    if (f->n > 1)
+        qsort(f->names, f->n, sizeof *f->names, cmp_names);
     f->path = tg_xstrdup(path);
     w->depth++;
     return 0;

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "detect.h"
 #include "docbuild.h"
 #include "extract.h"
@@ -114,11 +116,105 @@ static void send_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg_
 
 /* One job: path is the file's name as raw bytes (file names need not be
  * UTF-8, so they travel as the payload, not in the JSON header). */
+/* Copies the file at path into the store; fills sha and size.  Returns 0,
+ * or -1 after sending a "fail" message. */
+static int store_file(worker_t *w, json_int_t id, const char *path, uint64_t max_file, double cpu,
+                      char sha[TG_SHA256_HEX_LEN + 1], uint64_t *size)
+{
+    char err[1024];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, sizeof err, "cannot open: %s", strerror(errno));
+        send_fail(w, id, TG_ERR_IO, err);
+        return -1;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        send_fail(w, id, TG_ERR_UNSUPPORTED, "not a regular file");
+        return -1;
+    }
+    /* hashing and copying get time in proportion to the size (50 MB/s) */
+    set_cpu_budget(cpu + (double)sb.st_size / (50 << 20));
+    tg_status_t st = tg_store_add_fd(w->store, fd, max_file, sha, size, err, sizeof err);
+    close(fd);
+    if (st) {
+        send_fail(w, id, st, err);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    worker_t *w;
+    json_int_t id;
+    double cpu;
+    tg_buf_t names; /* the bundle's listing: its document's text */
+} bundle_ctx_t;
+
+static int on_member(void *ctx, const tg_member_t *m, int done)
+{
+    bundle_ctx_t *b = ctx;
+    json_t *msg =
+        json_pack("{s:s, s:I, s:i, s:s, s:I}", "type", done ? "member" : "entry", "id", b->id,
+                  "index", (int)m->index, "name", m->name, "size", (json_int_t)m->size);
+    if (done) {
+        json_object_set_new(msg, "mtime", json_integer((json_int_t)m->mtime_ns));
+        if (m->sha)
+            json_object_set_new(msg, "sha256", json_string(m->sha));
+        if (m->code)
+            json_object_set_new(msg, "code", json_string(m->code));
+        if (m->reason)
+            json_object_set_new(msg, "reason", json_string(m->reason));
+        json_object_set_new(msg, "error", json_boolean(m->error));
+        tg_buf_adds(&b->names, m->name);
+        tg_buf_addc(&b->names, '\n');
+    } else {
+        /* each member gets the CPU budget of a file */
+        set_cpu_budget(b->cpu + (double)m->size / (50 << 20));
+    }
+    tg_status_t st = tg_msg_send(b->w->fd, msg, NULL, 0);
+    json_decref(msg);
+    return st != TG_OK;
+}
+
+/* Reads a bundle: reports its members, then sends its own document, whose
+ * text is the list of member names (so a name finds the bundle). */
+static void read_bundle(worker_t *w, json_int_t id, json_t *go, const char *stored,
+                        tg_docbuild_in_t *in, double cpu)
+{
+    tg_bundle_limits_t lim = {
+        .max_member = (uint64_t)json_integer_value(json_object_get(go, "max_member")),
+        .max_total = (uint64_t)json_integer_value(json_object_get(go, "max_total")),
+        .max_ratio = json_number_value(json_object_get(go, "max_ratio")),
+        .max_members = (uint64_t)json_integer_value(json_object_get(go, "max_members")),
+    };
+    const char *name = json_string_value(json_object_get(go, "name"));
+    unsigned skip = (unsigned)json_integer_value(json_object_get(go, "skip"));
+    bundle_ctx_t b = {.w = w, .id = id, .cpu = cpu};
+    tg_buf_init(&b.names, in->x->text.max);
+    char err[1024] = "";
+    unsigned entries;
+    tg_status_t st = tg_bundle_read(stored, name ? name : "bundle", w->store, &lim, skip, on_member,
+                                    &b, &entries, err, sizeof err);
+    tg_extract_t *x = (tg_extract_t *)in->x;
+    tg_buf_add(&x->text, b.names.data ? b.names.data : "", b.names.len);
+    tg_buf_free(&b.names);
+    json_object_set_new(x->meta, "members", json_integer(entries));
+    if (st)
+        in->failure = err;
+    send_doc(w, id, in, st);
+}
+
+/* One job: path is the file's name as raw bytes (file names need not be
+ * UTF-8, so they travel as the payload, not in the JSON header); for a
+ * member of a bundle, it is the member's copy in the store. */
 static void handle_job(worker_t *w, json_t *job, const char *path)
 {
     json_int_t id = json_integer_value(json_object_get(job, "id"));
     json_int_t max_file = json_integer_value(json_object_get(job, "max_file"));
     double cpu = json_number_value(json_object_get(job, "cpu"));
+    const char *stored_sha = json_string_value(json_object_get(job, "stored"));
     tg_extract_limits_t lim = {
         .max_text = (size_t)json_integer_value(json_object_get(job, "max_text")),
         .max_pages = (unsigned)json_integer_value(json_object_get(job, "max_pages")),
@@ -128,27 +224,19 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
         send_fail(w, id, TG_ERR_INVALID, "job without a path");
         return;
     }
-
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, sizeof err, "cannot open: %s", strerror(errno));
-        send_fail(w, id, TG_ERR_IO, err);
-        return;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        send_fail(w, id, TG_ERR_UNSUPPORTED, "not a regular file");
-        return;
-    }
-    /* hashing and copying get time in proportion to the size (50 MB/s) */
-    set_cpu_budget(cpu + (double)sb.st_size / (50 << 20));
     char sha[TG_SHA256_HEX_LEN + 1];
     uint64_t size = 0;
-    tg_status_t st = tg_store_add_fd(w->store, fd, (uint64_t)max_file, sha, &size, err, sizeof err);
-    close(fd);
-    if (st) {
-        send_fail(w, id, st, err);
+    if (stored_sha && tg_sha256_valid(stored_sha)) {
+        /* already in the store (a bundle member): nothing to copy */
+        struct stat sb;
+        if (stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+            send_fail(w, id, TG_ERR_IO, "the stored copy is missing");
+            return;
+        }
+        memcpy(sha, stored_sha, sizeof sha);
+        size = (uint64_t)sb.st_size;
+        set_cpu_budget(cpu);
+    } else if (store_file(w, id, path, (uint64_t)max_file, cpu, sha, &size)) {
         return;
     }
     char *stored = tg_store_path(w->store, sha);
@@ -156,9 +244,11 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     tg_detect_file(w->detect, stored, mime, sizeof mime);
     const char *kind;
     tg_extract_fn fn = tg_extractor_for(mime, &kind);
+    if (tg_bundle_is_bundle(mime) || (!fn && tg_bundle_probe(stored)))
+        kind = "archive";
     json_t *m = json_pack("{s:s, s:I, s:s, s:I, s:s, s:s}", "type", "hashed", "id", id, "sha256",
                           sha, "size", (json_int_t)size, "mime", mime, "kind", kind);
-    st = tg_msg_send(w->fd, m, NULL, 0);
+    tg_status_t st = tg_msg_send(w->fd, m, NULL, 0);
     json_decref(m);
     json_t *reply = NULL;
     char *payload;
@@ -166,9 +256,8 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     if (st || tg_msg_recv(w->fd, 0, &reply, &payload, &plen))
         _exit(0); /* the indexer is gone */
     const char *rt = json_string_value(json_object_get(reply, "type"));
-    int go = rt && strcmp(rt, "go") == 0;
-    json_decref(reply);
-    if (!go) {
+    if (!rt || strcmp(rt, "go") != 0) {
+        json_decref(reply);
         free(stored);
         return;
     }
@@ -177,7 +266,9 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     tg_extract_t x;
     tg_extract_init(&x, &lim);
     tg_docbuild_in_t in = {.sha = sha, .size = size, .mime = mime, .kind = kind, .x = &x};
-    if (!fn) {
+    if (json_is_true(json_object_get(reply, "bundle"))) {
+        read_bundle(w, id, reply, stored, &in, cpu);
+    } else if (!fn) {
         in.unsupported = 1;
         send_doc(w, id, &in, TG_OK);
     } else {
@@ -190,6 +281,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
         }
         send_doc(w, id, &in, st);
     }
+    json_decref(reply);
     tg_extract_free(&x);
     free(stored);
     set_cpu_budget(0);
@@ -199,6 +291,9 @@ int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
 {
     set_process_limits(lim);
     signal(SIGPIPE, SIG_IGN);
+    /* libarchive converts member names through the locale: make it UTF-8 */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "");
     worker_t w = {.fd = fd};
     char err[512];
     if (tg_store_open(archive, 0, &w.store, err, sizeof err)) {

@@ -1,0 +1,63 @@
+/* Reading bundles: zip, tar (plain or compressed), 7z, cpio, ISO, and a
+ * single compressed file (.gz, .bz2, .xz, .zst, .Z), over libarchive.  The
+ * only file that includes libarchive.
+ *
+ * Members are streamed from the bundle into the archive's store (named by
+ * their SHA-256, never by their own names) and reported one by one; nothing
+ * is ever unpacked under a member's name, so `../../etc/passwd` or an
+ * absolute path is only ever a name.  Symbolic links, hard links, devices
+ * and encrypted members are reported, not read.  Limits stop a bomb early:
+ * the size of one member, the bytes expanded from the whole bundle, the
+ * expansion ratio, and the number of members.  Damage stops the reading; what
+ * was read before it stays. */
+#ifndef TG_BUNDLE_H
+#define TG_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+#include "store.h"
+
+typedef struct {
+    uint64_t max_member;  /* bytes expanded from one member */
+    uint64_t max_total;   /* bytes expanded from the whole bundle */
+    double max_ratio;     /* expanded bytes / bundle bytes read (checked past 1 MB) */
+    uint64_t max_members; /* members (entries) per bundle */
+} tg_bundle_limits_t;
+
+typedef struct {
+    unsigned index;     /* entry number in the bundle, from 0 */
+    const char *name;   /* path inside the bundle, UTF-8 (bad bytes as \xHH) */
+    int64_t size;       /* bytes expanded */
+    int64_t mtime_ns;   /* entry's modification time, 0 if none */
+    const char *sha;    /* digest in the store; NULL if not stored */
+    const char *code;   /* why not stored: "symlink member", "encrypted", ... */
+    const char *reason; /* the same for people */
+    int error;          /* 1: a failure (damaged, limit), 0: a deliberate skip */
+} tg_member_t;
+
+/* Called when an entry starts (stored == 0: name and index only, so a crash
+ * while reading it can be blamed on it) and when it is done (stored == 1:
+ * all fields).  Return non-zero to stop reading. */
+typedef int (*tg_member_cb)(void *ctx, const tg_member_t *m, int done);
+
+/* 1 if mime is a bundle type this reader opens. */
+int tg_bundle_is_bundle(const char *mime);
+
+/* 1 if libarchive recognises a bundle in the file at path although its type
+ * was not one of the above (a self-extracting zip, say). */
+int tg_bundle_probe(const char *path);
+
+/* Reads the bundle in file path.  name is the bundle's own file name, used
+ * to name the single member of a compressed file ("acta.txt.gz" holds
+ * "acta.txt").  The first `skip` entries are skipped without being stored
+ * (resuming after an entry that killed a reader).  Returns TG_OK when the
+ * end was reached, TG_ERR_LIMIT when a limit stopped it, TG_ERR_FORMAT when
+ * damage stopped it, TG_ERR_ENCRYPTED when the bundle itself is encrypted;
+ * err says what and after which member.  *entries gets the entries seen. */
+tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store,
+                           const tg_bundle_limits_t *lim, unsigned skip, tg_member_cb cb, void *ctx,
+                           unsigned *entries, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,112 @@
+/* The progress line (see progress.h).  Uses only "\r" and "erase to end of
+ * line" (ESC [ K), which every terminal understands, and cuts the line to
+ * the terminal's width so it never wraps (a wrapped line cannot be redrawn
+ * in place). */
+#define _GNU_SOURCE
+#include "progress.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "text.h"
+
+struct tg_progress {
+    int enabled;
+    int drawn;
+    double start, last;
+};
+
+tg_progress_t *tg_progress_new(int enabled)
+{
+    tg_progress_t *p = tg_xcalloc(1, sizeof *p);
+    p->enabled = enabled;
+    p->start = tg_now();
+    return p;
+}
+
+void tg_progress_free(tg_progress_t *p)
+{
+    if (!p)
+        return;
+    tg_progress_clear(p);
+    free(p);
+}
+
+int tg_progress_enabled(const tg_progress_t *p)
+{
+    return p && p->enabled;
+}
+
+static unsigned width(void)
+{
+    struct winsize ws;
+    if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+        return ws.ws_col;
+    return 80;
+}
+
+void tg_progress_update(tg_progress_t *p, uint64_t done, uint64_t total, uint64_t bytes,
+                        const char *current, int force)
+{
+    if (!p || !p->enabled)
+        return;
+    double now = tg_now();
+    if (!force && now - p->last < 0.2)
+        return;
+    p->last = now;
+    double el = now - p->start;
+    double rate = el > 0 ? (double)done / el : 0;
+    char line[512], eta[32] = "";
+    if (total > done && rate > 0) {
+        unsigned long s = (unsigned long)((double)(total - done) / rate);
+        snprintf(eta, sizeof eta, "  ETA %lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+    }
+    int n;
+    if (total)
+        n = snprintf(line, sizeof line, "%llu/%llu files  %.1f MB  %.1f files/s%s  ",
+                     (unsigned long long)done, (unsigned long long)total, (double)bytes / (1 << 20),
+                     rate, eta);
+    else
+        n = snprintf(line, sizeof line, "%llu files  %.1f MB  %.1f files/s  ",
+                     (unsigned long long)done, (double)bytes / (1 << 20), rate);
+    unsigned w = width() - 1;
+    if (n < 0 || (unsigned)n >= w) {
+        line[w] = '\0';
+    } else if (current) {
+        /* the end of the path says most: cut from the left, at a character */
+        size_t room = w - (size_t)n, len = strlen(current);
+        const char *c = current;
+        if (len > room) {
+            c = current + len - room + 3;
+            while (*c && ((unsigned char)*c & 0xC0) == 0x80)
+                c++;
+            strncat(line, "...", sizeof line - strlen(line) - 1);
+        }
+        strncat(line, c, sizeof line - strlen(line) - 1);
+    }
+    fprintf(stderr, "\r%s\033[K", line);
+    fflush(stderr);
+    p->drawn = 1;
+}
+
+void tg_progress_clear(tg_progress_t *p)
+{
+    if (p && p->enabled && p->drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        p->drawn = 0;
+        p->last = 0;
+    }
+}
+
+void tg_progress_print(tg_progress_t *p, const char *fmt, ...)
+{
+    tg_progress_clear(p);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,226 @@
+/* Documents and locations in the index (see writer.h).
+ *
+ * Relies on lib/schema.h for every term, slot and record key; never commits
+ * (the coordinator does, in batches).  Folder terms are rebuilt from the
+ * record's locations each time a document is written, so detaching a
+ * location never leaves a stale folder facet behind. */
+#define _POSIX_C_SOURCE 200809L
+#include "writer.h"
+
+#include <string.h>
+
+#include "docbuild.h"
+#include "util.h"
+#include "worker.h"
+
+json_t *tg_loc_get(tg_db_t *db, const char *loc)
+{
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    tg_location_key(&key, loc);
+    char *v = NULL;
+    size_t len = 0;
+    json_t *j = NULL;
+    if (tg_db_get_meta(db, key.data, &v, &len) == TG_OK && v) {
+        j = tg_record_parse(v, len);
+        /* a hashed key holds the location too: make sure it is this one */
+        const char *l = j ? tg_rec_str(j, "loc") : NULL;
+        if (j && (!l || strcmp(l, loc) != 0)) {
+            json_decref(j);
+            j = NULL;
+        }
+    }
+    free(v);
+    tg_buf_free(&key);
+    return j;
+}
+
+tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
+{
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    tg_location_key(&key, p->loc);
+    json_t *m = json_object();
+    tg_rec_set_str(m, "loc", p->loc);
+    json_object_set_new(m, "sha256", json_string(p->sha));
+    json_object_set_new(m, "size", json_integer((json_int_t)p->size));
+    json_object_set_new(m, "mtime", json_integer((json_int_t)p->mtime_ns));
+    json_object_set_new(m, "status", json_string(status));
+    json_object_set_new(m, "v", json_integer(TG_EXTRACTOR_VERSION));
+    size_t len;
+    char *s = tg_record_dump(m, &len);
+    tg_status_t st = tg_db_set_meta(db, key.data, s, len);
+    free(s);
+    json_decref(m);
+    tg_buf_free(&key);
+    return st;
+}
+
+tg_status_t tg_loc_forget(tg_db_t *db, const char *loc)
+{
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    tg_location_key(&key, loc);
+    tg_status_t st = tg_db_set_meta(db, key.data, "", 0);
+    tg_buf_free(&key);
+    return st;
+}
+
+json_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc)
+{
+    *doc = NULL;
+    tg_buf_t t;
+    tg_buf_init(&t, 128);
+    tg_id_term(&t, sha);
+    tg_docid_t id;
+    json_t *rec = NULL;
+    if (tg_db_find(db, t.data, &id) == TG_OK && tg_db_get(db, id, doc) == TG_OK) {
+        size_t len;
+        char *data = tg_doc_get_data(*doc, &len);
+        rec = tg_record_parse(data, len);
+        free(data);
+        if (!rec)
+            rec = json_object(); /* damaged record: rebuild what we can */
+    }
+    tg_buf_free(&t);
+    return rec;
+}
+
+json_t *tg_rec_locations(json_t *rec)
+{
+    json_t *l = json_object_get(rec, TG_REC_LOCATIONS);
+    if (!json_is_array(l)) {
+        l = json_array();
+        json_object_set_new(rec, TG_REC_LOCATIONS, l);
+    }
+    return l;
+}
+
+static int loc_index(json_t *rec, const char *loc)
+{
+    json_t *l = tg_rec_locations(rec), *e;
+    size_t i;
+    json_array_foreach(l, i, e)
+    {
+        const char *p = tg_rec_str(e, "path");
+        if (p && !strcmp(p, loc))
+            return (int)i;
+    }
+    return -1;
+}
+
+int tg_rec_has_location(json_t *rec, const char *loc)
+{
+    return loc_index(rec, loc) >= 0;
+}
+
+void tg_rec_add_location(json_t *rec, const tg_place_t *p)
+{
+    if (loc_index(rec, p->loc) >= 0)
+        return;
+    json_t *l = tg_rec_locations(rec);
+    int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, (int64_t)json_array_size(l)) + 1;
+    if (json_array_size(l) < TG_MAX_RECORD_LOCATIONS) {
+        json_t *e = json_object();
+        tg_rec_set_str(e, "path", p->loc);
+        tg_rec_set_str(e, "folder", p->folder);
+        json_array_append_new(l, e);
+    }
+    if ((size_t)total > json_array_size(l))
+        json_object_set_new(rec, TG_REC_LOCATIONS_TOTAL, json_integer(total));
+}
+
+const char *tg_rec_loc_status(const json_t *rec)
+{
+    const char *e = tg_rec_str(rec, TG_REC_EXTRACTION);
+    if (e && !strcmp(e, TG_EXTRACTION_FAILED))
+        return TG_LOC_FAILED;
+    if (e && !strcmp(e, TG_EXTRACTION_UNSUPPORTED))
+        return TG_LOC_UNSUPPORTED;
+    return TG_LOC_INDEXED;
+}
+
+static int collect_term(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    (void)freq;
+    json_array_append_new(ctx, json_stringn(term, len));
+    return 0;
+}
+
+tg_status_t tg_content_put(tg_db_t *db, tg_stemmers_t *st, const char *sha, tg_doc_t *doc,
+                           json_t *rec)
+{
+    json_t *old = json_array(), *e;
+    size_t i;
+    tg_doc_each_term(doc, TG_PREFIX_FOLDER, collect_term, old);
+    json_array_foreach(old, i, e) tg_doc_remove_term(doc, json_string_value(e));
+    json_decref(old);
+
+    tg_buf_t t;
+    tg_buf_init(&t, 4096);
+    const char *lang = tg_rec_str(rec, TG_REC_LANG) ? tg_rec_str(rec, TG_REC_LANG) : "und";
+    json_array_foreach(tg_rec_locations(rec), i, e)
+    {
+        const char *folder = tg_rec_str(e, "folder");
+        const char *path = tg_rec_str(e, "path");
+        if (folder) {
+            tg_buf_reset(&t);
+            tg_bool_term(&t, TG_PREFIX_FOLDER, folder);
+            tg_doc_add_term(doc, t.data, t.len, 0);
+            if (i == 0)
+                tg_doc_set_value(doc, TG_SLOT_FOLDER, folder, strlen(folder));
+        }
+        if (path) {
+            /* words of the file name find the file too: "acta", "rodriguez" */
+            const char *base = tg_location_basename(path);
+            tg_index_text(doc, st, lang, "", base, strlen(base), NULL, 0);
+        }
+    }
+    const char *ing = tg_rec_str(rec, TG_REC_INGESTED);
+    if (ing)
+        tg_doc_set_value(doc, TG_SLOT_INGEST, ing, strlen(ing));
+
+    size_t len;
+    char *data = tg_record_dump(rec, &len);
+    tg_doc_set_data(doc, data, len);
+    free(data);
+    tg_buf_reset(&t);
+    tg_id_term(&t, sha);
+    tg_status_t s = tg_db_replace(db, t.data, doc, NULL);
+    tg_buf_free(&t);
+    return s;
+}
+
+tg_status_t tg_content_detach(tg_db_t *db, tg_stemmers_t *st, const char *sha, const char *loc,
+                              int *deleted)
+{
+    if (deleted)
+        *deleted = 0;
+    tg_doc_t *doc;
+    json_t *rec = tg_content_load(db, sha, &doc);
+    if (!rec)
+        return TG_OK;
+    tg_status_t s = TG_OK;
+    int k = loc_index(rec, loc);
+    if (k >= 0) {
+        json_t *l = tg_rec_locations(rec);
+        json_array_remove(l, (size_t)k);
+        int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, 0);
+        if (total > 0)
+            json_object_set_new(rec, TG_REC_LOCATIONS_TOTAL, json_integer(total - 1));
+        if (json_array_size(l) == 0 && total <= 1) {
+            tg_buf_t t;
+            tg_buf_init(&t, 128);
+            tg_id_term(&t, sha);
+            s = tg_db_delete(db, t.data);
+            tg_buf_free(&t);
+            if (deleted)
+                *deleted = 1;
+        } else {
+            s = tg_content_put(db, st, sha, doc, rec);
+        }
+    }
+    json_decref(rec);
+    tg_doc_free(doc);
+    return s;
+}

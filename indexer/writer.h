@@ -1,0 +1,61 @@
+/* The single writer's operations on documents and locations, following
+ * lib/schema.h: one Xapian document per content, its record listing where it
+ * was found, and a metadata entry per location saying what is there.
+ *
+ * These functions only change the open write transaction; the coordinator
+ * (ingest.c) decides when to commit.  On a Xapian failure they return its
+ * status; the message is on the database handle. */
+#ifndef TG_WRITER_H
+#define TG_WRITER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "schema.h"
+#include "status.h"
+#include "xap.h"
+
+/* A location and what was found there. */
+typedef struct {
+    const char *loc;    /* "/abs/path" or "/abs/bundle.zip!/member" */
+    const char *folder; /* facet folder */
+    const char *sha;    /* content found there */
+    int64_t size;
+    int64_t mtime_ns;
+} tg_place_t;
+
+/* Location metadata status values. */
+#define TG_LOC_INDEXED     "indexed"
+#define TG_LOC_FAILED      "failed"
+#define TG_LOC_UNSUPPORTED "unsupported"
+#define TG_LOC_EMPTY       "empty"
+
+/* What the metadata says about loc (a JSON object), or NULL. */
+json_t *tg_loc_get(tg_db_t *db, const char *loc);
+/* Records what is at p->loc, with status and the extractor version. */
+tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status);
+/* Forgets loc. */
+tg_status_t tg_loc_forget(tg_db_t *db, const char *loc);
+
+/* The document of content sha and its record, or NULL if not indexed.  A
+ * damaged record comes back as an empty object. */
+json_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc);
+/* Writes the document of sha from its record: folder terms and value, file
+ * name words, ingest value, data. */
+tg_status_t tg_content_put(tg_db_t *db, tg_stemmers_t *st, const char *sha, tg_doc_t *doc,
+                           json_t *rec);
+/* Detaches loc from content sha; deletes the document when no location is
+ * left (*deleted says so; may be NULL). */
+tg_status_t tg_content_detach(tg_db_t *db, tg_stemmers_t *st, const char *sha, const char *loc,
+                              int *deleted);
+
+/* The record's locations array (created if missing). */
+json_t *tg_rec_locations(json_t *rec);
+/* 1 if the record lists loc. */
+int tg_rec_has_location(json_t *rec, const char *loc);
+/* Adds p's location to the record (once; counted past the cap). */
+void tg_rec_add_location(json_t *rec, const tg_place_t *p);
+/* Location status matching the record's extraction outcome. */
+const char *tg_rec_loc_status(const json_t *rec);
+
+#endif
