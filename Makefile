@@ -49,7 +49,7 @@ INDEXER_C := $(sort $(wildcard indexer/*.c))
 SEARCH_C := $(sort $(wildcard search/*.c))
 
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
-INDEXER_OBJ := $(INDEXER_C:%.c=$(BUILD)/%.o)
+INDEXER_OBJ := $(INDEXER_C:%.c=$(BUILD)/%.o) $(BUILD)/gen/textmagic.o
 SEARCH_OBJ := $(SEARCH_C:%.c=$(BUILD)/%.o)
 LIBTESTIGO := $(BUILD)/libtestigo.a
 
@@ -77,6 +77,18 @@ $(BUILD)/indexer/%.o: indexer/%.c
 $(BUILD)/search/%.o: search/%.c
 	@mkdir -p $(@D)
 	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(SEARCH_PKGS)) -MMD -MP -c $< -o $@
+
+# Testigo's own libmagic rules for text (see indexer/detect.c), compiled
+# with file(1) and embedded in the program.
+$(BUILD)/gen/text.magic.mgc: indexer/text.magic
+	@mkdir -p $(@D)
+	cp indexer/text.magic $(@D)/text.magic && cd $(@D) && file -C -m text.magic
+
+$(BUILD)/gen/textmagic.c: $(BUILD)/gen/text.magic.mgc scripts/embed.py
+	python3 scripts/embed.py $@ tg_text_magic=$<
+
+$(BUILD)/gen/textmagic.o: $(BUILD)/gen/textmagic.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
 
 $(LIBTESTIGO): $(LIB_OBJ)
 	@mkdir -p $(@D)

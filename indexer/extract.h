@@ -21,6 +21,11 @@
 typedef struct {
     size_t max_text;    /* bytes of extracted text kept; the rest is dropped */
     unsigned max_pages; /* pages read from a paged document */
+    /* The whole file's bytes when the worker already holds them (small
+     * files, read while copying into the store), else NULL: extractors may
+     * use them instead of reading the file again. */
+    const char *content;
+    size_t content_len;
 } tg_extract_limits_t;
 
 typedef struct {

@@ -15,10 +15,30 @@
 #include "text.h"
 #include "util.h"
 
+/* Decodes the first `got` bytes of a file of `total` bytes. */
+static void decode(tg_extract_t *x, const char *raw, size_t got, uint64_t total,
+                   const tg_extract_limits_t *lim)
+{
+    tg_decode_info_t info;
+    tg_text_decode(raw, got, &x->text, &info);
+    x->charset = tg_xstrdup(info.charset);
+    if (info.replaced)
+        tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", info.replaced,
+                        info.charset);
+    if (info.truncated || total > got)
+        tg_extract_warn(x, "text truncated: only the first %zu MB are indexed",
+                        lim->max_text >> 20);
+}
+
 tg_status_t tg_extract_text(const char *path, const char *mime, const tg_extract_limits_t *lim,
                             tg_extract_t *x, char *err, size_t errlen)
 {
     (void)mime;
+    if (lim->content) {
+        size_t n = lim->content_len < lim->max_text ? lim->content_len : lim->max_text;
+        decode(x, lim->content, n, lim->content_len, lim);
+        return TG_OK;
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         tg_errf(err, errlen, "cannot open: %s", strerror(errno));
@@ -48,16 +68,7 @@ tg_status_t tg_extract_text(const char *path, const char *mime, const tg_extract
         got += (size_t)n;
     }
     close(fd);
-
-    tg_decode_info_t info;
-    tg_text_decode(raw, got, &x->text, &info);
+    decode(x, raw, got, (uint64_t)sb.st_size, lim);
     free(raw);
-    x->charset = tg_xstrdup(info.charset);
-    if (info.replaced)
-        tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", info.replaced,
-                        info.charset);
-    if (info.truncated || (uint64_t)sb.st_size > got)
-        tg_extract_warn(x, "text truncated: only the first %zu MB are indexed",
-                        lim->max_text >> 20);
     return TG_OK;
 }

@@ -1,6 +1,7 @@
 /* Worker processes: start, watch, kill, replace (see pool.h).
  *
- * Workers are started with fork + exec of /proc/self/exe, so a worker never
+ * Workers are started with fork + exec of this program (its path read once
+ * from /proc/self/exe), so a worker never
  * inherits the writer's open Xapian database, its locks or its memory.  The
  * socket is the worker's only link: when the indexer exits, the worker reads
  * EOF and exits too. */
@@ -61,8 +62,8 @@ tg_status_t tg_pool_spawn(tg_pool_t *p, unsigned i, char *err, size_t errlen)
         }
         dup2(ep[1], 2);
         signal(SIGINT, SIG_IGN); /* Ctrl-C is the indexer's to handle */
-        execl("/proc/self/exe", "testigo-index", "--worker", fdarg, "--archive", p->archive,
-              "--worker-mem", memarg, (char *)NULL);
+        execl(p->exe, "testigo-index", "--worker", fdarg, "--archive", p->archive, "--worker-mem",
+              memarg, (char *)NULL);
         _exit(127);
     }
     close(sv[1]);
@@ -84,6 +85,14 @@ tg_status_t tg_pool_new(unsigned n, const char *archive, size_t mem_limit, tg_po
     p->n = n;
     p->archive = tg_xstrdup(archive);
     p->mem_limit = mem_limit;
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len > 0) {
+        self[len] = '\0';
+        p->exe = tg_xstrdup(self);
+    } else {
+        p->exe = tg_xstrdup("/proc/self/exe");
+    }
     for (unsigned i = 0; i < n; i++)
         p->w[i].fd = p->w[i].errfd = -1;
     for (unsigned i = 0; i < n; i++) {
@@ -121,6 +130,7 @@ void tg_pool_free(tg_pool_t *p)
     }
     free(p->w);
     free(p->archive);
+    free(p->exe);
     free(p);
 }
 

@@ -26,6 +26,7 @@ typedef struct {
     unsigned n;
     char *archive;
     size_t mem_limit;
+    char *exe; /* this program, resolved once (also right under valgrind) */
 } tg_pool_t;
 
 /* Starts n workers for the archive folder.  mem_limit (bytes, 0 for none)

@@ -6,23 +6,32 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "util.h"
 
 static const char magic[4] = {'T', 'G', 'M', '1'};
 
-static int write_all(int fd, const void *p, size_t n)
+/* writev until every byte is written; advances through iov. */
+static int writev_all(int fd, struct iovec *iov, int n)
 {
-    const char *c = p;
     while (n > 0) {
-        ssize_t w = write(fd, c, n);
+        ssize_t w = writev(fd, iov, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
             return -1;
-        c += w;
-        n -= (size_t)w;
+        size_t left = (size_t)w;
+        while (n > 0 && left >= iov->iov_len) {
+            left -= iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + left;
+            iov->iov_len -= left;
+        }
     }
     return 0;
 }
@@ -71,8 +80,9 @@ tg_status_t tg_msg_send(int fd, const json_t *header, const void *payload, size_
     memcpy(frame, magic, 4);
     put_u32(frame + 4, (uint32_t)hlen);
     put_u32(frame + 8, (uint32_t)len);
-    int bad = write_all(fd, frame, sizeof frame) || write_all(fd, h, hlen) ||
-              (len && write_all(fd, payload, len));
+    /* one system call for the whole frame in the usual case */
+    struct iovec iov[3] = {{frame, sizeof frame}, {h, hlen}, {(void *)payload, len}};
+    int bad = writev_all(fd, iov, len ? 3 : 2);
     free(h);
     return bad ? TG_ERR_IO : TG_OK;
 }

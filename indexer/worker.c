@@ -36,8 +36,13 @@
 #include "util.h"
 #include "xap.h"
 
+/* Files up to this size are extracted before the indexer says "go". */
+#define SPECULATE_MAX ((uint64_t)1 << 20)
+
 typedef struct {
     int fd;
+    char *head; /* first bytes of the current file, read while copying */
+    size_t head_len;
     tg_store_t *store;
     tg_detect_t *detect;
     tg_langid_t *langid;
@@ -87,40 +92,92 @@ static void send_fail(worker_t *w, json_int_t id, tg_status_t st, const char *re
     json_decref(m);
 }
 
-/* Builds the Xapian document of an extraction, saves its text, sends it. */
-static void send_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg_status_t fst)
+/* A document ready to send: the "doc" message and the serialised document. */
+typedef struct {
+    json_t *msg;
+    char *ser;
+    size_t serlen;
+} built_t;
+
+/* Builds the Xapian document of an extraction and saves its text.  On
+ * failure b->msg is a "fail" message. */
+static void build_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg_status_t fst,
+                      built_t *b)
 {
+    memset(b, 0, sizeof *b);
     tg_extract_t *x = (tg_extract_t *)in->x;
-    if (x->text.len > 0 && tg_store_put_text(w->store, in->sha, x->text.data, x->text.len))
+    /* plain UTF-8 text is its own extracted text: no second copy */
+    int same = x->text.len > 0 && x->text.len == w->head_len && (uint64_t)w->head_len == in->size &&
+               !memcmp(x->text.data, w->head, w->head_len);
+    if (x->text.len > 0 && !same && tg_store_put_text(w->store, in->sha, x->text.data, x->text.len))
         tg_extract_warn(x, "extracted text could not be saved in the archive");
     tg_doc_t *doc;
     json_t *rec;
     tg_docbuild(in, w->stem, w->langid, &doc, &rec);
-    char *ser = NULL;
-    size_t serlen = 0;
-    if (tg_doc_serialise(doc, &ser, &serlen) != TG_OK) {
-        send_fail(w, id, TG_ERR_XAPIAN, "could not serialise the document");
+    if (same)
+        json_object_set_new(rec, TG_REC_TEXT_ORIGINAL, json_true());
+    if (tg_doc_serialise(doc, &b->ser, &b->serlen) != TG_OK) {
+        b->msg =
+            json_pack("{s:s, s:I, s:s, s:s}", "type", "fail", "id", id, "status",
+                      tg_status_str(TG_ERR_XAPIAN), "reason", "could not serialise the document");
     } else {
-        json_t *m = json_pack("{s:s, s:I, s:O}", "type", "doc", "id", id, "record", rec);
+        b->msg = json_pack("{s:s, s:I, s:O}", "type", "doc", "id", id, "record", rec);
         if (in->failure)
             json_object_set_new(
-                m, "failed",
+                b->msg, "failed",
                 json_pack("{s:s, s:s}", "status", tg_status_str(fst), "reason", in->failure));
-        tg_msg_send(w->fd, m, ser, serlen);
-        json_decref(m);
     }
-    free(ser);
     json_decref(rec);
     tg_doc_free(doc);
 }
 
-/* One job: path is the file's name as raw bytes (file names need not be
- * UTF-8, so they travel as the payload, not in the JSON header). */
+static void send_built(worker_t *w, built_t *b)
+{
+    tg_msg_send(w->fd, b->msg, b->ser, b->serlen);
+    json_decref(b->msg);
+    free(b->ser);
+    memset(b, 0, sizeof *b);
+}
+
+static void drop_built(built_t *b)
+{
+    json_decref(b->msg);
+    free(b->ser);
+    memset(b, 0, sizeof *b);
+}
+
+static void send_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg_status_t fst)
+{
+    built_t b;
+    build_doc(w, id, in, fst, &b);
+    send_built(w, &b);
+}
+
+/* Runs the extractor (if any) into x and builds the document. */
+static void extract(worker_t *w, json_int_t id, tg_extract_fn fn, const char *stored,
+                    const char *mime, const tg_extract_limits_t *lim, tg_extract_t *x,
+                    tg_docbuild_in_t *in, built_t *b)
+{
+    char err[1024] = "";
+    tg_status_t st = TG_OK;
+    if (!fn) {
+        in->unsupported = 1;
+    } else if ((st = fn(stored, mime, lim, x, err, sizeof err)) != TG_OK) {
+        /* keep the original findable by name and type, without text */
+        tg_extract_free(x);
+        tg_extract_init(x, lim);
+        in->failure = err;
+    }
+    build_doc(w, id, in, st, b);
+    in->failure = NULL; /* err dies here */
+}
+
 /* Copies the file at path into the store; fills sha and size.  Returns 0,
  * or -1 after sending a "fail" message. */
 static int store_file(worker_t *w, json_int_t id, const char *path, uint64_t max_file, double cpu,
                       char sha[TG_SHA256_HEX_LEN + 1], uint64_t *size)
 {
+    w->head_len = 0;
     char err[1024];
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
@@ -134,9 +191,11 @@ static int store_file(worker_t *w, json_int_t id, const char *path, uint64_t max
         send_fail(w, id, TG_ERR_UNSUPPORTED, "not a regular file");
         return -1;
     }
-    /* hashing and copying get time in proportion to the size (50 MB/s) */
+    /* the whole job (copy, hash, extraction) gets its CPU budget, plus time
+     * in proportion to the size for the copy (50 MB/s) */
     set_cpu_budget(cpu + (double)sb.st_size / (50 << 20));
-    tg_status_t st = tg_store_add_fd(w->store, fd, max_file, sha, size, err, sizeof err);
+    tg_status_t st = tg_store_add_fd(w->store, fd, max_file, sha, size, w->head, TG_DETECT_HEAD,
+                                     &w->head_len, err, sizeof err);
     close(fd);
     if (st) {
         send_fail(w, id, st, err);
@@ -219,7 +278,6 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
         .max_text = (size_t)json_integer_value(json_object_get(job, "max_text")),
         .max_pages = (unsigned)json_integer_value(json_object_get(job, "max_pages")),
     };
-    char err[1024] = "";
     if (!path) {
         send_fail(w, id, TG_ERR_INVALID, "job without a path");
         return;
@@ -235,13 +293,22 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
         }
         memcpy(sha, stored_sha, sizeof sha);
         size = (uint64_t)sb.st_size;
+        w->head_len = 0;
         set_cpu_budget(cpu);
     } else if (store_file(w, id, path, (uint64_t)max_file, cpu, sha, &size)) {
         return;
     }
     char *stored = tg_store_path(w->store, sha);
     char mime[256];
-    tg_detect_file(w->detect, stored, mime, sizeof mime);
+    if (w->head_len)
+        tg_detect_buffer(w->detect, w->head, w->head_len, mime, sizeof mime);
+    else
+        tg_detect_file(w->detect, stored, mime, sizeof mime);
+    /* small files are wholly in hand: extractors need not read them again */
+    if (w->head_len && (uint64_t)w->head_len == size) {
+        lim.content = w->head;
+        lim.content_len = w->head_len;
+    }
     const char *kind;
     tg_extract_fn fn = tg_extractor_for(mime, &kind);
     if (tg_bundle_is_bundle(mime) || (!fn && tg_bundle_probe(stored)))
@@ -250,41 +317,38 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
                           sha, "size", (json_int_t)size, "mime", mime, "kind", kind);
     tg_status_t st = tg_msg_send(w->fd, m, NULL, 0);
     json_decref(m);
-    json_t *reply = NULL;
-    char *payload;
-    size_t plen;
-    if (st || tg_msg_recv(w->fd, 0, &reply, &payload, &plen))
+    if (st)
         _exit(0); /* the indexer is gone */
-    const char *rt = json_string_value(json_object_get(reply, "type"));
-    if (!rt || strcmp(rt, "go") != 0) {
-        json_decref(reply);
-        free(stored);
-        return;
-    }
 
-    set_cpu_budget(cpu);
+    /* A small file is extracted while the indexer decides whether it is
+     * wanted (it usually is): the worker does not sit idle for a round trip.
+     * Bundles and large files wait for the answer. */
+    int speculate = strcmp(kind, "archive") != 0 && size <= SPECULATE_MAX;
     tg_extract_t x;
     tg_extract_init(&x, &lim);
     tg_docbuild_in_t in = {.sha = sha, .size = size, .mime = mime, .kind = kind, .x = &x};
-    if (json_is_true(json_object_get(reply, "bundle"))) {
+    built_t b = {0};
+    if (speculate)
+        extract(w, id, fn, stored, mime, &lim, &x, &in, &b);
+
+    json_t *reply = NULL;
+    char *payload;
+    size_t plen;
+    if (tg_msg_recv(w->fd, 0, &reply, &payload, &plen))
+        _exit(0);
+    const char *rt = json_string_value(json_object_get(reply, "type"));
+    if (!rt || strcmp(rt, "go") != 0) {
+        drop_built(&b);
+    } else if (json_is_true(json_object_get(reply, "bundle"))) {
         read_bundle(w, id, reply, stored, &in, cpu);
-    } else if (!fn) {
-        in.unsupported = 1;
-        send_doc(w, id, &in, TG_OK);
     } else {
-        st = fn(stored, mime, &lim, &x, err, sizeof err);
-        if (st) {
-            /* keep the original findable by name and type, without text */
-            tg_extract_free(&x);
-            tg_extract_init(&x, &lim);
-            in.failure = err;
-        }
-        send_doc(w, id, &in, st);
+        if (!speculate)
+            extract(w, id, fn, stored, mime, &lim, &x, &in, &b);
+        send_built(w, &b);
     }
     json_decref(reply);
     tg_extract_free(&x);
     free(stored);
-    set_cpu_budget(0);
 }
 
 int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
@@ -309,6 +373,7 @@ int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
         return 2;
     }
     w.stem = tg_stemmers_new();
+    w.head = tg_xmalloc(TG_DETECT_HEAD);
     for (;;) {
         json_t *job;
         char *payload;
@@ -324,6 +389,7 @@ int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
         json_decref(job);
     }
     tg_stemmers_free(w.stem);
+    free(w.head);
     tg_langid_free(w.langid);
     tg_detect_free(w.detect);
     tg_store_close(w.store);

@@ -5,9 +5,13 @@
  * the sample is long enough for n-gram statistics to mean something; short
  * fragments ("Testimonio de la madre" comes back as Esperanto) are "und", and
  * the indexer then stems them both ways. */
+#define _GNU_SOURCE /* memfd_create */
 #include "lang.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <textcat.h>
 
 #include "util.h"
@@ -17,7 +21,7 @@
 #endif
 
 /* Enough text for a stable guess; more only costs time. */
-#define SAMPLE_BYTES 8192
+#define SAMPLE_BYTES 2048
 /* Below this many bytes an ambiguous guess is not trusted. */
 #define MIN_AMBIGUOUS_BYTES 400
 
@@ -25,10 +29,51 @@ struct tg_langid {
     void *tc;
 };
 
+/* The languages an archive of this kind holds, or that are easily mistaken
+ * for them.  Comparing a text with 15 models instead of Debian's 180 makes
+ * identification twelve times cheaper; a text in another language comes
+ * out as its nearest neighbour here, or "und". */
+static const char *const languages[] = {"es", "en", "pt", "fr", "it",      "de", "ca", "gl",
+                                        "eu", "nl", "ru", "ar", "zh-Hans", "ja", "la"};
+
+/* Writes the configuration of the chosen models into an anonymous memory
+ * file and returns its /proc path (textcat only reads configuration from a
+ * path), or NULL. */
+static int subset_conf(char *path, size_t len)
+{
+    FILE *in = fopen(TG_TEXTCAT_DIR "fpdb.conf", "r");
+    if (!in)
+        return -1;
+    int fd = memfd_create("testigo-langs", MFD_CLOEXEC);
+    if (fd < 0) {
+        fclose(in);
+        return -1;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, in)) {
+        for (size_t i = 0; i < TG_ARRAY_LEN(languages); i++) {
+            size_t n = strlen(languages[i]);
+            if (!strncmp(line, languages[i], n) && line[n] == '.') {
+                ssize_t w = write(fd, line, strlen(line));
+                (void)w;
+            }
+        }
+    }
+    fclose(in);
+    snprintf(path, len, "/proc/self/fd/%d", fd);
+    return fd;
+}
+
 tg_status_t tg_langid_new(tg_langid_t **out)
 {
     *out = NULL;
-    void *tc = special_textcat_Init(TG_TEXTCAT_DIR "fpdb.conf", TG_TEXTCAT_DIR);
+    char conf[64];
+    int fd = subset_conf(conf, sizeof conf);
+    void *tc = fd >= 0 ? special_textcat_Init(conf, TG_TEXTCAT_DIR) : NULL;
+    if (fd >= 0)
+        close(fd);
+    if (!tc) /* no memory files here: every model */
+        tc = special_textcat_Init(TG_TEXTCAT_DIR "fpdb.conf", TG_TEXTCAT_DIR);
     if (!tc)
         return TG_ERR_NOTFOUND;
     tg_langid_t *li = tg_xcalloc(1, sizeof *li);

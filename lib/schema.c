@@ -40,54 +40,132 @@ void tg_id_term(tg_buf_t *out, const char *sha256)
     tg_buf_adds(out, sha256);
 }
 
+/* A word as written, with what indexing makes of it.  Natural text repeats
+ * its words (half of a page's words have been seen before, in the same or
+ * an earlier document), so the folded form and the stems are computed once
+ * per distinct spelling and kept here; lowercasing, folding and Snowball
+ * are most of the cost of indexing a word. */
+typedef struct {
+    char *word; /* NULL: free slot */
+    size_t wlen;
+    uint32_t hash;
+    char *fold;    /* folded word (no prefix); "" if too long to index */
+    char *stem[2]; /* "Z" + folded stem, Spanish and English; NULL until asked */
+} word_t;
+
+/* Words remembered per process; the table is emptied when 3/4 full. */
+#define WORD_CACHE 65536
+
 struct tg_stemmers {
-    tg_stemmer_t *es, *en;
+    tg_stemmer_t *st[2]; /* Spanish, English */
+    word_t *cache;
+    size_t used;
+    tg_buf_t lower, tmp;
 };
 
 tg_stemmers_t *tg_stemmers_new(void)
 {
     tg_stemmers_t *s = tg_xcalloc(1, sizeof *s);
     /* Xapian always has these two; if not, words simply go unstemmed */
-    tg_stemmer_new("spanish", &s->es);
-    tg_stemmer_new("english", &s->en);
+    tg_stemmer_new("spanish", &s->st[0]);
+    tg_stemmer_new("english", &s->st[1]);
+    tg_buf_init(&s->lower, 4 * TG_MAX_WORD + 64);
+    tg_buf_init(&s->tmp, 4 * TG_MAX_WORD + 64);
     return s;
+}
+
+static void cache_clear(tg_stemmers_t *s)
+{
+    if (!s->cache)
+        return;
+    for (size_t i = 0; i < WORD_CACHE; i++) {
+        word_t *w = &s->cache[i];
+        if (w->word) {
+            free(w->word);
+            free(w->fold);
+            free(w->stem[0]);
+            free(w->stem[1]);
+            memset(w, 0, sizeof *w);
+        }
+    }
+    s->used = 0;
 }
 
 void tg_stemmers_free(tg_stemmers_t *s)
 {
     if (!s)
         return;
-    tg_stemmer_free(s->es);
-    tg_stemmer_free(s->en);
+    cache_clear(s);
+    free(s->cache);
+    tg_stemmer_free(s->st[0]);
+    tg_stemmer_free(s->st[1]);
+    tg_buf_free(&s->lower);
+    tg_buf_free(&s->tmp);
     free(s);
 }
 
-/* Folded stem of word with stemmer st, into out (replacing its contents). */
-static void folded_stem(tg_stemmer_t *st, const char *word, size_t len, tg_buf_t *lower,
-                        tg_buf_t *out)
+static uint32_t hash_bytes(const char *p, size_t n)
 {
-    tg_buf_reset(lower);
-    tg_buf_reset(out);
-    tg_lower(word, len, lower);
-    char *stem = tg_stem(st, lower->data ? lower->data : "", lower->len);
-    tg_buf_adds(out, TG_PREFIX_STEM);
-    tg_fold(stem, strlen(stem), out);
-    free(stem);
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return h;
+}
+
+/* The cache entry of a word (of at most 4 * TG_MAX_WORD bytes). */
+static word_t *lookup(tg_stemmers_t *s, const char *word, size_t len)
+{
+    if (!s->cache)
+        s->cache = tg_xcalloc(WORD_CACHE, sizeof *s->cache);
+    if (s->used >= WORD_CACHE / 4 * 3)
+        cache_clear(s);
+    uint32_t h = hash_bytes(word, len);
+    size_t i = h & (WORD_CACHE - 1);
+    for (;; i = (i + 1) & (WORD_CACHE - 1)) {
+        word_t *w = &s->cache[i];
+        if (!w->word)
+            break;
+        if (w->hash == h && w->wlen == len && !memcmp(w->word, word, len))
+            return w;
+    }
+    word_t *w = &s->cache[i];
+    w->word = tg_xstrndup(word, len);
+    w->wlen = len;
+    w->hash = h;
+    tg_buf_reset(&s->tmp);
+    size_t n = tg_fold(word, len, &s->tmp);
+    w->fold = tg_xstrdup(n > 0 && n <= TG_MAX_WORD ? tg_buf_str(&s->tmp) : "");
+    s->used++;
+    return w;
+}
+
+/* "Z" + the folded stem of w in language k (0 Spanish, 1 English). */
+static const char *stem_of(tg_stemmers_t *s, word_t *w, int k)
+{
+    if (!w->stem[k] && s->st[k]) {
+        tg_buf_reset(&s->lower);
+        tg_lower(w->word, w->wlen, &s->lower);
+        char *stem = tg_stem(s->st[k], tg_buf_str(&s->lower), s->lower.len);
+        tg_buf_reset(&s->tmp);
+        tg_buf_adds(&s->tmp, TG_PREFIX_STEM);
+        tg_fold(stem, strlen(stem), &s->tmp);
+        free(stem);
+        w->stem[k] = tg_xstrdup(tg_buf_str(&s->tmp));
+    }
+    return w->stem[k];
 }
 
 void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
                    const char *text, size_t len, unsigned *pos, unsigned wdf_inc)
 {
     unsigned stem_wdf = pos ? 1 : wdf_inc;
-    int stem_es = 0, stem_en = 0;
+    int want[2] = {0, 0};
     if (!prefix[0]) {
-        stem_es = strcmp(lang, "en") != 0;
-        stem_en = strcmp(lang, "es") != 0;
+        want[0] = strcmp(lang, "en") != 0;
+        want[1] = strcmp(lang, "es") != 0;
     }
-    tg_buf_t term, lower, stem;
-    tg_buf_init(&term, 4 * TG_MAX_WORD);
-    tg_buf_init(&lower, 4 * TG_MAX_WORD + 64);
-    tg_buf_init(&stem, 4 * TG_MAX_WORD + 64);
+    tg_buf_t term;
+    tg_buf_init(&term, 4 * TG_MAX_WORD + 16);
     size_t plen = strlen(prefix);
     tg_tok_t tok;
     tg_tok_init(&tok, text, len);
@@ -97,27 +175,23 @@ void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const cha
             ++*pos;
         if (b - a > 4 * TG_MAX_WORD)
             continue;
+        word_t *w = lookup(st, text + a, b - a);
+        if (!w->fold[0])
+            continue;
         tg_buf_reset(&term);
         tg_buf_add(&term, prefix, plen);
-        size_t n = tg_fold(text + a, b - a, &term);
-        if (n == 0 || n > TG_MAX_WORD)
-            continue;
+        tg_buf_adds(&term, w->fold);
         if (pos)
             tg_doc_add_posting(doc, term.data, term.len, *pos);
         else
             tg_doc_add_term(doc, term.data, term.len, wdf_inc);
-        if (stem_es && st->es) {
-            folded_stem(st->es, text + a, b - a, &lower, &stem);
-            tg_doc_add_term(doc, stem.data, stem.len, stem_wdf);
-        }
-        if (stem_en && st->en) {
-            folded_stem(st->en, text + a, b - a, &lower, &stem);
-            tg_doc_add_term(doc, stem.data, stem.len, stem_wdf);
+        for (int k = 0; k < 2; k++) {
+            const char *z = want[k] ? stem_of(st, w, k) : NULL;
+            if (z)
+                tg_doc_add_term(doc, z, strlen(z), stem_wdf);
         }
     }
     tg_buf_free(&term);
-    tg_buf_free(&lower);
-    tg_buf_free(&stem);
 }
 
 int tg_word_term(tg_buf_t *out, const char *word, size_t len)
@@ -131,24 +205,14 @@ int tg_word_term(tg_buf_t *out, const char *word, size_t len)
 void tg_word_stems(tg_stemmers_t *st, const char *word, size_t len,
                    void (*cb)(void *ctx, const char *term, size_t len), void *ctx)
 {
-    tg_buf_t lower, es, en;
-    tg_buf_init(&lower, 4 * TG_MAX_WORD + 64);
-    tg_buf_init(&es, 4 * TG_MAX_WORD + 64);
-    tg_buf_init(&en, 4 * TG_MAX_WORD + 64);
-    if (len <= 4 * TG_MAX_WORD) {
-        if (st->es) {
-            folded_stem(st->es, word, len, &lower, &es);
-            cb(ctx, es.data, es.len);
-        }
-        if (st->en) {
-            folded_stem(st->en, word, len, &lower, &en);
-            if (!st->es || strcmp(tg_buf_str(&es), tg_buf_str(&en)) != 0)
-                cb(ctx, en.data, en.len);
-        }
-    }
-    tg_buf_free(&lower);
-    tg_buf_free(&es);
-    tg_buf_free(&en);
+    if (len > 4 * TG_MAX_WORD)
+        return;
+    word_t *w = lookup(st, word, len);
+    const char *es = stem_of(st, w, 0), *en = stem_of(st, w, 1);
+    if (es)
+        cb(ctx, es, strlen(es));
+    if (en && (!es || strcmp(es, en) != 0))
+        cb(ctx, en, strlen(en));
 }
 
 /* ==== Dates =============================================================== */

@@ -92,6 +92,7 @@ enum {
 #define TG_REC_WARNINGS         "warnings"         /* array of strings */
 #define TG_REC_INGESTED         "ingested"         /* ISO 8601 */
 #define TG_REC_TEXT_BYTES       "text_bytes"       /* integer, size of the extracted text */
+#define TG_REC_TEXT_ORIGINAL    "text_original"    /* true: the text is the original itself */
 #define TG_REC_EXTRACTION       "extraction"       /* "ok", "failed" or "unsupported" */
 #define TG_REC_EXTRACTION_ERROR "extraction_error" /* why it failed */
 #define TG_REC_EXTRACTOR        "extractor"        /* integer: extractor version that ran */

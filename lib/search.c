@@ -65,6 +65,16 @@ tg_store_t *tg_archive_store(tg_archive_t *a)
     return a->store;
 }
 
+tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
+{
+    const char *sha = tg_rec_str(rec, TG_REC_SHA256);
+    if (!sha || !tg_sha256_valid(sha))
+        return TG_ERR_NOTFOUND;
+    if (json_is_true(json_object_get(rec, TG_REC_TEXT_ORIGINAL)))
+        return tg_store_get_original(a->store, sha, out);
+    return tg_store_get_text(a->store, sha, out);
+}
+
 const char *tg_record_title(const json_t *rec)
 {
     const char *t = tg_rec_str(rec, TG_REC_TITLE);
@@ -146,7 +156,7 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
         tg_buf_init(&text, SNIPPET_TEXT_MAX);
         if (sha && tg_sha256_valid(sha))
-            tg_store_get_text(a->store, sha, &text);
+            tg_archive_text(a, h->rec, &text);
         tg_snippet_src_t src = {
             .db = a->db,
             .docid = h->docid,

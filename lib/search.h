@@ -71,6 +71,10 @@ void tg_results_free(tg_results_t *r);
  * ("ok", "failed", "unsupported") and warnings. */
 json_t *tg_hit_json(const tg_hit_t *h);
 
+/* The extracted text of a document (pages separated by '\f') into out, up
+ * to out's cap.  TG_ERR_NOTFOUND if it has none. */
+tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out);
+
 /* Title of a record: its title, else the file name of its first location. */
 const char *tg_record_title(const json_t *rec);
 

@@ -21,11 +21,15 @@
 #define MARKER      "testigo.json"
 #define MARKER_TEXT "{\"testigo_archive\": 1}\n"
 
+/* Bytes copied per read into the store. */
+#define COPY_CHUNK (128 * 1024)
+
 struct tg_store {
     char *dir;
     char *index_dir;
     char *log_path;
     int dirfd;
+    char *copybuf; /* reused by every copy: no allocation per file */
 };
 
 struct tg_store_writer {
@@ -127,6 +131,7 @@ void tg_store_close(tg_store_t *s)
     free(s->dir);
     free(s->index_dir);
     free(s->log_path);
+    free(s->copybuf);
     free(s);
 }
 
@@ -179,31 +184,40 @@ static int make_parents(const tg_store_t *s, const char *path)
     return r;
 }
 
-static int make_tmp(tg_store_t *s, char **path)
+/* Creates a new file under tmp/ with its final mode (the store's files
+ * are read-only from birth, which saves a chmod per file); names are unique
+ * per process and counter, and a leftover of a killed process is skipped. */
+static int make_tmp(tg_store_t *s, mode_t mode, char **path)
 {
-    *path = tg_xasprintf("%s/tmp/in-XXXXXX", s->dir);
-    int fd = mkostemp(*path, O_CLOEXEC);
-    if (fd < 0) {
+    static unsigned long counter;
+    for (int tries = 0; tries < 100; tries++) {
+        *path = tg_xasprintf("%s/tmp/in-%ld-%lu", s->dir, (long)getpid(), ++counter);
+        int fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd >= 0)
+            return fd;
+        int e = errno;
         free(*path);
         *path = NULL;
+        if (e != EEXIST)
+            return -1;
     }
-    return fd;
+    return -1;
 }
 
 /* Moves tmp into place as the file of sha; drops it if already there. */
-static tg_status_t install(const tg_store_t *s, const char *tmp, const char *dest, mode_t mode)
+/* Moves tmp into place as dest.  If dest exists it has the same content
+ * (names are digests), and the rename replaces it atomically.  Parent
+ * folders are made only when missing, not tried for every file. */
+static tg_status_t install(const tg_store_t *s, const char *tmp, const char *dest)
 {
-    if (access(dest, F_OK) == 0) {
-        unlink(tmp);
+    if (rename(tmp, dest) == 0)
         return TG_OK;
-    }
-    if (make_parents(s, dest) || chmod(tmp, mode) || rename(tmp, dest)) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-        return TG_ERR_IO;
-    }
-    return TG_OK;
+    if (errno == ENOENT && make_parents(s, dest) == 0 && rename(tmp, dest) == 0)
+        return TG_OK;
+    int e = errno;
+    unlink(tmp);
+    errno = e;
+    return TG_ERR_IO;
 }
 
 static int write_all(int fd, const void *p, size_t n)
@@ -226,7 +240,7 @@ tg_status_t tg_store_writer_new(tg_store_t *s, tg_store_writer_t **out, char *er
     *out = NULL;
     tg_store_writer_t *w = tg_xcalloc(1, sizeof *w);
     w->store = s;
-    w->fd = make_tmp(s, &w->tmp_path);
+    w->fd = make_tmp(s, 0444, &w->tmp_path);
     if (w->fd < 0) {
         tg_errf(err, errlen, "cannot create a file in %s/tmp: %s", s->dir, strerror(errno));
         free(w);
@@ -257,7 +271,7 @@ tg_status_t tg_store_writer_finish(tg_store_writer_t *w, char sha[65], uint64_t 
         st = TG_ERR_IO;
     } else {
         char *dest = tg_store_path(w->store, sha);
-        st = install(w->store, w->tmp_path, dest, 0444);
+        st = install(w->store, w->tmp_path, dest);
         free(dest);
     }
     free(w->tmp_path);
@@ -276,16 +290,19 @@ void tg_store_writer_abort(tg_store_writer_t *w)
 }
 
 tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[65], uint64_t *size,
-                            char *err, size_t errlen)
+                            char *head, size_t head_cap, size_t *head_len, char *err, size_t errlen)
 {
+    if (head_len)
+        *head_len = 0;
     tg_store_writer_t *w;
     tg_status_t st = tg_store_writer_new(s, &w, err, errlen);
     if (st)
         return st;
-    enum { CHUNK = 128 * 1024 };
-    char *buf = tg_xmalloc(CHUNK);
+    if (!s->copybuf)
+        s->copybuf = tg_xmalloc(COPY_CHUNK);
+    char *buf = s->copybuf;
     for (;;) {
-        ssize_t n = read(fd, buf, CHUNK);
+        ssize_t n = read(fd, buf, COPY_CHUNK);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -301,13 +318,17 @@ tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[
             st = TG_ERR_LIMIT;
             break;
         }
+        if (head && head_len && *head_len < head_cap) {
+            size_t k = (size_t)n < head_cap - *head_len ? (size_t)n : head_cap - *head_len;
+            memcpy(head + *head_len, buf, k);
+            *head_len += k;
+        }
         if (tg_store_writer_add(w, buf, (size_t)n)) {
             tg_errf(err, errlen, "cannot write to the store: %s", strerror(errno));
             st = TG_ERR_IO;
             break;
         }
     }
-    free(buf);
     if (st) {
         tg_store_writer_abort(w);
         return st;
@@ -321,7 +342,7 @@ tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[
 tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len)
 {
     char *tmp;
-    int fd = make_tmp(s, &tmp);
+    int fd = make_tmp(s, 0400, &tmp);
     if (fd < 0)
         return TG_ERR_IO;
     int bad = write_all(fd, text, len);
@@ -334,19 +355,27 @@ tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, 
     }
     char *dest = tg_store_text_path(s, sha);
     /* replace: a re-extraction (new extractor version) may improve the text */
-    tg_status_t st = TG_OK;
-    if (make_parents(s, dest) || chmod(tmp, 0400) || rename(tmp, dest)) {
-        unlink(tmp);
-        st = TG_ERR_IO;
-    }
+    tg_status_t st = install(s, tmp, dest);
     free(dest);
     free(tmp);
     return st;
 }
 
+static tg_status_t read_into(char *p, tg_buf_t *out);
+
 tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out)
 {
-    char *p = tg_store_text_path(s, sha);
+    return read_into(tg_store_text_path(s, sha), out);
+}
+
+tg_status_t tg_store_get_original(const tg_store_t *s, const char *sha, tg_buf_t *out)
+{
+    return read_into(tg_store_path(s, sha), out);
+}
+
+/* Reads the file at p (freed here) into out, up to out's cap. */
+static tg_status_t read_into(char *p, tg_buf_t *out)
+{
     int fd = open(p, O_RDONLY | O_CLOEXEC);
     free(p);
     if (fd < 0)

@@ -45,9 +45,12 @@ int tg_store_has(const tg_store_t *s, const char *sha);
 
 /* Copies everything readable from fd into the store while hashing it.
  * Fails with TG_ERR_LIMIT past max_bytes (nothing stored), TG_ERR_IO on a
- * read or write error (err says which).  *size gets the byte count. */
+ * read or write error (err says which).  *size gets the byte count.  If
+ * head is not NULL, the first head_cap bytes are also copied there
+ * (*head_len says how many), so the caller need not read them again. */
 tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[65], uint64_t *size,
-                            char *err, size_t errlen);
+                            char *head, size_t head_cap, size_t *head_len, char *err,
+                            size_t errlen);
 
 /* Streaming writer, for bytes that arrive in pieces (archive members). */
 typedef struct tg_store_writer tg_store_writer_t;
@@ -62,6 +65,8 @@ void tg_store_writer_abort(tg_store_writer_t *w);
 tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len);
 /* Reads the extracted text of sha into out (up to out's cap). */
 tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out);
+/* Reads the original of sha into out (up to out's cap). */
+tg_status_t tg_store_get_original(const tg_store_t *s, const char *sha, tg_buf_t *out);
 
 /* Makes every file written so far durable (syncfs on the archive's file
  * system). */

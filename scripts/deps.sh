@@ -9,7 +9,7 @@ set -eu
 
 level=${1:-test}
 
-build_pkgs="build-essential pkg-config python3
+build_pkgs="build-essential pkg-config python3 file
  libxapian-dev libarchive-dev libmagic-dev libpoppler-glib-dev poppler-data
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa
  libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev

@@ -54,9 +54,11 @@ static void layout_and_content_addressing(void **state)
     tg_store_t *s;
     assert_int_equal(tg_store_open(archive, 1, &s, err, sizeof err), TG_OK);
     int fd = fd_of("testimonio");
-    char sha[65], sha2[65];
+    char sha[65], sha2[65], head[4];
+    size_t head_len = 0;
     uint64_t size;
-    assert_int_equal(tg_store_add_fd(s, fd, 1 << 20, sha, &size, err, sizeof err), TG_OK);
+    assert_int_equal(tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err),
+                     TG_OK);
     close(fd);
     assert_int_equal(size, 10);
     char want[65];
@@ -72,12 +74,18 @@ static void layout_and_content_addressing(void **state)
     free(p);
     /* the same content again: same name, nothing new */
     fd = fd_of("testimonio");
-    assert_int_equal(tg_store_add_fd(s, fd, 1 << 20, sha2, &size, err, sizeof err), TG_OK);
+    assert_int_equal(
+        tg_store_add_fd(s, fd, 1 << 20, sha2, &size, head, sizeof head, &head_len, err, sizeof err),
+        TG_OK);
     close(fd);
     assert_string_equal(sha, sha2);
+    /* the first bytes were handed back while copying */
+    assert_int_equal(head_len, 4);
+    assert_memory_equal(head, "test", 4);
     /* over the cap: refused, nothing stored, tmp/ left empty */
     fd = fd_of("0123456789abcdef");
-    assert_int_equal(tg_store_add_fd(s, fd, 8, sha2, &size, err, sizeof err), TG_ERR_LIMIT);
+    assert_int_equal(tg_store_add_fd(s, fd, 8, sha2, &size, NULL, 0, NULL, err, sizeof err),
+                     TG_ERR_LIMIT);
     close(fd);
     char tmp[700];
     snprintf(tmp, sizeof tmp, "rmdir '%s/tmp' 2>/dev/null && mkdir '%s/tmp'", archive, archive);
