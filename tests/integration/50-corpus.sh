@@ -1,0 +1,31 @@
+# The sample corpus (corpus/README.md): every known answer, page numbers,
+# the summary of an import, and the demo's way of indexing the whole folder.
+. "$(dirname "$0")/lib.sh"
+A=$T/archive
+C=$TOP/corpus
+status_is 1 "indexing the corpus reports its two unreadable PDFs (exit 1)" \
+    index "$C/testimonios" "$C/noticias" "$C/pdf"
+grep -q '46 files.*43 added, 0 updated, 1 duplicate, 0 unchanged, 0 skipped, 2 errors' "$T/.out" &&
+    ok "summary: 46 files, 43 added, 1 duplicate, 2 errors" || not_ok "summary: $(head -1 "$T/.out")"
+grep -q 'expediente-reservado-2025.pdf: encrypted PDF: needs a password' "$T/.err" &&
+    ok "the password-protected PDF is named with its reason" || not_ok "password PDF message"
+grep -q 'informe-truncado.pdf: not a readable PDF (corrupt or truncated)' "$T/.err" &&
+    ok "the truncated PDF is named with its reason" || not_ok "truncated PDF message"
+python3 "$TOP/tests/integration/known_answers.py" "$BIN/testigo-search" "$A" "$C" "$C/README.md" || true
+check "the Windows-1252 testimony records its charset" \
+    test "$(json_get arraiz 'd["results"][0]["warnings"] == [] and "ok"')" = ok
+check "the damaged UTF-8 testimony carries its warning" \
+    sh -c "'$BIN/testigo-search' --archive '$A' --json guaiparo | grep -q 'invalid byte sequences'"
+check "date ranges: the PDFs created in March-September 2024" \
+    test "$(json_get 'date:2024-03..2024-09' 'len(d["results"])')" -eq 3
+check "sort by date: oldest first" \
+    test "$("$BIN/testigo-search" --archive "$A" --json --sort date type:pdf | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(r[0]["date"][:10])')" = 2023-05-18
+check "sort newest: newest dated first, undated last" \
+    test "$("$BIN/testigo-search" --archive "$A" --json --sort newest type:pdf | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(r[0]["date"][:10], r[-1]["date"])')" = "2025-08-20 None"
+status_is 1 "a query with no match exits 1" search zzzyyyxxx
+status_is 2 "a query with a syntax error exits 2" search '(rodriguez'
+grep -q 'invalid query: missing' "$T/.err" && ok "and says why" || not_ok "syntax message"
+status_is 1 "re-indexing the corpus reports the unreadable PDFs again" index "$C/testimonios" "$C/noticias" "$C/pdf"
+grep -q '0 added, 0 updated, 0 duplicate, 44 unchanged, 0 skipped, 2 errors' "$T/.out" &&
+    ok "re-indexing adds nothing" || not_ok "rerun: $(head -1 "$T/.out")"
+finish
