@@ -272,6 +272,8 @@ def layout(rel, body, lang):
     for p in pages:
         while p and p[-1][2] == "":
             p.pop()
+    if len(pages) > 1 and not pages[-1]:
+        pages.pop()  # the last paragraph ended exactly at the foot of a page
     if any(not p for p in pages):
         raise SourceError(f"{rel}: an empty page")
     return pages
