@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "docbuild.h"
+#include "docmeta.h"
 #include "extract.h"
 #include "ingestlog.h"
 #include "pool.h"
@@ -82,6 +83,7 @@ typedef struct job {
     int extracting;      /* told to extract */
     struct job *waiting; /* same content found meanwhile, waiting on this one */
     struct job *next;    /* link in a waiting list */
+    tg_locmeta_t lm;     /* sidecar metadata of this location */
 } job_t;
 
 typedef struct {
@@ -92,6 +94,7 @@ typedef struct {
     tg_pool_t *pool;
     tg_stemmers_t *stem;
     tg_walk_t *walk;
+    tg_sidecars_t *sidecars;
     int walk_done;
     uint64_t next_id;
     unsigned pending_docs;
@@ -119,6 +122,7 @@ static void job_free(job_t *j)
     free(j->old_sha);
     free(j->mime);
     free(j->kind);
+    tg_locmeta_free(&j->lm);
     free(j);
 }
 
@@ -225,6 +229,8 @@ static void meta_put(ing_t *g, const job_t *j, const char *status)
     json_t *m = json_pack("{s:s, s:s, s:I, s:I, s:s, s:i}", "loc", j->loc, "sha256", j->sha, "size",
                           (json_int_t)j->size, "mtime", (json_int_t)j->mtime_ns, "status", status,
                           "v", TG_EXTRACTOR_VERSION);
+    if (j->lm.fingerprint[0])
+        json_object_set_new(m, "sc", json_string(j->lm.fingerprint));
     size_t len;
     char *s = tg_record_dump(m, &len);
     if (tg_db_set_meta(g->db, key.data, s, len))
@@ -281,20 +287,28 @@ static int loc_index(json_t *rec, const char *loc)
     return -1;
 }
 
-static void add_loc(json_t *rec, const job_t *j)
+/* Adds location j->loc to rec, or brings its sidecar metadata up to date if
+ * it is there already.  Returns 1 if the record changed. */
+static int add_loc(json_t *rec, const job_t *j)
 {
-    if (loc_index(rec, j->loc) >= 0)
-        return;
+    int k = loc_index(rec, j->loc);
+    if (k >= 0)
+        return tg_locmeta_store(json_array_get(locations(rec), (size_t)k), &j->lm);
     json_t *l = locations(rec);
     int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, (int64_t)json_array_size(l)) + 1;
     if (json_array_size(l) < TG_MAX_RECORD_LOCATIONS) {
         json_t *e = json_object();
         tg_rec_set_str(e, "path", j->loc);
         tg_rec_set_str(e, "folder", j->folder);
+        tg_locmeta_store(e, &j->lm);
         json_array_append_new(l, e);
+    } else if (j->lm.restricted) {
+        /* beyond the record's cap: no merge, but a restriction must hold */
+        json_object_set_new(rec, TG_REC_RESTRICTED_OVERFLOW, json_true());
     }
     if ((size_t)total > json_array_size(l))
         json_object_set_new(rec, TG_REC_LOCATIONS_TOTAL, json_integer(total));
+    return 1;
 }
 
 static int collect_term(void *ctx, const char *term, size_t len, unsigned freq)
@@ -340,6 +354,8 @@ static void put_doc(ing_t *g, const char *sha, tg_doc_t *doc, json_t *rec)
     const char *ing = tg_rec_str(rec, TG_REC_INGESTED);
     if (ing)
         tg_doc_set_value(doc, TG_SLOT_INGEST, ing, strlen(ing));
+    /* sidecar metadata of all the locations: fields, restriction, title, date */
+    tg_docmeta_apply(doc, rec, g->stem);
 
     size_t len;
     char *data = tg_record_dump(rec, &len);
@@ -406,16 +422,17 @@ static void attach(ing_t *g, job_t *j)
         return;
     }
     int known = loc_index(rec, j->loc) >= 0;
-    if (!known) {
-        add_loc(rec, j);
+    int changed = add_loc(rec, j);
+    if (changed)
         put_doc(g, j->sha, doc, rec);
-    }
     meta_put(g, j, status_of_record(rec));
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
     if (moved)
         detach(g, j->old_sha, j->loc);
     if (moved)
         event(g, "updated", j->loc, j->sha, NULL, NULL, j->started);
+    else if (known && changed)
+        event(g, "updated", j->loc, j->sha, NULL, "sidecar metadata changed", j->started);
     else if (known)
         event(g, "unchanged", j->loc, j->sha, NULL, NULL, j->started);
     else
@@ -512,7 +529,17 @@ static void commit(ing_t *g)
         tg_errf(g->fatal_msg, sizeof g->fatal_msg, "cannot sync the archive: %s", strerror(errno));
         return;
     }
-    if (tg_db_commit(g->db)) {
+    /* the log's head goes into the commit, so that lines removed from the
+     * end of the log can be told (ingestlog.h) */
+    char head[TG_SHA256_HEX_LEN + 1];
+    uint64_t log_bytes;
+    tg_ingestlog_head(g->log, head, &log_bytes);
+    json_t *lh = json_pack("{s:s, s:I}", "head", head, "bytes", (json_int_t)log_bytes);
+    char *lhs = tg_record_dump(lh, NULL);
+    json_decref(lh);
+    tg_status_t lst = tg_db_set_meta(g->db, TG_META_LOG_HEAD, lhs, strlen(lhs));
+    free(lhs);
+    if (lst || tg_db_commit(g->db)) {
         set_fatal(g, TG_ERR_XAPIAN, "cannot commit the index");
         return;
     }
@@ -569,8 +596,62 @@ static int unchanged(ing_t *g, job_t *j)
     int settled =
         st && (!strcmp(st, "indexed") || !strcmp(st, "empty") ||
                (!strcmp(st, "unsupported") && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
+    const char *sc = tg_rec_str(m, "sc");
+    int same_meta = !strcmp(sc ? sc : "", j->lm.fingerprint);
     json_decref(m);
-    return same && settled && j->old_sha;
+    if (!(same && settled && j->old_sha))
+        return 0;
+    return same_meta ? 1 : 2;
+}
+
+/* Only the sidecar metadata of an unchanged file changed: apply it to the
+ * document its content already has, no worker needed. */
+static void reapply(ing_t *g, job_t *j)
+{
+    memcpy(j->sha, j->old_sha, sizeof j->sha);
+    tg_doc_t *doc;
+    json_t *rec = load(g, j->sha, &doc);
+    if (!rec) {
+        event(g, "error", j->loc, j->sha, "internal", "content vanished from the index", 0);
+        return;
+    }
+    if (add_loc(rec, j))
+        put_doc(g, j->sha, doc, rec);
+    json_t *m = meta_get(g, j->loc);
+    const char *st = m ? tg_rec_str(m, "status") : NULL;
+    meta_put(g, j, st ? st : status_of_record(rec));
+    json_decref(m);
+    event(g, "updated", j->loc, j->sha, NULL, "sidecar metadata changed", 0);
+    json_decref(rec);
+    tg_doc_free(doc);
+}
+
+/* A sidecar file: never a document.  If an earlier run indexed it as one,
+ * its location is taken off that document. */
+static void sidecar_file(ing_t *g, const char *loc, const char *what)
+{
+    json_t *m = meta_get(g, loc);
+    const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
+    if (sha && tg_sha256_valid(sha)) {
+        detach(g, sha, loc);
+        tg_buf_t key;
+        tg_buf_init(&key, 4096);
+        tg_location_key(&key, loc);
+        if (tg_db_set_meta(g->db, key.data, "", 0))
+            set_fatal(g, TG_ERR_XAPIAN, "cannot record a location");
+        tg_buf_free(&key);
+        g->dirty = 1;
+    }
+    json_decref(m);
+    event(g, "skipped", loc, NULL, "sidecar", what, 0);
+}
+
+/* A problem with a sidecar file: reported as an error of that file. */
+static void sidecar_problem(void *ctx, const char *sidecar, const char *reason)
+{
+    ing_t *g = ctx;
+    g->c->sidecar_problems++;
+    event(g, "error", sidecar, NULL, "bad sidecar", reason, 0);
 }
 
 /* The next file that needs a worker, or NULL when the walk is over. */
@@ -593,6 +674,14 @@ static job_t *next_job(ing_t *g)
             free(loc);
             continue;
         }
+        char *what;
+        if (tg_sidecars_is_sidecar(g->sidecars, e.path, e.root, &what)) {
+            sidecar_file(g, loc, what);
+            free(what);
+            free(loc);
+            maybe_commit(g);
+            continue;
+        }
         job_t *j = tg_xcalloc(1, sizeof *j);
         j->id = ++g->next_id;
         j->path = tg_xstrdup(e.path);
@@ -601,8 +690,13 @@ static job_t *next_job(ing_t *g)
         j->size = e.size;
         j->mtime_ns = e.mtime_ns;
         g->c->bytes += (unsigned long)e.size;
-        if (unchanged(g, j)) {
-            event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
+        tg_sidecars_lookup(g->sidecars, e.path, e.root, &j->lm);
+        int u = unchanged(g, j);
+        if (u) {
+            if (u == 2)
+                reapply(g, j);
+            else
+                event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
             job_free(j);
             maybe_commit(g);
             continue;
@@ -806,6 +900,34 @@ void tg_ingest_counts_free(tg_ingest_counts_t *c)
     c->skipped_by = c->errors_by = NULL;
 }
 
+/* Lines removed from the end of the log or altered since the last commit
+ * would be hidden by the lines this run appends: say so now, in the log
+ * itself too (the chain then holds the warning). */
+static void check_log(ing_t *g)
+{
+    char *v = NULL;
+    size_t len = 0;
+    if (tg_db_get_meta(g->db, TG_META_LOG_HEAD, &v, &len) || !v)
+        return;
+    json_t *j = tg_record_parse(v, len);
+    free(v);
+    const char *head = j ? tg_rec_str(j, "head") : NULL;
+    char why[512];
+    if (head && tg_ingestlog_check_head(g->log, head, (uint64_t)tg_rec_int(j, "bytes", 0), why,
+                                        sizeof why) == TG_ERR_CORRUPT) {
+        fprintf(stderr,
+                "testigo-index: warning: the ingest log does not match the index: %s "
+                "(run testigo-index --verify)\n",
+                why);
+        json_t *ev =
+            json_pack("{s:s, s:s, s:s}", "event", "warning", "code", "log altered", "reason", why);
+        tg_ingestlog_add(g->log, ev);
+        json_decref(ev);
+        g->dirty = 1;
+    }
+    json_decref(j);
+}
+
 static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
 {
     tg_status_t st = tg_store_open(g->o->archive, 1, &g->store, err, errlen);
@@ -834,6 +956,7 @@ static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
     st = tg_ingestlog_open(tg_store_log_path(g->store), &g->log, err, errlen);
     if (st)
         return st;
+    check_log(g);
     return tg_pool_new(g->o->jobs, g->o->archive, g->o->mem_limit, &g->pool, err, errlen);
 }
 
@@ -850,6 +973,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     if (st)
         goto out;
     g.stem = tg_stemmers_new();
+    g.sidecars = tg_sidecars_new(sidecar_problem, &g);
     struct stat sb;
     stat(o->archive, &sb);
     g.walk = tg_walk_new(paths, npaths, sb.st_dev, sb.st_ino);
@@ -953,6 +1077,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     }
 out:
     tg_walk_free(g.walk);
+    tg_sidecars_free(g.sidecars);
     tg_pool_free(g.pool);
     tg_ingestlog_close(g.log);
     tg_db_close(g.db);

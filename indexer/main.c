@@ -241,7 +241,9 @@ int main(int argc, char **argv)
         free(abs);
         return 2;
     }
-    unsigned long total = n.added + n.updated + n.duplicate + n.unchanged + n.skipped + n.errors;
+    /* a sidecar's problem is an error, but not another file */
+    unsigned long total =
+        n.added + n.updated + n.duplicate + n.unchanged + n.skipped + n.errors - n.sidecar_problems;
     printf("testigo-index: %lu files, %.1f MB in %.1f s: %lu added, %lu updated, "
            "%lu duplicate, %lu unchanged, %lu skipped, %lu error%s\n",
            total, (double)n.bytes / (1 << 20), n.seconds, n.added, n.updated, n.duplicate,
