@@ -4,7 +4,8 @@
  * Reads sidecar files itself, each opened without following symbolic links
  * and read up to its cap; never writes anything but the document and record
  * it is given.  Manifests are cached per folder (a depth-first walk needs
- * only its current chain of folders), within a bound on count and bytes. */
+ * only its current chain of folders), least recently used out first, within
+ * a bound on count and bytes. */
 #define _GNU_SOURCE
 #include "docmeta.h"
 
@@ -139,8 +140,14 @@ static int reported_before(tg_sidecars_t *s, const char *path)
 static const tg_manifest_t *manifest_of(tg_sidecars_t *s, const char *dir)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->c[i].dir, dir))
-            return s->c[i].m;
+        if (!strcmp(s->c[i].dir, dir)) {
+            /* least recently used last out: the folders near the root,
+             * asked about for every file, stay */
+            mcache_t hit = s->c[i];
+            memmove(s->c + i, s->c + i + 1, (s->n - i - 1) * sizeof *s->c);
+            s->c[s->n - 1] = hit;
+            return hit.m;
+        }
     char *path = tg_xasprintf("%s/%s", dir, TG_MANIFEST_NAME);
     tg_buf_t data;
     int e = read_small(path, TG_MANIFEST_MAX_BYTES, &data);
@@ -239,7 +246,12 @@ void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg
     tg_buf_t data;
     int e = read_small(jpath, TG_SIDECAR_MAX_JSON, &data);
     if (e && e != ENOENT) {
-        char *r = tg_xasprintf("sidecar ignored: %s", why_unreadable(e));
+        /* it is about this file and might say restricted: safety first */
+        out->restricted = 1;
+        add_from(out, jpath);
+        char *r = tg_xasprintf("sidecar ignored: %s (so the file is restricted until it can be "
+                               "read)",
+                               why_unreadable(e));
         report(s, jpath, r);
         free(r);
     } else if (!e) {

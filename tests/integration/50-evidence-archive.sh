@@ -242,4 +242,17 @@ grep -q 'warning: the ingest log does not match the index' "$T/warn.err" &&
     ok "the next import warns that the log was cut" || not_ok "import warning: $(cat "$T/warn.err")"
 check "...and the warning is in the log itself" grep -q '"event":"warning","code":"log altered"' "$LOG"
 cp "$T/log.orig" "$LOG"
+
+# a sidecar that cannot be read (here: a symbolic link, never followed)
+# might have said restricted: the file is restricted, and the link reported
+A2=$T/archive2
+mkdir "$T/links"
+printf 'Declaración con un sidecar enlazado.\n' >"$T/links/enlazado.txt"
+printf '{"restricted": false}' >"$T/elsewhere.json"
+ln -s "$T/elsewhere.json" "$T/links/enlazado.txt.json"
+status_is 1 "an unreadable sidecar is an error" "$BIN/testigo-index" --archive "$A2" "$T/links"
+grep -q 'enlazado.txt.json: sidecar ignored: symbolic link, not followed (so the file is restricted' "$T/.err" &&
+    ok "...named with its reason" || not_ok "unreadable sidecar: $(cat "$T/.err")"
+check "...and its file is restricted" test "$("$BIN/testigo-search" --archive "$A2" --json enlazado |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["restricted"])')" = True
 finish
