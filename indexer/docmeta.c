@@ -466,6 +466,8 @@ static void add_terms(tg_doc_t *doc, const json_t *merged, const char *key, cons
 void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st)
 {
     int t_title = 0, t_date = 0, t_lang = 0;
+    /* terms of ours exist only if an earlier application left these keys */
+    int had = json_object_get(rec, TG_REC_SIDECAR) || json_object_get(rec, TG_REC_RESTRICTED);
     restore_own(rec, &t_title, &t_date, &t_lang);
 
     /* merge the locations */
@@ -507,6 +509,12 @@ void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st)
     if (lang) {
         replace_own(rec, TG_REC_LANG, lang);
         t_lang = 1;
+    }
+
+    if (!had && !json_object_size(merged) && !t_title && !t_date && !t_lang) {
+        /* nothing to add and nothing to take away: most documents */
+        json_decref(merged);
+        return;
     }
 
     /* terms */
