@@ -58,6 +58,7 @@
 
 #include "bundle.h"
 #include "docbuild.h"
+#include "docmeta.h"
 #include "extract.h"
 #include "ingestlog.h"
 #include "pool.h"
@@ -124,6 +125,7 @@ typedef struct job {
     struct job *waiting;             /* same content found meanwhile, waiting on this one */
     struct job *next;                /* link in a waiting list or the queue */
     struct job *all_prev, *all_next; /* every live job, for cleanup */
+    tg_locmeta_t lm;                 /* sidecar metadata of this location */
 } job_t;
 
 typedef struct {
@@ -139,6 +141,7 @@ typedef struct {
     tg_pool_t *pool;
     tg_stemmers_t *stem;
     tg_walk_t *walk;
+    tg_sidecars_t *sidecars;
     int walk_done;
     jobq_t queue;
     job_t *all; /* every live job */
@@ -187,6 +190,7 @@ static void job_free(ing_t *g, job_t *j)
     free(j->final_reason);
     free(j->final_status);
     json_decref(j->members);
+    tg_locmeta_free(&j->lm);
     free(j);
 }
 
@@ -308,7 +312,7 @@ static char *take_stderr(ing_t *g, unsigned i)
 
 static tg_place_t place_of(const job_t *j)
 {
-    tg_place_t p = {j->loc, j->folder, j->sha, j->size, j->mtime_ns};
+    tg_place_t p = {j->loc, j->folder, j->sha, j->size, j->mtime_ns, &j->lm};
     return p;
 }
 
@@ -441,19 +445,21 @@ static void attach(ing_t *g, job_t *j)
         return;
     }
     int known = tg_rec_has_location(rec, j->loc);
-    if (!known) {
-        tg_place_t p = place_of(j);
-        tg_rec_add_location(rec, &p);
+    tg_place_t p = place_of(j);
+    int changed = tg_rec_add_location(rec, &p);
+    if (changed)
         put(g, j->sha, doc, rec);
-    }
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
     if (moved)
         detach(g, j->old_sha, j->loc, NULL);
-    set_final(j,
-              moved   ? "updated"
-              : known ? "unchanged"
-                      : "duplicate",
-              NULL, NULL, tg_rec_loc_status(rec));
+    if (known && changed && !moved)
+        set_final(j, "updated", NULL, "sidecar metadata changed", tg_rec_loc_status(rec));
+    else
+        set_final(j,
+                  moved   ? "updated"
+                  : known ? "unchanged"
+                          : "duplicate",
+                  NULL, NULL, tg_rec_loc_status(rec));
     json_decref(rec);
     tg_doc_free(doc);
     complete(g, j);
@@ -567,7 +573,18 @@ static void commit(ing_t *g)
         tg_errf(g->fatal_msg, sizeof g->fatal_msg, "cannot sync the archive: %s", strerror(errno));
         return;
     }
-    check(g, tg_db_commit(g->db), "cannot commit the index");
+    /* the log's head goes into the commit, so that lines removed from the
+     * end of the log can be told (ingestlog.h) */
+    char head[TG_SHA256_HEX_LEN + 1];
+    uint64_t log_bytes;
+    tg_ingestlog_head(g->log, head, &log_bytes);
+    json_t *lh = json_pack("{s:s, s:I}", "head", head, "bytes", (json_int_t)log_bytes);
+    char *lhs = tg_record_dump(lh, NULL);
+    json_decref(lh);
+    check(g, tg_db_set_meta(g->db, TG_META_LOG_HEAD, lhs, strlen(lhs)), "cannot commit the index");
+    free(lhs);
+    if (!g->fatal)
+        check(g, tg_db_commit(g->db), "cannot commit the index");
     if (g->fatal)
         return;
     if (tg_ingestlog_flush(g->log))
@@ -590,7 +607,8 @@ static void maybe_commit(ing_t *g)
 
 /* ==== Feeding workers ====================================================== */
 
-/* Is the location as it was when last indexed?  Sets j->old_sha either way. */
+/* Is the location as it was when last indexed?  Sets j->old_sha either way.
+ * Returns 0: no, 1: yes, 2: yes but its sidecar metadata changed. */
 static int unchanged(ing_t *g, job_t *j)
 {
     json_t *m = tg_loc_get(g->db, j->loc);
@@ -605,8 +623,57 @@ static int unchanged(ing_t *g, job_t *j)
         st && (!strcmp(st, TG_LOC_INDEXED) || !strcmp(st, TG_LOC_EMPTY) ||
                (!strcmp(st, TG_LOC_UNSUPPORTED) && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
     j->old_settled = settled;
+    const char *sc = tg_rec_str(m, "sc");
+    int same_meta = !strcmp(sc ? sc : "", j->lm.fingerprint);
     json_decref(m);
-    return same && settled && j->old_sha;
+    if (!(same && settled && j->old_sha))
+        return 0;
+    return same_meta ? 1 : 2;
+}
+
+/* Only the sidecar metadata of an unchanged file changed: apply it to the
+ * document its content already has, no worker needed. */
+static void reapply(ing_t *g, job_t *j)
+{
+    memcpy(j->sha, j->old_sha, sizeof j->sha);
+    tg_doc_t *doc;
+    json_t *rec = tg_content_load(g->db, j->sha, &doc);
+    if (!rec) {
+        event(g, "error", j->loc, j->sha, "internal", "content vanished from the index", 0);
+        return;
+    }
+    tg_place_t p = place_of(j);
+    if (tg_rec_add_location(rec, &p))
+        put(g, j->sha, doc, rec);
+    json_t *m = tg_loc_get(g->db, j->loc);
+    const char *st = m ? tg_rec_str(m, "status") : NULL;
+    loc_put(g, j, st ? st : tg_rec_loc_status(rec));
+    json_decref(m);
+    event(g, "updated", j->loc, j->sha, NULL, "sidecar metadata changed", 0);
+    json_decref(rec);
+    tg_doc_free(doc);
+}
+
+/* A sidecar file: never a document.  If an earlier run indexed it as one,
+ * its location is taken off that document. */
+static void sidecar_file(ing_t *g, const char *loc, const char *what)
+{
+    json_t *m = tg_loc_get(g->db, loc);
+    const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
+    if (sha && tg_sha256_valid(sha)) {
+        detach(g, sha, loc, NULL);
+        check(g, tg_loc_forget(g->db, loc), "cannot forget a location");
+    }
+    json_decref(m);
+    event(g, "skipped", loc, NULL, "sidecar", what, 0);
+}
+
+/* A problem with a sidecar file: reported as an error of that file. */
+static void sidecar_problem(void *ctx, const char *sidecar, const char *reason)
+{
+    ing_t *g = ctx;
+    g->c->sidecar_problems++;
+    event(g, "error", sidecar, NULL, "bad sidecar", reason, 0);
 }
 
 static job_t *new_job(ing_t *g, const char *path, char *loc, char *folder, int64_t size,
@@ -648,11 +715,25 @@ static job_t *next_job(ing_t *g)
             free(loc);
             continue;
         }
+        char *what;
+        if (tg_sidecars_is_sidecar(g->sidecars, e.path, e.root, &what)) {
+            sidecar_file(g, loc, what);
+            free(what);
+            free(loc);
+            g->done_files++;
+            maybe_commit(g);
+            continue;
+        }
         job_t *j = new_job(g, e.path, loc, tg_utf8_escape_bytes(e.folder, strlen(e.folder)), e.size,
                            e.mtime_ns);
         g->c->bytes += (unsigned long)e.size;
-        if (unchanged(g, j)) {
-            event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
+        tg_sidecars_lookup(g->sidecars, e.path, e.root, &j->lm);
+        int u = unchanged(g, j);
+        if (u) {
+            if (u == 2)
+                reapply(g, j);
+            else
+                event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
             finish(g, j);
             maybe_commit(g);
             continue;
@@ -828,8 +909,12 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
     c->stored = 1;
     c->depth = j->depth + 1;
     g->total_files++;
-    if (unchanged(g, c)) {
-        event(g, "unchanged", c->loc, c->old_sha, NULL, NULL, 0);
+    int u = unchanged(g, c);
+    if (u) {
+        if (u == 2)
+            reapply(g, c);
+        else
+            event(g, "unchanged", c->loc, c->old_sha, NULL, NULL, 0);
         finish(g, c);
         return;
     }
@@ -1095,6 +1180,34 @@ void tg_ingest_counts_free(tg_ingest_counts_t *c)
     c->skipped_by = c->errors_by = NULL;
 }
 
+/* Lines removed from the end of the log or altered since the last commit
+ * would be hidden by the lines this run appends: say so now, in the log
+ * itself too (the chain then holds the warning). */
+static void check_log(ing_t *g)
+{
+    char *v = NULL;
+    size_t len = 0;
+    if (tg_db_get_meta(g->db, TG_META_LOG_HEAD, &v, &len) || !v)
+        return;
+    json_t *j = tg_record_parse(v, len);
+    free(v);
+    const char *head = j ? tg_rec_str(j, "head") : NULL;
+    char why[512];
+    if (head && tg_ingestlog_check_head(g->log, head, (uint64_t)tg_rec_int(j, "bytes", 0), why,
+                                        sizeof why) == TG_ERR_CORRUPT) {
+        fprintf(stderr,
+                "testigo-index: warning: the ingest log does not match the index: %s "
+                "(run testigo-index --verify)\n",
+                why);
+        json_t *ev =
+            json_pack("{s:s, s:s, s:s}", "event", "warning", "code", "log altered", "reason", why);
+        tg_ingestlog_add(g->log, ev);
+        json_decref(ev);
+        g->dirty = 1;
+    }
+    json_decref(j);
+}
+
 static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
 {
     tg_status_t st = tg_store_open(g->o->archive, 1, &g->store, err, errlen);
@@ -1123,6 +1236,7 @@ static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
     st = tg_ingestlog_open(tg_store_log_path(g->store), &g->log, err, errlen);
     if (st)
         return st;
+    check_log(g);
     return tg_pool_new(g->o->jobs, g->o->archive, g->o->mem_limit, &g->pool, err, errlen);
 }
 
@@ -1152,6 +1266,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     if (st)
         goto out;
     g.stem = tg_stemmers_new();
+    g.sidecars = tg_sidecars_new(sidecar_problem, &g);
     g.progress = tg_progress_new(o->progress);
     /* test hook: TESTIGO_FAULT=events:N or commits:N kills this process
      * with SIGKILL at that point, to test recovery from a power cut;
@@ -1291,6 +1406,7 @@ out:
     free(g.err);
 
     tg_walk_free(g.walk);
+    tg_sidecars_free(g.sidecars);
     tg_pool_free(g.pool);
     tg_ingestlog_close(g.log);
     tg_db_close(g.db);

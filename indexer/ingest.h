@@ -36,9 +36,11 @@ typedef struct {
 
 typedef struct {
     unsigned long added, updated, duplicate, unchanged, skipped, errors;
-    unsigned long pruned;  /* locations forgotten by --prune */
-    unsigned long removed; /* documents left without locations and removed */
-    unsigned long bytes;   /* bytes of the files looked at */
+    unsigned long pruned;           /* locations forgotten by --prune */
+    unsigned long removed;          /* documents left without locations and removed */
+    unsigned long bytes;            /* bytes of the files looked at */
+    unsigned long sidecar_problems; /* errors that are about a sidecar of a file
+                                     * already counted (included in errors) */
     double seconds;
     int interrupted;    /* stopped by a signal after committing */
     json_t *skipped_by; /* object: reason code -> count */

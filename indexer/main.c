@@ -16,6 +16,7 @@
 
 #include "ingest.h"
 #include "util.h"
+#include "verify.h"
 #include "worker.h"
 
 #ifndef TG_VERSION
@@ -26,6 +27,7 @@ static void usage(FILE *f)
 {
     fprintf(
         f, "Usage: testigo-index [OPTION]... PATH...\n"
+           "  or:  testigo-index --verify [--archive DIR]\n"
            "Copy files into a Testigo archive and index them for search.\n"
            "PATH may be files or folders (walked recursively).\n"
            "\n"
@@ -39,6 +41,8 @@ static void usage(FILE *f)
            "      --max-file MB        larger files are not stored (default 65536)\n"
            "      --batch N            documents per index commit (default 1000)\n"
            "      --commit-interval SEC  seconds between commits (default 10)\n"
+           "      --verify             check the archive's fixity: re-hash every original,\n"
+           "                           find missing ones, check the ingest log's chain\n"
            "\n"
            "Bundles (zip, tar, 7z, .gz ...) are read member by member:\n"
            "      --max-depth N        bundles inside bundles opened this deep (default 5)\n"
@@ -55,7 +59,8 @@ static void usage(FILE *f)
            "      --version            show the version\n"
            "\n"
            "Exit status: 0 all files indexed or deliberately skipped, 1 some files\n"
-           "failed (each is reported), 2 usage or fatal error, 130 interrupted.\n");
+           "failed (each is reported), 2 usage or fatal error, 130 interrupted.\n"
+           "With --verify: 0 all intact, 1 problems found, 2 the check could not run.\n");
 }
 
 static void on_signal(int sig)
@@ -106,7 +111,8 @@ int main(int argc, char **argv)
         OPT_RATIO,
         OPT_MEMBERS,
         OPT_PRUNE,
-        OPT_PURGE
+        OPT_PURGE,
+        OPT_VERIFY
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -132,6 +138,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, OPT_VERSION},
         {"worker", required_argument, NULL, OPT_WORKER},
         {"worker-mem", required_argument, NULL, OPT_WORKER_MEM},
+        {"verify", no_argument, NULL, OPT_VERIFY},
         {NULL, 0, NULL, 0},
     };
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
@@ -155,6 +162,7 @@ int main(int argc, char **argv)
     if (!archive || !*archive)
         archive = "archive";
     long worker_fd = -1, v;
+    int verify = 0;
     size_t worker_mem = 0;
     int c;
     while ((c = getopt_long(argc, argv, "a:j:vqh", opts, NULL)) != -1) {
@@ -254,6 +262,9 @@ int main(int argc, char **argv)
             if (tg_parse_long(optarg, 0, INT_MAX, &worker_fd))
                 return 2;
             break;
+        case OPT_VERIFY:
+            verify = 1;
+            break;
         case OPT_WORKER_MEM:
             if (tg_parse_long(optarg, 0, LONG_MAX, &v))
                 return 2;
@@ -267,6 +278,13 @@ int main(int argc, char **argv)
     if (worker_fd >= 0) {
         tg_worker_limits_t lim = {.mem_limit = worker_mem};
         return tg_worker_main((int)worker_fd, archive, &lim);
+    }
+    if (verify) {
+        if (optind < argc) {
+            fprintf(stderr, "testigo-index: --verify takes no PATH (it checks the archive)\n");
+            return 2;
+        }
+        return tg_verify_run(archive, o.verbose);
     }
     if (optind >= argc) {
         fprintf(stderr, "testigo-index: no PATH given (try --help)\n");
@@ -306,7 +324,9 @@ int main(int argc, char **argv)
         free(abs);
         return 2;
     }
-    unsigned long total = n.added + n.updated + n.duplicate + n.unchanged + n.skipped + n.errors;
+    /* a sidecar's problem is an error, but not another file */
+    unsigned long total =
+        n.added + n.updated + n.duplicate + n.unchanged + n.skipped + n.errors - n.sidecar_problems;
     printf("testigo-index: %lu files, %.1f MB in %.1f s: %lu added, %lu updated, "
            "%lu duplicate, %lu unchanged, %lu skipped, %lu error%s\n",
            total, (double)n.bytes / (1 << 20), n.seconds, n.added, n.updated, n.duplicate,

@@ -29,6 +29,7 @@ struct tg_walk {
     frame_t stack[MAX_DEPTH];
     int depth;
     char *root_name; /* last component of the current root */
+    char *root_path; /* absolute path of the current root folder */
     dev_t skip_dev;
     ino_t skip_ino;
     /* the current entry's strings */
@@ -72,6 +73,7 @@ void tg_walk_free(tg_walk_t *w)
     while (w->depth > 0)
         pop(w);
     free(w->root_name);
+    free(w->root_path);
     free(w->path);
     free(w->folder);
     free(w->reason);
@@ -127,6 +129,7 @@ static void fill(tg_walk_t *w, tg_walk_entry_t *e, tg_walk_kind_t kind, char *pa
     e->kind = kind;
     e->path = w->path;
     e->folder = w->folder;
+    e->root = w->root_path ? w->root_path : "/";
     e->reason = w->reason;
     e->size = sb ? (int64_t)sb->st_size : 0;
     e->mtime_ns = sb ? (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec : 0;
@@ -152,6 +155,8 @@ static int next_root(tg_walk_t *w, tg_walk_entry_t *e)
     struct stat sb;
     free(w->root_name);
     w->root_name = NULL;
+    free(w->root_path);
+    w->root_path = NULL;
     if (!abs || stat(abs, &sb)) {
         int err = errno;
         w->root_name = tg_xstrdup(arg);
@@ -163,6 +168,7 @@ static int next_root(tg_walk_t *w, tg_walk_entry_t *e)
     if (S_ISDIR(sb.st_mode)) {
         const char *slash = strrchr(abs, '/');
         w->root_name = tg_xstrdup(slash && slash[1] ? slash + 1 : abs);
+        w->root_path = tg_xstrdup(abs);
         if (sb.st_dev == w->skip_dev && sb.st_ino == w->skip_ino) {
             fill(w, e, TG_WALK_SKIP, abs, tg_xstrdup("the archive folder itself"), NULL);
             return 1;
@@ -183,7 +189,9 @@ static int next_root(tg_walk_t *w, tg_walk_entry_t *e)
         *slash = '\0';
     const char *pn = strrchr(parent, '/');
     w->root_name = tg_xstrdup(pn && pn[1] ? pn + 1 : "/");
-    free(parent);
+    w->root_path = parent[0] ? parent : tg_xstrdup("/");
+    if (!parent[0])
+        free(parent);
     if (S_ISREG(sb.st_mode))
         fill(w, e, TG_WALK_FILE, abs, NULL, &sb);
     else

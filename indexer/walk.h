@@ -24,6 +24,9 @@ typedef struct {
     tg_walk_kind_t kind;
     const char *path;   /* absolute path (the location) */
     const char *folder; /* facet folder: "corpus/noticias" */
+    const char *root;   /* absolute path of the folder given to the walk (for a
+                         * file named directly: its parent), where sidecar
+                         * manifests stop being looked for */
     const char *reason; /* for SKIP and ERROR */
     int64_t size;
     int64_t mtime_ns;

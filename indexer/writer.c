@@ -47,6 +47,8 @@ tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
     json_object_set_new(m, "mtime", json_integer((json_int_t)p->mtime_ns));
     json_object_set_new(m, "status", json_string(status));
     json_object_set_new(m, "v", json_integer(TG_EXTRACTOR_VERSION));
+    if (p->lm && p->lm->fingerprint[0])
+        json_object_set_new(m, "sc", json_string(p->lm->fingerprint));
     size_t len;
     char *s = tg_record_dump(m, &len);
     tg_status_t st = tg_db_set_meta(db, key.data, s, len);
@@ -114,20 +116,27 @@ int tg_rec_has_location(json_t *rec, const char *loc)
     return loc_index(rec, loc) >= 0;
 }
 
-void tg_rec_add_location(json_t *rec, const tg_place_t *p)
+int tg_rec_add_location(json_t *rec, const tg_place_t *p)
 {
-    if (loc_index(rec, p->loc) >= 0)
-        return;
+    int k = loc_index(rec, p->loc);
     json_t *l = tg_rec_locations(rec);
+    if (k >= 0)
+        return p->lm ? tg_locmeta_store(json_array_get(l, (size_t)k), p->lm) : 0;
     int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, (int64_t)json_array_size(l)) + 1;
     if (json_array_size(l) < TG_MAX_RECORD_LOCATIONS) {
         json_t *e = json_object();
         tg_rec_set_str(e, "path", p->loc);
         tg_rec_set_str(e, "folder", p->folder);
+        if (p->lm)
+            tg_locmeta_store(e, p->lm);
         json_array_append_new(l, e);
+    } else if (p->lm && p->lm->restricted) {
+        /* beyond the record's cap: no merge, but a restriction must hold */
+        json_object_set_new(rec, TG_REC_RESTRICTED_OVERFLOW, json_true());
     }
     if ((size_t)total > json_array_size(l))
         json_object_set_new(rec, TG_REC_LOCATIONS_TOTAL, json_integer(total));
+    return 1;
 }
 
 const char *tg_rec_loc_status(const json_t *rec)
@@ -179,6 +188,8 @@ tg_status_t tg_content_put(tg_db_t *db, tg_stemmers_t *st, const char *sha, tg_d
     const char *ing = tg_rec_str(rec, TG_REC_INGESTED);
     if (ing)
         tg_doc_set_value(doc, TG_SLOT_INGEST, ing, strlen(ing));
+    /* sidecar metadata of all the locations: fields, restriction, title, date */
+    tg_docmeta_apply(doc, rec, st);
 
     size_t len;
     char *data = tg_record_dump(rec, &len);

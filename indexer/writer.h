@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "docmeta.h"
 #include "schema.h"
 #include "status.h"
 #include "xap.h"
@@ -22,6 +23,7 @@ typedef struct {
     const char *sha;    /* content found there */
     int64_t size;
     int64_t mtime_ns;
+    const tg_locmeta_t *lm; /* its sidecar metadata; NULL: none looked for */
 } tg_place_t;
 
 /* Location metadata status values. */
@@ -41,7 +43,8 @@ tg_status_t tg_loc_forget(tg_db_t *db, const char *loc);
  * damaged record comes back as an empty object. */
 json_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc);
 /* Writes the document of sha from its record: folder terms and value, file
- * name words, ingest value, data. */
+ * name words, ingest value, the sidecar metadata of its locations
+ * (docmeta.h), data. */
 tg_status_t tg_content_put(tg_db_t *db, tg_stemmers_t *st, const char *sha, tg_doc_t *doc,
                            json_t *rec);
 /* Detaches loc from content sha; deletes the document when no location is
@@ -53,8 +56,10 @@ tg_status_t tg_content_detach(tg_db_t *db, tg_stemmers_t *st, const char *sha, c
 json_t *tg_rec_locations(json_t *rec);
 /* 1 if the record lists loc. */
 int tg_rec_has_location(json_t *rec, const char *loc);
-/* Adds p's location to the record (once; counted past the cap). */
-void tg_rec_add_location(json_t *rec, const tg_place_t *p);
+/* Adds p's location to the record (once; counted past the cap), or brings
+ * its sidecar metadata up to date if it is there already.  Returns 1 if the
+ * record changed. */
+int tg_rec_add_location(json_t *rec, const tg_place_t *p);
 /* Location status matching the record's extraction outcome. */
 const char *tg_rec_loc_status(const json_t *rec);
 

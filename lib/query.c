@@ -31,10 +31,13 @@
 #define MAX_DEPTH   32
 #define NEAR_WINDOW 10
 
-const char *const tg_query_fields[] = {"type",  "lang",   "date",   "year",
-                                       "title", "folder", "sha256", NULL};
+const char *const tg_query_fields[] = {"type",  "lang",    "date",   "year",
+                                       "title", "folder",  "sha256", "collection",
+                                       "place", "witness", "tag",    NULL};
 
-typedef enum { F_BOOL, F_DATE, F_YEAR, F_TEXT, F_SHA } field_kind_t;
+/* F_FOLD: a boolean field whose value is folded like words (tg_fold_value),
+ * so collection:"Caso Caracas" finds the collection however it was typed. */
+typedef enum { F_BOOL, F_DATE, F_YEAR, F_TEXT, F_SHA, F_FOLD } field_kind_t;
 
 static const struct {
     const char *name;
@@ -45,7 +48,9 @@ static const struct {
     {"type", F_BOOL, TG_PREFIX_KIND, 1},   {"lang", F_BOOL, TG_PREFIX_LANG, 1},
     {"date", F_DATE, TG_PREFIX_DATE, 0},   {"year", F_YEAR, TG_PREFIX_DATE, 0},
     {"title", F_TEXT, TG_PREFIX_TITLE, 0}, {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
-    {"sha256", F_SHA, TG_PREFIX_ID, 1},
+    {"sha256", F_SHA, TG_PREFIX_ID, 1},    {"collection", F_FOLD, TG_PREFIX_COLLECTION, 0},
+    {"place", F_FOLD, TG_PREFIX_PLACE, 0}, {"witness", F_FOLD, TG_PREFIX_WITNESS, 0},
+    {"tag", F_FOLD, TG_PREFIX_TAG, 0},
 };
 
 struct tg_qparser {
@@ -186,7 +191,7 @@ static void lex(parser_t *p, tok_t *t)
                 snprintf(name, sizeof name, "%.*s:", (int)(nl < 40 ? nl : 40), t->s);
                 fail(p, start,
                      "unknown field '%s' (fields: type, lang, date, year, title, "
-                     "folder, sha256)",
+                     "folder, sha256, collection, place, witness, tag)",
                      name);
                 t->t = T_END;
                 return;
@@ -449,7 +454,15 @@ static node_t field_query(parser_t *p, const tok_t *t)
     }
     tg_buf_t term;
     tg_buf_init(&term, 1024);
-    tg_bool_term(&term, prefix, v);
+    if (kind == F_FOLD) {
+        tg_buf_t f;
+        tg_buf_init(&f, 16384);
+        tg_fold_value(&f, v, strlen(v));
+        tg_bool_term(&term, prefix, tg_buf_str(&f));
+        tg_buf_free(&f);
+    } else {
+        tg_bool_term(&term, prefix, v);
+    }
     r.q = tg_query_term(term.data, term.len, 0);
     r.filter = 1;
     tg_buf_free(&term);

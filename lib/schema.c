@@ -215,7 +215,86 @@ void tg_word_stems(tg_stemmers_t *st, const char *word, size_t len,
         cb(ctx, en, strlen(en));
 }
 
+void tg_fold_value(tg_buf_t *out, const char *value, size_t len)
+{
+    tg_tok_t tok;
+    tg_tok_init(&tok, value, len);
+    size_t a, b, start = out->len;
+    while (tg_tok_next(&tok, &a, &b)) {
+        if (out->len > start)
+            tg_buf_addc(out, ' ');
+        tg_fold(value + a, b - a, out);
+    }
+}
+
+static int collect_prefixed(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    (void)freq;
+    json_t **a = ctx;
+    json_array_append_new(a[0], json_stringn(term, len));
+    return 0;
+}
+
+void tg_doc_remove_prefixed(tg_doc_t *doc, const char *prefix)
+{
+    json_t *terms = json_array(), *e;
+    json_t *ctx[1] = {terms};
+    tg_doc_each_term(doc, prefix, collect_prefixed, ctx);
+    size_t plen = strlen(prefix), i;
+    json_array_foreach(terms, i, e)
+    {
+        const char *t = json_string_value(e);
+        if (t && !(t[plen] >= 'A' && t[plen] <= 'Z'))
+            tg_doc_remove_term(doc, t);
+    }
+    json_decref(terms);
+}
+
 /* ==== Dates =============================================================== */
+
+int tg_date_source_is_own(const char *source)
+{
+    if (!source || !*source)
+        return 0;
+    static const char *const weaker[] = {TG_DATE_SOURCE_SIDECAR, TG_DATE_SOURCE_FILENAME,
+                                         TG_DATE_SOURCE_TEXT,    "file name",
+                                         "first line",           "first dated line"};
+    for (size_t i = 0; i < TG_ARRAY_LEN(weaker); i++)
+        if (!strcmp(source, weaker[i]))
+            return 0;
+    return 1;
+}
+
+int tg_doc_set_date(tg_doc_t *doc, const char *iso)
+{
+    tg_doc_remove_prefixed(doc, TG_PREFIX_DATE);
+    tg_doc_set_value(doc, TG_SLOT_YEAR, "", 0);
+    tg_doc_set_value(doc, TG_SLOT_MONTH, "", 0);
+    tg_date_t d;
+    if (!iso || tg_date_parse(iso, strlen(iso), &d) != 0) {
+        tg_doc_set_value(doc, TG_SLOT_DATE, "~", 1);
+        tg_doc_set_value(doc, TG_SLOT_DATE_NEWEST, "~", 1);
+        return -1;
+    }
+    tg_date_add_terms(doc, TG_PREFIX_DATE, &d);
+    /* "2024-07-30T10:00:00Z" -> "20240730100000" */
+    char v[32];
+    size_t k = 0;
+    for (const char *c = iso; *c && k < 14; c++)
+        if (*c >= '0' && *c <= '9')
+            v[k++] = *c;
+    tg_doc_set_value(doc, TG_SLOT_DATE, v, k);
+    for (size_t i = 0; i < k; i++)
+        v[i] = (char)('9' - (v[i] - '0'));
+    tg_doc_set_value(doc, TG_SLOT_DATE_NEWEST, v, k);
+    snprintf(v, sizeof v, "%04d", d.year);
+    tg_doc_set_value(doc, TG_SLOT_YEAR, v, strlen(v));
+    if (d.month) {
+        snprintf(v, sizeof v, "%04d-%02d", d.year, d.month);
+        tg_doc_set_value(doc, TG_SLOT_MONTH, v, strlen(v));
+    }
+    return 0;
+}
 
 int tg_days_in_month(int year, int month)
 {

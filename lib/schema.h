@@ -15,6 +15,12 @@
  *            indexer and the first folder below it, "corpus/noticias" (facet)
  *   XR       restricted: the term "XR1" marks a document that must never be
  *            listed, shown or served by the web front end
+ *   XC, XL, XW, XT  sidecar metadata: collection, place (lugar), witness, tag;
+ *            the value folded like words and joined by single spaces
+ *            ("Caso Caracas" -> XCcaso caracas), see tg_fold_value
+ * Multi-letter prefixes follow Omega's rule: the value after a prefix never
+ * starts with an ASCII capital, so XC + "ci..." and a future XCI + "..."
+ * cannot be confused (tg_doc_remove_prefixed relies on it).
  * Boolean values longer than fit in a term are hashed (see tg_bool_term), never
  * truncated, so two long values cannot collide.
  *
@@ -37,6 +43,8 @@
  *                          Locations over TG_META_KEY_MAX bytes use the key
  *                          "L#" + SHA-256 of the location instead.
  *   "testigo.schema"    -> schema version
+ *   "testigo.log"       -> {"head", "bytes"}: the ingest log's chain head and
+ *                          length at the last commit (see ingestlog.h)
  */
 #ifndef TG_SCHEMA_H
 #define TG_SCHEMA_H
@@ -60,6 +68,10 @@
 #define TG_PREFIX_FOLDER     "XF"
 #define TG_PREFIX_RESTRICTED "XR"
 #define TG_TERM_RESTRICTED   "XR1"
+#define TG_PREFIX_COLLECTION "XC"
+#define TG_PREFIX_PLACE      "XL"
+#define TG_PREFIX_WITNESS    "XW"
+#define TG_PREFIX_TAG        "XT"
 
 enum {
     TG_SLOT_DATE = 0,
@@ -96,10 +108,36 @@ enum {
 #define TG_REC_EXTRACTION       "extraction"       /* "ok", "failed" or "unsupported" */
 #define TG_REC_EXTRACTION_ERROR "extraction_error" /* why it failed */
 #define TG_REC_EXTRACTOR        "extractor"        /* integer: extractor version that ran */
+/* Sidecar metadata (see lib/sidecar.h and docs/schema.md).  Each location
+ * object may carry "sidecar" (its normalised metadata), "restricted": true
+ * and "sidecar_from" (array: the sidecar file, or "manifest.csv line N").
+ * The document-level keys are derived from the locations on every write. */
+#define TG_REC_SIDECAR    "sidecar"    /* object: merged metadata of all locations */
+#define TG_REC_RESTRICTED "restricted" /* true when restricted; absent otherwise */
+#define TG_REC_SIDECAR_OWN                                                                         \
+    "sidecar_own" /* object: the document's own values of keys                                     \
+                   * a sidecar replaced (title, date, lang ...),                                   \
+                   * null when it had none; restored first */
+#define TG_REC_RESTRICTED_OVERFLOW                                                                 \
+    "restricted_overflow" /* true: a location beyond the                                           \
+                           * record's cap was restricted (sticky) */
+/* Extension point for person and date extraction: arrays the export reads
+ * (strings, or objects with "name" / "date" and optionally "original"). */
+#define TG_REC_PERSONS  "persons"
+#define TG_REC_MENTIONS "mentions"
+
+/* Date sources (TG_REC_DATE_SOURCE).  The document's own metadata
+ * ("pdf:CreationDate", "metadata", ...) outranks a sidecar, which outranks
+ * the weaker guesses below; see tg_date_source_is_own. */
+#define TG_DATE_SOURCE_SIDECAR  "sidecar"
+#define TG_DATE_SOURCE_FILENAME "filename"
+#define TG_DATE_SOURCE_TEXT     "text"
 
 /* Locations kept in a record; beyond this only the count grows (the metadata
  * table still has every one). */
 #define TG_MAX_RECORD_LOCATIONS 1000
+/* Metadata key of the ingest log's head (see ingestlog.h). */
+#define TG_META_LOG_HEAD "testigo.log"
 /* Longest location stored verbatim in a metadata key. */
 #define TG_META_KEY_MAX 200
 
@@ -135,6 +173,16 @@ int tg_word_term(tg_buf_t *out, const char *word, size_t len);
 void tg_word_stems(tg_stemmers_t *st, const char *word, size_t len,
                    void (*cb)(void *ctx, const char *term, size_t len), void *ctx);
 
+/* Appends value folded for a boolean term: each word folded as
+ * tg_fold does, words joined by one space, everything else dropped
+ * ("  Caso  CARACAS, 2024 " -> "caso caracas 2024").  Used by the indexer for
+ * sidecar fields and by the query parser for collection:, place: ... */
+void tg_fold_value(tg_buf_t *out, const char *value, size_t len);
+
+/* Removes from doc every term that is prefix + a value (the character after
+ * the prefix is not an ASCII capital, per Omega's rule). */
+void tg_doc_remove_prefixed(tg_doc_t *doc, const char *prefix);
+
 /* ==== Dates =============================================================== */
 
 /* A calendar date with its precision: year only, year and month, or full. */
@@ -148,6 +196,15 @@ typedef struct {
 int tg_date_parse(const char *s, size_t len, tg_date_t *d);
 /* Days in month (1..12) of year. */
 int tg_days_in_month(int year, int month);
+/* Sets the document date: removes every D term and the date slots, then, if
+ * iso is a date (tg_date_parse), adds its D terms and sets TG_SLOT_DATE,
+ * TG_SLOT_DATE_NEWEST, TG_SLOT_YEAR and TG_SLOT_MONTH; otherwise marks the
+ * document undated ("~").  Returns 0 if iso was a date, -1 if not. */
+int tg_doc_set_date(tg_doc_t *doc, const char *iso);
+/* 1 if a date from source is the document's own (its metadata), which a
+ * sidecar must not replace; 0 for TG_DATE_SOURCE_SIDECAR and the weaker
+ * guesses (file name, text).  NULL (no date) is 0. */
+int tg_date_source_is_own(const char *source);
 /* Adds the D terms of a document date: D2024, D2024-07, D2024-07-30. */
 void tg_date_add_terms(tg_doc_t *doc, const char *prefix, const tg_date_t *d);
 /* Query matching term(s) with prefix for dates in [from, to] (inclusive,

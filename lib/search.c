@@ -233,5 +233,11 @@ json_t *tg_hit_json(const tg_hit_t *h)
     json_object_set_new(o, "extraction", ex ? json_string(ex) : json_null());
     json_t *w = json_object_get(rec, TG_REC_WARNINGS);
     json_object_set_new(o, "warnings", json_is_array(w) ? json_copy(w) : json_array());
+    json_object_set_new(o, "restricted",
+                        json_boolean(json_is_true(json_object_get(rec, TG_REC_RESTRICTED))));
+    json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
+    json_t *md = json_is_object(sc) ? json_deep_copy(sc) : json_object();
+    json_object_del(md, "restricted");
+    json_object_set_new(o, "metadata", md);
     return o;
 }

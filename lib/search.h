@@ -68,7 +68,9 @@ void tg_results_free(tg_results_t *r);
 /* The fields of one result as published by `testigo-search --json` and the
  * web API: sha256, title, locations (strings), type (MIME), kind, date,
  * date_source, page, snippet, snippet_html, size, lang, score, extraction
- * ("ok", "failed", "unsupported") and warnings. */
+ * ("ok", "failed", "unsupported"), warnings, restricted (true or false) and
+ * metadata (the sidecar metadata: title, date, language, witness, place,
+ * collection, tags; {} when none). */
 json_t *tg_hit_json(const tg_hit_t *h);
 
 /* The extracted text of a document (pages separated by '\f') into out, up

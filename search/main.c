@@ -7,9 +7,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "bagit.h"
 #include "buf.h"
+#include "export.h"
 #include "schema.h"
 #include "search.h"
 #include "util.h"
@@ -26,6 +29,10 @@ static void usage(FILE *f)
             "\n"
             "  -a, --archive DIR     archive folder (default: $TESTIGO_ARCHIVE, else ./archive)\n"
             "      --json            print results as JSON\n"
+            "      --export FORMAT   export every match, one row per document: csv or json\n"
+            "      --bom             with --export csv: start with a byte order mark (Excel)\n"
+            "      --export-bag DIR  write every match into a new BagIt bag at DIR: the\n"
+            "                        originals, their SHA-256 manifest and documents.csv\n"
             "  -n, --limit N         results to show (default 10)\n"
             "      --offset N        skip the first N results\n"
             "      --sort ORDER      relevance (default), date (oldest first) or newest\n"
@@ -36,8 +43,9 @@ static void usage(FILE *f)
             "AND, OR, NOT, -word, word*, a NEAR b, (grouping), and the fields\n"
             "type:pdf|text  lang:es|en  date:2024-07-30  date:2024-07  year:2024\n"
             "date:2024-01-01..2025-06-30 (either end may be left open)  title:word\n"
-            "folder:NAME  sha256:HEX\n"
+            "folder:NAME  sha256:HEX  collection:NAME  place:NAME  witness:NAME  tag:NAME\n"
             "\n"
+            "Restricted documents are shown, marked RESTRICTED.\n"
             "Exit status: 0 found, 1 nothing found, 2 error.\n");
 }
 
@@ -57,6 +65,24 @@ static void human_size(int64_t n, char *buf, size_t len)
         snprintf(buf, len, "%.1f MB", (double)n / (1024 * 1024));
 }
 
+/* The sidecar fields of a result, on one line. */
+static void print_metadata(const json_t *sc)
+{
+    static const char *const keys[] = {"collection", "place", "witness", "tags"};
+    const char *sep = "   ";
+    for (size_t k = 0; k < TG_ARRAY_LEN(keys); k++) {
+        json_t *l = json_object_get(sc, keys[k]), *e;
+        size_t i;
+        if (!json_array_size(l))
+            continue;
+        printf("%s%s: ", sep, keys[k]);
+        json_array_foreach(l, i, e) printf("%s%s", i ? ", " : "", json_string_value(e));
+        sep = " · ";
+    }
+    if (strcmp(sep, "   "))
+        printf("\n");
+}
+
 static void print_human(const tg_results_t *r, unsigned offset, int tty)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -66,9 +92,12 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
         const char *date = tg_rec_str(rec, TG_REC_DATE);
         char size[32];
         human_size(tg_rec_int(rec, TG_REC_SIZE, 0), size, sizeof size);
-        printf("%s%zu. %s%s\n", tty ? "\033[1m" : "", offset + i + 1, h->title,
-               tty ? "\033[0m" : "");
-        printf("   %s · %.10s · %s", kind ? kind : "?", date ? date : "no date", size);
+        int restricted = json_is_true(json_object_get(rec, TG_REC_RESTRICTED));
+        printf("%s%zu. %s%s%s\n", tty ? "\033[1m" : "", offset + i + 1, h->title,
+               tty ? "\033[0m" : "", restricted ? "  [RESTRICTED]" : "");
+        const char *dsrc = tg_rec_str(rec, TG_REC_DATE_SOURCE);
+        printf("   %s · %.10s%s%s%s · %s", kind ? kind : "?", date ? date : "no date",
+               date && dsrc ? " (" : "", date && dsrc ? dsrc : "", date && dsrc ? ")" : "", size);
         if (h->snippet.page)
             printf(" · p. %d", h->snippet.page);
         if (tg_rec_str(rec, "extraction") && strcmp(tg_rec_str(rec, "extraction"), "ok"))
@@ -84,6 +113,7 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
             }
             printf("   %s\n", tg_rec_str(e, "path") ? tg_rec_str(e, "path") : "?");
         }
+        print_metadata(json_object_get(rec, TG_REC_SIDECAR));
         printf("   sha256 %s\n",
                tg_rec_str(rec, TG_REC_SHA256) ? tg_rec_str(rec, TG_REC_SHA256) : "?");
         if (h->snippet.text[0]) {
@@ -116,12 +146,179 @@ static void print_json(const tg_results_t *r, const char *query, unsigned offset
     json_decref(o);
 }
 
+/* ==== Export ============================================================== */
+
+/* Results are fetched a page at a time, so an export of any size runs in
+ * bounded memory. */
+#define EXPORT_PAGE 100
+
+typedef struct {
+    const char *format;  /* "csv", "json", or NULL for a bag */
+    int bom;             /* CSV: start with a byte order mark */
+    const char *bag_dir; /* --export-bag */
+    unsigned max;        /* documents at most (0: all) */
+    const char *archive;
+} export_t;
+
+static int write_out(const tg_buf_t *b)
+{
+    return fwrite(tg_buf_str(b), 1, b->len, stdout) == b->len ? 0 : -1;
+}
+
+static int run_export(tg_archive_t *a, tg_qparser_t *qp, const char *query, tg_search_req_t req,
+                      const export_t *x)
+{
+    char err[1024];
+    int json = x->format && !strcmp(x->format, "json");
+    unsigned done = 0, restricted = 0;
+    tg_bag_t *bag = NULL;
+    tg_buf_t out, csv;
+    tg_buf_init(&out, (size_t)-1);
+    tg_buf_init(&csv, (size_t)-1); /* the bag's documents.csv */
+    int rc = 0;
+    char now[32];
+    tg_iso8601((int64_t)time(NULL), now, sizeof now);
+    for (int first = 1;; first = 0) {
+        req.limit = EXPORT_PAGE;
+        if (x->max && x->max - done < req.limit)
+            req.limit = x->max - done;
+        tg_results_t r;
+        tg_status_t st = tg_search_run(a, qp, query, &req, &r, err, sizeof err);
+        if (st) {
+            fprintf(stderr, "testigo-search: %s%s\n", st == TG_ERR_QUERY ? "invalid query: " : "",
+                    err);
+            rc = 2;
+            break;
+        }
+        if (first) {
+            if (x->bag_dir) {
+                if (tg_bag_create(x->bag_dir, &bag, err, sizeof err)) {
+                    fprintf(stderr, "testigo-search: %s\n", err);
+                    tg_results_free(&r);
+                    rc = 2;
+                    break;
+                }
+                tg_export_csv_header(&csv, 1);
+            } else if (json) {
+                json_t *q = json_object();
+                tg_rec_set_str(q, "q", query);
+                char *qs = json_dumps(json_object_get(q, "q"), JSON_ENCODE_ANY);
+                printf("{\n  \"query\": %s,\n  \"exported\": \"%s\",\n  \"documents\": [", qs, now);
+                free(qs);
+                json_decref(q);
+            } else {
+                if (x->bom)
+                    tg_buf_adds(&out, "\xEF\xBB\xBF");
+                tg_export_csv_header(&out, 0);
+            }
+        }
+        for (size_t i = 0; i < r.n && rc == 0; i++) {
+            const tg_hit_t *h = &r.hits[i];
+            restricted += json_is_true(json_object_get(h->rec, TG_REC_RESTRICTED));
+            char *bag_path = NULL;
+            if (bag) {
+                const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
+                json_t *l0 = json_array_get(json_object_get(h->rec, TG_REC_LOCATIONS), 0);
+                const char *p = l0 ? tg_rec_str(l0, "path") : NULL;
+                if (!sha || tg_bag_add_original(bag, tg_archive_store(a), sha,
+                                                p ? tg_location_basename(p) : "original", &bag_path,
+                                                err, sizeof err)) {
+                    fprintf(stderr, "testigo-search: %s\n", sha ? err : "a result has no SHA-256");
+                    rc = 2;
+                    break;
+                }
+            }
+            json_t *row = tg_export_row(h, bag_path);
+            if (bag) {
+                tg_export_csv_row(&csv, row, 1);
+            } else if (json) {
+                char *s = json_dumps(row, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                /* indent the row under "documents" */
+                tg_buf_adds(&out, done ? ",\n    " : "\n    ");
+                for (const char *c = s; *c; c++) {
+                    tg_buf_addc(&out, *c);
+                    if (*c == '\n')
+                        tg_buf_adds(&out, "    ");
+                }
+                free(s);
+            } else {
+                tg_export_csv_row(&out, row, 0);
+            }
+            json_decref(row);
+            free(bag_path);
+            done++;
+        }
+        unsigned n = (unsigned)r.n, asked = req.limit;
+        tg_results_free(&r);
+        if (rc == 0 && write_out(&out)) {
+            fprintf(stderr, "testigo-search: cannot write the export: %m\n");
+            rc = 2;
+        }
+        tg_buf_reset(&out);
+        /* a short page is the last (the total may be an estimate) */
+        if (rc || n < asked || (x->max && done >= x->max))
+            break;
+        req.offset += n;
+    }
+    if (rc == 0 && json)
+        printf("\n  ],\n  \"count\": %u\n}\n", done);
+    if (rc == 0 && bag) {
+        if (tg_bag_add_tagfile(bag, "documents.csv", tg_buf_str(&csv), csv.len, err, sizeof err)) {
+            fprintf(stderr, "testigo-search: %s\n", err);
+            rc = 2;
+        } else {
+            json_t *info = json_object();
+            json_object_set_new(info, "Source-Organization", json_string("Testigo archive"));
+            json_object_set_new(info, "External-Description",
+                                json_string("Documents found in a Testigo archive by the query "
+                                            "below, as their original bytes; documents.csv "
+                                            "describes each one (title, dates, locations)."));
+            tg_rec_set_str(info, "Testigo-Query", query);
+            tg_rec_set_str(info, "Testigo-Archive", x->archive);
+            char n[32];
+            snprintf(n, sizeof n, "%u", done);
+            json_object_set_new(info, "Testigo-Documents", json_string(n));
+            snprintf(n, sizeof n, "%u", restricted);
+            json_object_set_new(info, "Testigo-Restricted-Documents", json_string(n));
+            tg_status_t st = tg_bag_finish(bag, info, err, sizeof err);
+            bag = NULL;
+            json_decref(info);
+            if (st) {
+                fprintf(stderr, "testigo-search: %s\n", err);
+                rc = 2;
+            } else {
+                printf("testigo-search: bag written to %s: %u document%s\n", x->bag_dir, done,
+                       done == 1 ? "" : "s");
+            }
+        }
+    }
+    if (bag) {
+        tg_bag_free(bag);
+        fprintf(stderr, "testigo-search: %s is incomplete and is not a valid bag\n", x->bag_dir);
+    }
+    if (rc == 0 && restricted)
+        fprintf(stderr,
+                "testigo-search: warning: %u of the exported documents %s RESTRICTED "
+                "(marked in the export)\n",
+                restricted, restricted == 1 ? "is" : "are");
+    tg_buf_free(&out);
+    tg_buf_free(&csv);
+    if (rc == 0 && fflush(stdout)) {
+        fprintf(stderr, "testigo-search: cannot write the export: %m\n");
+        rc = 2;
+    }
+    return rc ? rc : done > 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_OFFSET, OPT_SORT, OPT_VERSION };
+    enum { OPT_JSON = 256, OPT_OFFSET, OPT_SORT, OPT_VERSION, OPT_EXPORT, OPT_BOM, OPT_BAG };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
         {"json", no_argument, NULL, OPT_JSON},
+        {"export", required_argument, NULL, OPT_EXPORT},
+        {"bom", no_argument, NULL, OPT_BOM},
+        {"export-bag", required_argument, NULL, OPT_BAG},
         {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, OPT_OFFSET},
         {"sort", required_argument, NULL, OPT_SORT},
@@ -132,7 +329,8 @@ int main(int argc, char **argv)
     const char *archive = getenv("TESTIGO_ARCHIVE");
     if (!archive || !*archive)
         archive = "archive";
-    int json = 0;
+    int json = 0, limit_given = 0;
+    export_t x = {0};
     tg_search_req_t req = {.limit = 10, .sort = TG_SORT_RELEVANCE};
     long v;
     int c;
@@ -144,10 +342,24 @@ int main(int argc, char **argv)
         case OPT_JSON:
             json = 1;
             break;
+        case OPT_EXPORT:
+            if (strcmp(optarg, "csv") && strcmp(optarg, "json"))
+                return bad_value("--export (csv or json)", optarg);
+            x.format = optarg;
+            break;
+        case OPT_BOM:
+            x.bom = 1;
+            break;
+        case OPT_BAG:
+            if (!*optarg)
+                return bad_value("--export-bag", optarg);
+            x.bag_dir = optarg;
+            break;
         case 'n':
             if (tg_parse_long(optarg, 0, 10000, &v))
                 return bad_value("--limit", optarg);
             req.limit = (unsigned)v;
+            limit_given = 1;
             break;
         case OPT_OFFSET:
             if (tg_parse_long(optarg, 0, 1000000000, &v))
@@ -179,6 +391,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "testigo-search: no QUERY given (try --help)\n");
         return 2;
     }
+    if (x.format && x.bag_dir) {
+        fprintf(stderr, "testigo-search: --export and --export-bag do not go together (a bag "
+                        "holds its own documents.csv)\n");
+        return 2;
+    }
+    if (x.bom && !(x.format && !strcmp(x.format, "csv"))) {
+        fprintf(stderr, "testigo-search: --bom goes with --export csv\n");
+        return 2;
+    }
+    x.max = limit_given ? req.limit : 0;
+    x.archive = archive;
     tg_buf_t q;
     tg_buf_init(&q, 1 << 20);
     for (int i = optind; i < argc; i++) {
@@ -195,6 +418,13 @@ int main(int argc, char **argv)
         return 2;
     }
     tg_qparser_t *qp = tg_qparser_new();
+    if (x.format || x.bag_dir) {
+        int erc = run_export(a, qp, tg_buf_str(&q), req, &x);
+        tg_qparser_free(qp);
+        tg_archive_close(a);
+        tg_buf_free(&q);
+        return erc;
+    }
     tg_results_t r;
     tg_status_t st = tg_search_run(a, qp, tg_buf_str(&q), &req, &r, err, sizeof err);
     int rc;

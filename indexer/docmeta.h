@@ -1,0 +1,70 @@
+/* Sidecar metadata in the indexer: finding what applies to a location on
+ * disk (its FILE.json, and the nearest manifest.csv that names it), telling
+ * sidecar files apart so they do not become documents, and applying the
+ * metadata of all of a document's locations to the document.
+ *
+ * Sidecar metadata belongs to a location; a document is one content found at
+ * any number of locations.  How locations combine (docs/schema.md):
+ *   title, date, language   the first location (in the record's order) that
+ *                           gives one
+ *   witness, place, collection, tags   the union over all locations
+ *   restricted              if ANY location says so (or its sidecar is broken
+ *                           in a way that might have said so)
+ * A FILE.json field overrides the same field of a manifest row; for
+ * restriction, either is enough.
+ *
+ * Parsing runs here, in the single writer, not in a worker: sidecars are
+ * small (capped, see lib/sidecar.h), parsed by jansson and our own capped
+ * CSV reader, and the writer needs them even for files it does not send to a
+ * worker (unchanged files whose sidecar changed; duplicates). */
+#ifndef TG_DOCMETA_H
+#define TG_DOCMETA_H
+
+#include <jansson.h>
+
+#include "hash.h"
+#include "schema.h"
+#include "xap.h"
+
+typedef struct tg_sidecars tg_sidecars_t;
+
+/* What applies to one location. */
+typedef struct {
+    json_t *meta;   /* normalised metadata (sidecar.h), NULL if none */
+    int restricted; /* 1: the location is restricted */
+    json_t *from;   /* array of strings: "/x/a.pdf.json", "/x/manifest.csv line 3" */
+    char fingerprint[TG_SHA256_HEX_LEN + 1]; /* of all the above; "" when nothing applies */
+} tg_locmeta_t;
+
+/* Problems with a sidecar file: its path (UTF-8) and what is wrong. */
+typedef void (*tg_sidecar_report_fn)(void *ctx, const char *sidecar, const char *reason);
+
+tg_sidecars_t *tg_sidecars_new(tg_sidecar_report_fn report, void *ctx);
+/* Accepts NULL. */
+void tg_sidecars_free(tg_sidecars_t *s);
+
+/* Finds the sidecar metadata of the file at path (absolute, raw bytes),
+ * looking for manifests from its folder up to root.  out must be released
+ * with tg_locmeta_free.  Problems go to the report callback; a manifest's
+ * problems are reported once per run. */
+void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg_locmeta_t *out);
+void tg_locmeta_free(tg_locmeta_t *m);
+
+/* If path is a sidecar file (a manifest.csv, or FILE.json beside a regular
+ * file FILE), returns 1 and sets *what to a malloc'd description for the
+ * skip report ("sidecar of acta.pdf"); else returns 0.  A manifest's
+ * problems are reported (once) even if no file uses it. */
+int tg_sidecars_is_sidecar(tg_sidecars_t *s, const char *path, const char *root, char **what);
+
+/* Stores m on the location object loc of a record ("sidecar", "restricted",
+ * "sidecar_from"), replacing what was there.  Returns 1 if anything changed. */
+int tg_locmeta_store(json_t *loc, const tg_locmeta_t *m);
+
+/* Applies the sidecar metadata of rec's locations to doc and rec: restores
+ * what an earlier application replaced, merges the locations, then sets the
+ * TG_REC_SIDECAR and TG_REC_RESTRICTED keys, the title, date and language
+ * where a sidecar may replace them, and the XC/XL/XW/XT/XR/S/D/L terms.  Safe
+ * to call any number of times: the result depends only on rec. */
+void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st);
+
+#endif

@@ -1,0 +1,170 @@
+/* Export rows (see export.h).  Relies on the record keys of schema.h and
+ * the CSV writer of csv.c; builds values only from the record and the hit,
+ * never from the file system. */
+#define _POSIX_C_SOURCE 200809L
+#include "export.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "csv.h"
+#include "schema.h"
+#include "util.h"
+
+const char *const tg_export_columns[] = {
+    "sha256",   "title", "date",    "date_source", "locations",  "persons",
+    "mentions", "page",  "snippet", "restricted",  "collection", "place",
+    "witness",  "tags",  "kind",    "size",        NULL,
+};
+
+/* Values of a person/date list in the record: strings, or objects whose
+ * "name", "date", "value" or "original" member is a string; distinct. */
+static json_t *names_of(const json_t *rec, const char *key)
+{
+    json_t *out = json_array(), *e;
+    size_t i;
+    json_array_foreach(json_object_get(rec, key), i, e)
+    {
+        const char *v = json_string_value(e);
+        static const char *const members[] = {"name", "date", "value", "original"};
+        for (size_t k = 0; !v && json_is_object(e) && k < TG_ARRAY_LEN(members); k++)
+            v = json_string_value(json_object_get(e, members[k]));
+        if (!v)
+            continue;
+        int dup = 0;
+        json_t *d;
+        size_t j;
+        json_array_foreach(out, j, d) dup |= !strcmp(json_string_value(d), v);
+        if (!dup)
+            json_array_append_new(out, json_string(v));
+    }
+    return out;
+}
+
+static json_t *list_of(const json_t *obj, const char *key)
+{
+    json_t *l = json_object_get(obj, key);
+    return json_is_array(l) ? json_deep_copy(l) : json_array();
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *tg_export_row(const tg_hit_t *h, const char *bag_path)
+{
+    const json_t *rec = h->rec;
+    json_t *o = json_object();
+    if (bag_path)
+        json_object_set_new(o, "file", json_string(bag_path));
+    json_object_set_new(o, "sha256", str_or_null(tg_rec_str(rec, TG_REC_SHA256)));
+    tg_rec_set_str(o, "title", h->title ? h->title : "");
+    json_object_set_new(o, "date", str_or_null(tg_rec_str(rec, TG_REC_DATE)));
+    json_object_set_new(o, "date_source", str_or_null(tg_rec_str(rec, TG_REC_DATE_SOURCE)));
+    json_t *locs = json_array(), *e;
+    size_t i;
+    json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), i, e)
+    {
+        const char *p = tg_rec_str(e, "path");
+        if (p)
+            json_array_append_new(locs, json_string(p));
+    }
+    json_object_set_new(o, "locations", locs);
+    int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, 0);
+    if (total > (int64_t)json_array_size(locs))
+        json_object_set_new(o, "locations_total", json_integer(total));
+    json_object_set_new(o, "persons", names_of(rec, TG_REC_PERSONS));
+    json_object_set_new(o, "mentions", names_of(rec, TG_REC_MENTIONS));
+    json_object_set_new(o, "page", h->snippet.page ? json_integer(h->snippet.page) : json_null());
+    char *plain = tg_snippet_render(&h->snippet, "", "");
+    json_object_set_new(o, "snippet", json_string(plain));
+    free(plain);
+    json_object_set_new(o, "restricted",
+                        json_boolean(json_is_true(json_object_get(rec, TG_REC_RESTRICTED))));
+    const json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
+    json_object_set_new(o, "collection", list_of(sc, "collection"));
+    json_object_set_new(o, "place", list_of(sc, "place"));
+    json_object_set_new(o, "witness", list_of(sc, "witness"));
+    json_object_set_new(o, "tags", list_of(sc, "tags"));
+    json_object_set_new(o, "kind", str_or_null(tg_rec_str(rec, TG_REC_KIND)));
+    json_object_set_new(o, "size", json_integer(tg_rec_int(rec, TG_REC_SIZE, 0)));
+    return o;
+}
+
+tg_status_t tg_export_csv_header(tg_buf_t *out, int with_file)
+{
+    tg_status_t st = TG_OK;
+    int first = 1;
+    if (with_file) {
+        st = tg_csv_put(out, "file", 1, ',');
+        first = 0;
+    }
+    for (size_t i = 0; !st && tg_export_columns[i]; i++, first = 0)
+        st = tg_csv_put(out, tg_export_columns[i], first, ',');
+    return st ? st : tg_csv_end(out);
+}
+
+/* A cell a spreadsheet would take for a formula gets an apostrophe. */
+static tg_status_t put_cell(tg_buf_t *out, const char *s, int first)
+{
+    if (strchr("=+-@\t\r", s[0]) && s[0]) {
+        char *safe = tg_xasprintf("'%s", s);
+        tg_status_t st = tg_csv_put(out, safe, first, ',');
+        free(safe);
+        return st;
+    }
+    return tg_csv_put(out, s, first, ',');
+}
+
+static tg_status_t put_value(tg_buf_t *out, const char *key, const json_t *v, int first)
+{
+    if (json_is_string(v))
+        return put_cell(out, json_string_value(v), first);
+    if (json_is_integer(v)) {
+        char n[32];
+        snprintf(n, sizeof n, "%lld", (long long)json_integer_value(v));
+        return tg_csv_put(out, n, first, ',');
+    }
+    if (json_is_boolean(v))
+        return tg_csv_put(out, json_is_true(v) ? "yes" : "", first, ',');
+    if (json_is_array(v)) {
+        tg_buf_t j;
+        tg_buf_init(&j, out->max);
+        const char *sep = !strcmp(key, "locations") ? "\n" : "; ";
+        json_t *e;
+        size_t i;
+        json_array_foreach(v, i, e)
+        {
+            if (i)
+                tg_buf_adds(&j, sep);
+            tg_buf_adds(&j, json_string_value(e) ? json_string_value(e) : "");
+        }
+        tg_status_t st = put_cell(out, tg_buf_str(&j), first);
+        tg_buf_free(&j);
+        return st;
+    }
+    return tg_csv_put(out, "", first, ',');
+}
+
+tg_status_t tg_export_csv_row(tg_buf_t *out, const json_t *row, int with_file)
+{
+    size_t mark = out->len;
+    tg_status_t st = TG_OK;
+    int first = 1;
+    if (with_file) {
+        st = put_value(out, "file", json_object_get(row, "file"), 1);
+        first = 0;
+    }
+    for (size_t i = 0; !st && tg_export_columns[i]; i++, first = 0)
+        st =
+            put_value(out, tg_export_columns[i], json_object_get(row, tg_export_columns[i]), first);
+    if (!st)
+        st = tg_csv_end(out);
+    if (st) {
+        out->len = mark;
+        if (out->data)
+            out->data[mark] = '\0';
+    }
+    return st;
+}
