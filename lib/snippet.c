@@ -299,6 +299,31 @@ void tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed, siz
     out->text = tg_buf_detach(&txt);
 }
 
+size_t tg_highlight(const tg_parsed_t *parsed, const char *text, size_t len, size_t max_hits,
+                    tg_span_t **out)
+{
+    *out = NULL;
+    size_t n = 0, cap = 0;
+    tg_tok_t tok;
+    tg_tok_init(&tok, text, len);
+    tg_buf_t tmp;
+    tg_buf_init(&tmp, 4 * TG_MAX_WORD + 16);
+    size_t a, b;
+    while (n < max_hits && tg_tok_next(&tok, &a, &b)) {
+        if (!matches(parsed, text + a, b - a, &tmp))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            *out = tg_xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[n].off = a;
+        (*out)[n].len = b - a;
+        n++;
+    }
+    tg_buf_free(&tmp);
+    return n;
+}
+
 void tg_snippet_free(tg_snippet_t *s)
 {
     free(s->text);
