@@ -112,6 +112,24 @@ int tg_facet_known(const char *name)
     return name && facet_index(name) >= 0;
 }
 
+static int stop_at_first(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+/* 1 if any document holds a term with this prefix: a term facet is only
+ * worth its cost when there is something to count. */
+static int has_terms(tg_db_t *db, const char *prefix)
+{
+    int found = 0;
+    tg_db_each_term(db, prefix, stop_at_first, &found);
+    return found;
+}
+
 static int facet_cb(void *ctx, const char *value, size_t len, unsigned freq)
 {
     if (len > 0)
@@ -244,11 +262,12 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         for (size_t i = 0; i < TG_ARRAY_LEN(facets); i++) {
             if (facets[i].slot >= 0)
                 slots[so.n_facet_slots++] = (unsigned)facets[i].slot;
-            else
+            else if (has_terms(a->db, facets[i].term_prefix))
                 prefixes[so.n_facet_prefixes++] = facets[i].term_prefix;
         }
         so.facet_slots = slots;
         so.facet_prefixes = prefixes;
+        so.term_facet_max_docs = req->term_facet_docs;
     }
     tg_mset_t *ms = NULL;
     if (req->sort == TG_SORT_DATE_DESC)

@@ -71,6 +71,10 @@ typedef struct {
     /* Document date range, inclusive, at any precision; year 0 leaves that
      * end open; both 0: no date filter.  Undated documents never match. */
     tg_date_t date_from, date_to;
+    /* Term facets (person) read each matching document's terms, which costs
+     * far more than a value: at most this many matches are counted (0: the
+     * wrapper's TG_XAP_TERM_FACET_DOCS). */
+    unsigned term_facet_docs;
 } tg_search_req_t;
 
 typedef struct {
