@@ -89,6 +89,7 @@ static const char *const msgs[M_COUNT][2] = {
                           "The first %zu MB of the text are shown; download the original for "
                           "all of it."},
     [M_HITS] = {"%zu coincidencias", "%zu hits"},
+    [M_HITS_ONE] = {"1 coincidencia", "1 hit"},
     [M_HITS_ON_PAGES] = {"en las páginas", "on pages"},
     [M_PAGE_MARK] = {"Página %d", "Page %d"},
     [M_EXTRACTION_OK] = {"correcta", "ok"},

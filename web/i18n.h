@@ -75,6 +75,7 @@ typedef enum {
     M_TEXT_NONE,
     M_TEXT_TRUNCATED, /* %zu (MB) */
     M_HITS,           /* %zu */
+    M_HITS_ONE,
     M_HITS_ON_PAGES,
     M_PAGE_MARK, /* %d */
     M_EXTRACTION_OK,

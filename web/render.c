@@ -947,7 +947,10 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
     if (n_hits) {
         /* where the hits are: a link to each page that has some */
         html_raw(b, "<p class=\"hitcount\">");
-        MSGF(b, M_HITS, "%zu", n_hits);
+        if (n_hits == 1)
+            html_esc(b, M(M_HITS_ONE));
+        else
+            MSGF(b, M_HITS, "%zu", n_hits);
         if (paged) {
             html_raw(b, " ");
             html_esc(b, M(M_HITS_ON_PAGES));
