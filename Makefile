@@ -116,14 +116,16 @@ $(BIN)/testigo-web: $(WEB_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
 	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(WEB_PKGS)) -lpthread
 
-# Unit tests may reach into the indexer's modules (extractors, walk) as well
-# as the library; each links the indexer objects except its main.
+# Unit tests may reach into the indexer's modules (extractors, walk) and the
+# web front end's (rendering, routes) as well as the library; each links
+# those objects except the mains (and the web's HTTP server).
 INDEXER_LIB_OBJ := $(filter-out $(BUILD)/indexer/main.o,$(INDEXER_OBJ))
+WEB_LIB_OBJ := $(filter-out $(BUILD)/web/main.o $(BUILD)/web/server.o,$(WEB_OBJ))
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(INDEXER_LIB_OBJ) $(LIBTESTIGO)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iindexer $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
-	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(LIBTESTIGO) \
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iindexer -Iweb $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
+	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO) \
 		$(call pkg_libs,$(INDEXER_PKGS) cmocka)
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBTESTIGO)

@@ -186,7 +186,9 @@ echo "$queries" | while IFS= read -r q; do
     echo "/cgi-bin/omega/omega?DB=default&P=$e" >>"$work/omega.paths"
 done
 # both must really answer: hits from each server for the first query
-n_web=$(curl -s "$web_url/api/search?q=detenido" | $PY -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+n_web=$(curl -s "$web_url/api/search?q=detenido" |
+    $PY -c 'import json,sys; print(json.load(sys.stdin)["total"])' 2>/dev/null) ||
+    { say "testigo-web gave no JSON for a search: $(cat "$work/web.err")"; exit 2; }
 n_omega=$(curl -s "$omega_url?DB=default&P=detenido" | grep -o '[0-9,]* results\? found\|of about [0-9,]*\|of exactly [0-9,]*' | head -1)
 say "sanity: testigo-web finds $n_web for 'detenido'; omega: ${n_omega:-no count found}"
 
@@ -229,10 +231,11 @@ say "wrk: omega behind lighttpd ($duration s)"
 set -- $(run omega "http://127.0.0.1:$lport" "$work/omega.lua")
 o_rps=$1 o_p50=$2 o_p99=$3 o_bad=$4
 
-ndocs=$(curl -s "$web_url/api/search?q=*&n=1" | $PY -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+ndocs=$(curl -s "$web_url/api/search?q=*&n=1" |
+    $PY -c 'import json,sys; print(json.load(sys.stdin)["total"])' 2>/dev/null || echo "?")
 mb=$(du -sm "$archive/store" | cut -f1)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-ratio=$(awk -v a="$w_rps" -v b="$o_rps" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')
+ratio=$(awk -v a="$w_rps" -v b="$o_rps" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
 verdict() { awk -v c="$1" 'BEGIN { print (c ? "met" : "**not met**") }'; }
 t1=$(awk -v r="$ratio" 'BEGIN { print (r >= 10) }')
 t2=$(awk -v p="$w_p99" 'BEGIN { print (p < 50) }')
@@ -245,7 +248,7 @@ cat <<EOF
 - Corpus: $ndocs documents, $mb MB of originals ($( [ -n "$given" ] && echo "archive $given" || echo "synthetic: $docs generated Spanish text files and the readable PDFs of the shared test data")); omega's database built by omindex over the same originals.
 - Load: \`wrk -t2 -c$conns -d${duration}s --latency\` after a 2 s warm-up, cycling through
   $(echo "$queries" | wc -l) queries (words, a phrase, OR, NOT, a wildcard, names with accents).
-- testigo-web: \`/api/search\` (JSON, 10 results with snippets, facets), $(nproc) threads.
+- testigo-web: \`/api/search\` (JSON, 10 results with snippets, exact total), $(nproc) threads.
   omega: \`omega?DB=default&P=...\` (its default HTML template), CGI under lighttpd $(lighttpd -v 2>/dev/null | head -1 | sed 's/ - .*//').
 
 | server | requests/s | p50 (ms) | p99 (ms) | non-2xx |

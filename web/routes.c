@@ -210,7 +210,10 @@ static int parse_search(web_req_t *q, search_args_t *a, char *msg, size_t msglen
         .max_wildcard = WEB_MAX_WILDCARD,
         .max_clauses = WEB_MAX_CLAUSES,
     };
-    r->facets = 1;
+    /* counting facets is most of a search's cost: the HTML page shows
+     * them, the API computes them when asked (facets=1) */
+    const char *f = web_arg(q, "facets");
+    r->facets = !is_api(q) || (f && !strcmp(f, "1"));
     r->hide_restricted = 1; /* always: the web never lists restricted documents */
     r->filters = s->filters;
     r->n_filters = s->n_filters;
@@ -330,7 +333,8 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
         json_array_append_new(arr, h);
     }
     json_object_set_new(o, "results", arr);
-    json_object_set_new(o, "facets", r.facets ? json_incref(r.facets) : json_object());
+    if (r.facets)
+        json_object_set_new(o, "facets", json_incref(r.facets));
     json_object_set_new(o, "seconds", json_real(r.seconds));
     tg_results_free(&r);
     return json_reply(resp, o, 200);

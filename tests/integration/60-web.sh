@@ -64,6 +64,8 @@ check "total and query time in the API" test "$(jq_body 'd["total"] > 0 and d["s
 
 # ---- facets, filters, dates, sorting, pages
 get '/api/search?q=*' >/dev/null
+check "the API counts facets only when asked" test "$(jq_body '"facets" in d')" = False
+get '/api/search?q=*&facets=1' >/dev/null
 check "facet counts: two PDFs" test "$(jq_body 'd["facets"]["kind"]["pdf"]')" = 2
 check "facet counts: years" test "$(jq_body 'sorted(d["facets"]["year"])')" = "['2009', '2020']"
 get '/search?q=*' >/dev/null
@@ -219,7 +221,7 @@ check "restricted (committed while running): not listed" test "$(jq_body 'd["tot
 get '/api/search?q=rodriguez' >/dev/null
 check "restricted: absent from a search that matches it" \
     test "$(jq_body '"'"$S_SECRET"'" in [r["sha256"] for r in d["results"]]')" = False
-get '/api/search?q=*' >/dev/null
+get '/api/search?q=*&facets=1' >/dev/null
 check "restricted: not counted in facets" test "$(jq_body 'sum(d["facets"]["kind"].values())')" = 6
 status_of 404 "restricted: document page is 404" "/doc/$S_SECRET"
 status_of 404 "restricted: download is 404" "/download/$S_SECRET"
