@@ -19,5 +19,5 @@ echo
 echo "Try your own: bin/testigo-search --archive $archive 'QUERY'   (see docs/query.md)"
 port=${PORT:-8080}
 echo
-echo "== Serving $archive at http://127.0.0.1:$port/ (Ctrl-C to stop)"
+echo "== Serving $archive: open the address below in a browser (Ctrl-C to stop)"
 exec bin/testigo-web --archive "$archive" --listen "127.0.0.1:$port"

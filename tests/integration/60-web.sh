@@ -263,6 +263,13 @@ else
     ok "no sanitizer report from testigo-web"
 fi
 
+# ---- the time budget stops the match itself
+start_web "$A" --time-limit 0.000001
+status_of 503 "a search past its time budget gets 503" '/api/search?q=*'
+check "...saying why" body_has 'tardó demasiado'
+status_of 200 "the server still answers after it" /static/style.css
+check "and stops cleanly" stop_web
+
 # ---- the command line
 status_is 2 "a folder that is not an archive is refused" "$BIN/testigo-web" --archive "$T/docs"
 grep -q 'testigo-web: ' "$T/.err" && ok "...with a message" || not_ok "no message"
