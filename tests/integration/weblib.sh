@@ -16,6 +16,8 @@ start_web() {
     : >"$T/web.out"
     "$BIN/testigo-web" --archive "$_a" --listen 127.0.0.1:0 "$@" >"$T/web.out" 2>"$T/web.err" &
     WEB_PID=$!
+    # a script that stops early must not leave its server behind
+    trap '[ -n "$WEB_PID" ] && kill "$WEB_PID" 2>/dev/null; chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
     URL=
     _i=0
     while [ $_i -lt 600 ]; do
@@ -41,6 +43,7 @@ stop_web() {
     set +e
     wait "$WEB_PID"
     _st=$?
+    WEB_PID=
     set -e
     return $_st
 }
