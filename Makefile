@@ -1,7 +1,8 @@
 # Testigo: document archive and full-text search.
 #
-#   make            build bin/testigo-index, bin/testigo-search
-#   make demo       install what is missing, build, index corpus/, run sample searches
+#   make            build bin/testigo-index, bin/testigo-search, bin/testigo-web
+#   make demo       install what is missing, build, index corpus/, serve it on
+#                   http://127.0.0.1:8080/ until Ctrl-C (PORT=N for another port)
 #   make check      install what is missing, build with ASan+UBSan, run every test
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make bench      benchmarks against omindex and recollindex (bench/RESULTS.md)
@@ -35,6 +36,7 @@ CWARN := $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition
 LIB_PKGS := xapian-core jansson libutf8proc nettle libexttextcat
 INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib libarchive
 SEARCH_PKGS := $(LIB_PKGS)
+WEB_PKGS := $(LIB_PKGS) libmicrohttpd
 
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
@@ -47,18 +49,26 @@ LIB_C := $(sort $(wildcard lib/*.c))
 LIB_CXX := lib/xap.cc
 INDEXER_C := $(sort $(wildcard indexer/*.c))
 SEARCH_C := $(sort $(wildcard search/*.c))
+WEB_C := $(sort $(wildcard web/*.c))
+WEB_STATIC := $(sort $(wildcard web/static/*))
+TOOLS_C := $(sort $(wildcard tests/tools/*.c))
 
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
 INDEXER_OBJ := $(INDEXER_C:%.c=$(BUILD)/%.o) $(BUILD)/gen/textmagic.o
 SEARCH_OBJ := $(SEARCH_C:%.c=$(BUILD)/%.o)
+# web/static/ is embedded by a C file generated in the build folder
+WEB_OBJ := $(WEB_C:%.c=$(BUILD)/%.o) $(BUILD)/web/assets.o
 LIBTESTIGO := $(BUILD)/libtestigo.a
 
-PROGRAMS := $(BIN)/testigo-index $(BIN)/testigo-search
+PROGRAMS := $(BIN)/testigo-index $(BIN)/testigo-search $(BIN)/testigo-web
 
 UNIT_C := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
+# small programs the integration tests use (not tests themselves)
+TOOLS_BIN := $(TOOLS_C:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
-.PHONY: all deps demo check test unit integration install clean format format-check bench
+.PHONY: all deps demo check test unit integration install clean format format-check bench \
+	web-test-deps
 
 all: $(PROGRAMS)
 
@@ -89,6 +99,16 @@ $(BUILD)/gen/textmagic.c: $(BUILD)/gen/text.magic.mgc scripts/embed.py
 
 $(BUILD)/gen/textmagic.o: $(BUILD)/gen/textmagic.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
+$(BUILD)/web/%.o: web/%.c
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(WEB_PKGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/web/assets.c: $(WEB_STATIC) scripts/embed.sh
+	@mkdir -p $(@D)
+	@echo "  GEN $@"; 	scripts/embed.sh $(WEB_STATIC) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/web/assets.o: $(BUILD)/web/assets.c web/assets.h
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iweb -c $< -o $@
 
 $(LIBTESTIGO): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -103,34 +123,56 @@ $(BIN)/testigo-search: $(SEARCH_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
 	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(SEARCH_PKGS))
 
-# Unit tests may reach into the indexer's modules (extractors, walk) as well
-# as the library; each links the indexer objects except its main.
-INDEXER_LIB_OBJ := $(filter-out $(BUILD)/indexer/main.o,$(INDEXER_OBJ))
-
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(INDEXER_LIB_OBJ) $(LIBTESTIGO)
+$(BIN)/testigo-web: $(WEB_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iindexer $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
-	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(LIBTESTIGO) \
+	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(WEB_PKGS)) -lpthread
+
+# Unit tests may reach into the indexer's modules (extractors, walk) and the
+# web front end's (rendering, routes) as well as the library; each links
+# those objects except the mains (and the web's HTTP server).
+INDEXER_LIB_OBJ := $(filter-out $(BUILD)/indexer/main.o,$(INDEXER_OBJ))
+WEB_LIB_OBJ := $(filter-out $(BUILD)/web/main.o $(BUILD)/web/server.o,$(WEB_OBJ))
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iindexer -Iweb $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
+	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO) \
 		$(call pkg_libs,$(INDEXER_PKGS) cmocka)
+
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIBTESTIGO)
+	@mkdir -p $(@D)
+	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -c $< -o $@.o
+	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(LIBTESTIGO) $(call pkg_libs,$(LIB_PKGS))
+
+# The browser test's driver (playwright-core, pinned in tests/web/); its
+# failure to install is reported by the browser test itself.
+WEB_TEST_DEPS := tests/web/node_modules/.package-lock.json
+$(WEB_TEST_DEPS): tests/web/package.json tests/web/package-lock.json
+	@cd tests/web && npm ci --no-audit --no-fund --loglevel=error || \
+		echo "make: could not install tests/web (npm ci); the browser test will fail" >&2
+
+web-test-deps: $(WEB_TEST_DEPS)
 
 deps:
 	@scripts/deps.sh test
 
-# The main job: build, index the sample corpus, show some searches.
+# The main job: build, index the sample corpus, show some searches, serve it.
+PORT ?= 8080
 demo:
 	@scripts/deps.sh build
 	@$(MAKE) --no-print-directory all
-	@scripts/demo.sh
+	@PORT=$(PORT) scripts/demo.sh
 
 # Every test, under ASan and UBSan; ends with "N passed, N failed".
 check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit-bins
+	@$(MAKE) --no-print-directory web-test-deps
 	@tests/run.sh build/asan
 
 test: check
 
-unit-bins: $(UNIT_BIN)
+unit-bins: $(UNIT_BIN) $(TOOLS_BIN)
 
 bench:
 	@scripts/deps.sh bench
@@ -145,7 +187,8 @@ install: all
 clean:
 	rm -rf build bin
 
-FORMAT_FILES := $(wildcard lib/*.[ch] lib/*.cc indexer/*.[ch] search/*.[ch] web/*.[ch] tests/unit/*.c)
+FORMAT_FILES := $(wildcard lib/*.[ch] lib/*.cc indexer/*.[ch] search/*.[ch] web/*.[ch] tests/unit/*.c \
+	tests/tools/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -153,4 +196,4 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
--include $(LIB_OBJ:.o=.d) $(INDEXER_OBJ:.o=.d) $(SEARCH_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(INDEXER_OBJ:.o=.d) $(SEARCH_OBJ:.o=.d) $(WEB_OBJ:.o=.d)

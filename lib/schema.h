@@ -13,6 +13,8 @@
  *            (date: and year: fields; ranges expand to these terms)
  *   XF       folder of a location: the name of the folder given to the
  *            indexer and the first folder below it, "corpus/noticias" (facet)
+ *   XP       person named in the document (written by the evidence work;
+ *            counted by the "person" facet, one term per person)
  *   XR       restricted: the term "XR1" marks a document that must never be
  *            listed, shown or served by the web front end
  *   XC, XL, XW, XT  sidecar metadata: collection, place (lugar), witness, tag;
@@ -66,6 +68,7 @@
 #define TG_PREFIX_LANG       "L"
 #define TG_PREFIX_DATE       "D"
 #define TG_PREFIX_FOLDER     "XF"
+#define TG_PREFIX_PERSON     "XP"
 #define TG_PREFIX_RESTRICTED "XR"
 #define TG_TERM_RESTRICTED   "XR1"
 #define TG_PREFIX_COLLECTION "XC"

@@ -1,5 +1,10 @@
 /* The search library (see search.h): parse, run, and dress each hit with its
- * record, title, page and snippet. */
+ * record, title, page and snippet; fetch one document by its digest.
+ *
+ * Relies on the schema (schema.h) for every term, slot and record key, and on
+ * the Xapian wrapper for everything else.  Never prints: errors go to the
+ * caller's buffer.  Restricted documents are left out here, in one place, so
+ * that no front end has to remember to. */
 #define _POSIX_C_SOURCE 200809L
 #include "search.h"
 
@@ -85,15 +90,163 @@ const char *tg_record_title(const json_t *rec)
     return p ? tg_location_basename(p) : tg_rec_str(rec, TG_REC_SHA256);
 }
 
-static const unsigned facet_slots[] = {TG_SLOT_KIND, TG_SLOT_LANG, TG_SLOT_YEAR, TG_SLOT_MONTH,
-                                       TG_SLOT_FOLDER};
-static const char *const facet_names[] = {"kind", "lang", "year", "month", "folder"};
+/* The facets: how each is counted (a value slot, or terms under a prefix)
+ * and the term prefix that filters by one of its values. */
+static const struct {
+    const char *name;
+    int slot;                /* -1: counted from terms */
+    const char *filter;      /* prefix of the filter term */
+    const char *term_prefix; /* counted terms (slot -1) */
+} facets[] = {
+    {"kind", TG_SLOT_KIND, TG_PREFIX_KIND, NULL},
+    {"lang", TG_SLOT_LANG, TG_PREFIX_LANG, NULL},
+    {"year", TG_SLOT_YEAR, TG_PREFIX_DATE, NULL},
+    {"month", TG_SLOT_MONTH, TG_PREFIX_DATE, NULL},
+    {"folder", TG_SLOT_FOLDER, TG_PREFIX_FOLDER, NULL},
+    {"person", -1, TG_PREFIX_PERSON, TG_PREFIX_PERSON},
+};
+
+const char *const tg_facet_names[] = {"kind", "lang", "year", "month", "folder", "person", NULL};
+
+/* Index in facets[] of name, or -1. */
+static int facet_index(const char *name)
+{
+    for (size_t i = 0; i < TG_ARRAY_LEN(facets); i++)
+        if (!strcmp(facets[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+int tg_facet_known(const char *name)
+{
+    return name && facet_index(name) >= 0;
+}
+
+static int stop_at_first(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    (void)term;
+    (void)len;
+    (void)freq;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+/* 1 if any document holds a term with this prefix: a term facet is only
+ * worth its cost when there is something to count. */
+static int has_terms(tg_db_t *db, const char *prefix)
+{
+    int found = 0;
+    tg_db_each_term(db, prefix, stop_at_first, &found);
+    return found;
+}
 
 static int facet_cb(void *ctx, const char *value, size_t len, unsigned freq)
 {
     if (len > 0)
         json_object_setn_new(ctx, value, len, json_integer(freq));
     return 0;
+}
+
+/* Longest filter value accepted (a folder name can be long; longer values
+ * are hashed into the term by tg_bool_term anyway). */
+#define FILTER_VALUE_MAX 4096
+
+/* Restricts *q to the request's filters and date range.  Takes *q. */
+static tg_status_t add_filters(tg_query_t **q, const tg_search_req_t *req, char *err, size_t errlen)
+{
+    size_t cap = TG_ARRAY_LEN(facets) + 2, n = 0;
+    tg_query_t **and = tg_xcalloc(cap, sizeof *and);
+    tg_status_t st = TG_OK;
+    and[n++] = *q;
+    *q = NULL;
+    for (size_t i = 0; i < req->n_filters; i++) {
+        const tg_filter_t *f = &req->filters[i];
+        if (facet_index(f->facet ? f->facet : "") < 0) {
+            tg_errf(err, errlen, "unknown facet '%s'", f->facet ? f->facet : "");
+            st = TG_ERR_INVALID;
+            goto out;
+        }
+        if (!f->value || !*f->value || strlen(f->value) > FILTER_VALUE_MAX) {
+            tg_errf(err, errlen, "empty or too long value for the facet '%s'", f->facet);
+            st = TG_ERR_INVALID;
+            goto out;
+        }
+    }
+    for (size_t k = 0; k < TG_ARRAY_LEN(facets); k++) {
+        size_t m = 0;
+        for (size_t i = 0; i < req->n_filters; i++)
+            m += !strcmp(req->filters[i].facet, facets[k].name);
+        if (!m)
+            continue;
+        tg_query_t ** or = tg_xcalloc(m, sizeof * or);
+        size_t j = 0;
+        tg_buf_t term;
+        tg_buf_init(&term, 2 * TG_XAP_MAX_TERM);
+        for (size_t i = 0; i < req->n_filters; i++) {
+            if (strcmp(req->filters[i].facet, facets[k].name))
+                continue;
+            tg_buf_reset(&term);
+            tg_bool_term(&term, facets[k].filter, req->filters[i].value);
+            or [j++] = tg_query_term(term.data, term.len, 0);
+        }
+        tg_buf_free(&term);
+        and[n++] = tg_query_combine(TG_Q_OR, or, m, 0);
+        free(or);
+    }
+    if (req->date_from.year || req->date_to.year) {
+        tg_query_t *dq;
+        if (tg_date_range_query(TG_PREFIX_DATE, &req->date_from, &req->date_to, &dq)) {
+            tg_errf(err, errlen, "the date range ends before it starts");
+            st = TG_ERR_INVALID;
+            goto out;
+        }
+        and[n++] = dq;
+    }
+out:
+    if (st) {
+        for (size_t i = 0; i < n; i++)
+            tg_query_free(and[i]);
+    } else {
+        *q = n == 1 ? and[0] : tg_query_combine(TG_Q_FILTER, and, n, 0);
+    }
+    free(and);
+    return st;
+}
+
+tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
+                           tg_docid_t *docid)
+{
+    *rec = NULL;
+    if (docid)
+        *docid = 0;
+    if (!sha || !tg_sha256_valid(sha))
+        return TG_ERR_NOTFOUND;
+    tg_buf_t term;
+    tg_buf_init(&term, 128);
+    tg_id_term(&term, sha);
+    tg_docid_t id;
+    tg_status_t st = tg_db_find(a->db, tg_buf_str(&term), &id);
+    tg_buf_free(&term);
+    if (st)
+        return st;
+    tg_doc_t *doc;
+    st = tg_db_get(a->db, id, &doc);
+    if (st)
+        return st;
+    if (hide_restricted && tg_doc_has_term(doc, TG_TERM_RESTRICTED)) {
+        tg_doc_free(doc);
+        return TG_ERR_NOTFOUND;
+    }
+    size_t len;
+    char *data = tg_doc_get_data(doc, &len);
+    tg_doc_free(doc);
+    *rec = tg_record_parse(data, len);
+    free(data);
+    if (!*rec)
+        return TG_ERR_CORRUPT;
+    if (docid)
+        *docid = id;
+    return TG_OK;
 }
 
 tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
@@ -113,13 +266,27 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         .check_at_least = EXACT_COUNT,
         .time_limit = req->time_limit,
     };
+    unsigned slots[TG_ARRAY_LEN(facets)];
+    const char *prefixes[TG_ARRAY_LEN(facets)];
     if (req->facets) {
-        so.facet_slots = facet_slots;
-        so.n_facet_slots = TG_ARRAY_LEN(facet_slots);
+        for (size_t i = 0; i < TG_ARRAY_LEN(facets); i++) {
+            if (facets[i].slot >= 0)
+                slots[so.n_facet_slots++] = (unsigned)facets[i].slot;
+            else if (has_terms(a->db, facets[i].term_prefix))
+                prefixes[so.n_facet_prefixes++] = facets[i].term_prefix;
+        }
+        so.facet_slots = slots;
+        so.facet_prefixes = prefixes;
+        so.term_facet_max_docs = req->term_facet_docs;
     }
     tg_mset_t *ms = NULL;
     if (req->sort == TG_SORT_DATE_DESC)
         so.sort_slot = TG_SLOT_DATE_NEWEST;
+    st = add_filters(&parsed.query, req, err, errlen);
+    if (st) {
+        tg_parsed_free(&parsed);
+        return st;
+    }
     if (req->hide_restricted) {
         tg_query_t *v[2] = {parsed.query,
                             tg_query_term(TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0)};
@@ -170,10 +337,13 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     }
     if (req->facets) {
         out->facets = json_object();
-        for (size_t f = 0; f < TG_ARRAY_LEN(facet_slots); f++) {
+        for (size_t f = 0; f < TG_ARRAY_LEN(facets); f++) {
             json_t *o = json_object();
-            tg_mset_each_facet(ms, facet_slots[f], facet_cb, o);
-            json_object_set_new(out->facets, facet_names[f], o);
+            if (facets[f].slot >= 0)
+                tg_mset_each_facet(ms, (unsigned)facets[f].slot, facet_cb, o);
+            else
+                tg_mset_each_term_facet(ms, facets[f].term_prefix, facet_cb, o, NULL);
+            json_object_set_new(out->facets, facets[f].name, o);
         }
     }
     tg_mset_free(ms);

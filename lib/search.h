@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "query.h"
+#include "schema.h"
 #include "snippet.h"
 #include "status.h"
 #include "store.h"
@@ -26,6 +27,31 @@ tg_status_t tg_archive_refresh(tg_archive_t *a);
 tg_db_t *tg_archive_db(tg_archive_t *a);
 tg_store_t *tg_archive_store(tg_archive_t *a);
 
+/* Finds the document whose content has SHA-256 sha (64 lowercase hex).
+ * On success *rec gets its record (the caller json_decref's it) and *docid
+ * (may be NULL) its id.  TG_ERR_NOTFOUND if sha is not a valid digest, if no
+ * document has it, or, with hide_restricted, if the document is restricted
+ * (holds TG_TERM_RESTRICTED): a restricted document is indistinguishable
+ * from a missing one.  TG_ERR_XAPIAN on an index error. */
+tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
+                           tg_docid_t *docid);
+
+/* The facets: what a search can count and filter by.  "kind", "lang",
+ * "year", "month", "folder" are value slots; "person" counts terms (the
+ * persons named in each matching document; several per document). */
+extern const char *const tg_facet_names[];
+/* 1 if name is one of tg_facet_names. */
+int tg_facet_known(const char *name);
+
+/* Keeps only documents whose facet has this value (the value as the facet
+ * counts reported it: "pdf", "es", "2024", "2024-07", "corpus/noticias").
+ * Several filters of the same facet are alternatives (OR); filters of
+ * different facets must all hold (AND). */
+typedef struct {
+    const char *facet;
+    const char *value;
+} tg_filter_t;
+
 typedef enum {
     TG_SORT_RELEVANCE,
     TG_SORT_DATE,      /* oldest first; undated last */
@@ -37,9 +63,18 @@ typedef struct {
     tg_sort_t sort;
     double time_limit; /* seconds, 0 for none */
     tg_parse_opts_t parse;
-    int facets;           /* count kind, lang, year, month, folder */
+    int facets;           /* count every facet of tg_facet_names */
     int hide_restricted;  /* leave out documents marked restricted (the web) */
     size_t snippet_bytes; /* 0: 240 */
+    const tg_filter_t *filters;
+    size_t n_filters;
+    /* Document date range, inclusive, at any precision; year 0 leaves that
+     * end open; both 0: no date filter.  Undated documents never match. */
+    tg_date_t date_from, date_to;
+    /* Term facets (person) read each matching document's terms, which costs
+     * far more than a value: at most this many matches are counted (0: the
+     * wrapper's TG_XAP_TERM_FACET_DOCS). */
+    unsigned term_facet_docs;
 } tg_search_req_t;
 
 typedef struct {
@@ -55,12 +90,16 @@ typedef struct {
     int total_exact;
     tg_hit_t *hits;
     size_t n;
-    json_t *facets; /* {"kind": {"pdf": 3}, "lang": ..., "year": ..., ...} or NULL */
+    /* {"kind": {"pdf": 3}, "lang": ..., "year": ..., "month": ..., "folder":
+     * ..., "person": ...} or NULL; values in byte order */
+    json_t *facets;
     double seconds;
 } tg_results_t;
 
 /* Runs query.  TG_ERR_QUERY (with a message for the user in err) if the
- * query is not valid, TG_ERR_TIMEOUT if it ran past req->time_limit. */
+ * query is not valid, TG_ERR_INVALID if a filter names an unknown facet or
+ * the date range is empty, TG_ERR_TIMEOUT if it ran past req->time_limit.
+ * out needs tg_results_free only on success. */
 tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                           const tg_search_req_t *req, tg_results_t *out, char *err, size_t errlen);
 void tg_results_free(tg_results_t *r);

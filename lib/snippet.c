@@ -299,6 +299,67 @@ void tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed, siz
     out->text = tg_buf_detach(&txt);
 }
 
+/* Whether a word matches depends on its bytes alone, and a text repeats its
+ * words: tg_highlight remembers the answer for each distinct word (up to
+ * MEMO_SLOTS * 3/4 of them), since stemming every word of a long text in
+ * two languages would cost seconds. */
+#define MEMO_SLOTS 16384
+
+typedef struct {
+    const char *word; /* points into the text; NULL: empty slot */
+    size_t len;
+    unsigned char match;
+} memo_t;
+
+static size_t memo_hash(const char *s, size_t len)
+{
+    size_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+size_t tg_highlight(const tg_parsed_t *parsed, const char *text, size_t len, size_t max_hits,
+                    tg_span_t **out)
+{
+    *out = NULL;
+    size_t n = 0, cap = 0, used = 0;
+    memo_t *memo = tg_xcalloc(MEMO_SLOTS, sizeof *memo);
+    tg_tok_t tok;
+    tg_tok_init(&tok, text, len);
+    tg_buf_t tmp;
+    tg_buf_init(&tmp, 4 * TG_MAX_WORD + 16);
+    size_t a, b;
+    while (n < max_hits && tg_tok_next(&tok, &a, &b)) {
+        const char *w = text + a;
+        size_t wl = b - a, i = memo_hash(w, wl) & (MEMO_SLOTS - 1);
+        while (memo[i].word && (memo[i].len != wl || memcmp(memo[i].word, w, wl)))
+            i = (i + 1) & (MEMO_SLOTS - 1);
+        int m;
+        if (memo[i].word) {
+            m = memo[i].match;
+        } else {
+            m = matches(parsed, w, wl, &tmp);
+            if (used < MEMO_SLOTS / 4 * 3) {
+                memo[i] = (memo_t){w, wl, (unsigned char)m};
+                used++;
+            }
+        }
+        if (!m)
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            *out = tg_xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[n].off = a;
+        (*out)[n].len = b - a;
+        n++;
+    }
+    tg_buf_free(&tmp);
+    free(memo);
+    return n;
+}
+
 void tg_snippet_free(tg_snippet_t *s)
 {
     free(s->text);

@@ -45,6 +45,13 @@ char *tg_snippet_render(const tg_snippet_t *s, const char *hs, const char *he);
 /* Renders as HTML: text escaped, hits in <mark>.  Malloc'd. */
 char *tg_snippet_html(const tg_snippet_t *s);
 
+/* Finds the words of text[0, len) that match parsed (by folded form, stem
+ * or wildcard prefix, as snippets do), at most max_hits of them, in order.
+ * Returns how many; *out is malloc'd (NULL when none) and owned by the
+ * caller.  For highlighting a whole document. */
+size_t tg_highlight(const tg_parsed_t *parsed, const char *text, size_t len, size_t max_hits,
+                    tg_span_t **out);
+
 /* Appends s HTML-escaped (&, <, >, ", ') to out. */
 void tg_html_escape(tg_buf_t *out, const char *s, size_t len);
 

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <new>
 #include <string>
 #include <vector>
@@ -40,15 +41,73 @@ struct tg_stemmer {
     Xapian::Stem stem;
 };
 
+namespace
+{
+class TermPrefixSpy;
+}
+
 struct tg_mset {
     Xapian::Database db;
     Xapian::Enquire *enq;
     Xapian::MSet ms;
     std::vector<std::pair<unsigned, Xapian::ValueCountMatchSpy *>> spies;
+    std::vector<TermPrefixSpy *> term_spies;
 };
 
 namespace
 {
+
+/* Counts, over the documents the match looks at, the terms under one prefix
+ * (Xapian's ValueCountMatchSpy does the same for a value slot).  A document
+ * may hold several such terms (several persons), which a value slot cannot
+ * express.  Bounded: at most max_docs documents are read, at most max_values
+ * distinct terms kept (later new ones are not counted). */
+class TermPrefixSpy : public Xapian::MatchSpy
+{
+  public:
+    TermPrefixSpy(const std::string &prefix, unsigned max_docs, size_t max_values)
+        : prefix_(prefix), max_docs_(max_docs), max_values_(max_values)
+    {
+    }
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        if (docs_ >= max_docs_)
+            return;
+        docs_++;
+        Xapian::TermIterator t = doc.termlist_begin();
+        t.skip_to(prefix_);
+        for (; t != doc.termlist_end(); ++t) {
+            const std::string &term = *t;
+            if (term.compare(0, prefix_.size(), prefix_) != 0)
+                break;
+            std::string v = term.substr(prefix_.size());
+            auto it = counts_.find(v);
+            if (it != counts_.end())
+                it->second++;
+            else if (counts_.size() < max_values_)
+                counts_.emplace(std::move(v), 1);
+        }
+    }
+    const std::string &prefix() const
+    {
+        return prefix_;
+    }
+    const std::map<std::string, unsigned> &counts() const
+    {
+        return counts_;
+    }
+    unsigned docs() const
+    {
+        return docs_;
+    }
+
+  private:
+    std::string prefix_;
+    unsigned max_docs_;
+    size_t max_values_;
+    unsigned docs_ = 0;
+    std::map<std::string, unsigned> counts_;
+};
 
 /* Thrown by DeadlineDecider when a search runs past its time budget. */
 struct DeadlineReached {
@@ -712,6 +771,14 @@ extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
             ms->spies.emplace_back(opts->facet_slots[i], spy);
             ms->enq->add_matchspy(spy);
         }
+        for (size_t i = 0; i < opts->n_facet_prefixes; i++) {
+            auto *spy = new TermPrefixSpy(opts->facet_prefixes[i],
+                                          opts->term_facet_max_docs ? opts->term_facet_max_docs
+                                                                    : TG_XAP_TERM_FACET_DOCS,
+                                          TG_XAP_TERM_FACET_VALUES);
+            ms->term_spies.push_back(spy);
+            ms->enq->add_matchspy(spy);
+        }
         DeadlineDecider *decider = nullptr;
         if (opts->time_limit > 0) {
             ms->enq->set_time_limit(opts->time_limit / 2);
@@ -749,9 +816,12 @@ extern "C" void tg_mset_free(tg_mset_t *ms)
 {
     if (!ms)
         return;
+    /* the Enquire refers to the spies: it goes first */
+    delete ms->enq;
     for (auto &s : ms->spies)
         delete s.second;
-    delete ms->enq;
+    for (auto *s : ms->term_spies)
+        delete s;
     delete ms;
 }
 
@@ -836,6 +906,29 @@ extern "C" tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_
         return TG_ERR_NOTFOUND;
     } catch (const Xapian::Error &) {
         return TG_ERR_XAPIAN;
+    } catch (...) {
+        tg_oom();
+    }
+    return TG_ERR_XAPIAN;
+}
+
+extern "C" tg_status_t tg_mset_each_term_facet(tg_mset_t *ms, const char *prefix, tg_term_cb cb,
+                                               void *ctx, unsigned *docs)
+{
+    try {
+        for (auto *s : ms->term_spies) {
+            if (s->prefix() != prefix)
+                continue;
+            if (docs)
+                *docs = s->docs();
+            for (const auto &kv : s->counts())
+                if (cb(ctx, kv.first.c_str(), kv.first.size(), kv.second))
+                    break;
+            return TG_OK;
+        }
+        if (docs)
+            *docs = 0;
+        return TG_ERR_NOTFOUND;
     } catch (...) {
         tg_oom();
     }

@@ -180,7 +180,18 @@ typedef struct {
     /* Facets: count distinct values of these slots over the matches. */
     const unsigned *facet_slots;
     size_t n_facet_slots;
+    /* Term facets: count, over the matches, the terms starting with each of
+     * these prefixes that the matching documents hold.  Reading a document's
+     * terms costs more than reading a value, so at most term_facet_max_docs
+     * documents are looked at (0: TG_XAP_TERM_FACET_DOCS), and at most
+     * TG_XAP_TERM_FACET_VALUES distinct terms are kept per prefix. */
+    const char *const *facet_prefixes;
+    size_t n_facet_prefixes;
+    unsigned term_facet_max_docs;
 } tg_search_opts_t;
+
+#define TG_XAP_TERM_FACET_DOCS   10000
+#define TG_XAP_TERM_FACET_VALUES 10000
 
 /* Runs query on db.  TG_ERR_QUERY if Xapian rejects the query (for instance
  * a wildcard that expands too much), with the message on db. */
@@ -198,8 +209,15 @@ double tg_mset_weight(const tg_mset_t *ms, unsigned i);
 tg_status_t tg_mset_doc(tg_mset_t *ms, unsigned i, tg_doc_t **out);
 /* Matching terms of the query in result i's document. */
 tg_status_t tg_mset_each_match_term(tg_mset_t *ms, unsigned i, tg_term_cb cb, void *ctx);
-/* Facet counts of slot (one of opts.facet_slots): visits value, count. */
+/* Facet counts of slot (one of opts.facet_slots): visits value, count.
+ * TG_ERR_NOTFOUND if slot was not asked for. */
 tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_cb cb, void *ctx);
+/* Term facet counts of prefix (one of opts.facet_prefixes): visits each term
+ * with the prefix removed, and the number of matching documents holding it,
+ * in byte order.  TG_ERR_NOTFOUND if prefix was not asked for.  *docs (may be
+ * NULL) gets how many documents were counted. */
+tg_status_t tg_mset_each_term_facet(tg_mset_t *ms, const char *prefix, tg_term_cb cb, void *ctx,
+                                    unsigned *docs);
 /* Inverse document frequency weight of term in the query's collection:
  * log(N / termfreq); for choosing which hits make a snippet. */
 double tg_mset_term_weight(tg_mset_t *ms, const char *term);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# The main job on the sample corpus: index corpus/ into ./archive, then show
-# a few searches.  Run by `make demo` after the build.
+# The main job on the sample corpus: index corpus/ into ./archive, show a
+# few searches, then serve the archive at http://127.0.0.1:$PORT/ (8080 by
+# default) until Ctrl-C.  Run by `make demo` after the build.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -16,3 +17,7 @@ for q in 'rodriguez' '"fue detenido"' 'detenidos type:pdf' 'arrested lang:en' 'd
 done
 echo
 echo "Try your own: bin/testigo-search --archive $archive 'QUERY'   (see docs/query.md)"
+port=${PORT:-8080}
+echo
+echo "== Serving $archive: open the address below in a browser (Ctrl-C to stop)"
+exec bin/testigo-web --archive "$archive" --listen "127.0.0.1:$port"

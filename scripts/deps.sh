@@ -14,7 +14,7 @@ build_pkgs="build-essential pkg-config python3 file
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa
  libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
  libexttextcat-dev libexttextcat-data"
-test_pkgs="libcmocka-dev qpdf poppler-utils file"
+test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium"
 bench_pkgs="xapian-omega xapian-tools recoll wrk lighttpd hyperfine time"
 
 pkgs=$build_pkgs
@@ -30,6 +30,13 @@ for p in $pkgs; do
     st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
     [ "$st" = installed ] || missing="$missing $p"
 done
+# The browser test's driver runs on Node.js; any node and npm on the PATH
+# will do (a machine may have them from elsewhere, and Debian's npm
+# package conflicts with such a nodejs), else Debian's.
+if [ "$level" != build ]; then
+    command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+    command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
 [ -z "$missing" ] && exit 0
 
 echo "deps.sh: installing:$missing"

@@ -15,7 +15,9 @@ cd "$top" || exit 2
 
 TESTIGO_BIN="$top/$build/bin"
 [ "$build" = release ] && TESTIGO_BIN="$top/bin"
-export TESTIGO_BIN
+TESTIGO_TOOLS="$top/$build/tests/tools"
+[ "$build" = release ] && TESTIGO_TOOLS="$top/build/release/tests/tools"
+export TESTIGO_BIN TESTIGO_TOOLS
 # Leaks inside system libraries (fontconfig, glib) are not ours to fix.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"

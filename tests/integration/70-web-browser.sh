@@ -1,0 +1,32 @@
+# testigo-web in a real browser: Debian's Chromium driven by playwright-core
+# (tests/web/, installed by `make check` with npm ci), on fixtures made here.
+# Screenshots go to tests/artifacts/.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/weblib.sh"
+A=$T/archive
+D=$T/docs
+mkdir -p "$D/casos" "$D/prensa"
+printf 'Testimonio de María Rodríguez: el niño fue detenido en Caracas.\n' >"$D/casos/testimonio.txt"
+printf 'Declaración de Ramón Rodríguez sobre la detención de su hermano.\n' >"$D/casos/declaracion.txt"
+printf 'RODRÍGUEZ, expediente abierto en Maracaibo.\n' >"$D/casos/nota.txt"
+cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$REAL/pdf/pdfjs__tracemonkey.pdf" "$D/prensa/"
+# the form PDF is the expediente; give it a name with the searched word too
+cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$D/prensa/rodriguez-expediente.pdf"
+index "$D" >/dev/null
+
+command -v node >/dev/null 2>&1 || { not_ok "node is installed (scripts/deps.sh test)"; finish; }
+[ -x /usr/bin/chromium ] || { not_ok "chromium is installed (scripts/deps.sh test)"; finish; }
+[ -d "$TOP/tests/web/node_modules/playwright-core" ] ||
+    { not_ok "playwright-core is installed (make web-test-deps)"; finish; }
+
+start_web "$A"
+mkdir -p "$TOP/tests/artifacts"
+set +e
+node "$TOP/tests/web/browser.mjs" "$URL" "$TOP/tests/artifacts" >"$T/browser.out" 2>&1
+st=$?
+set -e
+cat "$T/browser.out"
+[ $st -eq 0 ] || grep -q '^not ok' "$T/browser.out" || not_ok "the browser test exited with $st"
+grep -q '^not ok' "$T/browser.out" && FAILED=1
+check "the server stops cleanly after the browser session" stop_web
+finish

@@ -1,0 +1,174 @@
+// The browser test of testigo-web: what a person does, in Debian's Chromium
+// driven by playwright-core, with JavaScript switched off in the pages (the
+// site must work without it).  Prints "ok - ..." / "not ok - ..." lines and
+// exits 1 if any check failed.
+//
+// Usage: node browser.mjs URL ARTIFACTS_DIR
+//   URL            the server, e.g. http://127.0.0.1:41234
+//   ARTIFACTS_DIR  where screenshots and the downloaded original go
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [url, artifacts] = process.argv.slice(2);
+let failed = 0;
+const ok = (d) => console.log(`ok - ${d}`);
+const notOk = (d, why) => {
+  failed++;
+  console.log(`not ok - ${d}`);
+  if (why) console.log(`#   ${String(why).split('\n').join('\n#   ')}`);
+};
+async function check(d, fn) {
+  try {
+    const r = await fn();
+    if (r === false) notOk(d);
+    else ok(d);
+  } catch (e) {
+    notOk(d, e && e.message ? e.message : e);
+  }
+}
+
+// launch() gives Chromium a fresh, empty --user-data-dir of its own (it
+// refuses the flag in args); the background-networking flags keep it from
+// trying to reach the network, which this machine does not have.
+let browser;
+try {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    timeout: 60000,
+  });
+} catch (e) {
+  notOk('Chromium starts', e.message);
+  process.exit(1);
+}
+ok('Chromium starts');
+
+const context = await browser.newContext({
+  javaScriptEnabled: false,
+  acceptDownloads: true,
+  locale: 'es-ES',
+  viewport: { width: 1280, height: 900 },
+});
+const page = await context.newPage();
+page.setDefaultTimeout(30000);
+const cspErrors = [];
+page.on('console', (m) => {
+  if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+});
+
+await check('the home page opens, in Spanish', async () => {
+  await page.goto(url + '/');
+  if ((await page.getAttribute('html', 'lang')) !== 'es') return false;
+  return (await page.textContent('button[type=submit]')).trim() === 'Buscar';
+});
+
+await check('typing a query and pressing Enter shows results', async () => {
+  await page.fill('input[name=q]', 'rodriguez');
+  await Promise.all([page.waitForURL(/\/search\?q=rodriguez/), page.press('input[name=q]', 'Enter')]);
+  return (await page.locator('li.hit').count()) >= 2;
+});
+
+await check('hits are highlighted in their accented form', async () => {
+  const marks = (await page.locator('li.hit .snippet mark').allTextContents())
+    .map((m) => m.normalize('NFC'));
+  const folded = (m) => m.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return marks.includes('Rodríguez') && marks.includes('RODRÍGUEZ') &&
+    marks.every((m) => folded(m) === 'rodriguez');
+});
+
+await check('the highlight is visible (a background colour)', async () => {
+  const bg = await page.locator('li.hit .snippet mark').first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
+  return bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent';
+});
+
+await check('result count and time are shown', async () =>
+  /\d+ documentos en \d+,\d{3} s/.test(await page.textContent('p.summary')));
+
+await page.screenshot({ path: join(artifacts, 'web-search.png'), fullPage: true });
+ok('screenshot of the search page: tests/artifacts/web-search.png');
+
+await check('clicking a facet narrows the search', async () => {
+  const before = await page.locator('li.hit').count();
+  const link = page.locator('section.facet[data-facet=kind] a', { hasText: 'PDF' });
+  await Promise.all([page.waitForURL(/kind=pdf/), link.click()]);
+  const kinds = await page.locator('li.hit .kind').allTextContents();
+  const active = await page.locator('section.facet[data-facet=kind] a.on').count();
+  return kinds.length > 0 && kinds.length < before && kinds.every((k) => k === 'PDF') &&
+    active === 1;
+});
+
+await check('the active filter can be removed', async () => {
+  await Promise.all([page.waitForURL((u) => !/kind=/.test(u.search)), page.click('p.active a.chip')]);
+  return (await page.locator('li.hit').count()) >= 3;
+});
+
+await check('a timeline bar leads to its period', async () => {
+  await page.goto(url + '/search?q=*');
+  const bars = page.locator('svg.tl a');
+  if ((await bars.count()) < 2) return false;
+  await Promise.all([page.waitForURL(/(month|year)=\d{4}/), bars.first().click()]);
+  return (await page.locator('li.hit').count()) >= 1;
+});
+
+await check('the date range form filters by date', async () => {
+  await page.goto(url + '/search?q=*');
+  await page.fill('section.dates input[name=from]', '2020');
+  await page.fill('section.dates input[name=to]', '2020-12-31');
+  await Promise.all([page.waitForURL(/from=2020/), page.click('section.dates button')]);
+  const dates = await page.locator('li.hit .meta').allTextContents();
+  return dates.length >= 1 && dates.every((d) => d.includes('2020-'));
+});
+
+let sha = '';
+await check('opening a result shows the document with hits and page markers', async () => {
+  await page.goto(url + '/search?q=' + encodeURIComponent('expediente type:pdf'));
+  await Promise.all([page.waitForURL(/\/doc\/[0-9a-f]{64}/), page.click('li.hit h3 a')]);
+  sha = (await page.textContent('code.sha')).trim();
+  const marks = await page.locator('.pagetext mark').count();
+  const pageMark = await page.locator('h3.pagemark').first().textContent();
+  return /^[0-9a-f]{64}$/.test(sha) && marks > 0 && pageMark.startsWith('Página 1');
+});
+
+await page.screenshot({ path: join(artifacts, 'web-document.png'), fullPage: false });
+ok('screenshot of the document page: tests/artifacts/web-document.png');
+
+await check('downloading the original gives the same bytes (SHA-256)', async () => {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('a.button.dl')]);
+  const path = join(artifacts, 'web-download.bin');
+  await dl.saveAs(path);
+  const got = createHash('sha256').update(readFileSync(path)).digest('hex');
+  if (got !== sha) throw new Error(`downloaded ${got}, page says ${sha}`);
+  return /\.pdf$/.test(dl.suggestedFilename());
+});
+
+await check('the language switch shows English', async () => {
+  await Promise.all([page.waitForURL(/hl=en/), page.click('nav.lang a')]);
+  return (await page.getAttribute('html', 'lang')) === 'en' &&
+    (await page.textContent('a.button.dl')).trim() === 'Download original';
+});
+
+await check('usable on a phone: one column, no sideways scrolling', async () => {
+  const phone = await browser.newContext({ javaScriptEnabled: false, locale: 'es-ES',
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const p = await phone.newPage();
+  await p.goto(url + '/search?q=rodriguez');
+  const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+  const box = await p.locator('header input[name=q]').boundingBox();
+  await p.screenshot({ path: join(artifacts, 'web-search-phone.png'), fullPage: true });
+  await phone.close();
+  return wide <= 390 && box && box.width > 150;
+});
+
+await check('the page obeys its Content-Security-Policy (no violations)', async () => {
+  if (cspErrors.length) throw new Error(cspErrors.join('\n'));
+  return true;
+});
+
+await browser.close();
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,265 @@
+/* The interface's words (see i18n.h): one table, Spanish first.
+ *
+ * Relies on nothing but the C library.  The Accept-Language parser reads a
+ * header the browser (or anyone) sends: it never writes outside its locals,
+ * whatever the header holds, and looks at a bounded number of items. */
+#define _POSIX_C_SOURCE 200809L
+#include "i18n.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+static const char *const msgs[M_COUNT][2] = {
+    [M_TAGLINE] = {"Archivo de documentos y testimonios", "Archive of documents and testimonies"},
+    [M_SEARCH_LABEL] = {"Buscar en el archivo", "Search the archive"},
+    [M_SEARCH_BUTTON] = {"Buscar", "Search"},
+    [M_SEARCH_PLACEHOLDER] = {"palabras, \"frases\", type:pdf, date:2024-07…",
+                              "words, \"phrases\", type:pdf, date:2024-07…"},
+    [M_DOCS_IN_ARCHIVE] = {"%u documentos en el archivo.", "%u documents in the archive."},
+    [M_BROWSE_ALL] = {"Ver todos", "Browse all"},
+    [M_HELP_TITLE] = {"Cómo buscar", "How to search"},
+    [M_RESULTS_ONE] = {"1 documento", "1 document"},
+    [M_RESULTS_MANY] = {"%u documentos", "%u documents"},
+    [M_ESTIMATED] = {"(aproximadamente)", "(about)"},
+    [M_SECONDS] = {"en %.3f s", "in %.3f s"},
+    [M_NO_RESULTS] = {"Ningún documento coincide con la búsqueda.",
+                      "No document matches the search."},
+    [M_SORT] = {"Orden:", "Sort:"},
+    [M_SORT_RELEVANCE] = {"relevancia", "relevance"},
+    [M_SORT_DATE] = {"más antiguos", "oldest"},
+    [M_SORT_NEWEST] = {"más recientes", "newest"},
+    [M_FACET_KIND] = {"Tipo", "Type"},
+    [M_FACET_LANG] = {"Idioma", "Language"},
+    [M_FACET_YEAR] = {"Año", "Year"},
+    [M_FACET_MONTH] = {"Mes", "Month"},
+    [M_FACET_FOLDER] = {"Carpeta", "Folder"},
+    [M_FACET_PERSON] = {"Personas", "People"},
+    [M_DATES] = {"Fechas", "Dates"},
+    [M_FROM] = {"Desde", "From"},
+    [M_TO] = {"Hasta", "To"},
+    [M_APPLY] = {"Aplicar", "Apply"},
+    [M_DATE_HINT] = {"AAAA, AAAA-MM o AAAA-MM-DD", "YYYY, YYYY-MM or YYYY-MM-DD"},
+    [M_TIMELINE] = {"Línea de tiempo", "Timeline"},
+    [M_TIMELINE_HINT] = {"Documentos por fecha; cada barra lleva a ese periodo.",
+                         "Documents by date; each bar leads to that period."},
+    [M_FILTERS] = {"Filtros:", "Filters:"},
+    [M_REMOVE] = {"quitar", "remove"},
+    [M_CLEAR_FILTERS] = {"quitar todos", "remove all"},
+    [M_PREV] = {"« Anterior", "« Previous"},
+    [M_NEXT] = {"Siguiente »", "Next »"},
+    [M_PAGER] = {"Páginas de resultados", "Result pages"},
+    [M_DOWNLOAD] = {"Descargar original", "Download original"},
+    [M_PAGE_SHORT] = {"pág. %d", "p. %d"},
+    [M_NO_DATE] = {"sin fecha", "undated"},
+    [M_NO_TEXT] = {"sin texto", "no text"},
+    [M_BACK] = {"← Volver a los resultados", "← Back to the results"},
+    [M_F_KIND] = {"Tipo", "Type"},
+    [M_F_MIME] = {"Formato (MIME)", "Format (MIME)"},
+    [M_F_SIZE] = {"Tamaño", "Size"},
+    [M_F_DATE] = {"Fecha", "Date"},
+    [M_F_DATE_SOURCE] = {"Origen de la fecha", "Date taken from"},
+    [M_F_LANG] = {"Idioma", "Language"},
+    [M_F_PAGES] = {"Páginas", "Pages"},
+    [M_F_CHARSET] = {"Codificación", "Encoding"},
+    [M_F_INGESTED] = {"Incorporado al archivo", "Added to the archive"},
+    [M_F_EXTRACTION] = {"Extracción del texto", "Text extraction"},
+    [M_F_ERROR] = {"Motivo", "Reason"},
+    [M_F_WARNINGS] = {"Avisos", "Warnings"},
+    [M_F_AUTHOR] = {"Autor", "Author"},
+    [M_F_SUBJECT] = {"Asunto", "Subject"},
+    [M_F_KEYWORDS] = {"Palabras clave", "Keywords"},
+    [M_F_CREATED] = {"Creado", "Created"},
+    [M_F_MODIFIED] = {"Modificado", "Modified"},
+    [M_F_CREATOR] = {"Programa de origen", "Creator"},
+    [M_F_PRODUCER] = {"Productor", "Producer"},
+    [M_F_OCR] = {"Confianza del OCR", "OCR confidence"},
+    [M_F_SHA] = {"SHA-256", "SHA-256"},
+    [M_LOCATIONS] = {"Ubicaciones", "Locations"},
+    [M_LOCATIONS_MORE] = {"y %lld más", "and %lld more"},
+    [M_TEXT] = {"Texto extraído", "Extracted text"},
+    [M_TEXT_NONE] = {"Este documento no tiene texto extraído.",
+                     "This document has no extracted text."},
+    [M_TEXT_TRUNCATED] = {"Se muestran los primeros %zu MB del texto; descargue el original para "
+                          "verlo completo.",
+                          "The first %zu MB of the text are shown; download the original for "
+                          "all of it."},
+    [M_HITS] = {"%zu coincidencias", "%zu hits"},
+    [M_HITS_ONE] = {"1 coincidencia", "1 hit"},
+    [M_HITS_ON_PAGES] = {"en las páginas", "on pages"},
+    [M_PAGE_MARK] = {"Página %d", "Page %d"},
+    [M_EXTRACTION_OK] = {"correcta", "ok"},
+    [M_EXTRACTION_FAILED] = {"fallida", "failed"},
+    [M_EXTRACTION_UNSUPPORTED] = {"tipo no admitido", "unsupported type"},
+    [M_KIND_PDF] = {"PDF", "PDF"},
+    [M_KIND_TEXT] = {"texto", "text"},
+    [M_KIND_IMAGE] = {"imagen", "image"},
+    [M_KIND_OTHER] = {"otro", "other"},
+    [M_LANG_ES] = {"español", "Spanish"},
+    [M_LANG_EN] = {"inglés", "English"},
+    [M_LANG_UND] = {"sin determinar", "undetermined"},
+    [M_ERR_NOT_FOUND] = {"No existe ese documento ni esa página.", "No such document or page."},
+    [M_ERR_BAD_REQUEST] = {"La petición no es válida.", "The request is not valid."},
+    [M_ERR_QUERY] = {"La búsqueda no es válida", "The search is not valid"},
+    [M_ERR_TIMEOUT] = {"La búsqueda tardó demasiado; pruebe con palabras más precisas.",
+                       "The search took too long; try more specific words."},
+    [M_ERR_SERVER] = {"Error interno del archivo.", "Internal archive error."},
+    [M_ERR_QUERY_TOO_LONG] = {"La búsqueda es demasiado larga (máximo %u bytes).",
+                              "The search is too long (at most %u bytes)."},
+    [M_ERR_PAGE_SIZE] = {"El número de resultados por página debe estar entre 1 y %u.",
+                         "Results per page must be between 1 and %u."},
+    [M_ERR_PAGE] = {"Número de página no válido.", "Invalid page number."},
+    [M_ERR_SORT] = {"Orden no válido (relevance, date o newest).",
+                    "Invalid sort order (relevance, date or newest)."},
+    [M_ERR_DATE] = {"Fecha no válida: use AAAA, AAAA-MM o AAAA-MM-DD.",
+                    "Invalid date: use YYYY, YYYY-MM or YYYY-MM-DD."},
+    [M_ERR_RANGE] = {"El intervalo de fechas termina antes de empezar.",
+                     "The date range ends before it starts."},
+    [M_ERR_FILTERS] = {"Demasiados filtros o un filtro no válido.",
+                       "Too many filters, or an invalid one."},
+    [M_HOME] = {"Inicio", "Home"},
+    [M_OTHER_LANG_NAME] = {"English", "Español"},
+    [M_OTHER_LANG_CODE] = {"en", "es"},
+    [M_FOOTER] = {"Testigo: archivo local. Nada de lo que busca sale de este equipo.",
+                  "Testigo: a local archive. Nothing you search leaves this computer."},
+    [M_SKIP] = {"Ir a los resultados", "Skip to the results"},
+};
+
+const char *web_msg(web_lang_t lang, web_msg_t m)
+{
+    if ((unsigned)m >= M_COUNT || (unsigned)lang > WEB_LANG_EN)
+        return "";
+    const char *s = msgs[m][lang];
+    return s ? s : msgs[m][WEB_LANG_ES] ? msgs[m][WEB_LANG_ES] : "";
+}
+
+void web_msg_fmt(char *out, size_t len, web_lang_t lang, web_msg_t m, const char *conv, ...)
+{
+    const char *fmt = web_msg(lang, m);
+    const char *at = strchr(fmt, '%');
+    if (!at || strncmp(at, conv, strlen(conv)) || strchr(at + strlen(conv), '%')) {
+        snprintf(out, len, "%s", fmt);
+        return;
+    }
+    va_list ap;
+    va_start(ap, conv);
+    /* the format is one of the table's, with the one conversion checked
+     * above against what the caller passes */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    vsnprintf(out, len, fmt, ap);
+#pragma GCC diagnostic pop
+    va_end(ap);
+}
+
+const char *web_lang_code(web_lang_t lang)
+{
+    return lang == WEB_LANG_EN ? "en" : "es";
+}
+
+int web_lang_parse(const char *s, web_lang_t *out)
+{
+    if (!s)
+        return -1;
+    if (!strcmp(s, "es")) {
+        *out = WEB_LANG_ES;
+        return 0;
+    }
+    if (!strcmp(s, "en")) {
+        *out = WEB_LANG_EN;
+        return 0;
+    }
+    return -1;
+}
+
+/* q of one item's parameters ("q=0.8"); 1 when absent, 0 when unreadable. */
+static double item_q(const char *p, const char *end)
+{
+    while (p < end) {
+        while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
+            p++;
+        if (end - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+            char num[8] = {0};
+            size_t n =
+                (size_t)(end - p - 2) < sizeof num - 1 ? (size_t)(end - p - 2) : sizeof num - 1;
+            memcpy(num, p + 2, n);
+            char *stop;
+            double q = strtod(num, &stop);
+            return stop == num || q < 0 || q > 1 ? 0 : q;
+        }
+        while (p < end && *p != ';')
+            p++;
+    }
+    return 1;
+}
+
+web_lang_t web_lang_negotiate(const char *h)
+{
+    double q_es = -1, q_en = -1;
+    if (!h)
+        return WEB_LANG_ES;
+    const char *p = h;
+    for (int items = 0; *p && items < 32; items++) {
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        size_t tag = 0;
+        while (p + tag < end && p[tag] != ';' && p[tag] != ' ')
+            tag++;
+        double q = item_q(p + tag, end);
+        /* the primary subtag: "es", "es-VE", "en-US"; "*" is neither */
+        if (tag >= 2 && (tag == 2 || p[2] == '-')) {
+            if (!strncasecmp(p, "es", 2) && q > q_es)
+                q_es = q;
+            else if (!strncasecmp(p, "en", 2) && q > q_en)
+                q_en = q;
+        }
+        p = *end ? end + 1 : end;
+    }
+    return q_en > 0 && q_en > q_es ? WEB_LANG_EN : WEB_LANG_ES;
+}
+
+static const char *const help_examples[] = {
+    "rodriguez",     "\"fue detenido\"",        "maria OR jose",    "detenidos -liberados",
+    "detenc*",       "caracas NEAR/5 protesta", "type:pdf lang:es", "date:2024-07-28..2024-08-05",
+    "title:informe", "folder:corpus/noticias",
+};
+
+static const char *const help_es[] = {
+    "la palabra, con o sin acentos y mayúsculas, y sus variantes (detenido, detenidos)",
+    "la frase exacta",
+    "cualquiera de las dos",
+    "con la primera y sin la segunda",
+    "palabras que empiezan así",
+    "las dos palabras a 5 o menos de distancia",
+    "solo PDF en español",
+    "documentos fechados en ese intervalo",
+    "palabras del título",
+    "documentos encontrados en esa carpeta",
+};
+
+static const char *const help_en[] = {
+    "the word, with or without accents and capitals, and its variants",
+    "the exact phrase",
+    "either word",
+    "the first without the second",
+    "words starting like this",
+    "both words at most 5 words apart",
+    "only PDFs in Spanish",
+    "documents dated in that range",
+    "words of the title",
+    "documents found in that folder",
+};
+
+size_t web_help_rows(web_lang_t lang, const char *const **examples, const char *const **meanings)
+{
+    *examples = help_examples;
+    *meanings = lang == WEB_LANG_EN ? help_en : help_es;
+    return TG_ARRAY_LEN(help_examples);
+}

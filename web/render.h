@@ -1,0 +1,32 @@
+/* HTML pages of the web front end.
+ *
+ * Each function appends one whole page to b.  Every string that came from a
+ * document, a file name or the request goes through html.h's escaping as it
+ * is written; the pages hold no script and no inline style, so the strict
+ * Content-Security-Policy the server sends holds. */
+#ifndef TG_WEB_RENDER_H
+#define TG_WEB_RENDER_H
+
+#include <jansson.h>
+
+#include "web.h"
+
+/* The home page: the search box, the archive's size, how to search. */
+void render_home(tg_buf_t *b, const web_req_t *q, unsigned doccount);
+
+/* A results page for s; r may be NULL when error is set (the search could
+ * not run: error says why, in the interface's language). */
+void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const tg_results_t *r,
+                   const char *error);
+
+/* A document page.  text (text_len bytes, pages separated by '\f') is what
+ * is shown, truncated says it was cut; hits (sorted, may be NULL) are the
+ * spans to highlight; query is the search that led here ("" for none). */
+void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *text,
+                size_t text_len, int truncated, const tg_span_t *hits, size_t n_hits,
+                const char *query);
+
+/* An error page with status and message. */
+void render_error(tg_buf_t *b, const web_req_t *q, int status, const char *message);
+
+#endif
