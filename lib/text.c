@@ -303,6 +303,36 @@ size_t tg_lower(const char *s, size_t len, tg_buf_t *out)
     return map_word(s, len, out, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
+tg_case_t tg_word_case(const char *s, size_t len)
+{
+    int first = 1, lower_after = 0;
+    tg_case_t c = TG_CASE_NONE;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return first ? TG_CASE_NONE : c;
+        i += (size_t)n;
+        int up = utf8proc_isupper(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+        int low = utf8proc_islower(cp);
+        if (first) {
+            if (!up && !low)
+                return TG_CASE_NONE;
+            if (low)
+                return TG_CASE_LOWER;
+            first = 0;
+            c = TG_CASE_UPPER;
+            continue;
+        }
+        if (low)
+            lower_after = 1;
+    }
+    if (first)
+        return TG_CASE_NONE;
+    return lower_after ? TG_CASE_TITLE : TG_CASE_UPPER;
+}
+
 /* ==== Tokenizing ========================================================= */
 
 enum { CH_OTHER, CH_WORD, CH_MARK, CH_DIGIT, CH_IDEO };
