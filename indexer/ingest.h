@@ -22,6 +22,7 @@ typedef struct {
     uint64_t max_file;    /* bytes: larger files are not stored */
     unsigned batch;       /* documents per index commit */
     double batch_seconds; /* seconds between index commits */
+    const char *names;    /* absolute path of the names list (--names), or NULL */
     int verbose;          /* print every event */
     int quiet;            /* print only errors and the summary */
 } tg_ingest_opts_t;

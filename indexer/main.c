@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "names.h"
+#include "text.h"
 #include "util.h"
 #include "worker.h"
 
@@ -39,6 +41,8 @@ static void usage(FILE *f)
            "      --max-file MB        larger files are not stored (default 65536)\n"
            "      --batch N            documents per index commit (default 1000)\n"
            "      --commit-interval SEC  seconds between commits (default 10)\n"
+           "      --names FILE         names list (CSV: canonical name, aliases...) of the\n"
+           "                           persons to recognise in documents indexed now\n"
            "  -v, --verbose            print every file event\n"
            "  -q, --quiet              print only errors and the summary\n"
            "  -h, --help               show this help\n"
@@ -89,7 +93,8 @@ int main(int argc, char **argv)
         OPT_INTERVAL,
         OPT_VERSION,
         OPT_WORKER,
-        OPT_WORKER_MEM
+        OPT_WORKER_MEM,
+        OPT_NAMES
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -102,6 +107,7 @@ int main(int argc, char **argv)
         {"max-file", required_argument, NULL, OPT_MAXFILE},
         {"batch", required_argument, NULL, OPT_BATCH},
         {"commit-interval", required_argument, NULL, OPT_INTERVAL},
+        {"names", required_argument, NULL, OPT_NAMES},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -125,6 +131,7 @@ int main(int argc, char **argv)
     const char *archive = getenv("TESTIGO_ARCHIVE");
     if (!archive || !*archive)
         archive = "archive";
+    const char *names = NULL;
     long worker_fd = -1, v;
     size_t worker_mem = 0;
     int c;
@@ -178,6 +185,9 @@ int main(int argc, char **argv)
                 return bad_value("--commit-interval", optarg);
             o.batch_seconds = (double)v;
             break;
+        case OPT_NAMES:
+            names = optarg;
+            break;
         case 'v':
             o.verbose = 1;
             break;
@@ -215,12 +225,36 @@ int main(int argc, char **argv)
     if (o.cpu_limit == 0)
         o.cpu_limit = o.timeout;
 
+    /* the names list is read here first, so a mistake in it stops the run
+     * before anything is indexed; workers read it again */
+    char *names_abs = NULL;
+    if (names) {
+        char nerr[1024];
+        tg_names_t *nl;
+        if (tg_names_load(names, &nl, nerr, sizeof nerr)) {
+            fprintf(stderr, "testigo-index: names list: %s\n", nerr);
+            return 2;
+        }
+        tg_names_free(nl);
+        names_abs = realpath(names, NULL);
+        char *shown = names_abs ? tg_utf8_escape_bytes(names_abs, strlen(names_abs)) : NULL;
+        int utf8 = shown && !strcmp(shown, names_abs);
+        free(shown);
+        if (!utf8) {
+            fprintf(stderr, "testigo-index: names list: %s: the path must be UTF-8\n", names);
+            free(names_abs);
+            return 2;
+        }
+        o.names = names_abs;
+    }
+
     /* the archive's absolute path: workers and stored paths must not depend
      * on the current folder */
     char *abs = realpath(archive, NULL);
     if (!abs) {
         if (mkdir(archive, 0700) != 0 || !(abs = realpath(archive, NULL))) {
             fprintf(stderr, "testigo-index: cannot create the archive folder %s: %m\n", archive);
+            free(names_abs);
             return 2;
         }
     }
@@ -239,6 +273,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "testigo-index: %s\n", err);
         tg_ingest_counts_free(&n);
         free(abs);
+        free(names_abs);
         return 2;
     }
     unsigned long total = n.added + n.updated + n.duplicate + n.unchanged + n.skipped + n.errors;
@@ -254,5 +289,6 @@ int main(int argc, char **argv)
     int rc = n.interrupted ? 130 : n.errors ? 1 : 0;
     tg_ingest_counts_free(&n);
     free(abs);
+    free(names_abs);
     return rc;
 }

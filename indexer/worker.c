@@ -27,6 +27,7 @@
 #include "extract.h"
 #include "hash.h"
 #include "lang.h"
+#include "names.h"
 #include "proto.h"
 #include "schema.h"
 #include "store.h"
@@ -40,6 +41,9 @@ typedef struct {
     tg_detect_t *detect;
     tg_langid_t *langid;
     tg_stemmers_t *stem;
+    tg_names_t *names;   /* the names list of the run, loaded at its first job */
+    char *names_path;    /* which file names came from */
+    char names_err[512]; /* why it could not be read, "" if it was */
 } worker_t;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -112,8 +116,25 @@ static void send_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg_
     tg_doc_free(doc);
 }
 
+/* Loads the names list at path unless it is the one already loaded.  The
+ * indexer checked the file before starting; if it cannot be read now, the
+ * reason is kept and each document says so in its warnings. */
+static void use_names(worker_t *w, const char *path)
+{
+    if (!path || (w->names_path && !strcmp(w->names_path, path)))
+        return;
+    tg_names_free(w->names);
+    w->names = NULL;
+    free(w->names_path);
+    w->names_path = tg_xstrdup(path);
+    w->names_err[0] = '\0';
+    tg_names_load(path, &w->names, w->names_err, sizeof w->names_err);
+}
+
 /* One job: path is the file's name as raw bytes (file names need not be
- * UTF-8, so they travel as the payload, not in the JSON header). */
+ * UTF-8, so they travel as the payload, not in the JSON header); "name" is
+ * the location's file name as UTF-8 (for a date in it), "names" the names
+ * list's path. */
 static void handle_job(worker_t *w, json_t *job, const char *path)
 {
     json_int_t id = json_integer_value(json_object_get(job, "id"));
@@ -176,7 +197,14 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     set_cpu_budget(cpu);
     tg_extract_t x;
     tg_extract_init(&x, &lim);
-    tg_docbuild_in_t in = {.sha = sha, .size = size, .mime = mime, .kind = kind, .x = &x};
+    use_names(w, json_string_value(json_object_get(job, "names")));
+    tg_docbuild_in_t in = {.sha = sha,
+                           .size = size,
+                           .mime = mime,
+                           .kind = kind,
+                           .x = &x,
+                           .name = json_string_value(json_object_get(job, "name")),
+                           .names = w->names};
     if (!fn) {
         in.unsupported = 1;
         send_doc(w, id, &in, TG_OK);
@@ -188,6 +216,8 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
             tg_extract_init(&x, &lim);
             in.failure = err;
         }
+        if (w->names_err[0])
+            tg_extract_warn(&x, "names list not used: %s", w->names_err);
         send_doc(w, id, &in, st);
     }
     tg_extract_free(&x);
@@ -228,6 +258,8 @@ int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
         free(payload);
         json_decref(job);
     }
+    tg_names_free(w.names);
+    free(w.names_path);
     tg_stemmers_free(w.stem);
     tg_langid_free(w.langid);
     tg_detect_free(w.detect);

@@ -15,6 +15,12 @@
  *            indexer and the first folder below it, "corpus/noticias" (facet)
  *   XR       restricted: the term "XR1" marks a document that must never be
  *            listed, shown or served by the web front end
+ *   XM       a date the text mentions, at each precision it was written
+ *            with, like D: XM2025, XM2025-08, XM2025-08-05 (mentions:)
+ *   XP       a person the text names: XP + the name's key (names.h:
+ *            tg_name_key), "XPmarino alvarado" (person:)
+ *   XI       a Venezuelan identity number the text gives, its digits:
+ *            XI12345678 (id:)
  * Boolean values longer than fit in a term are hashed (see tg_bool_term), never
  * truncated, so two long values cannot collide.
  *
@@ -59,6 +65,9 @@
 #define TG_PREFIX_DATE       "D"
 #define TG_PREFIX_FOLDER     "XF"
 #define TG_PREFIX_RESTRICTED "XR"
+#define TG_PREFIX_MENTION    "XM"
+#define TG_PREFIX_PERSON     "XP"
+#define TG_PREFIX_IDNUM      "XI"
 #define TG_TERM_RESTRICTED   "XR1"
 
 enum {
@@ -95,10 +104,37 @@ enum {
 #define TG_REC_EXTRACTION       "extraction"       /* "ok", "failed" or "unsupported" */
 #define TG_REC_EXTRACTION_ERROR "extraction_error" /* why it failed */
 #define TG_REC_EXTRACTOR        "extractor"        /* integer: extractor version that ran */
+/* Dates mentioned: array of "YYYY", "YYYY-MM" or "YYYY-MM-DD", distinct,
+ * oldest first, at most TG_MAX_RECORD_MENTIONS. */
+#define TG_REC_MENTIONS "mentions"
+/* Persons named: array of {"name": canonical or as written, "key": the XP
+ * term's value, "forms": [as written, at most TG_MAX_RECORD_FORMS],
+ * "count": mentions, "listed": true when from the names list}, most
+ * mentioned first, at most TG_MAX_RECORD_PERSONS. */
+#define TG_REC_PERSONS "persons"
+/* Identity numbers: array of "V-12345678", "E-8765432" or "12345678" (no
+ * letter written), distinct by digits, in text order, at most
+ * TG_MAX_RECORD_IDS. */
+#define TG_REC_IDS "ids"
+
+/* Where the document date came from (TG_REC_DATE_SOURCE), in order of
+ * precedence: the document's own metadata (the extractor's name for it,
+ * e.g. "pdf:CreationDate"), sidecar metadata, the file name, the first
+ * dated line of the text. */
+#define TG_DATE_SOURCE_SIDECAR    "sidecar"
+#define TG_DATE_SOURCE_FILENAME   "filename"
+#define TG_DATE_SOURCE_FIRST_LINE "text:first-dated-line"
 
 /* Locations kept in a record; beyond this only the count grows (the metadata
  * table still has every one). */
 #define TG_MAX_RECORD_LOCATIONS 1000
+/* Caps on what a record lists of a document's mentions (its terms hold
+ * every one up to TG_MAX_TERMS_PER_KIND). */
+#define TG_MAX_RECORD_MENTIONS 500
+#define TG_MAX_RECORD_PERSONS  500
+#define TG_MAX_RECORD_FORMS    5
+#define TG_MAX_RECORD_IDS      200
+#define TG_MAX_TERMS_PER_KIND  10000
 /* Longest location stored verbatim in a metadata key. */
 #define TG_META_KEY_MAX 200
 
