@@ -188,6 +188,8 @@ typedef struct {
 /* The k-th word from the current one, or NULL past the end. */
 static dtok_t *at(scan_t *s, size_t k)
 {
+    if (k >= WIN)
+        return NULL; /* beyond the lookahead: as if the text ended */
     while (s->n <= k && !s->eof) {
         dtok_t *t = &s->win[(s->head + s->n) % WIN];
         if (!tg_tok_next(&s->tok, &t->a, &t->b)) {

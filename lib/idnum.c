@@ -96,6 +96,8 @@ typedef struct {
 
 static itok_t *at(scan_t *s, size_t k)
 {
+    if (k >= WIN)
+        return NULL; /* beyond the lookahead: as if the text ended */
     while (s->n <= k && !s->eof) {
         itok_t *t = &s->win[(s->head + s->n) % WIN];
         if (!tg_tok_next(&s->tok, &t->a, &t->b)) {
