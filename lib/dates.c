@@ -147,8 +147,11 @@ static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
     }
     if (d)
         return;
+    size_t fl = strlen(t->f);
+    if (fl < 3 || fl > 10)
+        return; /* month names have 3 to 10 letters */
     for (size_t i = 0; i < TG_ARRAY_LEN(months); i++)
-        if (!strcmp(t->f, months[i].name)) {
+        if (months[i].name[0] == t->f[0] && !strcmp(t->f, months[i].name)) {
             t->month = months[i].month;
             t->abbr = months[i].abbr;
             t->en = months[i].en;

@@ -403,7 +403,7 @@ static void classify(scan_t *s, ptok_t *t)
         t->cat = C_COMMON;
     t->initial = t->letters == 1 && t->cs == TG_CASE_UPPER && t->b < s->len && s->text[t->b] == '.';
     t->particle = 0;
-    for (size_t i = 0; i < TG_ARRAY_LEN(particles); i++)
+    for (size_t i = 0; i < TG_ARRAY_LEN(particles) && t->fn <= 3; i++)
         if (!strcmp(t->f, particles[i]))
             t->particle = 1;
     t->sent_start = starts_sentence(s, t->a);

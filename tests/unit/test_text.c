@@ -153,6 +153,19 @@ static void folding(void **state)
     char *f = fold("Rodri\xcc\x81guez");
     assert_string_equal(f, "rodriguez");
     free(f);
+    /* runs of ASCII and others mixed, and a cap inside an ASCII run */
+    f = fold("MARÍA José DEL Valle");
+    assert_string_equal(f, "maria jose del valle");
+    free(f);
+    tg_buf_t b;
+    tg_buf_init(&b, 4);
+    assert_int_equal(tg_fold("ABCDEF", 6, &b), 4);
+    assert_string_equal(tg_buf_str(&b), "abcd");
+    tg_buf_free(&b);
+    tg_buf_init(&b, 4);
+    assert_int_equal(tg_fold("ÁBCDEF", 7, &b), 4);
+    assert_string_equal(tg_buf_str(&b), "abcd");
+    tg_buf_free(&b);
 }
 
 static void lowering_keeps_accents(void **state)
