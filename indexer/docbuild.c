@@ -1,11 +1,19 @@
 /* Document building (see docbuild.h and lib/schema.h for what each term and
- * value means). */
+ * value means).
+ *
+ * Runs in the worker processes, on text that may be hostile: every list it
+ * builds from the text (dates, persons, numbers) is capped, in terms
+ * (TG_MAX_TERMS_PER_KIND) and in the record (TG_MAX_RECORD_*). */
 #define _POSIX_C_SOURCE 200809L
 #include "docbuild.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
+#include "idnum.h"
+#include "persons.h"
 #include "text.h"
 #include "util.h"
 #include "worker.h"
@@ -38,33 +46,235 @@ static json_t *index_pages(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, c
     return page_pos;
 }
 
-static void set_date(tg_doc_t *doc, json_t *rec, const tg_extract_t *x)
+/* Sets the document date d (from source) as terms, values and record. */
+static void put_date(tg_doc_t *doc, json_t *rec, const char *iso, const tg_date_t *d,
+                     const char *source)
 {
-    tg_date_t d;
-    if (!x->date || tg_date_parse(x->date, strlen(x->date), &d) != 0) {
-        tg_doc_set_value(doc, TG_SLOT_DATE, "~", 1);
-        tg_doc_set_value(doc, TG_SLOT_DATE_NEWEST, "~", 1);
-        return;
-    }
-    tg_date_add_terms(doc, TG_PREFIX_DATE, &d);
+    tg_date_add_terms(doc, TG_PREFIX_DATE, d);
     /* "2024-07-30T10:00:00Z" -> "20240730100000" */
     char v[32];
     size_t k = 0;
-    for (const char *c = x->date; *c && k < 14; c++)
+    for (const char *c = iso; *c && k < 14; c++)
         if (*c >= '0' && *c <= '9')
             v[k++] = *c;
     tg_doc_set_value(doc, TG_SLOT_DATE, v, k);
     for (size_t i = 0; i < k; i++)
         v[i] = (char)('9' - (v[i] - '0'));
     tg_doc_set_value(doc, TG_SLOT_DATE_NEWEST, v, k);
-    snprintf(v, sizeof v, "%04d", d.year);
+    snprintf(v, sizeof v, "%04d", d->year);
     tg_doc_set_value(doc, TG_SLOT_YEAR, v, strlen(v));
-    if (d.month) {
-        snprintf(v, sizeof v, "%04d-%02d", d.year, d.month);
+    if (d->month) {
+        snprintf(v, sizeof v, "%04d-%02d", d->year, d->month);
         tg_doc_set_value(doc, TG_SLOT_MONTH, v, strlen(v));
     }
-    tg_rec_set_str(rec, TG_REC_DATE, x->date);
-    tg_rec_set_str(rec, TG_REC_DATE_SOURCE, x->date_source ? x->date_source : "metadata");
+    tg_rec_set_str(rec, TG_REC_DATE, iso);
+    tg_rec_set_str(rec, TG_REC_DATE_SOURCE, source);
+}
+
+/* The document date by precedence (see docbuild.h); fills *d (year 0 when
+ * undated). */
+static void set_date(tg_doc_t *doc, json_t *rec, const tg_docbuild_in_t *in, const char *lang,
+                     const char *text, size_t len, tg_date_t *d)
+{
+    const tg_extract_t *x = in->x;
+    char iso[16];
+    if (x->date && tg_date_parse(x->date, strlen(x->date), d) == 0) {
+        put_date(doc, rec, x->date, d, x->date_source ? x->date_source : "metadata");
+        return;
+    }
+    if (in->sidecar_date && tg_date_parse(in->sidecar_date, strlen(in->sidecar_date), d) == 0) {
+        put_date(doc, rec, in->sidecar_date, d, TG_DATE_SOURCE_SIDECAR);
+        return;
+    }
+    if (in->name && tg_dates_in_name(in->name, lang, d) == 0) {
+        tg_date_format(d, iso, sizeof iso);
+        put_date(doc, rec, iso, d, TG_DATE_SOURCE_FILENAME);
+        return;
+    }
+    if (len > 0 && tg_dates_first_line(text, len, lang, d) == 0) {
+        tg_date_format(d, iso, sizeof iso);
+        put_date(doc, rec, iso, d, TG_DATE_SOURCE_FIRST_LINE);
+        return;
+    }
+    d->year = d->month = d->day = 0;
+    tg_doc_set_value(doc, TG_SLOT_DATE, "~", 1);
+    tg_doc_set_value(doc, TG_SLOT_DATE_NEWEST, "~", 1);
+}
+
+/* ==== What the text mentions ============================================== */
+
+typedef struct {
+    tg_doc_t *doc;
+    json_t *seen; /* object: date -> true */
+} mentions_t;
+
+static int on_date(void *ctx, const tg_date_mention_t *m)
+{
+    mentions_t *c = ctx;
+    char d[16];
+    tg_date_format(&m->date, d, sizeof d);
+    if (json_object_get(c->seen, d))
+        return 0;
+    if (json_object_size(c->seen) >= TG_MAX_TERMS_PER_KIND)
+        return 1;
+    json_object_set_new(c->seen, d, json_true());
+    tg_date_add_terms(c->doc, TG_PREFIX_MENTION, &m->date);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Record list: the distinct dates, oldest first. */
+static json_t *sorted_dates(json_t *seen)
+{
+    size_t n = json_object_size(seen), i = 0;
+    const char **v = tg_xcalloc(n ? n : 1, sizeof *v);
+    const char *k;
+    json_t *val;
+    json_object_foreach(seen, k, val) v[i++] = k;
+    qsort(v, n, sizeof *v, cmp_str);
+    json_t *a = json_array();
+    for (i = 0; i < n && i < TG_MAX_RECORD_MENTIONS; i++)
+        json_array_append_new(a, json_string(v[i]));
+    free(v);
+    return a;
+}
+
+typedef struct {
+    tg_doc_t *doc;
+    json_t *by_key; /* object: key -> {"name", "key", "forms", "count", "listed"} */
+    tg_buf_t term;
+} persons_t;
+
+static int on_person(void *ctx, const tg_person_t *p)
+{
+    persons_t *c = ctx;
+    json_t *e = json_object_get(c->by_key, p->key);
+    if (!e) {
+        if (json_object_size(c->by_key) >= TG_MAX_TERMS_PER_KIND)
+            return 1;
+        e = json_object();
+        tg_rec_set_str(e, "name", p->name);
+        tg_rec_set_str(e, "key", p->key);
+        json_object_set_new(e, "forms", json_array());
+        json_object_set_new(e, "count", json_integer(0));
+        json_object_set_new(e, "listed", json_boolean(p->listed));
+        json_object_set_new(c->by_key, p->key, e);
+        tg_buf_reset(&c->term);
+        tg_bool_term(&c->term, TG_PREFIX_PERSON, p->key);
+        tg_doc_add_term(c->doc, c->term.data, c->term.len, 0);
+    }
+    json_object_set_new(e, "count",
+                        json_integer(json_integer_value(json_object_get(e, "count")) + 1));
+    json_t *forms = json_object_get(e, "forms"), *f;
+    size_t i;
+    json_array_foreach(forms, i, f) if (!strcmp(json_string_value(f), p->form)) return 0;
+    if (json_array_size(forms) < TG_MAX_RECORD_FORMS) {
+        char *clean = tg_utf8_clean(p->form, strlen(p->form));
+        json_array_append_new(forms, json_string(clean));
+        free(clean);
+    }
+    return 0;
+}
+
+static int cmp_person(const void *a, const void *b)
+{
+    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
+    json_int_t cx = json_integer_value(json_object_get(x, "count"));
+    json_int_t cy = json_integer_value(json_object_get(y, "count"));
+    if (cx != cy)
+        return cx > cy ? -1 : 1;
+    return strcmp(json_string_value(json_object_get(x, "key")),
+                  json_string_value(json_object_get(y, "key")));
+}
+
+/* Record list: the persons, most mentioned first. */
+static json_t *sorted_persons(json_t *by_key)
+{
+    size_t n = json_object_size(by_key), i = 0;
+    json_t **v = tg_xcalloc(n ? n : 1, sizeof *v);
+    const char *k;
+    json_t *e;
+    json_object_foreach(by_key, k, e) v[i++] = e;
+    qsort(v, n, sizeof *v, cmp_person);
+    json_t *a = json_array();
+    for (i = 0; i < n && i < TG_MAX_RECORD_PERSONS; i++)
+        json_array_append(a, v[i]);
+    free(v);
+    return a;
+}
+
+typedef struct {
+    tg_doc_t *doc;
+    json_t *by_digits; /* object: digits -> display form */
+    json_t *order;     /* array of digits, in text order */
+} ids_t;
+
+static int on_idnum(void *ctx, const tg_idnum_t *id)
+{
+    ids_t *c = ctx;
+    char shown[32];
+    tg_idnum_format(id, shown, sizeof shown);
+    json_t *have = json_object_get(c->by_digits, id->digits);
+    if (have) {
+        /* the form with its letter says more */
+        if (id->nat && !strchr(json_string_value(have), '-'))
+            json_object_set_new(c->by_digits, id->digits, json_string(shown));
+        return 0;
+    }
+    if (json_object_size(c->by_digits) >= TG_MAX_TERMS_PER_KIND)
+        return 1;
+    json_object_set_new(c->by_digits, id->digits, json_string(shown));
+    json_array_append_new(c->order, json_string(id->digits));
+    char term[32];
+    int n = snprintf(term, sizeof term, "%s%s", TG_PREFIX_IDNUM, id->digits);
+    tg_doc_add_term(c->doc, term, (size_t)n, 0);
+    return 0;
+}
+
+/* Dates, persons and identity numbers of the title and the text: terms
+ * and record lists. */
+static void add_mentions(tg_doc_t *doc, json_t *rec, const tg_docbuild_in_t *in, const char *lang,
+                         const char *title, const char *text, size_t len, int year)
+{
+    mentions_t dm = {doc, json_object()};
+    if (title)
+        tg_dates_scan(title, strlen(title), lang, year, on_date, &dm);
+    tg_dates_scan(text, len, lang, year, on_date, &dm);
+    if (json_object_size(dm.seen))
+        json_object_set_new(rec, TG_REC_MENTIONS, sorted_dates(dm.seen));
+    json_decref(dm.seen);
+
+    persons_t pm = {doc, json_object(), {0}};
+    tg_buf_init(&pm.term, 4096);
+    if (title)
+        tg_persons_scan(title, strlen(title), in->names, on_person, &pm);
+    tg_persons_scan(text, len, in->names, on_person, &pm);
+    if (json_object_size(pm.by_key))
+        json_object_set_new(rec, TG_REC_PERSONS, sorted_persons(pm.by_key));
+    json_decref(pm.by_key);
+    tg_buf_free(&pm.term);
+
+    ids_t im = {doc, json_object(), json_array()};
+    if (title)
+        tg_idnum_scan(title, strlen(title), on_idnum, &im);
+    tg_idnum_scan(text, len, on_idnum, &im);
+    if (json_array_size(im.order)) {
+        json_t *a = json_array(), *d;
+        size_t i;
+        json_array_foreach(im.order, i, d)
+        {
+            if (i >= TG_MAX_RECORD_IDS)
+                break;
+            json_array_append(a, json_object_get(im.by_digits, json_string_value(d)));
+        }
+        json_object_set_new(rec, TG_REC_IDS, a);
+    }
+    json_decref(im.by_digits);
+    json_decref(im.order);
 }
 
 void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *langid,
@@ -99,7 +309,13 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         tg_rec_set_str(rec, TG_REC_TITLE, title);
         json_object_set_new(rec, TG_REC_TITLE_SOURCE, json_string("metadata"));
     }
-    set_date(doc, rec, x);
+    /* the order of numeric dates (05/08/2025) follows the language; a text
+     * too short for the guesser still shows it in its function words */
+    const char *order = strcmp(lang, "und") ? lang : tg_dates_guess_lang(text, tlen);
+    tg_date_t date;
+    set_date(doc, rec, in, order, text, tlen, &date);
+    /* a day without its year ("el 5 de agosto") may take the document's */
+    add_mentions(doc, rec, in, order, title, text, tlen, date.year);
 
     char v[32];
     snprintf(v, sizeof v, "%016llu", (unsigned long long)in->size);

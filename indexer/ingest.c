@@ -548,7 +548,8 @@ static void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
                                .mime = j->mime,
                                .kind = j->kind,
                                .x = &x,
-                               .failure = reason};
+                               .failure = reason,
+                               .name = tg_location_basename(j->loc)};
         tg_doc_t *doc;
         json_t *rec;
         tg_docbuild(&in, g->stem, NULL, &doc, &rec);
@@ -754,6 +755,10 @@ static void dispatch(ing_t *g, unsigned i, job_t *j)
                   (json_int_t)g->o->max_text, "max_pages", (int)g->o->max_pages);
     if (j->stored)
         json_object_set_new(m, "stored", json_string(j->sha));
+    /* the file name (a date in it dates the document) and the names list */
+    tg_rec_set_str(m, "name", tg_location_basename(j->loc));
+    if (g->o->names)
+        tg_rec_set_str(m, "names", g->o->names);
     tg_status_t st = tg_msg_send(w->fd, m, j->path, strlen(j->path));
     json_decref(m);
     w->job = j;

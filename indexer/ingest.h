@@ -22,6 +22,7 @@ typedef struct {
     uint64_t max_file;     /* bytes: larger files are not stored */
     unsigned batch;        /* documents per index commit */
     double batch_seconds;  /* seconds between index commits */
+    const char *names;     /* absolute path of the names list (--names), or NULL */
     unsigned max_depth;    /* bundles inside bundles are opened down to this depth */
     uint64_t max_member;   /* bytes expanded from one bundle member */
     uint64_t max_expanded; /* bytes expanded from one bundle */

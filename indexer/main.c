@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "ingest.h"
+#include "names.h"
+#include "text.h"
 #include "util.h"
 #include "verify.h"
 #include "worker.h"
@@ -53,6 +55,8 @@ static void usage(FILE *f)
            "\n"
            "      --prune              forget locations under PATH that no longer exist\n"
            "      --purge-store        with --prune: also delete originals no document uses\n"
+           "      --names FILE         names list (CSV: canonical name, aliases...) of the\n"
+           "                           persons to recognise in documents indexed now\n"
            "  -v, --verbose            print every file event\n"
            "  -q, --quiet              print only errors and the summary\n"
            "  -h, --help               show this help\n"
@@ -112,7 +116,8 @@ int main(int argc, char **argv)
         OPT_MEMBERS,
         OPT_PRUNE,
         OPT_PURGE,
-        OPT_VERIFY
+        OPT_VERIFY,
+        OPT_NAMES
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -132,6 +137,7 @@ int main(int argc, char **argv)
         {"max-members", required_argument, NULL, OPT_MEMBERS},
         {"prune", no_argument, NULL, OPT_PRUNE},
         {"purge-store", no_argument, NULL, OPT_PURGE},
+        {"names", required_argument, NULL, OPT_NAMES},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -161,6 +167,7 @@ int main(int argc, char **argv)
     const char *archive = getenv("TESTIGO_ARCHIVE");
     if (!archive || !*archive)
         archive = "archive";
+    const char *names = NULL;
     long worker_fd = -1, v;
     int verify = 0;
     size_t worker_mem = 0;
@@ -246,6 +253,9 @@ int main(int argc, char **argv)
         case OPT_PURGE:
             o.purge_store = 1;
             break;
+        case OPT_NAMES:
+            names = optarg;
+            break;
         case 'v':
             o.verbose = 1;
             break;
@@ -298,12 +308,36 @@ int main(int argc, char **argv)
     }
     o.progress = !o.quiet && isatty(2);
 
+    /* the names list is read here first, so a mistake in it stops the run
+     * before anything is indexed; workers read it again */
+    char *names_abs = NULL;
+    if (names) {
+        char nerr[1024];
+        tg_names_t *nl;
+        if (tg_names_load(names, &nl, nerr, sizeof nerr)) {
+            fprintf(stderr, "testigo-index: names list: %s\n", nerr);
+            return 2;
+        }
+        tg_names_free(nl);
+        names_abs = realpath(names, NULL);
+        char *shown = names_abs ? tg_utf8_escape_bytes(names_abs, strlen(names_abs)) : NULL;
+        int utf8 = shown && !strcmp(shown, names_abs);
+        free(shown);
+        if (!utf8) {
+            fprintf(stderr, "testigo-index: names list: %s: the path must be UTF-8\n", names);
+            free(names_abs);
+            return 2;
+        }
+        o.names = names_abs;
+    }
+
     /* the archive's absolute path: workers and stored paths must not depend
      * on the current folder */
     char *abs = realpath(archive, NULL);
     if (!abs) {
         if (mkdir(archive, 0700) != 0 || !(abs = realpath(archive, NULL))) {
             fprintf(stderr, "testigo-index: cannot create the archive folder %s: %m\n", archive);
+            free(names_abs);
             return 2;
         }
     }
@@ -322,6 +356,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "testigo-index: %s\n", err);
         tg_ingest_counts_free(&n);
         free(abs);
+        free(names_abs);
         return 2;
     }
     /* a sidecar's problem is an error, but not another file */
@@ -343,5 +378,6 @@ int main(int argc, char **argv)
     int rc = n.interrupted ? 130 : n.errors ? 1 : 0;
     tg_ingest_counts_free(&n);
     free(abs);
+    free(names_abs);
     return rc;
 }

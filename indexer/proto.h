@@ -8,7 +8,9 @@
  * cap's worth of memory.
  *
  * The conversation for one file (see docs/architecture.md):
- *   indexer -> worker   {"type":"job", "id", "path", "loc", ...limits}
+ *   indexer -> worker   {"type":"job", "id", "name", "names", ...limits} +
+ *                       the path (raw bytes); "name": the location's file
+ *                       name (UTF-8), "names": the names list's path or absent
  *   worker  -> indexer  {"type":"hashed", "id", "sha256", "size"}
  *   indexer -> worker   {"type":"go"} or {"type":"skip"}
  *   worker  -> indexer  {"type":"doc", "id", "record"} + serialised document

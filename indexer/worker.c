@@ -29,6 +29,7 @@
 #include "extract.h"
 #include "hash.h"
 #include "lang.h"
+#include "names.h"
 #include "proto.h"
 #include "schema.h"
 #include "store.h"
@@ -47,6 +48,9 @@ typedef struct {
     tg_detect_t *detect;
     tg_langid_t *langid;
     tg_stemmers_t *stem;
+    tg_names_t *names;   /* the names list of the run, loaded at its first job */
+    char *names_path;    /* which file names came from */
+    char names_err[512]; /* why it could not be read, "" if it was */
 } worker_t;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -265,9 +269,26 @@ static void read_bundle(worker_t *w, json_int_t id, json_t *go, const char *stor
     send_doc(w, id, in, st);
 }
 
+/* Loads the names list at path unless it is the one already loaded.  The
+ * indexer checked the file before starting; if it cannot be read now, the
+ * reason is kept and each document says so in its warnings. */
+static void use_names(worker_t *w, const char *path)
+{
+    if (!path || (w->names_path && !strcmp(w->names_path, path)))
+        return;
+    tg_names_free(w->names);
+    w->names = NULL;
+    free(w->names_path);
+    w->names_path = tg_xstrdup(path);
+    w->names_err[0] = '\0';
+    tg_names_load(path, &w->names, w->names_err, sizeof w->names_err);
+}
+
 /* One job: path is the file's name as raw bytes (file names need not be
  * UTF-8, so they travel as the payload, not in the JSON header); for a
- * member of a bundle, it is the member's copy in the store. */
+ * member of a bundle, it is the member's copy in the store.  "name" is the
+ * location's file name as UTF-8 (for a date in it), "names" the names
+ * list's path. */
 static void handle_job(worker_t *w, json_t *job, const char *path)
 {
     json_int_t id = json_integer_value(json_object_get(job, "id"));
@@ -326,7 +347,16 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     int speculate = strcmp(kind, "archive") != 0 && size <= SPECULATE_MAX;
     tg_extract_t x;
     tg_extract_init(&x, &lim);
-    tg_docbuild_in_t in = {.sha = sha, .size = size, .mime = mime, .kind = kind, .x = &x};
+    use_names(w, json_string_value(json_object_get(job, "names")));
+    if (w->names_err[0])
+        tg_extract_warn(&x, "names list not used: %s", w->names_err);
+    tg_docbuild_in_t in = {.sha = sha,
+                           .size = size,
+                           .mime = mime,
+                           .kind = kind,
+                           .x = &x,
+                           .name = json_string_value(json_object_get(job, "name")),
+                           .names = w->names};
     built_t b = {0};
     if (speculate)
         extract(w, id, fn, stored, mime, &lim, &x, &in, &b);
@@ -388,6 +418,8 @@ int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
         free(payload);
         json_decref(job);
     }
+    tg_names_free(w.names);
+    free(w.names_path);
     tg_stemmers_free(w.stem);
     free(w.head);
     tg_langid_free(w.langid);

@@ -24,6 +24,8 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "idnum.h"
+#include "names.h"
 #include "schema.h"
 #include "text.h"
 #include "util.h"
@@ -31,13 +33,13 @@
 #define MAX_DEPTH   32
 #define NEAR_WINDOW 10
 
-const char *const tg_query_fields[] = {"type",  "lang",    "date",   "year",
-                                       "title", "folder",  "sha256", "collection",
-                                       "place", "witness", "tag",    NULL};
+const char *const tg_query_fields[] = {"type",       "lang",   "date",    "year", "title",
+                                       "folder",     "sha256", "person",  "id",   "mentions",
+                                       "collection", "place",  "witness", "tag",  NULL};
 
 /* F_FOLD: a boolean field whose value is folded like words (tg_fold_value),
  * so collection:"Caso Caracas" finds the collection however it was typed. */
-typedef enum { F_BOOL, F_DATE, F_YEAR, F_TEXT, F_SHA, F_FOLD } field_kind_t;
+typedef enum { F_BOOL, F_DATE, F_YEAR, F_TEXT, F_SHA, F_FOLD, F_PERSON, F_IDNUM } field_kind_t;
 
 static const struct {
     const char *name;
@@ -45,12 +47,14 @@ static const struct {
     const char *prefix;
     int lowercase;
 } fields[] = {
-    {"type", F_BOOL, TG_PREFIX_KIND, 1},   {"lang", F_BOOL, TG_PREFIX_LANG, 1},
-    {"date", F_DATE, TG_PREFIX_DATE, 0},   {"year", F_YEAR, TG_PREFIX_DATE, 0},
-    {"title", F_TEXT, TG_PREFIX_TITLE, 0}, {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
-    {"sha256", F_SHA, TG_PREFIX_ID, 1},    {"collection", F_FOLD, TG_PREFIX_COLLECTION, 0},
-    {"place", F_FOLD, TG_PREFIX_PLACE, 0}, {"witness", F_FOLD, TG_PREFIX_WITNESS, 0},
-    {"tag", F_FOLD, TG_PREFIX_TAG, 0},
+    {"type", F_BOOL, TG_PREFIX_KIND, 1},        {"lang", F_BOOL, TG_PREFIX_LANG, 1},
+    {"date", F_DATE, TG_PREFIX_DATE, 0},        {"year", F_YEAR, TG_PREFIX_DATE, 0},
+    {"title", F_TEXT, TG_PREFIX_TITLE, 0},      {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
+    {"sha256", F_SHA, TG_PREFIX_ID, 1},         {"collection", F_FOLD, TG_PREFIX_COLLECTION, 0},
+    {"place", F_FOLD, TG_PREFIX_PLACE, 0},      {"witness", F_FOLD, TG_PREFIX_WITNESS, 0},
+    {"tag", F_FOLD, TG_PREFIX_TAG, 0},          {"sha256", F_SHA, TG_PREFIX_ID, 1},
+    {"person", F_PERSON, TG_PREFIX_PERSON, 0},  {"id", F_IDNUM, TG_PREFIX_IDNUM, 0},
+    {"mentions", F_DATE, TG_PREFIX_MENTION, 0},
 };
 
 struct tg_qparser {
@@ -187,12 +191,14 @@ static void lex(parser_t *p, tok_t *t)
                 if (strlen(fields[i].name) == nl && !strncasecmp(fields[i].name, t->s, nl))
                     f = (int)i;
             if (f < 0) {
-                char name[64];
+                char name[64], known[256] = "";
                 snprintf(name, sizeof name, "%.*s:", (int)(nl < 40 ? nl : 40), t->s);
-                fail(p, start,
-                     "unknown field '%s' (fields: type, lang, date, year, title, "
-                     "folder, sha256, collection, place, witness, tag)",
-                     name);
+                for (size_t i = 0; tg_query_fields[i]; i++) {
+                    size_t k = strlen(known);
+                    snprintf(known + k, sizeof known - k, "%s%s", i ? ", " : "",
+                             tg_query_fields[i]);
+                }
+                fail(p, start, "unknown field '%s' (fields: %s)", name, known);
                 t->t = T_END;
                 return;
             }
@@ -440,6 +446,66 @@ static node_t field_query(parser_t *p, const tok_t *t)
             return r;
         }
         r.filter = 1;
+        return r;
+    }
+    if (kind == F_PERSON) {
+        /* the name's key, as the indexer made it: accents, case and the
+         * "SURNAME, Given" order do not matter */
+        tg_buf_t key;
+        tg_buf_init(&key, 4096);
+        if (tg_name_key(t->s, t->n, &key) == 0) {
+            fail(p, t->off, "%s", "person: needs a name (person:\"Marino Alvarado\")");
+            tg_buf_free(&key);
+            return r;
+        }
+        tg_buf_t term;
+        tg_buf_init(&term, 8192);
+        tg_bool_term(&term, prefix, tg_buf_str(&key));
+        r.q = tg_query_term(term.data, term.len, 0);
+        r.filter = 1;
+        tg_buf_free(&term);
+        /* its words are worth highlighting in a snippet */
+        const char *k = tg_buf_str(&key);
+        while (*k) {
+            size_t w = strcspn(k, " ");
+            list_add(&p->out->words, &p->out->n_words, k, w);
+            k += w + (k[w] == ' ');
+        }
+        tg_buf_free(&key);
+        return r;
+    }
+    if (kind == F_IDNUM) {
+        tg_idnum_t id;
+        if (tg_idnum_parse(t->s, t->n, &id)) {
+            char v[64];
+            snprintf(v, sizeof v, "%.*s", (int)(t->n < 40 ? t->n : 40), t->s);
+            fail(p, t->off,
+                 "invalid identity number '%s' (its digits, e.g. 12345678, 12.345.678 or "
+                 "V-12.345.678)",
+                 v);
+            return r;
+        }
+        char term[32];
+        int n = snprintf(term, sizeof term, "%s%s", prefix, id.digits);
+        r.q = tg_query_term(term, (size_t)n, 0);
+        r.filter = 1;
+        /* the written forms a snippet may highlight: 12345678, 12.345.678,
+         * v12345678, v12.345.678 (as the tokenizer cuts and folds them) */
+        char dotted[32], w[40];
+        size_t nd = strlen(id.digits), k = 0;
+        for (size_t i = 0; i < nd; i++) {
+            if (i > 0 && (nd - i) % 3 == 0)
+                dotted[k++] = '.';
+            dotted[k++] = id.digits[i];
+        }
+        dotted[k] = '\0';
+        static const char *const letters[] = {"", "v", "e"};
+        for (size_t f = 0; f < TG_ARRAY_LEN(letters); f++) {
+            snprintf(w, sizeof w, "%s%s", letters[f], id.digits);
+            list_add(&p->out->words, &p->out->n_words, w, strlen(w));
+            snprintf(w, sizeof w, "%s%s", letters[f], dotted);
+            list_add(&p->out->words, &p->out->n_words, w, strlen(w));
+        }
         return r;
     }
     /* boolean fields: the value is the term, as the indexer wrote it */

@@ -17,8 +17,9 @@
  *   a NEAR b       within 10 words, either order (NEAR/n: within n)
  *   ( ... )        grouping
  *   field:value    see tg_query_fields (type:, lang:, date:, year:, title:,
- *                  folder:, sha256:); date: and year: take ranges A..B,
- *                  with either end open
+ *                  folder:, sha256:, person:, id:, mentions:); date:,
+ *                  year: and mentions: take ranges A..B, with either end
+ *                  open
  */
 #ifndef TG_QUERY_H
 #define TG_QUERY_H

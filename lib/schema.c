@@ -257,12 +257,11 @@ int tg_date_source_is_own(const char *source)
     if (!source || !*source)
         return 0;
     static const char *const weaker[] = {TG_DATE_SOURCE_SIDECAR, TG_DATE_SOURCE_FILENAME,
-                                         TG_DATE_SOURCE_TEXT,    "file name",
-                                         "first line",           "first dated line"};
+                                         TG_DATE_SOURCE_FIRST_LINE};
     for (size_t i = 0; i < TG_ARRAY_LEN(weaker); i++)
         if (!strcmp(source, weaker[i]))
             return 0;
-    return 1;
+    return strncmp(source, "text", 4) != 0; /* any guess from the text */
 }
 
 int tg_doc_set_date(tg_doc_t *doc, const char *iso)

@@ -17,6 +17,12 @@
  *            counted by the "person" facet, one term per person)
  *   XR       restricted: the term "XR1" marks a document that must never be
  *            listed, shown or served by the web front end
+ *   XM       a date the text mentions, at each precision it was written
+ *            with, like D: XM2025, XM2025-08, XM2025-08-05 (mentions:)
+ *   XP       a person the text names: XP + the name's key (names.h:
+ *            tg_name_key), "XPmarino alvarado" (person:)
+ *   XI       a Venezuelan identity number the text gives, its digits:
+ *            XI12345678 (id:)
  *   XC, XL, XW, XT  sidecar metadata: collection, place (lugar), witness, tag;
  *            the value folded like words and joined by single spaces
  *            ("Caso Caracas" -> XCcaso caracas), see tg_fold_value
@@ -68,8 +74,10 @@
 #define TG_PREFIX_LANG       "L"
 #define TG_PREFIX_DATE       "D"
 #define TG_PREFIX_FOLDER     "XF"
-#define TG_PREFIX_PERSON     "XP"
 #define TG_PREFIX_RESTRICTED "XR"
+#define TG_PREFIX_MENTION    "XM"
+#define TG_PREFIX_PERSON     "XP"
+#define TG_PREFIX_IDNUM      "XI"
 #define TG_TERM_RESTRICTED   "XR1"
 #define TG_PREFIX_COLLECTION "XC"
 #define TG_PREFIX_PLACE      "XL"
@@ -124,23 +132,40 @@ enum {
 #define TG_REC_RESTRICTED_OVERFLOW                                                                 \
     "restricted_overflow" /* true: a location beyond the                                           \
                            * record's cap was restricted (sticky) */
-/* Extension point for person and date extraction: arrays the export reads
- * (strings, or objects with "name" / "date" and optionally "original"). */
-#define TG_REC_PERSONS  "persons"
+/* Dates mentioned: array of "YYYY", "YYYY-MM" or "YYYY-MM-DD", distinct,
+ * oldest first, at most TG_MAX_RECORD_MENTIONS. */
 #define TG_REC_MENTIONS "mentions"
+/* Persons named: array of {"name": canonical or as written, "key": the XP
+ * term's value, "forms": [as written, at most TG_MAX_RECORD_FORMS],
+ * "count": mentions, "listed": true when from the names list}, most
+ * mentioned first, at most TG_MAX_RECORD_PERSONS. */
+#define TG_REC_PERSONS "persons"
+/* Identity numbers: array of "V-12345678", "E-8765432" or "12345678" (no
+ * letter written), distinct by digits, in text order, at most
+ * TG_MAX_RECORD_IDS. */
+#define TG_REC_IDS "ids"
 
-/* Date sources (TG_REC_DATE_SOURCE).  The document's own metadata
- * ("pdf:CreationDate", "metadata", ...) outranks a sidecar, which outranks
- * the weaker guesses below; see tg_date_source_is_own. */
-#define TG_DATE_SOURCE_SIDECAR  "sidecar"
-#define TG_DATE_SOURCE_FILENAME "filename"
-#define TG_DATE_SOURCE_TEXT     "text"
+/* Where the document date came from (TG_REC_DATE_SOURCE), in order of
+ * precedence: the document's own metadata (the extractor's name for it,
+ * e.g. "pdf:CreationDate"), sidecar metadata, the file name, the first
+ * dated line of the text. */
+#define TG_DATE_SOURCE_SIDECAR    "sidecar"
+#define TG_DATE_SOURCE_FILENAME   "filename"
+#define TG_DATE_SOURCE_FIRST_LINE "text:first-dated-line"
+#define TG_DATE_SOURCE_TEXT       "text"
 
 /* Locations kept in a record; beyond this only the count grows (the metadata
  * table still has every one). */
 #define TG_MAX_RECORD_LOCATIONS 1000
 /* Metadata key of the ingest log's head (see ingestlog.h). */
 #define TG_META_LOG_HEAD "testigo.log"
+/* Caps on what a record lists of a document's mentions (its terms hold
+ * every one up to TG_MAX_TERMS_PER_KIND). */
+#define TG_MAX_RECORD_MENTIONS 500
+#define TG_MAX_RECORD_PERSONS  500
+#define TG_MAX_RECORD_FORMS    5
+#define TG_MAX_RECORD_IDS      200
+#define TG_MAX_TERMS_PER_KIND  10000
 /* Longest location stored verbatim in a metadata key. */
 #define TG_META_KEY_MAX 200
 

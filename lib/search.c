@@ -409,5 +409,206 @@ json_t *tg_hit_json(const tg_hit_t *h)
     json_t *md = json_is_object(sc) ? json_deep_copy(sc) : json_object();
     json_object_del(md, "restricted");
     json_object_set_new(o, "metadata", md);
+    json_t *names = json_array();
+    json_array_foreach(json_object_get(rec, TG_REC_PERSONS), i, e)
+    {
+        const char *n = tg_rec_str(e, "name");
+        if (n)
+            json_array_append_new(names, json_string(n));
+    }
+    json_object_set_new(o, "persons", names);
+    json_t *ids = json_object_get(rec, TG_REC_IDS);
+    json_object_set_new(o, "ids", json_is_array(ids) ? json_copy(ids) : json_array());
+    json_t *ment = json_object_get(rec, TG_REC_MENTIONS);
+    json_object_set_new(o, "mentions", json_is_array(ment) ? json_copy(ment) : json_array());
     return o;
+}
+
+/* ==== Persons ============================================================== */
+
+typedef struct {
+    json_t *by_term; /* object: XP term -> {"name", "key", "documents", "listed"} */
+    tg_buf_t term;
+} pcount_t;
+
+/* Names the persons of rec whose terms are in by_term and still nameless. */
+static void name_from_record(pcount_t *c, const json_t *rec)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(rec, TG_REC_PERSONS), i, e)
+    {
+        const char *key = tg_rec_str(e, "key"), *name = tg_rec_str(e, "name");
+        if (!key || !name)
+            continue;
+        tg_buf_reset(&c->term);
+        tg_bool_term(&c->term, TG_PREFIX_PERSON, key);
+        json_t *p = json_object_get(c->by_term, tg_buf_str(&c->term));
+        if (p && !json_object_get(p, "name")) {
+            json_object_set_new(p, "name", json_string(name));
+            json_object_set_new(p, "key", json_string(key));
+            json_object_set_new(p, "listed",
+                                json_boolean(json_is_true(json_object_get(e, "listed"))));
+        }
+    }
+}
+
+static json_t *doc_record(tg_doc_t *doc)
+{
+    size_t len;
+    char *data = tg_doc_get_data(doc, &len);
+    json_t *rec = tg_record_parse(data, len);
+    free(data);
+    return rec;
+}
+
+static int count_term(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    pcount_t *c = ctx;
+    char *t = tg_xstrndup(term, len);
+    json_t *p = json_object_get(c->by_term, t);
+    if (!p) {
+        p = json_object();
+        json_object_set_new(p, "documents", json_integer(0));
+        json_object_set_new(c->by_term, t, p);
+    }
+    /* freq: the term's document frequency when listing the whole index,
+     * 0 when counting one matching document */
+    json_int_t n = json_integer_value(json_object_get(p, "documents"));
+    json_object_set_new(p, "documents", json_integer(n + (freq ? freq : 1)));
+    free(t);
+    return 0;
+}
+
+static int doc_term(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    (void)freq;
+    return count_term(ctx, term, len, 0);
+}
+
+static int cmp_count(const void *x, const void *y)
+{
+    const json_t *a = *(const json_t *const *)x, *b = *(const json_t *const *)y;
+    json_int_t da = json_integer_value(json_object_get(a, "documents"));
+    json_int_t db = json_integer_value(json_object_get(b, "documents"));
+    if (da != db)
+        return da > db ? -1 : 1;
+    const char *ka = tg_rec_str(a, "key"), *kb = tg_rec_str(b, "key");
+    return strcmp(ka ? ka : "", kb ? kb : "");
+}
+
+tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
+                              const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
+                              size_t errlen)
+{
+    *out = NULL;
+    if (err && errlen)
+        err[0] = '\0';
+    pcount_t c = {json_object(), {0}};
+    tg_buf_init(&c.term, 8192);
+    unsigned ndocs = 0;
+    tg_status_t st = TG_OK;
+    int everything = (!query || !*query) && !req->hide_restricted;
+    if (everything) {
+        /* every document: the index already counts them per term */
+        st = tg_db_doccount(a->db, &ndocs);
+        if (!st)
+            st = tg_db_each_term(a->db, TG_PREFIX_PERSON, count_term, &c);
+        const char *t;
+        json_t *p;
+        json_object_foreach(c.by_term, t, p)
+        {
+            tg_docid_t id;
+            tg_doc_t *doc;
+            if (tg_db_find(a->db, t, &id) || tg_db_get(a->db, id, &doc))
+                continue;
+            json_t *rec = doc_record(doc);
+            if (rec)
+                name_from_record(&c, rec);
+            json_decref(rec);
+            tg_doc_free(doc);
+        }
+    } else {
+        tg_parsed_t parsed;
+        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, err, errlen);
+        if (st) {
+            json_decref(c.by_term);
+            tg_buf_free(&c.term);
+            return st;
+        }
+        if (req->hide_restricted) {
+            tg_query_t *v[2] = {parsed.query,
+                                tg_query_term(TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0)};
+            parsed.query = tg_query_combine(TG_Q_AND_NOT, v, 2, 0);
+        }
+        unsigned all = 0;
+        tg_db_doccount(a->db, &all);
+        tg_search_opts_t so = {
+            .limit = all ? all : 1,
+            .sort_slot = -1,
+            .check_at_least = all,
+            .time_limit = req->time_limit,
+        };
+        tg_mset_t *ms = NULL;
+        st = tg_db_search(a->db, parsed.query, &so, &ms);
+        if (st) {
+            tg_errf(err, errlen, "%s", tg_db_error(a->db));
+        } else {
+            ndocs = tg_mset_size(ms);
+            for (unsigned i = 0; i < ndocs; i++) {
+                tg_doc_t *doc;
+                if (tg_mset_doc(ms, i, &doc))
+                    continue;
+                tg_doc_each_term(doc, TG_PREFIX_PERSON, doc_term, &c);
+                json_t *rec = doc_record(doc);
+                if (rec)
+                    name_from_record(&c, rec);
+                json_decref(rec);
+                tg_doc_free(doc);
+            }
+        }
+        tg_mset_free(ms);
+        tg_parsed_free(&parsed);
+    }
+    if (st) {
+        if (err && !*err)
+            tg_errf(err, errlen, "%s", tg_db_error(a->db));
+        json_decref(c.by_term);
+        tg_buf_free(&c.term);
+        return st;
+    }
+    size_t n = json_object_size(c.by_term), k = 0;
+    json_t **v = tg_xcalloc(n ? n : 1, sizeof *v);
+    const char *t;
+    json_t *p;
+    json_object_foreach(c.by_term, t, p)
+    {
+        if (!json_object_get(p, "key")) {
+            /* a record without the person (older or damaged): the term
+             * still says who, unless it was hashed */
+            const char *key = t + strlen(TG_PREFIX_PERSON);
+            json_object_set_new(p, "key", json_string(key));
+            json_object_set_new(p, "name", json_string(key));
+            json_object_set_new(p, "listed", json_false());
+        }
+        v[k++] = p;
+    }
+    qsort(v, n, sizeof *v, cmp_count);
+    json_t *list = json_array();
+    for (k = 0; k < n && (!limit || k < limit); k++) {
+        json_t *e = json_object();
+        json_object_set(e, "name", json_object_get(v[k], "name"));
+        json_object_set(e, "key", json_object_get(v[k], "key"));
+        json_object_set(e, "documents", json_object_get(v[k], "documents"));
+        json_object_set(e, "listed", json_object_get(v[k], "listed"));
+        json_array_append_new(list, e);
+    }
+    free(v);
+    *out = json_object();
+    json_object_set_new(*out, "documents", json_integer(ndocs));
+    json_object_set_new(*out, "total", json_integer((json_int_t)n));
+    json_object_set_new(*out, "persons", list);
+    json_decref(c.by_term);
+    tg_buf_free(&c.term);
+    return TG_OK;
 }

@@ -107,14 +107,30 @@ void tg_results_free(tg_results_t *r);
 /* The fields of one result as published by `testigo-search --json` and the
  * web API: sha256, title, locations (strings), type (MIME), kind, date,
  * date_source, page, snippet, snippet_html, size, lang, score, extraction
- * ("ok", "failed", "unsupported"), warnings, restricted (true or false) and
+ * ("ok", "failed", "unsupported"), warnings, restricted (true or false),
  * metadata (the sidecar metadata: title, date, language, witness, place,
- * collection, tags; {} when none). */
+ * collection, tags; {} when none), persons (names), ids (identity numbers)
+ * and mentions (dates mentioned). */
 json_t *tg_hit_json(const tg_hit_t *h);
 
 /* The extracted text of a document (pages separated by '\f') into out, up
  * to out's cap.  TG_ERR_NOTFOUND if it has none. */
 tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out);
+
+/* The persons named in the documents matching query (every document when
+ * query is NULL or empty), each with the number of those documents that
+ * name it, most documents first, then by key; at most limit of them (0:
+ * all).  req supplies the parse options and hide_restricted (offset, limit,
+ * sort and snippets are not used).  On success *out is an object the caller
+ * owns:
+ *   {"documents": matching documents, "persons": [{"name", "key",
+ *    "documents", "listed"}...], "total": distinct persons before the limit}
+ * "name" is the canonical name when a names list gave it, else the first
+ * form found.  TG_ERR_QUERY (message in err) for a query that is not
+ * valid. */
+tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
+                              const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
+                              size_t errlen);
 
 /* Title of a record: its title, else the file name of its first location. */
 const char *tg_record_title(const json_t *rec);

@@ -253,10 +253,22 @@ static size_t map_word(const char *s, size_t len, tg_buf_t *out, utf8proc_option
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            char l = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
-            if (tg_buf_add(out, &l, 1))
+            /* a run of ASCII: copied in one go, then lowercased in place
+             * (most words of Spanish and English text are all ASCII) */
+            size_t j = i + 1;
+            while (j < len && (unsigned char)s[j] < 0x80)
+                j++;
+            size_t n = j - i, at = out->len;
+            int full = n > out->max - out->len;
+            if (full)
+                n = out->max - out->len;
+            tg_buf_add(out, s + i, n);
+            for (size_t k = at; k < at + n; k++)
+                if (out->data[k] >= 'A' && out->data[k] <= 'Z')
+                    out->data[k] = (char)(out->data[k] + 32);
+            if (full)
                 break;
-            i++;
+            i = j;
             continue;
         }
         utf8proc_int32_t cp;
@@ -301,6 +313,54 @@ size_t tg_fold(const char *s, size_t len, tg_buf_t *out)
 size_t tg_lower(const char *s, size_t len, tg_buf_t *out)
 {
     return map_word(s, len, out, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+tg_case_t tg_word_case(const char *s, size_t len)
+{
+    if (len == 0)
+        return TG_CASE_NONE;
+    unsigned char c0 = (unsigned char)s[0];
+    if (c0 >= 'a' && c0 <= 'z')
+        return TG_CASE_LOWER;
+    if (c0 < 0x80 && !(c0 >= 'A' && c0 <= 'Z'))
+        return TG_CASE_NONE;
+    if (c0 < 0x80) {
+        /* an ASCII capital: the rest decides, in ASCII while it lasts */
+        size_t i = 1;
+        while (i < len && (unsigned char)s[i] < 0x80) {
+            if (s[i] >= 'a' && s[i] <= 'z')
+                return TG_CASE_TITLE;
+            i++;
+        }
+        if (i == len)
+            return TG_CASE_UPPER;
+    }
+    int first = 1, lower_after = 0;
+    tg_case_t c = TG_CASE_NONE;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return first ? TG_CASE_NONE : c;
+        i += (size_t)n;
+        int up = utf8proc_isupper(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+        int low = utf8proc_islower(cp);
+        if (first) {
+            if (!up && !low)
+                return TG_CASE_NONE;
+            if (low)
+                return TG_CASE_LOWER;
+            first = 0;
+            c = TG_CASE_UPPER;
+            continue;
+        }
+        if (low)
+            lower_after = 1;
+    }
+    if (first)
+        return TG_CASE_NONE;
+    return lower_after ? TG_CASE_TITLE : TG_CASE_UPPER;
 }
 
 /* ==== Tokenizing ========================================================= */

@@ -57,6 +57,16 @@ size_t tg_fold(const char *s, size_t len, tg_buf_t *out);
 /* Lowercases (case folds) without removing marks: the input to stemmers. */
 size_t tg_lower(const char *s, size_t len, tg_buf_t *out);
 
+/* Case of a word, for telling names from other words. */
+typedef enum {
+    TG_CASE_NONE = 0,  /* does not start with a cased letter ("1ro", "42", Han) */
+    TG_CASE_LOWER = 1, /* starts with a lowercase letter: "maría", "iPhone" */
+    TG_CASE_TITLE = 2, /* starts uppercase, some lowercase after: "María", "McDonald" */
+    TG_CASE_UPPER = 3, /* every cased letter uppercase: "MARÍA", "V" */
+} tg_case_t;
+
+tg_case_t tg_word_case(const char *s, size_t len);
+
 /* ==== Tokenizing ========================================================= */
 
 /* Words are maximal runs of letters, marks and digits.  Inside a number, a

@@ -25,6 +25,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: testigo-search [OPTION]... QUERY...\n"
+            "       testigo-search --persons [OPTION]... [QUERY]...\n"
             "Search a Testigo archive.\n"
             "\n"
             "  -a, --archive DIR     archive folder (default: $TESTIGO_ARCHIVE, else ./archive)\n"
@@ -36,6 +37,9 @@ static void usage(FILE *f)
             "  -n, --limit N         results to show (default 10)\n"
             "      --offset N        skip the first N results\n"
             "      --sort ORDER      relevance (default), date (oldest first) or newest\n"
+            "      --persons         list the persons named in the documents matching QUERY\n"
+            "                        (in every document without a QUERY), with the number\n"
+            "                        of documents naming each, most first\n"
             "  -h, --help            show this help\n"
             "      --version         show the version\n"
             "\n"
@@ -44,6 +48,8 @@ static void usage(FILE *f)
             "type:pdf|text  lang:es|en  date:2024-07-30  date:2024-07  year:2024\n"
             "date:2024-01-01..2025-06-30 (either end may be left open)  title:word\n"
             "folder:NAME  sha256:HEX  collection:NAME  place:NAME  witness:NAME  tag:NAME\n"
+            "folder:NAME  sha256:HEX  person:\"Marino Alvarado\"  id:12345678\n"
+            "mentions:2024-08-05  mentions:2024-07-28..2024-08-05 (dates in the text)\n"
             "\n"
             "Restricted documents are shown, marked RESTRICTED.\n"
             "Exit status: 0 found, 1 nothing found, 2 error.\n");
@@ -83,6 +89,27 @@ static void print_metadata(const json_t *sc)
         printf("\n");
 }
 
+/* "   label: a, b, c (and 2 more)": strings of arr, or member key of its
+ * objects. */
+static void print_list(const char *label, const json_t *arr, const char *key, size_t max)
+{
+    size_t n = json_array_size(arr), i;
+    if (!n)
+        return;
+    printf("   %s: ", label);
+    const json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        if (i == max) {
+            printf(" (and %zu more)", n - max);
+            break;
+        }
+        const char *v = key ? tg_rec_str(e, key) : json_string_value(e);
+        printf("%s%s", i ? ", " : "", v ? v : "?");
+    }
+    printf("\n");
+}
+
 static void print_human(const tg_results_t *r, unsigned offset, int tty)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -116,6 +143,8 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
         print_metadata(json_object_get(rec, TG_REC_SIDECAR));
         printf("   sha256 %s\n",
                tg_rec_str(rec, TG_REC_SHA256) ? tg_rec_str(rec, TG_REC_SHA256) : "?");
+        print_list("persons", json_object_get(rec, TG_REC_PERSONS), "name", 5);
+        print_list("ids", json_object_get(rec, TG_REC_IDS), NULL, 5);
         if (h->snippet.text[0]) {
             char *s =
                 tg_snippet_render(&h->snippet, tty ? "\033[1;33m" : "[", tty ? "\033[0m" : "]");
@@ -310,9 +339,62 @@ static int run_export(tg_archive_t *a, tg_qparser_t *qp, const char *query, tg_s
     return rc ? rc : done > 0 ? 0 : 1;
 }
 
+/* --persons: the list, for people or as JSON.  Returns the exit status. */
+static int list_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
+                        const tg_search_req_t *req, unsigned limit, int json)
+{
+    char err[1024];
+    json_t *out;
+    double t0 = tg_now();
+    tg_status_t st = tg_search_persons(a, qp, query, req, limit, &out, err, sizeof err);
+    if (st) {
+        fprintf(stderr, "testigo-search: %s%s\n", st == TG_ERR_QUERY ? "invalid query: " : "", err);
+        return 2;
+    }
+    json_t *list = json_object_get(out, "persons");
+    if (json) {
+        json_t *o = json_object();
+        if (query && *query)
+            tg_rec_set_str(o, "query", query);
+        else
+            json_object_set_new(o, "query", json_null());
+        json_object_update(o, out);
+        json_object_set_new(o, "seconds", json_real(tg_now() - t0));
+        json_dumpf(o, stdout, JSON_INDENT(2));
+        printf("\n");
+        json_decref(o);
+    } else {
+        size_t i;
+        json_t *e;
+        json_array_foreach(list, i, e)
+        {
+            printf("%6lld  %s\n", (long long)tg_rec_int(e, "documents", 0),
+                   tg_rec_str(e, "name") ? tg_rec_str(e, "name") : "?");
+        }
+        long long total = tg_rec_int(out, "total", 0), docs = tg_rec_int(out, "documents", 0);
+        printf("%lld person%s in %lld document%s", total, total == 1 ? "" : "s", docs,
+               docs == 1 ? "" : "s");
+        if ((size_t)total > json_array_size(list))
+            printf(" (%zu shown)", json_array_size(list));
+        printf(" (%.3f s)\n", tg_now() - t0);
+    }
+    int rc = json_array_size(list) ? 0 : 1;
+    json_decref(out);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_OFFSET, OPT_SORT, OPT_VERSION, OPT_EXPORT, OPT_BOM, OPT_BAG };
+    enum {
+        OPT_JSON = 256,
+        OPT_OFFSET,
+        OPT_SORT,
+        OPT_VERSION,
+        OPT_EXPORT,
+        OPT_BOM,
+        OPT_BAG,
+        OPT_PERSONS
+    };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
         {"json", no_argument, NULL, OPT_JSON},
@@ -322,6 +404,7 @@ int main(int argc, char **argv)
         {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, OPT_OFFSET},
         {"sort", required_argument, NULL, OPT_SORT},
+        {"persons", no_argument, NULL, OPT_PERSONS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -329,7 +412,7 @@ int main(int argc, char **argv)
     const char *archive = getenv("TESTIGO_ARCHIVE");
     if (!archive || !*archive)
         archive = "archive";
-    int json = 0, limit_given = 0;
+    int json = 0, persons = 0, limit_given = 0;
     export_t x = {0};
     tg_search_req_t req = {.limit = 10, .sort = TG_SORT_RELEVANCE};
     long v;
@@ -354,6 +437,9 @@ int main(int argc, char **argv)
             if (!*optarg)
                 return bad_value("--export-bag", optarg);
             x.bag_dir = optarg;
+            break;
+        case OPT_PERSONS:
+            persons = 1;
             break;
         case 'n':
             if (tg_parse_long(optarg, 0, 10000, &v))
@@ -387,7 +473,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !persons) {
         fprintf(stderr, "testigo-search: no QUERY given (try --help)\n");
         return 2;
     }
@@ -424,6 +510,13 @@ int main(int argc, char **argv)
         tg_archive_close(a);
         tg_buf_free(&q);
         return erc;
+    }
+    if (persons) {
+        int prc = list_persons(a, qp, tg_buf_str(&q), &req, limit_given ? req.limit : 0, json);
+        tg_qparser_free(qp);
+        tg_archive_close(a);
+        tg_buf_free(&q);
+        return prc;
     }
     tg_results_t r;
     tg_status_t st = tg_search_run(a, qp, tg_buf_str(&q), &req, &r, err, sizeof err);

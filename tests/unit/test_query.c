@@ -115,6 +115,47 @@ static void fields(void **state)
     has("date:2199..", "D2199");
 }
 
+static void evidence_fields(void **state)
+{
+    (void)state;
+    /* person: the name's key, whatever the accents, case or order */
+    has("person:\"Marino Alvarado\"", "XPmarino alvarado");
+    has("person:\"MARINO ÁLVARADO\"", "XPmarino alvarado");
+    has("person:\"ALVARADO, Marino\"", "XPmarino alvarado");
+    has("person:\"ALVARADO PÉREZ, Marino José\"", "XPmarino jose alvarado perez");
+    has("detenido person:\"Ana Rojas\"", "FILTER");
+    /* mentions: the dates in the text, like date: but with XM */
+    has("mentions:2025-08-05", "XM2025-08-05");
+    has("mentions:2025-08", "XM2025-08");
+    has("mentions:2025", "XM2025");
+    has("mentions:2024-07-28..2024-08-05", "XM2024-07-31");
+    has("mentions:2024-07-28..2024-08-05", "XM2024-08-05");
+    hasnt("mentions:2024-07-28..2024-08-05", "XM2024-08-06");
+    hasnt("mentions:2024-07-28..2024-08-05", "D2024");
+    hasnt("date:2024-07-28..2024-08-05", "XM");
+    /* id: every written form, the same digits */
+    has("id:12345678", "XI12345678");
+    has("id:12.345.678", "XI12345678");
+    has("id:V-12.345.678", "XI12345678");
+    has("id:v12345678", "XI12345678");
+    has("id:E-8.765.432", "XI8765432");
+    has("ID:12345678", "XI12345678");
+    /* a person's words and an identity number's forms are highlighted */
+    tg_parsed_t p;
+    char err[256];
+    assert_int_equal(
+        tg_query_parse(qp, "person:\"Ana Rojas\" id:V-12.345.678", NULL, &p, err, sizeof err),
+        TG_OK);
+    int ana = 0, dotted = 0, fused = 0;
+    for (size_t i = 0; i < p.n_words; i++) {
+        ana |= !strcmp(p.words[i], "ana");
+        dotted |= !strcmp(p.words[i], "12.345.678");
+        fused |= !strcmp(p.words[i], "v12345678");
+    }
+    assert_true(ana && dotted && fused);
+    tg_parsed_free(&p);
+}
+
 static void syntax_errors(void **state)
 {
     (void)state;
@@ -137,6 +178,15 @@ static void syntax_errors(void **state)
         {"\"a b\" NEAR c", "NEAR needs a single word"},
         {"a NEAR/0 b", "NEAR/n needs a number"},
         {"sha256:xyz", "invalid sha256"},
+        {"id:abc", "invalid identity number 'abc'"},
+        {"id:12-345", "invalid identity number"},
+        {"id:1234567890", "invalid identity number"},
+        {"person:\"...\"", "person: needs a name"},
+        {"person:", "has no value"},
+        {"mentions:2025-02-30", "invalid date '2025-02-30'"},
+        {"mentions:2026..2025", "ends before it starts"},
+        {"fecha:2024", "fields: type, lang, date, year, title, folder, sha256, person, id, "
+                       "mentions"},
         {"!!! ...", "no words to look for"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -237,6 +287,7 @@ int main(void)
         cmocka_unit_test(words_fold_and_stem),
         cmocka_unit_test(phrases_and_operators),
         cmocka_unit_test(fields),
+        cmocka_unit_test(evidence_fields),
         cmocka_unit_test(syntax_errors),
         cmocka_unit_test(limits),
         cmocka_unit_test(highlight_lists),

@@ -153,6 +153,19 @@ static void folding(void **state)
     char *f = fold("Rodri\xcc\x81guez");
     assert_string_equal(f, "rodriguez");
     free(f);
+    /* runs of ASCII and others mixed, and a cap inside an ASCII run */
+    f = fold("MARÍA José DEL Valle");
+    assert_string_equal(f, "maria jose del valle");
+    free(f);
+    tg_buf_t b;
+    tg_buf_init(&b, 4);
+    assert_int_equal(tg_fold("ABCDEF", 6, &b), 4);
+    assert_string_equal(tg_buf_str(&b), "abcd");
+    tg_buf_free(&b);
+    tg_buf_init(&b, 4);
+    assert_int_equal(tg_fold("ÁBCDEF", 7, &b), 4);
+    assert_string_equal(tg_buf_str(&b), "abcd");
+    tg_buf_free(&b);
 }
 
 static void lowering_keeps_accents(void **state)
@@ -198,6 +211,25 @@ static void tokenizer(void **state)
     assert_int_equal(n, 2);
 }
 
+static void word_case(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *w;
+        tg_case_t c;
+    } rows[] = {
+        {"maría", TG_CASE_LOWER},    {"María", TG_CASE_TITLE},  {"MARÍA", TG_CASE_UPPER},
+        {"Ñáñez", TG_CASE_TITLE},    {"ÑÁÑEZ", TG_CASE_UPPER},  {"V", TG_CASE_UPPER},
+        {"McDonald", TG_CASE_TITLE}, {"iPhone", TG_CASE_LOWER}, {"1ro", TG_CASE_NONE},
+        {"42", TG_CASE_NONE},        {"", TG_CASE_NONE},        {"\xe4\xb8\xad", TG_CASE_NONE},
+        {"\xff", TG_CASE_NONE},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        if (tg_word_case(rows[i].w, strlen(rows[i].w)) != rows[i].c)
+            fail_msg("case of '%s': %d, wanted %d", rows[i].w,
+                     tg_word_case(rows[i].w, strlen(rows[i].w)), rows[i].c);
+}
+
 static void escape_bytes(void **state)
 {
     (void)state;
@@ -224,6 +256,7 @@ int main(void)
         cmocka_unit_test(lowering_keeps_accents),
         cmocka_unit_test(tokenizer),
         cmocka_unit_test(escape_bytes),
+        cmocka_unit_test(word_case),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
