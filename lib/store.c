@@ -95,7 +95,7 @@ tg_status_t tg_store_open(const char *dir, int create, tg_store_t **out, char *e
         }
     }
     if (create) {
-        static const char *const sub[] = {"store", "text", "log", "tmp", "index"};
+        static const char *const sub[] = {"store", "text", "ocr", "log", "tmp", "index"};
         for (size_t i = 0; i < TG_ARRAY_LEN(sub); i++) {
             char *p = tg_xasprintf("%s/%s", dir, sub[i]);
             int r = mkdir_if_missing(p);
@@ -318,13 +318,14 @@ tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[
     return st;
 }
 
-tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len)
+/* Writes data as dest (replacing any) through a file in tmp/. */
+static tg_status_t put_file(tg_store_t *s, const char *dest, const char *data, size_t len)
 {
     char *tmp;
     int fd = make_tmp(s, &tmp);
     if (fd < 0)
         return TG_ERR_IO;
-    int bad = write_all(fd, text, len);
+    int bad = write_all(fd, data, len);
     if (close(fd))
         bad = 1;
     if (bad) {
@@ -332,23 +333,19 @@ tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, 
         free(tmp);
         return TG_ERR_IO;
     }
-    char *dest = tg_store_text_path(s, sha);
-    /* replace: a re-extraction (new extractor version) may improve the text */
     tg_status_t st = TG_OK;
     if (make_parents(s, dest) || chmod(tmp, 0400) || rename(tmp, dest)) {
         unlink(tmp);
         st = TG_ERR_IO;
     }
-    free(dest);
     free(tmp);
     return st;
 }
 
-tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out)
+/* Reads the file at p into out (up to out's cap). */
+static tg_status_t get_file(const char *p, tg_buf_t *out)
 {
-    char *p = tg_store_text_path(s, sha);
     int fd = open(p, O_RDONLY | O_CLOEXEC);
-    free(p);
     if (fd < 0)
         return errno == ENOENT ? TG_ERR_NOTFOUND : TG_ERR_IO;
     char buf[65536];
@@ -369,6 +366,44 @@ tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *ou
         }
     }
     close(fd);
+    return st;
+}
+
+tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len)
+{
+    /* replace: a re-extraction (new extractor version) may improve the text */
+    char *dest = tg_store_text_path(s, sha);
+    tg_status_t st = put_file(s, dest, text, len);
+    free(dest);
+    return st;
+}
+
+tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out)
+{
+    char *p = tg_store_text_path(s, sha);
+    tg_status_t st = get_file(p, out);
+    free(p);
+    return st;
+}
+
+char *tg_store_ocr_path(const tg_store_t *s, const char *sha)
+{
+    return tg_xasprintf("%s/ocr/%.2s/%s.json", s->dir, sha, sha);
+}
+
+tg_status_t tg_store_put_ocr(tg_store_t *s, const char *sha, const char *data, size_t len)
+{
+    char *dest = tg_store_ocr_path(s, sha);
+    tg_status_t st = put_file(s, dest, data, len);
+    free(dest);
+    return st;
+}
+
+tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out)
+{
+    char *p = tg_store_ocr_path(s, sha);
+    tg_status_t st = get_file(p, out);
+    free(p);
     return st;
 }
 
