@@ -33,7 +33,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wpointer-arith -Wcast-a
 CWARN := $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition
 
 LIB_PKGS := xapian-core jansson libutf8proc nettle libexttextcat
-INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib
+INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib cairo tesseract lept libexif
 SEARCH_PKGS := $(LIB_PKGS)
 
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))

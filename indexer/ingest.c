@@ -21,6 +21,12 @@
  *            supported
  *   death:   timeout, memory, crash       -> "error"; a text-less document
  *            is written for the original if it reached the store
+ * With --reextract, known contents are extracted again (once per run) instead
+ * of being taken as they are; their OCR then comes from the OCR cache.
+ *
+ * A worker reading a file page by page with OCR says "progress" before each
+ * page it recognises; each such message gives the file a fresh deadline of
+ * max(--timeout, --ocr-timeout + TG_OCR_PAGE_SLACK) from that moment.
  * A location whose content changed is detached from its old document, and a
  * document left without locations is deleted from the index (its original
  * stays in the store).
@@ -104,7 +110,8 @@ typedef struct {
     struct {
         char buf[STDERR_CAP];
         size_t len;
-    } * err; /* per worker: its stderr during the current job */
+    } * err;             /* per worker: its stderr during the current job */
+    json_t *reextracted; /* --reextract: SHA-256 -> true for contents done this run */
 } ing_t;
 
 /* ==== Small helpers ======================================================= */
@@ -130,9 +137,10 @@ static void set_fatal(ing_t *g, tg_status_t st, const char *what)
     tg_errf(g->fatal_msg, sizeof g->fatal_msg, "%s: %s", what, tg_db_error(g->db));
 }
 
-/* Reports one file event: counts it, logs it, and prints it if asked to. */
-static void event(ing_t *g, const char *what, const char *loc, const char *sha, const char *code,
-                  const char *reason, double started)
+/* Reports one file event: counts it, logs it, and prints it if asked to.
+ * extra (may be NULL) is merged into the logged event. */
+static void event_x(ing_t *g, const char *what, const char *loc, const char *sha, const char *code,
+                    const char *reason, double started, json_t *extra)
 {
     tg_ingest_counts_t *c = g->c;
     int is_error = strcmp(what, "error") == 0;
@@ -161,6 +169,8 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
         tg_rec_set_str(ev, "reason", reason);
     if (started > 0)
         json_object_set_new(ev, "ms", json_integer((json_int_t)((tg_now() - started) * 1000)));
+    if (extra)
+        json_object_update(ev, extra);
     tg_ingestlog_add(g->log, ev);
     json_decref(ev);
     g->dirty = 1;
@@ -170,6 +180,34 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
     else if (g->o->verbose)
         fprintf(stderr, "testigo-index: %s: %s%s%s\n", loc, what, reason ? ": " : "",
                 reason ? reason : "");
+}
+
+static void event(ing_t *g, const char *what, const char *loc, const char *sha, const char *code,
+                  const char *reason, double started)
+{
+    event_x(g, what, loc, sha, code, reason, started, NULL);
+}
+
+/* What OCR did for a document, for its ingest event: {"ocr": {"pages",
+ * "recognised", "cached"}}, or NULL if OCR read nothing.  Pages OCR could
+ * not read are printed, naming the page: the file is indexed without them. */
+static json_t *ocr_summary(ing_t *g, const char *loc, json_t *rec)
+{
+    json_t *o = json_object_get(rec, TG_REC_OCR);
+    if (!json_is_object(o))
+        return NULL;
+    json_t *pages = json_object_get(o, "pages"), *p;
+    size_t i;
+    json_array_foreach(pages, i, p)
+    {
+        const char *e = tg_rec_str(p, "error");
+        if (e && !g->o->quiet)
+            fprintf(stderr, "testigo-index: %s: warning: page %lld not read by OCR: %s\n", loc,
+                    (long long)tg_rec_int(p, "page", 0), e);
+    }
+    return json_pack("{s:{s:I, s:I, s:I}}", "ocr", "pages", (json_int_t)json_array_size(pages),
+                     "recognised", (json_int_t)tg_rec_int(o, "recognised", 0), "cached",
+                     (json_int_t)tg_rec_int(o, "cached", 0));
 }
 
 /* Collects worker i's stderr (what poppler and friends print) and returns
@@ -453,6 +491,7 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
         detach(g, j->old_sha, j->loc);
 
     /* one event per file: a failure or a skip says it all */
+    json_t *ocr = failure ? NULL : ocr_summary(g, j->loc, rec);
     if (failure) {
         char *r = tg_xasprintf("%s (original kept, indexed without text)", failure);
         event(g, "error", j->loc, j->sha, failure_code, r, j->started);
@@ -463,8 +502,10 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
         event(g, "skipped", j->loc, j->sha, "unsupported type", r, j->started);
         free(r);
     } else {
-        event(g, moved || prev ? "updated" : "added", j->loc, j->sha, NULL, NULL, j->started);
+        event_x(g, moved || prev ? "updated" : "added", j->loc, j->sha, NULL, NULL, j->started,
+                ocr);
     }
+    json_decref(ocr);
     /* the same content found elsewhere meanwhile */
     for (job_t *w = j->waiting, *next; w; w = next) {
         next = w->next;
@@ -570,7 +611,7 @@ static int unchanged(ing_t *g, job_t *j)
         st && (!strcmp(st, "indexed") || !strcmp(st, "empty") ||
                (!strcmp(st, "unsupported") && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
     json_decref(m);
-    return same && settled && j->old_sha;
+    return same && settled && j->old_sha && !g->o->reextract;
 }
 
 /* The next file that needs a worker, or NULL when the walk is over. */
@@ -619,6 +660,12 @@ static void dispatch(ing_t *g, unsigned i, job_t *j)
         json_pack("{s:s, s:I, s:I, s:f, s:I, s:i}", "type", "job", "id", (json_int_t)j->id,
                   "max_file", (json_int_t)g->o->max_file, "cpu", g->o->cpu_limit, "max_text",
                   (json_int_t)g->o->max_text, "max_pages", (int)g->o->max_pages);
+    /* OCR settings travel with each job (absent: OCR is off); see proto.h */
+    if (g->o->ocr)
+        json_object_set_new(m, "ocr",
+                            json_pack("{s:s, s:f, s:I}", "lang", g->o->ocr_lang, "timeout",
+                                      g->o->ocr_timeout, "max_pixels",
+                                      (json_int_t)g->o->ocr_max_pixels));
     tg_status_t st = tg_msg_send(w->fd, m, j->path, strlen(j->path));
     json_decref(m);
     w->job = j;
@@ -686,6 +733,10 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
                 tg_rec_int(rec, TG_REC_EXTRACTOR, 0) < TG_EXTRACTOR_VERSION);
     json_decref(rec);
     tg_doc_free(doc);
+    if (g->o->reextract && !json_object_get(g->reextracted, j->sha)) {
+        need = 1;
+        json_object_set_new(g->reextracted, j->sha, json_true());
+    }
     if (need) {
         reply(g, i, "go");
         j->extracting = 1;
@@ -730,6 +781,10 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
         code = "encrypted";
     else if (status && !strcmp(status, tg_status_str(TG_ERR_FORMAT)))
         code = "corrupt";
+    else if (status && !strcmp(status, tg_status_str(TG_ERR_LIMIT)))
+        code = "too large";
+    else if (status && !strcmp(status, tg_status_str(TG_ERR_TIMEOUT)))
+        code = "timeout";
     g->pending_bytes += len;
     apply_doc(g, j, doc, rec, failed ? (reason ? reason : "extraction failed") : NULL, code);
     tg_doc_free(doc);
@@ -757,6 +812,10 @@ static void on_message(ing_t *g, unsigned i)
         worker_lost(g, i, 1, "crash", "worker lost track of its job");
     } else if (!strcmp(type, "hashed")) {
         on_hashed(g, i, j, m);
+    } else if (!strcmp(type, "progress") && j->extracting) {
+        /* an OCR page starts: a fresh budget for it */
+        double page = g->o->ocr_timeout + TG_OCR_PAGE_SLACK;
+        w->deadline = tg_now() + (page > g->o->timeout ? page : g->o->timeout);
     } else if (!strcmp(type, "doc")) {
         on_doc(g, i, j, m, payload, len);
     } else if (!strcmp(type, "fail")) {
@@ -843,7 +902,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     memset(counts, 0, sizeof *counts);
     counts->skipped_by = json_object();
     counts->errors_by = json_object();
-    ing_t g = {.o = o, .c = counts};
+    ing_t g = {.o = o, .c = counts, .reextracted = json_object()};
     double t0 = tg_now();
     signal(SIGPIPE, SIG_IGN);
     tg_status_t st = open_all(&g, err, errlen);
@@ -958,6 +1017,7 @@ out:
     tg_db_close(g.db);
     tg_store_close(g.store);
     tg_stemmers_free(g.stem);
+    json_decref(g.reextracted);
     counts->seconds = tg_now() - t0;
     return st;
 }

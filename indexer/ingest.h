@@ -12,18 +12,24 @@
 #include "status.h"
 
 typedef struct {
-    const char *archive;  /* absolute path of the archive folder */
-    unsigned jobs;        /* worker processes */
-    double timeout;       /* wall-clock seconds to extract one file */
-    double cpu_limit;     /* CPU seconds to extract one file */
-    size_t mem_limit;     /* bytes of memory per worker */
-    size_t max_text;      /* bytes of text kept per document */
-    unsigned max_pages;   /* pages read per document */
-    uint64_t max_file;    /* bytes: larger files are not stored */
-    unsigned batch;       /* documents per index commit */
-    double batch_seconds; /* seconds between index commits */
-    int verbose;          /* print every event */
-    int quiet;            /* print only errors and the summary */
+    const char *archive;     /* absolute path of the archive folder */
+    unsigned jobs;           /* worker processes */
+    double timeout;          /* wall-clock seconds to extract one file */
+    double cpu_limit;        /* CPU seconds to extract one file */
+    size_t mem_limit;        /* bytes of memory per worker */
+    size_t max_text;         /* bytes of text kept per document */
+    unsigned max_pages;      /* pages read per document */
+    uint64_t max_file;       /* bytes: larger files are not stored */
+    unsigned batch;          /* documents per index commit */
+    double batch_seconds;    /* seconds between index commits */
+    int ocr;                 /* read images and scanned pages with OCR */
+    const char *ocr_lang;    /* tesseract languages, "spa+eng" */
+    double ocr_timeout;      /* seconds to recognise one page */
+    uint64_t ocr_max_pixels; /* larger images are refused */
+    int reextract;           /* extract known contents again (their OCR comes
+                              * from the cache) */
+    int verbose;             /* print every event */
+    int quiet;               /* print only errors and the summary */
 } tg_ingest_opts_t;
 
 typedef struct {

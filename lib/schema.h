@@ -95,6 +95,7 @@ enum {
 #define TG_REC_EXTRACTION       "extraction"       /* "ok", "failed" or "unsupported" */
 #define TG_REC_EXTRACTION_ERROR "extraction_error" /* why it failed */
 #define TG_REC_EXTRACTOR        "extractor"        /* integer: extractor version that ran */
+#define TG_REC_OCR              "ocr"              /* object: pages read by OCR (docs/schema.md) */
 
 /* Locations kept in a record; beyond this only the count grows (the metadata
  * table still has every one). */

@@ -68,8 +68,15 @@ void tg_results_free(tg_results_t *r);
 /* The fields of one result as published by `testigo-search --json` and the
  * web API: sha256, title, locations (strings), type (MIME), kind, date,
  * date_source, page, snippet, snippet_html, size, lang, score, extraction
- * ("ok", "failed", "unsupported") and warnings. */
+ * ("ok", "failed", "unsupported"), warnings, and ocr (the OCR entry of the
+ * hit's page, {"page", "confidence"}, when that page's text came from OCR;
+ * else null). */
 json_t *tg_hit_json(const tg_hit_t *h);
+
+/* The record's OCR entry ({"page", "confidence"}) for the page the hit's
+ * snippet is on (page 1 for a document without pages), or NULL when that
+ * text did not come from OCR.  Owned by h->rec. */
+const json_t *tg_hit_ocr_page(const tg_hit_t *h);
 
 /* Title of a record: its title, else the file name of its first location. */
 const char *tg_record_title(const json_t *rec);

@@ -71,6 +71,9 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
         printf("   %s · %.10s · %s", kind ? kind : "?", date ? date : "no date", size);
         if (h->snippet.page)
             printf(" · p. %d", h->snippet.page);
+        const json_t *ocr = tg_hit_ocr_page(h);
+        if (ocr)
+            printf(" · OCR %d%%", (int)tg_rec_int(ocr, "confidence", 0));
         if (tg_rec_str(rec, "extraction") && strcmp(tg_rec_str(rec, "extraction"), "ok"))
             printf(" · no text (%s)", tg_rec_str(rec, "extraction"));
         printf("\n");
