@@ -9,7 +9,7 @@ LC_ALL=C
 export LC_ALL
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${TESTIGO_BIN:-$TOP/bin}
-REAL=$TOP/../shared/testdata/real
+REAL=${TESTIGO_REAL:-$TOP/../shared/testdata/real}
 T=$(mktemp -d "${TMPDIR:-/tmp}/testigo-test.XXXXXX")
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 FAILED=0
