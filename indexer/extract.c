@@ -144,6 +144,8 @@ tg_status_t tg_extract_ocr_page(tg_extract_t *x, const tg_extract_limits_t *lim,
         text = p.text ? p.text : "";
         conf = p.confidence;
         blank = p.blank;
+        if (p.damaged)
+            tg_extract_warn(x, "page %u: the image is damaged; what could be decoded was read", n);
         if (lim->ocr_cache) {
             tg_ocr_cache_put(lim->ocr_cache, n, text, conf, blank);
             /* now and then, so a worker killed mid-document keeps its pages */

@@ -394,7 +394,16 @@ tg_status_t tg_ocr_image_page(tg_ocr_t *o, tg_image_t *im, unsigned i, int orien
     }
     if (too_large(o, (uint64_t)w, (uint64_t)h, err, errlen))
         return TG_ERR_LIMIT;
-    PIX *pix = L_FORMAT_IS_TIFF(im->format) ? pixReadTiff(im->path, (l_int32)i) : pixRead(im->path);
+    PIX *pix;
+    l_int32 warnings = 0;
+    if (L_FORMAT_IS_TIFF(im->format))
+        pix = pixReadTiff(im->path, (l_int32)i);
+    else if (im->format ==
+             IFF_JFIF_JPEG) /* grey is all OCR needs; half a photo is better than none */
+        pix = pixReadJpeg(im->path, 0, 1, &warnings,
+                          L_JPEG_READ_LUMINANCE | L_JPEG_CONTINUE_WITH_BAD_DATA);
+    else
+        pix = pixRead(im->path);
     if (!pix) {
         tg_errf(err, errlen, "damaged %s image: its pixels cannot be decoded",
                 format_name(im->format));
@@ -412,6 +421,7 @@ tg_status_t tg_ocr_image_page(tg_ocr_t *o, tg_image_t *im, unsigned i, int orien
         if (xres < 70 || xres > 2400)
             pixSetResolution(pix, 0, 0); /* nonsense: let tesseract estimate */
         st = recognise(o, pix, out, err, errlen);
+        out->damaged = warnings > 0;
     }
     pixDestroy(&pix);
     return st;

@@ -52,6 +52,8 @@ typedef struct {
     char *text;     /* UTF-8, malloc'd (possibly ""); NULL after a failure */
     int confidence; /* mean word confidence, 0..100; -1 when no words */
     int blank;      /* the page has no ink at all: not recognised */
+    int damaged;    /* the image was decoded despite errors (a truncated
+                     * JPEG): what could be decoded was read */
 } tg_ocr_page_t;
 
 void tg_ocr_page_free(tg_ocr_page_t *p);

@@ -228,6 +228,22 @@ static void test_limits_and_failures(void **state)
     fclose(in);
     fclose(out);
     assert_int_equal(read_page(path, 0, 0, &text, &conf), TG_ERR_FORMAT);
+
+    /* a truncated photo: what arrived is read, and said to be damaged */
+    snprintf(path, sizeof path, "%s/cut.jpg", dir);
+    in = fopen(SCANS "foto_acta_visita.jpg", "rb");
+    out = fopen(path, "wb");
+    char big[30000];
+    n = fread(big, 1, sizeof big, in);
+    fwrite(big, 1, n, out);
+    fclose(in);
+    fclose(out);
+    assert_int_equal(tg_image_open(path, &im, &info, err, sizeof err), TG_OK);
+    assert_int_equal(tg_ocr_image_page(ocr, im, 0, 6, &p, err, sizeof err), TG_OK);
+    assert_true(p.damaged);
+    assert_true(has_word(p.text, "Begoña Saavedra")); /* its left edge is lost */
+    tg_ocr_page_free(&p);
+    tg_image_close(im);
 }
 
 static void test_timeout(void **state)
