@@ -349,6 +349,8 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
     }
     if (json_array_size(x->warnings))
         json_object_set(rec, TG_REC_WARNINGS, x->warnings);
+    if (x->ocr)
+        json_object_set(rec, TG_REC_OCR, x->ocr);
 
     tg_buf_free(&term);
     *out_doc = doc;

@@ -1,8 +1,14 @@
 /* The table of extractors and the helpers they share (see extract.h).
- * Adding a format is one row here and one file beside this one. */
+ * Adding a format is one row here and one file beside this one.
+ *
+ * The OCR helpers put a page through the OCR cache and keep the record of
+ * what OCR did ("ocr" in the record, docs/schema.md), so that the image
+ * and PDF extractors report pages, confidences and failures alike. */
+#define _POSIX_C_SOURCE 200809L
 #include "extract.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -17,6 +23,20 @@ static const struct {
     {"text/xml", "xml", NULL},
     {"text/", "text", tg_extract_text},
     {"application/json", "text", tg_extract_text},
+    /* raster formats leptonica decodes; other images (SVG, HEIC, icons)
+     * are kept and listed as unsupported */
+    {"image/png", "image", tg_extract_image},
+    {"image/jpeg", "image", tg_extract_image},
+    {"image/tiff", "image", tg_extract_image},
+    {"image/webp", "image", tg_extract_image},
+    {"image/gif", "image", tg_extract_image},
+    {"image/bmp", "image", tg_extract_image},
+    {"image/x-ms-bmp", "image", tg_extract_image},
+    {"image/x-portable-bitmap", "image", tg_extract_image},
+    {"image/x-portable-greymap", "image", tg_extract_image},
+    {"image/x-portable-pixmap", "image", tg_extract_image},
+    {"image/x-portable-anymap", "image", tg_extract_image},
+    {"image/jp2", "image", tg_extract_image},
     {"image/", "image", NULL},
     {"message/rfc822", "email", NULL},
 };
@@ -52,6 +72,7 @@ void tg_extract_free(tg_extract_t *x)
     free(x->date);
     free(x->date_source);
     free(x->charset);
+    json_decref(x->ocr);
     memset(x, 0, sizeof *x);
 }
 
@@ -74,4 +95,83 @@ void tg_extract_warn(tg_extract_t *x, const char *fmt, ...)
     if (json_array_size(x->warnings) < 50)
         json_array_append_new(x->warnings, json_string(s));
     free(s);
+}
+
+/* ==== OCR ================================================================= */
+
+/* Below this mean confidence a page's text is flagged as unreliable. */
+#define LOW_CONFIDENCE 50
+
+static json_t *ocr_record(tg_extract_t *x, const tg_extract_limits_t *lim)
+{
+    if (!x->ocr) {
+        x->ocr = json_pack("{s:s, s:s, s:[]}", "lang", tg_ocr_opts(lim->ocr)->lang, "engine",
+                           tg_ocr_engine(), "pages");
+        x->ocr_calls0 = tg_ocr_calls(lim->ocr);
+    }
+    return json_object_get(x->ocr, "pages");
+}
+
+tg_status_t tg_extract_ocr_page(tg_extract_t *x, const tg_extract_limits_t *lim, unsigned n,
+                                tg_ocr_run_fn run, void *ctx, tg_decode_info_t *info, char *err,
+                                size_t errlen)
+{
+    json_t *pages = ocr_record(x, lim);
+    json_t *entry = json_pack("{s:i}", "page", (int)n);
+    json_array_append_new(pages, entry);
+    const char *text = NULL;
+    int conf = -1, blank = 0;
+    tg_ocr_page_t p = {0};
+    tg_status_t st = TG_OK;
+    if (lim->ocr_cache && tg_ocr_cache_get(lim->ocr_cache, n, &text, &conf, &blank)) {
+        json_object_set_new(
+            x->ocr, "cached",
+            json_integer(json_integer_value(json_object_get(x->ocr, "cached")) + 1));
+    } else {
+        if (lim->heartbeat)
+            lim->heartbeat(lim->heartbeat_ctx);
+        st = run(ctx, lim->ocr, &p, err, errlen);
+        if (st) {
+            json_object_set_new(entry, "error", json_string(err));
+            tg_extract_warn(x, "page %u: %s", n, err);
+            tg_ocr_page_free(&p);
+            return st;
+        }
+        text = p.text ? p.text : "";
+        conf = p.confidence;
+        blank = p.blank;
+        if (p.damaged)
+            tg_extract_warn(x, "page %u: the image is damaged; what could be decoded was read", n);
+        if (lim->ocr_cache) {
+            tg_ocr_cache_put(lim->ocr_cache, n, text, conf, blank);
+            /* now and then, so a worker killed mid-document keeps its pages */
+            if (tg_ocr_cache_save(lim->ocr_cache, 5.0))
+                tg_extract_warn(x, "the OCR cache could not be written");
+        }
+    }
+    if (blank)
+        json_object_set_new(entry, "blank", json_true());
+    else if (conf >= 0)
+        json_object_set_new(entry, "confidence", json_integer(conf));
+    if (conf >= 0 && conf < LOW_CONFIDENCE)
+        tg_extract_warn(x,
+                        "page %u: OCR confidence %d%%: the text may be wrong, or in a language "
+                        "not among '%s'",
+                        n, conf, tg_ocr_opts(lim->ocr)->lang);
+    if (text && *text)
+        tg_text_append_utf8(text, strlen(text), &x->text, info);
+    tg_ocr_page_free(&p);
+    return TG_OK;
+}
+
+void tg_extract_ocr_done(tg_extract_t *x, const tg_extract_limits_t *lim)
+{
+    if (!x->ocr || !lim->ocr)
+        return;
+    json_object_set_new(x->ocr, "recognised",
+                        json_integer((json_int_t)(tg_ocr_calls(lim->ocr) - x->ocr_calls0)));
+    if (!json_object_get(x->ocr, "cached"))
+        json_object_set_new(x->ocr, "cached", json_integer(0));
+    if (lim->ocr_cache && tg_ocr_cache_save(lim->ocr_cache, 0))
+        tg_extract_warn(x, "the OCR cache could not be written");
 }

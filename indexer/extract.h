@@ -14,7 +14,10 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "ocr.h"
+#include "ocrcache.h"
 #include "status.h"
+#include "text.h"
 
 /* Limits an extractor honours itself (the worker's process limits are the
  * backstop for those it cannot: time, memory). */
@@ -26,17 +29,25 @@ typedef struct {
      * use them instead of reading the file again. */
     const char *content;
     size_t content_len;
+    /* OCR, for images and pages without text (PDF scans); see ocr.h */
+    tg_ocr_t *ocr;             /* the worker's engine; NULL when OCR is off */
+    tg_ocr_cache_t *ocr_cache; /* this content's cached OCR; NULL: no cache */
+    void (*heartbeat)(void *); /* called before each page actually recognised, */
+    void *heartbeat_ctx;       /* so the worker can extend its time budgets */
 } tg_extract_limits_t;
 
 typedef struct {
-    tg_buf_t text;     /* UTF-8; pages separated by '\f'; capped at max_text */
-    unsigned pages;    /* number of pages for paged formats, else 0 */
-    json_t *meta;      /* object: "title", "author", "subject", "keywords",
-                        * "created", "modified" (ISO 8601) ... as found */
-    char *date;        /* document date, ISO 8601, or NULL */
-    char *date_source; /* where it came from, e.g. "pdf:CreationDate" */
-    char *charset;     /* encoding the text was read in, for text files */
-    json_t *warnings;  /* array of strings: what went wrong without failing */
+    tg_buf_t text;            /* UTF-8; pages separated by '\f'; capped at max_text */
+    unsigned pages;           /* number of pages for paged formats, else 0 */
+    json_t *meta;             /* object: "title", "author", "subject", "keywords",
+                               * "created", "modified" (ISO 8601) ... as found */
+    char *date;               /* document date, ISO 8601, or NULL */
+    char *date_source;        /* where it came from, e.g. "pdf:CreationDate" */
+    char *charset;            /* encoding the text was read in, for text files */
+    json_t *warnings;         /* array of strings: what went wrong without failing */
+    json_t *ocr;              /* the record's "ocr" object (schema.h), or NULL when no
+                               * page went through OCR */
+    unsigned long ocr_calls0; /* tg_ocr_calls() before the first OCR page */
 } tg_extract_t;
 
 void tg_extract_init(tg_extract_t *x, const tg_extract_limits_t *lim);
@@ -55,6 +66,27 @@ tg_status_t tg_extract_text(const char *path, const char *mime, const tg_extract
                             tg_extract_t *x, char *err, size_t errlen);
 tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_limits_t *lim,
                            tg_extract_t *x, char *err, size_t errlen);
+tg_status_t tg_extract_image(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                             tg_extract_t *x, char *err, size_t errlen);
+
+/* ==== OCR, shared by the extractors of images and of PDF scans ============ */
+
+/* Produces the text of one page on a cache miss: fills out (see ocr.h). */
+typedef tg_status_t (*tg_ocr_run_fn)(void *ctx, tg_ocr_t *ocr, tg_ocr_page_t *out, char *err,
+                                     size_t errlen);
+
+/* Page n (1-based) of the document, through lim->ocr_cache: a cached page
+ * is taken as it is; otherwise lim->heartbeat is called and then run.  The
+ * text is appended to x->text (info notes truncation and replacements) and
+ * the page is recorded in x->ocr.  Returns TG_OK, or why the page has no
+ * text (TG_ERR_TIMEOUT, TG_ERR_LIMIT, ...: err says it, and a warning
+ * naming the page is added).  lim->ocr must not be NULL. */
+tg_status_t tg_extract_ocr_page(tg_extract_t *x, const tg_extract_limits_t *lim, unsigned n,
+                                tg_ocr_run_fn run, void *ctx, tg_decode_info_t *info, char *err,
+                                size_t errlen);
+/* After the last page: completes x->ocr (pages recognised now, pages taken
+ * from the cache) and saves the cache. */
+void tg_extract_ocr_done(tg_extract_t *x, const tg_extract_limits_t *lim);
 
 /* Chooses the extractor for a mime type: sets *kind (the short type name
  * used by type: queries, static) and returns the function, or NULL if the

@@ -1,12 +1,20 @@
 /* PDF, over poppler-glib: the text of every page, the document information
- * dictionary, and its dates.  The only file that includes poppler or GLib;
- * no GLib type leaves it.
+ * dictionary, and its dates.  The only file that includes poppler, GLib or
+ * cairo; no type of theirs leaves it.
+ *
+ * A page without a text layer (a scan) is rendered with cairo at OCR_DPI
+ * into an image surface and its pixels handed to OCR (ocr.h) through the
+ * OCR cache; a PDF with text pages and scanned pages gets both, each at
+ * its own page.  The render is scaled down to fit the OCR pixel limit, so a
+ * hostile page size cannot make the surface huge.
  *
  * Poppler opens a PDF encrypted with an empty user password by itself (many
  * official forms are); one that needs a password fails with
  * TG_ERR_ENCRYPTED.  Hostile PDFs can make poppler loop or allocate without
  * bound; that is contained by the worker's limits, not here. */
 #define _POSIX_C_SOURCE 200809L
+#include <cairo.h>
+#include <math.h>
 #include <poppler.h>
 #include <string.h>
 
@@ -42,6 +50,72 @@ static char *meta_date(tg_extract_t *x, const char *key, time_t t)
     tg_iso8601((int64_t)t, iso, sizeof iso);
     json_object_set_new(x->meta, key, json_string(iso));
     return tg_xstrdup(iso);
+}
+
+/* Resolution of renders for OCR: tesseract reads best at about 300 dpi. */
+#define OCR_DPI 300.0
+/* Below this a render is not worth recognising. */
+#define OCR_MIN_DPI 70.0
+/* cairo's largest image surface side. */
+#define CAIRO_MAX_SIDE 32767.0
+
+static int has_text(const char *t)
+{
+    for (; t && *t; t++)
+        if (*t != ' ' && *t != '\n' && *t != '\r' && *t != '\t' && *t != '\f')
+            return 1;
+    return 0;
+}
+
+/* Renders a page and recognises it (a tg_ocr_run_fn). */
+static tg_status_t render_page(void *ctx, tg_ocr_t *ocr, tg_ocr_page_t *out, char *err,
+                               size_t errlen)
+{
+    PopplerPage *page = ctx;
+    double wpt = 0, hpt = 0;
+    poppler_page_get_size(page, &wpt, &hpt);
+    if (!(wpt > 0 && hpt > 0 && wpt < 1e7 && hpt < 1e7)) {
+        tg_errf(err, errlen, "the page has no usable size");
+        return TG_ERR_FORMAT;
+    }
+    double dpi = OCR_DPI;
+    uint64_t max = tg_ocr_opts(ocr)->max_pixels;
+    double px = (wpt * dpi / 72) * (hpt * dpi / 72);
+    if (max && px > (double)max)
+        dpi *= sqrt((double)max / px);
+    double side = (wpt > hpt ? wpt : hpt) * dpi / 72;
+    if (side > CAIRO_MAX_SIDE)
+        dpi *= CAIRO_MAX_SIDE / side;
+    if (dpi < OCR_MIN_DPI) {
+        tg_errf(err, errlen,
+                "page too large for OCR: %.0f x %.0f points would need %.0f dpi to fit the "
+                "pixel limit (--ocr-max-pixels)",
+                wpt, hpt, dpi);
+        return TG_ERR_LIMIT;
+    }
+    int w = (int)floor(wpt * dpi / 72), h = (int)floor(hpt * dpi / 72);
+    if (w < 1)
+        w = 1;
+    if (h < 1)
+        h = 1;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        tg_errf(err, errlen, "cannot make a %d x %d image to render the page", w, h);
+        return TG_ERR_LIMIT;
+    }
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, dpi / 72, dpi / 72);
+    poppler_page_render(page, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    tg_status_t st = tg_ocr_pixels(ocr, cairo_image_surface_get_data(s), w, h,
+                                   (size_t)cairo_image_surface_get_stride(s), TG_PIXELS_XRGB32,
+                                   (int)lround(dpi), out, err, errlen);
+    cairo_surface_destroy(s);
+    return st;
 }
 
 tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_limits_t *lim,
@@ -96,7 +170,8 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
         pages = lim->max_pages;
     }
     tg_decode_info_t info = {0};
-    unsigned empty = 0;
+    unsigned empty = 0, ocr_failed = 0;
+    tg_status_t ocr_status = TG_OK;
     for (unsigned i = 0; i < pages && !info.truncated; i++) {
         if (i > 0 && tg_buf_addc(&x->text, '\f')) {
             info.truncated = 1;
@@ -108,14 +183,24 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
             continue;
         }
         gchar *t = poppler_page_get_text(page);
-        if (t && t[0])
+        if (has_text(t)) {
             tg_text_append_utf8(t, strlen(t), &x->text, &info);
-        else
+        } else {
             empty++;
+            char perr[512];
+            tg_status_t ost = lim->ocr ? tg_extract_ocr_page(x, lim, i + 1, render_page, page,
+                                                             &info, perr, sizeof perr)
+                                       : TG_OK;
+            if (ost && !ocr_failed++) {
+                ocr_status = ost;
+                tg_errf(err, errlen, "page %u: %s", i + 1, perr);
+            }
+        }
         g_free(t);
         g_object_unref(page);
         x->pages = i + 1;
     }
+    tg_extract_ocr_done(x, lim);
     if (info.truncated)
         tg_extract_warn(x, "text truncated: only the first %zu MB are indexed",
                         lim->max_text >> 20);
@@ -123,10 +208,17 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
         tg_extract_warn(x, "%zu invalid character sequences replaced", info.replaced);
     if (pages == 0)
         tg_extract_warn(x, "the PDF has no readable pages");
-    else if (empty == pages)
-        tg_extract_warn(x, "no text layer: the PDF may be a scan");
-    else if (empty > 0)
-        tg_extract_warn(x, "%u of %u pages have no text layer", empty, pages);
+    else if (!lim->ocr && empty == pages)
+        tg_extract_warn(x, "no text layer: the PDF may be a scan (OCR is off)");
+    else if (!lim->ocr && empty > 0)
+        tg_extract_warn(x, "%u of %u pages have no text layer (OCR is off)", empty, pages);
+    else if (ocr_failed > 0)
+        tg_extract_warn(x, "%u of %u pages without a text layer could not be read by OCR",
+                        ocr_failed, empty);
     g_object_unref(doc);
+    /* a scan of which OCR could read no page at all has failed (and is tried
+     * again next run), like an image that could not be read */
+    if (ocr_failed > 0 && ocr_failed == pages)
+        return ocr_status;
     return TG_OK;
 }

@@ -24,6 +24,13 @@
  *            supported
  *   death:   timeout, memory, crash       -> "error"; a text-less document
  *            is written for the original if it reached the store
+ * With --reextract, known contents are extracted again (once per run) instead
+ * of being taken as they are; their OCR then comes from the OCR cache.
+ *
+ * A worker reading a file page by page with OCR says "progress" before each
+ * page it recognises; each such message gives the file a fresh deadline of
+ * max(--timeout, --ocr-timeout + TG_OCR_PAGE_SLACK) from that moment.
+ *
  * A location whose content changed is detached from its old document, and a
  * document left without locations is deleted from the index (its original
  * stays in the store).
@@ -122,6 +129,7 @@ typedef struct job {
     char *cur_name;
     /* the event and location status, held until the members are done */
     char *final_what, *final_code, *final_reason, *final_status;
+    json_t *final_extra;             /* merged into the event (what OCR did) */
     struct job *waiting;             /* same content found meanwhile, waiting on this one */
     struct job *next;                /* link in a waiting list or the queue */
     struct job *all_prev, *all_next; /* every live job, for cleanup */
@@ -163,7 +171,8 @@ typedef struct {
     struct {
         char buf[STDERR_CAP];
         size_t len;
-    } * err; /* per worker: its stderr during the current job */
+    } * err;             /* per worker: its stderr during the current job */
+    json_t *reextracted; /* --reextract: SHA-256 -> true for contents done this run */
 } ing_t;
 
 /* ==== Small helpers ======================================================= */
@@ -189,6 +198,7 @@ static void job_free(ing_t *g, job_t *j)
     free(j->final_code);
     free(j->final_reason);
     free(j->final_status);
+    json_decref(j->final_extra);
     json_decref(j->members);
     tg_locmeta_free(&j->lm);
     free(j);
@@ -236,9 +246,10 @@ static job_t *pop(jobq_t *q)
     return j;
 }
 
-/* Reports one file event: counts it, logs it, and prints it if asked to. */
-static void event(ing_t *g, const char *what, const char *loc, const char *sha, const char *code,
-                  const char *reason, double started)
+/* Reports one file event: counts it, logs it, and prints it if asked to.
+ * extra (may be NULL) is merged into the logged event. */
+static void event_x(ing_t *g, const char *what, const char *loc, const char *sha, const char *code,
+                    const char *reason, double started, json_t *extra)
 {
     tg_ingest_counts_t *c = g->c;
     int is_error = strcmp(what, "error") == 0;
@@ -268,6 +279,8 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
         tg_rec_set_str(ev, "reason", reason);
     if (started > 0)
         json_object_set_new(ev, "ms", json_integer((json_int_t)((tg_now() - started) * 1000)));
+    if (extra)
+        json_object_update(ev, extra);
     tg_ingestlog_add(g->log, ev);
     json_decref(ev);
     g->dirty = 1;
@@ -287,6 +300,35 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
                               r ? r : "");
         free(r);
     }
+}
+
+static void event(ing_t *g, const char *what, const char *loc, const char *sha, const char *code,
+                  const char *reason, double started)
+{
+    event_x(g, what, loc, sha, code, reason, started, NULL);
+}
+
+/* What OCR did for a document, for its ingest event: {"ocr": {"pages",
+ * "recognised", "cached"}}, or NULL if OCR read nothing.  Pages OCR could
+ * not read are printed, naming the page: the file is indexed without them. */
+static json_t *ocr_summary(ing_t *g, const char *loc, json_t *rec)
+{
+    json_t *o = json_object_get(rec, TG_REC_OCR);
+    if (!json_is_object(o))
+        return NULL;
+    json_t *pages = json_object_get(o, "pages"), *p;
+    size_t i;
+    json_array_foreach(pages, i, p)
+    {
+        const char *e = tg_rec_str(p, "error");
+        if (e && !g->o->quiet)
+            tg_progress_print(g->progress,
+                              "testigo-index: %s: warning: page %lld not read by OCR: %s\n", loc,
+                              (long long)tg_rec_int(p, "page", 0), e);
+    }
+    return json_pack("{s:{s:I, s:I, s:I}}", "ocr", "pages", (json_int_t)json_array_size(pages),
+                     "recognised", (json_int_t)tg_rec_int(o, "recognised", 0), "cached",
+                     (json_int_t)tg_rec_int(o, "cached", 0));
 }
 
 /* Collects worker i's stderr (what poppler and friends print) and returns
@@ -420,8 +462,8 @@ static void complete(ing_t *g, job_t *j)
     if (j->final_status)
         loc_put(g, j, j->final_status);
     if (j->final_what)
-        event(g, j->final_what, j->loc, j->hashed ? j->sha : NULL, j->final_code, j->final_reason,
-              j->started);
+        event_x(g, j->final_what, j->loc, j->hashed ? j->sha : NULL, j->final_code, j->final_reason,
+                j->started, j->final_extra);
     finish(g, j);
 }
 
@@ -519,6 +561,8 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
     } else {
         /* re-extracted at the same place: updated; known content at a new
          * place (a bundle read again for its members): duplicate */
+        json_decref(j->final_extra);
+        j->final_extra = ocr_summary(g, j->loc, rec);
         const char *what = moved       ? "updated"
                            : !had      ? "added"
                            : !known    ? "duplicate"
@@ -623,11 +667,11 @@ static int unchanged(ing_t *g, job_t *j)
     int settled =
         st && (!strcmp(st, TG_LOC_INDEXED) || !strcmp(st, TG_LOC_EMPTY) ||
                (!strcmp(st, TG_LOC_UNSUPPORTED) && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
-    j->old_settled = settled;
+    j->old_settled = settled && !g->o->reextract;
     const char *sc = tg_rec_str(m, "sc");
     int same_meta = !strcmp(sc ? sc : "", j->lm.fingerprint);
     json_decref(m);
-    if (!(same && settled && j->old_sha))
+    if (!(same && settled && j->old_sha) || g->o->reextract)
         return 0;
     return same_meta ? 1 : 2;
 }
@@ -755,6 +799,12 @@ static void dispatch(ing_t *g, unsigned i, job_t *j)
                   (json_int_t)g->o->max_text, "max_pages", (int)g->o->max_pages);
     if (j->stored)
         json_object_set_new(m, "stored", json_string(j->sha));
+    /* OCR settings travel with each job (absent: OCR is off); see proto.h */
+    if (g->o->ocr)
+        json_object_set_new(m, "ocr",
+                            json_pack("{s:s, s:f, s:I}", "lang", g->o->ocr_lang, "timeout",
+                                      g->o->ocr_timeout, "max_pixels",
+                                      (json_int_t)g->o->ocr_max_pixels));
     /* the file name (a date in it dates the document) and the names list */
     tg_rec_set_str(m, "name", tg_location_basename(j->loc));
     if (g->o->names)
@@ -868,6 +918,10 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
                 tg_rec_int(rec, TG_REC_EXTRACTOR, 0) < TG_EXTRACTOR_VERSION);
     json_decref(rec);
     tg_doc_free(doc);
+    if (g->o->reextract && !json_object_get(g->reextracted, j->sha)) {
+        need = 1;
+        json_object_set_new(g->reextracted, j->sha, json_true());
+    }
     if (need) {
         reply_go(g, i, j);
         return;
@@ -961,7 +1015,9 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
     else if (status && !strcmp(status, tg_status_str(TG_ERR_FORMAT)))
         code = "corrupt";
     else if (status && !strcmp(status, tg_status_str(TG_ERR_LIMIT)))
-        code = "limit";
+        code = j->bundle ? "limit" : "too large";
+    else if (status && !strcmp(status, tg_status_str(TG_ERR_TIMEOUT)))
+        code = "timeout";
     g->pending_bytes += len;
     if (failed || j->resumes)
         j->incomplete = 1;
@@ -1047,6 +1103,10 @@ static void on_message(ing_t *g, unsigned i)
         worker_lost(g, i, 1, "crash", "worker lost track of its job");
     } else if (!strcmp(type, "hashed")) {
         on_hashed(g, i, j, m);
+    } else if (!strcmp(type, "progress") && j->extracting) {
+        /* an OCR page starts: a fresh budget for it */
+        double page = g->o->ocr_timeout + TG_OCR_PAGE_SLACK;
+        w->deadline = tg_now() + (page > g->o->timeout ? page : g->o->timeout);
     } else if (!strcmp(type, "entry") && j->bundle) {
         on_entry(g, i, j, m);
     } else if (!strcmp(type, "member") && j->bundle) {
@@ -1264,7 +1324,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     memset(counts, 0, sizeof *counts);
     counts->skipped_by = json_object();
     counts->errors_by = json_object();
-    ing_t g = {.o = o, .c = counts};
+    ing_t g = {.o = o, .c = counts, .reextracted = json_object()};
     double t0 = tg_now();
     signal(SIGPIPE, SIG_IGN);
     tg_status_t st = open_all(&g, err, errlen);
@@ -1417,6 +1477,7 @@ out:
     tg_db_close(g.db);
     tg_store_close(g.store);
     tg_stemmers_free(g.stem);
+    json_decref(g.reextracted);
     counts->seconds = tg_now() - t0;
     return st;
 }

@@ -5,6 +5,8 @@
  * 1 finished but some files failed, 2 usage or fatal error, 130 interrupted.
  * Re-executed with --worker, it is an extraction worker instead (worker.c). */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -57,6 +59,14 @@ static void usage(FILE *f)
            "      --purge-store        with --prune: also delete originals no document uses\n"
            "      --names FILE         names list (CSV: canonical name, aliases...) of the\n"
            "                           persons to recognise in documents indexed now\n"
+           "      --no-ocr             do not read images and scanned pages with OCR\n"
+           "      --ocr-lang LANGS     OCR languages, tesseract's names joined by +\n"
+           "                           (default spa+eng)\n"
+           "      --ocr-timeout SEC    time to recognise one page; decimals allowed (default 60)\n"
+           "      --ocr-max-pixels MP  larger images are not read by OCR, in megapixels\n"
+           "                           (default 50)\n"
+           "      --reextract          extract again files already indexed (OCR comes from\n"
+           "                           the archive's OCR cache when the languages match)\n"
            "  -v, --verbose            print every file event\n"
            "  -q, --quiet              print only errors and the summary\n"
            "  -h, --help               show this help\n"
@@ -77,6 +87,32 @@ static int bad_value(const char *opt, const char *v)
 {
     fprintf(stderr, "testigo-index: invalid value for %s: '%s'\n", opt, v);
     return 2;
+}
+
+/* A decimal number in [min, max]; 0 on success. */
+static int parse_number(const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= min && v <= max))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* tesseract language names joined by '+' ("spa+eng", "chi_sim",
+ * "script/Latin"): letters, digits, '_', '-', '/', '+'; never a path
+ * outside tesseract's data folder. */
+static int lang_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 200 || s[0] == '/' || strstr(s, ".."))
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("_-/+", *s))
+            return 0;
+    return 1;
 }
 
 static void print_by(const char *label, json_t *by)
@@ -117,7 +153,12 @@ int main(int argc, char **argv)
         OPT_PRUNE,
         OPT_PURGE,
         OPT_VERIFY,
-        OPT_NAMES
+        OPT_NAMES,
+        OPT_NO_OCR,
+        OPT_OCR_LANG,
+        OPT_OCR_TIMEOUT,
+        OPT_OCR_PIXELS,
+        OPT_REEXTRACT
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -145,6 +186,11 @@ int main(int argc, char **argv)
         {"worker", required_argument, NULL, OPT_WORKER},
         {"worker-mem", required_argument, NULL, OPT_WORKER_MEM},
         {"verify", no_argument, NULL, OPT_VERIFY},
+        {"no-ocr", no_argument, NULL, OPT_NO_OCR},
+        {"ocr-lang", required_argument, NULL, OPT_OCR_LANG},
+        {"ocr-timeout", required_argument, NULL, OPT_OCR_TIMEOUT},
+        {"ocr-max-pixels", required_argument, NULL, OPT_OCR_PIXELS},
+        {"reextract", no_argument, NULL, OPT_REEXTRACT},
         {NULL, 0, NULL, 0},
     };
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
@@ -163,6 +209,10 @@ int main(int argc, char **argv)
         .max_expanded = (uint64_t)65536 << 20,
         .max_ratio = 1000,
         .max_members = 1000000,
+        .ocr = 1,
+        .ocr_lang = "spa+eng",
+        .ocr_timeout = 60,
+        .ocr_max_pixels = 50000000,
     };
     const char *archive = getenv("TESTIGO_ARCHIVE");
     if (!archive || !*archive)
@@ -170,6 +220,7 @@ int main(int argc, char **argv)
     const char *names = NULL;
     long worker_fd = -1, v;
     int verify = 0;
+    double d;
     size_t worker_mem = 0;
     int c;
     while ((c = getopt_long(argc, argv, "a:j:vqh", opts, NULL)) != -1) {
@@ -255,6 +306,27 @@ int main(int argc, char **argv)
             break;
         case OPT_NAMES:
             names = optarg;
+            break;
+        case OPT_NO_OCR:
+            o.ocr = 0;
+            break;
+        case OPT_OCR_LANG:
+            if (!lang_ok(optarg))
+                return bad_value("--ocr-lang", optarg);
+            o.ocr_lang = optarg;
+            break;
+        case OPT_OCR_TIMEOUT:
+            if (parse_number(optarg, 0.001, 86400, &d))
+                return bad_value("--ocr-timeout", optarg);
+            o.ocr_timeout = d;
+            break;
+        case OPT_OCR_PIXELS:
+            if (parse_number(optarg, 0.001, 100000, &d))
+                return bad_value("--ocr-max-pixels", optarg);
+            o.ocr_max_pixels = (uint64_t)(d * 1e6);
+            break;
+        case OPT_REEXTRACT:
+            o.reextract = 1;
             break;
         case 'v':
             o.verbose = 1;
@@ -342,6 +414,11 @@ int main(int argc, char **argv)
         }
     }
     o.archive = abs;
+    /* one OCR thread per worker: the workers are the parallelism (tesseract's
+     * OpenMP threads on top of them were measured 4-6x slower per image); the
+     * OpenMP runtime reads this when a worker starts, so it is set here, for
+     * the workers to inherit */
+    setenv("OMP_THREAD_LIMIT", "1", 1);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

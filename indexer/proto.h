@@ -8,13 +8,18 @@
  * cap's worth of memory.
  *
  * The conversation for one file (see docs/architecture.md):
- *   indexer -> worker   {"type":"job", "id", "name", "names", ...limits} +
- *                       the path (raw bytes); "name": the location's file
+ *   indexer -> worker   {"type":"job", "id", "name", "names", ...limits, "ocr"}
+ *                       + the path (raw bytes); "name": the location's file
  *                       name (UTF-8), "names": the names list's path or absent
  *   worker  -> indexer  {"type":"hashed", "id", "sha256", "size"}
  *   indexer -> worker   {"type":"go"} or {"type":"skip"}
+ *   worker  -> indexer  {"type":"progress", "id"}, before each page it
+ *                       recognises with OCR (zero or more times)
  *   worker  -> indexer  {"type":"doc", "id", "record"} + serialised document
  *                   or  {"type":"fail", "id", "status", "reason"}
+ * A job's "ocr" member, {"lang", "timeout" (seconds per page), "max_pixels"},
+ * carries the OCR options; when it is absent, OCR is off (--no-ocr).  A
+ * "progress" gives the job a fresh wall-clock deadline (ingest.c).
  * A worker handles one job at a time; running N workers is running N of
  * these conversations side by side. */
 #ifndef TG_PROTO_H

@@ -9,7 +9,13 @@
  * witness's statement in a core file.
  *
  * The worker never touches the index: it produces a serialised document and
- * the single writer decides what to do with it. */
+ * the single writer decides what to do with it.
+ *
+ * OCR: the worker keeps one OCR engine for its whole life (loading the
+ * language models costs more than most images), made at the first job that
+ * asks for OCR.  Before each page it actually recognises, it tells the
+ * indexer ("progress") and grants itself a fresh CPU budget, so a long scan
+ * is bounded page by page rather than by one budget for the whole file. */
 #define _GNU_SOURCE
 #include "worker.h"
 
@@ -30,6 +36,8 @@
 #include "hash.h"
 #include "lang.h"
 #include "names.h"
+#include "ocr.h"
+#include "ocrcache.h"
 #include "proto.h"
 #include "schema.h"
 #include "store.h"
@@ -51,6 +59,9 @@ typedef struct {
     tg_names_t *names;   /* the names list of the run, loaded at its first job */
     char *names_path;    /* which file names came from */
     char names_err[512]; /* why it could not be read, "" if it was */
+    tg_ocr_t *ocr;       /* NULL until a job asks for OCR */
+    json_int_t job_id;   /* the job being extracted (for progress messages) */
+    double page_budget;  /* CPU seconds granted per OCR page */
 } worker_t;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -269,6 +280,42 @@ static void read_bundle(worker_t *w, json_int_t id, json_t *go, const char *stor
     send_doc(w, id, in, st);
 }
 
+/* Called before each page OCR actually recognises: tells the indexer the
+ * job is alive (it moves its wall-clock deadline) and moves the CPU limit. */
+static void heartbeat(void *ctx)
+{
+    worker_t *w = ctx;
+    json_t *m = json_pack("{s:s, s:I}", "type", "progress", "id", w->job_id);
+    tg_msg_send(w->fd, m, NULL, 0);
+    json_decref(m);
+    set_cpu_budget(w->page_budget);
+}
+
+/* Sets up OCR for a job from its "ocr" member (absent: OCR is off). */
+static void setup_ocr(worker_t *w, json_t *job, const char *sha, double cpu,
+                      tg_extract_limits_t *lim)
+{
+    json_t *o = json_object_get(job, "ocr");
+    const char *lang = json_string_value(json_object_get(o, "lang"));
+    if (!json_is_object(o) || !lang)
+        return;
+    tg_ocr_opts_t opts = {
+        .lang = lang,
+        .timeout = json_number_value(json_object_get(o, "timeout")),
+        .max_pixels = (uint64_t)json_integer_value(json_object_get(o, "max_pixels")),
+    };
+    if (!w->ocr)
+        w->ocr = tg_ocr_new(&opts);
+    else
+        tg_ocr_set_opts(w->ocr, &opts);
+    w->page_budget =
+        cpu > opts.timeout + TG_OCR_PAGE_SLACK ? cpu : opts.timeout + TG_OCR_PAGE_SLACK;
+    lim->ocr = w->ocr;
+    lim->ocr_cache = tg_ocr_cache_new(w->store, sha, lang, tg_ocr_engine());
+    lim->heartbeat = heartbeat;
+    lim->heartbeat_ctx = w;
+}
+
 /* Loads the names list at path unless it is the one already loaded.  The
  * indexer checked the file before starting; if it cannot be read now, the
  * reason is kept and each document says so in its warnings. */
@@ -341,10 +388,13 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     if (st)
         _exit(0); /* the indexer is gone */
 
-    /* A small file is extracted while the indexer decides whether it is
-     * wanted (it usually is): the worker does not sit idle for a round trip.
-     * Bundles and large files wait for the answer. */
-    int speculate = strcmp(kind, "archive") != 0 && size <= SPECULATE_MAX;
+    /* A small text file is extracted while the indexer decides whether it
+     * is wanted (it usually is): the worker does not sit idle for a round
+     * trip.  Everything else, costly to extract (OCR) or a bundle, waits for
+     * the answer. */
+    int speculate = !strcmp(kind, "text") && size <= SPECULATE_MAX;
+    w->job_id = id;
+    setup_ocr(w, job, sha, cpu, &lim);
     tg_extract_t x;
     tg_extract_init(&x, &lim);
     use_names(w, json_string_value(json_object_get(job, "names")));
@@ -378,6 +428,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     }
     json_decref(reply);
     tg_extract_free(&x);
+    tg_ocr_cache_free(lim.ocr_cache);
     free(stored);
 }
 
@@ -418,6 +469,7 @@ int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
         free(payload);
         json_decref(job);
     }
+    tg_ocr_free(w.ocr);
     tg_names_free(w.names);
     free(w.names_path);
     tg_stemmers_free(w.stem);

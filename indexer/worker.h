@@ -10,8 +10,15 @@
 #include <stddef.h>
 
 /* Bumped whenever extraction improves, so that files which could not be
- * read, or were of an unsupported type, are tried again. */
-#define TG_EXTRACTOR_VERSION 1
+ * read, or were of an unsupported type, are tried again.
+ *   1  text, PDF
+ *   2  images and scanned PDF pages (OCR) */
+#define TG_EXTRACTOR_VERSION 2
+
+/* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
+ * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall
+ * clock and of CPU from the moment the worker announces it. */
+#define TG_OCR_PAGE_SLACK 10.0
 
 /* Process limits a worker sets on itself at start. */
 typedef struct {

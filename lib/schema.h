@@ -153,6 +153,7 @@ enum {
 #define TG_DATE_SOURCE_FILENAME   "filename"
 #define TG_DATE_SOURCE_FIRST_LINE "text:first-dated-line"
 #define TG_DATE_SOURCE_TEXT       "text"
+#define TG_REC_OCR                "ocr" /* object: pages read by OCR (docs/schema.md) */
 
 /* Locations kept in a record; beyond this only the count grows (the metadata
  * table still has every one). */

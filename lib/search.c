@@ -364,6 +364,19 @@ void tg_results_free(tg_results_t *r)
     memset(r, 0, sizeof *r);
 }
 
+const json_t *tg_hit_ocr_page(const tg_hit_t *h)
+{
+    json_t *pages = json_object_get(json_object_get(h->rec, TG_REC_OCR), "pages"), *p;
+    int64_t want = h->snippet.page ? h->snippet.page : 1;
+    size_t i;
+    json_array_foreach(pages, i, p)
+    {
+        if (tg_rec_int(p, "page", 0) == want && json_object_get(p, "confidence"))
+            return p;
+    }
+    return NULL;
+}
+
 json_t *tg_hit_json(const tg_hit_t *h)
 {
     const json_t *rec = h->rec;
@@ -421,6 +434,8 @@ json_t *tg_hit_json(const tg_hit_t *h)
     json_object_set_new(o, "ids", json_is_array(ids) ? json_copy(ids) : json_array());
     json_t *ment = json_object_get(rec, TG_REC_MENTIONS);
     json_object_set_new(o, "mentions", json_is_array(ment) ? json_copy(ment) : json_array());
+    const json_t *ocr = tg_hit_ocr_page(h);
+    json_object_set_new(o, "ocr", ocr ? json_deep_copy(ocr) : json_null());
     return o;
 }
 

@@ -109,8 +109,9 @@ void tg_results_free(tg_results_t *r);
  * date_source, page, snippet, snippet_html, size, lang, score, extraction
  * ("ok", "failed", "unsupported"), warnings, restricted (true or false),
  * metadata (the sidecar metadata: title, date, language, witness, place,
- * collection, tags; {} when none), persons (names), ids (identity numbers)
- * and mentions (dates mentioned). */
+ * collection, tags; {} when none), persons (names), ids (identity numbers),
+ * mentions (dates mentioned), and ocr (the OCR entry of the hit's page,
+ * {"page", "confidence"}, when that page's text came from OCR; else null). */
 json_t *tg_hit_json(const tg_hit_t *h);
 
 /* The extracted text of a document (pages separated by '\f') into out, up
@@ -131,6 +132,11 @@ tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out);
 tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                               const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
                               size_t errlen);
+
+/* The record's OCR entry ({"page", "confidence"}) for the page the hit's
+ * snippet is on (page 1 for a document without pages), or NULL when that
+ * text did not come from OCR.  Owned by h->rec. */
+const json_t *tg_hit_ocr_page(const tg_hit_t *h);
 
 /* Title of a record: its title, else the file name of its first location. */
 const char *tg_record_title(const json_t *rec);

@@ -99,7 +99,7 @@ tg_status_t tg_store_open(const char *dir, int create, tg_store_t **out, char *e
         }
     }
     if (create) {
-        static const char *const sub[] = {"store", "text", "log", "tmp", "index"};
+        static const char *const sub[] = {"store", "text", "ocr", "log", "tmp", "index"};
         for (size_t i = 0; i < TG_ARRAY_LEN(sub); i++) {
             char *p = tg_xasprintf("%s/%s", dir, sub[i]);
             int r = mkdir_if_missing(p);
@@ -339,45 +339,29 @@ tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[
     return st;
 }
 
-tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len)
+/* Writes data as dest (replacing any) through a file in tmp/. */
+static tg_status_t put_file(tg_store_t *s, const char *dest, const char *data, size_t len)
 {
     char *tmp;
     int fd = make_tmp(s, 0400, &tmp);
     if (fd < 0)
         return TG_ERR_IO;
-    int bad = write_all(fd, text, len);
+    int bad = write_all(fd, data, len);
     if (close(fd))
         bad = 1;
-    if (bad) {
+    tg_status_t st = TG_ERR_IO;
+    if (bad)
         unlink(tmp);
-        free(tmp);
-        return TG_ERR_IO;
-    }
-    char *dest = tg_store_text_path(s, sha);
-    /* replace: a re-extraction (new extractor version) may improve the text */
-    tg_status_t st = install(s, tmp, dest);
-    free(dest);
+    else
+        st = install(s, tmp, dest);
     free(tmp);
     return st;
 }
 
-static tg_status_t read_into(char *p, tg_buf_t *out);
-
-tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out)
-{
-    return read_into(tg_store_text_path(s, sha), out);
-}
-
-tg_status_t tg_store_get_original(const tg_store_t *s, const char *sha, tg_buf_t *out)
-{
-    return read_into(tg_store_path(s, sha), out);
-}
-
-/* Reads the file at p (freed here) into out, up to out's cap. */
-static tg_status_t read_into(char *p, tg_buf_t *out)
+/* Reads the file at p into out, up to out's cap. */
+static tg_status_t get_file(const char *p, tg_buf_t *out)
 {
     int fd = open(p, O_RDONLY | O_CLOEXEC);
-    free(p);
     if (fd < 0)
         return errno == ENOENT ? TG_ERR_NOTFOUND : TG_ERR_IO;
     char buf[65536];
@@ -399,6 +383,56 @@ static tg_status_t read_into(char *p, tg_buf_t *out)
     }
     close(fd);
     return st;
+}
+
+/* put_file/get_file on the path made by path_of(s, sha). */
+static tg_status_t put_by(tg_store_t *s, char *(*path_of)(const tg_store_t *, const char *),
+                          const char *sha, const char *data, size_t len)
+{
+    char *dest = path_of(s, sha);
+    tg_status_t st = put_file(s, dest, data, len);
+    free(dest);
+    return st;
+}
+
+static tg_status_t get_by(const tg_store_t *s, char *(*path_of)(const tg_store_t *, const char *),
+                          const char *sha, tg_buf_t *out)
+{
+    char *p = path_of(s, sha);
+    tg_status_t st = get_file(p, out);
+    free(p);
+    return st;
+}
+
+tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, size_t len)
+{
+    /* replace: a re-extraction (new extractor version) may improve the text */
+    return put_by(s, tg_store_text_path, sha, text, len);
+}
+
+tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out)
+{
+    return get_by(s, tg_store_text_path, sha, out);
+}
+
+tg_status_t tg_store_get_original(const tg_store_t *s, const char *sha, tg_buf_t *out)
+{
+    return get_by(s, tg_store_path, sha, out);
+}
+
+char *tg_store_ocr_path(const tg_store_t *s, const char *sha)
+{
+    return tg_xasprintf("%s/ocr/%.2s/%s.json", s->dir, sha, sha);
+}
+
+tg_status_t tg_store_put_ocr(tg_store_t *s, const char *sha, const char *data, size_t len)
+{
+    return put_by(s, tg_store_ocr_path, sha, data, len);
+}
+
+tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out)
+{
+    return get_by(s, tg_store_ocr_path, sha, out);
 }
 
 tg_status_t tg_store_sync(tg_store_t *s)

@@ -4,6 +4,8 @@
  *   ARCHIVE/index/            the Xapian database
  *   ARCHIVE/store/ab/cd/SHA   originals, byte for byte, read-only
  *   ARCHIVE/text/ab/SHA.txt   extracted text, pages separated by form feeds
+ *   ARCHIVE/ocr/ab/SHA.json   OCR results of a content, so it is never
+ *                             recognised twice (indexer/ocrcache.h)
  *   ARCHIVE/log/ingest.jsonl  one JSON line per file event
  *   ARCHIVE/tmp/              files being written; anything here is garbage
  *
@@ -67,6 +69,14 @@ tg_status_t tg_store_put_text(tg_store_t *s, const char *sha, const char *text, 
 tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *out);
 /* Reads the original of sha into out (up to out's cap). */
 tg_status_t tg_store_get_original(const tg_store_t *s, const char *sha, tg_buf_t *out);
+
+/* The OCR cache file of sha: its path (malloc'd), writing it (replacing
+ * any, through tmp/ and a rename, so a reader never sees half a file), and
+ * reading it into out (TG_ERR_NOTFOUND when there is none, TG_ERR_LIMIT
+ * past out's cap).  The contents are the caller's business. */
+char *tg_store_ocr_path(const tg_store_t *s, const char *sha);
+tg_status_t tg_store_put_ocr(tg_store_t *s, const char *sha, const char *data, size_t len);
+tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out);
 
 /* Makes every file written so far durable (syncfs on the archive's file
  * system). */

@@ -10,12 +10,12 @@ set -eu
 level=${1:-test}
 
 build_pkgs="build-essential pkg-config python3 file
- libxapian-dev libarchive-dev libmagic-dev libpoppler-glib-dev poppler-data
- libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa
+ libxapian-dev libarchive-dev libmagic-dev libpoppler-glib-dev libcairo2-dev poppler-data
+ libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa libexif-dev
  libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
  libexttextcat-dev libexttextcat-data"
 test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium"
-bench_pkgs="xapian-omega xapian-tools recoll wrk lighttpd hyperfine time"
+bench_pkgs="xapian-omega xapian-tools recoll wrk lighttpd hyperfine time tesseract-ocr"
 
 pkgs=$build_pkgs
 case $level in

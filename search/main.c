@@ -127,6 +127,9 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
                date && dsrc ? " (" : "", date && dsrc ? dsrc : "", date && dsrc ? ")" : "", size);
         if (h->snippet.page)
             printf(" · p. %d", h->snippet.page);
+        const json_t *ocr = tg_hit_ocr_page(h);
+        if (ocr)
+            printf(" · OCR %d%%", (int)tg_rec_int(ocr, "confidence", 0));
         if (tg_rec_str(rec, "extraction") && strcmp(tg_rec_str(rec, "extraction"), "ok"))
             printf(" · no text (%s)", tg_rec_str(rec, "extraction"));
         printf("\n");

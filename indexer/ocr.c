@@ -1,0 +1,472 @@
+/* OCR over tesseract's C API, with images decoded by leptonica (see ocr.h).
+ * The only file that includes tesseract or leptonica; none of their types
+ * leave it.
+ *
+ * Every page, whatever its source, becomes an 8-bit grey (or 1-bit) Pix,
+ * turned upright, checked for ink, and recognised with a deadline: a
+ * tesseract monitor (ETEXT_DESC) whose deadline is checked between words,
+ * so a page that takes too long is stopped and reported rather than
+ * hanging the worker.  Layout analysis before the first word is not
+ * interruptible; the worker's wall clock and CPU limits are the backstop.
+ *
+ * Image files are first read by their header only: the pixel limit is
+ * enforced before a single pixel is decoded (a 293-byte PNG can claim
+ * 65535 x 65535 pixels).  GIF headers are read here, because leptonica's
+ * own GIF "header" reader decodes the whole image.
+ *
+ * Must never print: tesseract's messages go to /dev/null (debug_file),
+ * leptonica's are limited to errors, which the worker files with the job. */
+#define _POSIX_C_SOURCE 200809L
+#include "ocr.h"
+
+#include <allheaders.h>
+#include <stdio.h>
+#include <string.h>
+#include <tesseract/capi.h>
+
+#include "util.h"
+
+struct tg_ocr {
+    tg_ocr_opts_t opts;
+    char *lang;          /* owned copy of opts.lang */
+    TessBaseAPI *api;    /* NULL until the first page */
+    char *loaded;        /* languages api was initialised with */
+    int init_failed;     /* loading `lang` failed: do not try again */
+    unsigned long calls; /* pages recognised */
+};
+
+struct tg_image {
+    char *path;
+    int format; /* IFF_* */
+    unsigned pages;
+};
+
+/* Pixels darker than this count as ink; a page with fewer inked pixels
+ * than BLANK_INK is blank. */
+#define INK       128
+#define BLANK_INK 16
+
+static void quiet_leptonica(void)
+{
+    static int done;
+    if (!done) {
+        setMsgSeverity(L_SEVERITY_ERROR);
+        done = 1;
+    }
+}
+
+tg_ocr_t *tg_ocr_new(const tg_ocr_opts_t *opts)
+{
+    tg_ocr_t *o = tg_xcalloc(1, sizeof *o);
+    tg_ocr_set_opts(o, opts);
+    quiet_leptonica();
+    return o;
+}
+
+void tg_ocr_set_opts(tg_ocr_t *o, const tg_ocr_opts_t *opts)
+{
+    char *lang = tg_xstrdup(opts->lang && *opts->lang ? opts->lang : "eng");
+    free(o->lang);
+    o->lang = lang;
+    o->opts = *opts;
+    o->opts.lang = o->lang;
+    if (o->loaded && strcmp(o->loaded, o->lang) != 0)
+        o->init_failed = 0; /* a new language set gets its chance */
+}
+
+static void unload(tg_ocr_t *o)
+{
+    if (o->api) {
+        TessBaseAPIEnd(o->api);
+        TessBaseAPIDelete(o->api);
+        o->api = NULL;
+    }
+    free(o->loaded);
+    o->loaded = NULL;
+}
+
+void tg_ocr_free(tg_ocr_t *o)
+{
+    if (!o)
+        return;
+    unload(o);
+    free(o->lang);
+    free(o);
+}
+
+const tg_ocr_opts_t *tg_ocr_opts(const tg_ocr_t *o)
+{
+    return &o->opts;
+}
+
+unsigned long tg_ocr_calls(const tg_ocr_t *o)
+{
+    return o->calls;
+}
+
+const char *tg_ocr_engine(void)
+{
+    static char name[64];
+    if (!name[0])
+        snprintf(name, sizeof name, "tesseract %s", TessVersion());
+    return name;
+}
+
+void tg_ocr_page_free(tg_ocr_page_t *p)
+{
+    if (p) {
+        free(p->text);
+        p->text = NULL;
+    }
+}
+
+/* Loads the models for the current languages, once. */
+static tg_status_t load(tg_ocr_t *o, char *err, size_t errlen)
+{
+    if (o->api && o->loaded && strcmp(o->loaded, o->lang) == 0)
+        return TG_OK;
+    if (o->init_failed && o->loaded && strcmp(o->loaded, o->lang) == 0)
+        goto failed;
+    unload(o);
+    o->loaded = tg_xstrdup(o->lang);
+    o->api = TessBaseAPICreate();
+    if (TessBaseAPIInit3(o->api, NULL, o->lang) != 0) {
+        TessBaseAPIDelete(o->api);
+        o->api = NULL;
+        o->init_failed = 1;
+        goto failed;
+    }
+    o->init_failed = 0;
+    /* tesseract's chatter ("Estimating resolution as 300") is not ours to
+     * print; from here on it goes nowhere */
+    TessBaseAPISetVariable(o->api, "debug_file", "/dev/null");
+    return TG_OK;
+failed:
+    tg_errf(err, errlen,
+            "cannot load the OCR languages '%s' (is each one's tesseract-ocr-LANG package "
+            "installed?)",
+            o->lang);
+    return TG_ERR_NOTFOUND;
+}
+
+static int too_large(const tg_ocr_t *o, uint64_t w, uint64_t h, char *err, size_t errlen)
+{
+    if (!o->opts.max_pixels || w * h <= o->opts.max_pixels)
+        return 0;
+    tg_errf(err, errlen,
+            "image too large for OCR: %llu x %llu pixels (%.1f megapixels; the limit is %.1f, "
+            "--ocr-max-pixels)",
+            (unsigned long long)w, (unsigned long long)h, (double)(w * h) / 1e6,
+            (double)o->opts.max_pixels / 1e6);
+    return 1;
+}
+
+/* Number of inked pixels, counting up to `enough`. */
+static unsigned long ink(PIX *pix, unsigned long enough)
+{
+    if (pixGetDepth(pix) == 1) {
+        l_int32 n = 0;
+        pixCountPixels(pix, &n, NULL);
+        return (unsigned long)n;
+    }
+    unsigned long n = 0;
+    l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+    l_uint32 *data = pixGetData(pix);
+    for (l_int32 y = 0; y < h && n < enough; y++) {
+        l_uint32 *line = data + (size_t)y * (size_t)wpl;
+        for (l_int32 x = 0; x < w; x++)
+            if (GET_DATA_BYTE(line, x) < INK)
+                n++;
+    }
+    return n;
+}
+
+/* Recognises pix (1 or 8 bpp, upright).  Consumes nothing: pix stays the
+ * caller's. */
+static tg_status_t recognise(tg_ocr_t *o, PIX *pix, tg_ocr_page_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->confidence = -1;
+    if (ink(pix, BLANK_INK) < BLANK_INK) {
+        out->blank = 1;
+        out->text = tg_xstrdup("");
+        return TG_OK;
+    }
+    tg_status_t st = load(o, err, errlen);
+    if (st)
+        return st;
+    TessBaseAPISetImage2(o->api, pix);
+    ETEXT_DESC *monitor = TessMonitorCreate();
+    int ms = 0;
+    if (o->opts.timeout > 0) {
+        double t = o->opts.timeout * 1000;
+        ms = t > 2e9 ? 2000000000 : t < 1 ? 1 : (int)t;
+        TessMonitorSetDeadlineMSecs(monitor, ms);
+    }
+    double t0 = tg_now();
+    o->calls++;
+    int r = TessBaseAPIRecognize(o->api, monitor);
+    double took = tg_now() - t0;
+    TessMonitorDelete(monitor);
+    if (r != 0) {
+        TessBaseAPIClear(o->api);
+        if (ms && took * 1000 >= ms) {
+            tg_errf(err, errlen, "OCR stopped after %g s (--ocr-timeout)", o->opts.timeout);
+            return TG_ERR_TIMEOUT;
+        }
+        tg_errf(err, errlen, "OCR failed on this image");
+        return TG_ERR_FORMAT;
+    }
+    char *text = TessBaseAPIGetUTF8Text(o->api);
+    int conf = TessBaseAPIMeanTextConf(o->api);
+    TessBaseAPIClear(o->api);
+    out->text = tg_xstrdup(text ? text : "");
+    TessDeleteText(text);
+    int words = 0;
+    for (const unsigned char *c = (const unsigned char *)out->text; *c && !words; c++)
+        words =
+            *c >= 0x80 || (*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z');
+    out->confidence = words ? (conf < 0 ? 0 : conf > 100 ? 100 : conf) : -1;
+    return TG_OK;
+}
+
+/* ==== Image files ========================================================= */
+
+static const char *format_name(int f)
+{
+    if (L_FORMAT_IS_TIFF(f))
+        return "tiff";
+    switch (f) {
+    case IFF_BMP:
+        return "bmp";
+    case IFF_JFIF_JPEG:
+        return "jpeg";
+    case IFF_PNG:
+        return "png";
+    case IFF_PNM:
+        return "pnm";
+    case IFF_GIF:
+        return "gif";
+    case IFF_JP2:
+        return "jp2";
+    case IFF_WEBP:
+        return "webp";
+    default:
+        return NULL;
+    }
+}
+
+/* GIF's logical screen size, the size leptonica allocates. */
+static int gif_size(const char *path, l_int32 *w, l_int32 *h)
+{
+    unsigned char b[10];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    if (n != sizeof b || memcmp(b, "GIF", 3) != 0)
+        return -1;
+    *w = b[6] | b[7] << 8;
+    *h = b[8] | b[9] << 8;
+    return 0;
+}
+
+/* Width and height of page i without decoding it. */
+static int page_size(const tg_image_t *im, unsigned i, l_int32 *w, l_int32 *h)
+{
+    l_int32 fmt, bps, spp, cmap, res;
+    if (im->format == IFF_GIF)
+        return gif_size(im->path, w, h);
+    if (L_FORMAT_IS_TIFF(im->format))
+        return readHeaderTiff(im->path, (l_int32)i, w, h, &bps, &spp, &res, &cmap, &fmt) ? -1 : 0;
+    return pixReadHeader(im->path, &fmt, w, h, &bps, &spp, &cmap) ? -1 : 0;
+}
+
+tg_status_t tg_image_open(const char *path, tg_image_t **out, tg_image_info_t *info, char *err,
+                          size_t errlen)
+{
+    *out = NULL;
+    memset(info, 0, sizeof *info);
+    quiet_leptonica();
+    l_int32 fmt = IFF_UNKNOWN;
+    if (findFileFormat(path, &fmt) || !format_name(fmt)) {
+        tg_errf(err, errlen, "not an image format the OCR can read");
+        return TG_ERR_UNSUPPORTED;
+    }
+    tg_image_t *im = tg_xcalloc(1, sizeof *im);
+    im->path = tg_xstrdup(path);
+    im->format = fmt;
+    im->pages = 1;
+    if (L_FORMAT_IS_TIFF(fmt)) {
+        FILE *f = fopenReadStream(path);
+        l_int32 n = 0;
+        if (!f || tiffGetCount(f, &n) || n < 1) {
+            if (f)
+                fclose(f);
+            tg_errf(err, errlen, "damaged TIFF: its pages cannot be counted");
+            tg_image_close(im);
+            return TG_ERR_FORMAT;
+        }
+        fclose(f);
+        im->pages = (unsigned)n;
+    }
+    l_int32 w = 0, h = 0;
+    if (page_size(im, 0, &w, &h) || w <= 0 || h <= 0) {
+        tg_errf(err, errlen, "damaged %s image: its header cannot be read", format_name(fmt));
+        tg_image_close(im);
+        return TG_ERR_FORMAT;
+    }
+    info->pages = im->pages;
+    info->width = w;
+    info->height = h;
+    info->format = format_name(fmt);
+    *out = im;
+    return TG_OK;
+}
+
+void tg_image_close(tg_image_t *im)
+{
+    if (!im)
+        return;
+    free(im->path);
+    free(im);
+}
+
+/* Replaces *pix by f(*pix) when f made a new one. */
+static int swap_pix(PIX **pix, PIX *made)
+{
+    if (!made)
+        return -1;
+    if (made != *pix)
+        pixDestroy(pix);
+    *pix = made;
+    return 0;
+}
+
+/* Turns pix upright after EXIF orientation o (see the EXIF specification's
+ * table: 6 means "turn 90 degrees clockwise to view"). */
+static int upright(PIX **pix, int o)
+{
+    switch (o) {
+    case 2:
+        return swap_pix(pix, pixFlipLR(NULL, *pix));
+    case 3:
+        return swap_pix(pix, pixRotateOrth(*pix, 2));
+    case 4:
+        return swap_pix(pix, pixFlipTB(NULL, *pix));
+    case 5: /* transpose */
+        return swap_pix(pix, pixRotateOrth(*pix, 1)) || swap_pix(pix, pixFlipLR(NULL, *pix));
+    case 6:
+        return swap_pix(pix, pixRotateOrth(*pix, 1));
+    case 7: /* transverse */
+        return swap_pix(pix, pixRotateOrth(*pix, 1)) || swap_pix(pix, pixFlipTB(NULL, *pix));
+    case 8:
+        return swap_pix(pix, pixRotateOrth(*pix, 3));
+    default:
+        return 0;
+    }
+}
+
+/* Makes pix 1 or 8 bpp grey, transparent parts as white paper. */
+static int to_grey(PIX **pix)
+{
+    if (pixGetDepth(*pix) == 1 && !pixGetColormap(*pix))
+        return 0;
+    if (pixGetDepth(*pix) == 32 && pixGetSpp(*pix) == 4 &&
+        swap_pix(pix, pixAlphaBlendUniform(*pix, 0xffffff00)))
+        return -1;
+    if (pixGetDepth(*pix) == 8 && !pixGetColormap(*pix))
+        return 0;
+    return swap_pix(pix, pixConvertTo8(*pix, 0));
+}
+
+tg_status_t tg_ocr_image_page(tg_ocr_t *o, tg_image_t *im, unsigned i, int orientation,
+                              tg_ocr_page_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->confidence = -1;
+    l_int32 w = 0, h = 0;
+    if (i >= im->pages || page_size(im, i, &w, &h) || w <= 0 || h <= 0) {
+        tg_errf(err, errlen, "damaged %s image: the header of page %u cannot be read",
+                format_name(im->format), i + 1);
+        return TG_ERR_FORMAT;
+    }
+    if (too_large(o, (uint64_t)w, (uint64_t)h, err, errlen))
+        return TG_ERR_LIMIT;
+    PIX *pix;
+    l_int32 warnings = 0;
+    if (L_FORMAT_IS_TIFF(im->format))
+        pix = pixReadTiff(im->path, (l_int32)i);
+    else if (im->format ==
+             IFF_JFIF_JPEG) /* grey is all OCR needs; half a photo is better than none */
+        pix = pixReadJpeg(im->path, 0, 1, &warnings,
+                          L_JPEG_READ_LUMINANCE | L_JPEG_CONTINUE_WITH_BAD_DATA);
+    else
+        pix = pixRead(im->path);
+    if (!pix) {
+        tg_errf(err, errlen, "damaged %s image: its pixels cannot be decoded",
+                format_name(im->format));
+        return TG_ERR_FORMAT;
+    }
+    tg_status_t st = TG_OK;
+    if (too_large(o, (uint64_t)pixGetWidth(pix), (uint64_t)pixGetHeight(pix), err, errlen)) {
+        st = TG_ERR_LIMIT; /* the header lied */
+    } else if (to_grey(&pix) || upright(&pix, orientation)) {
+        tg_errf(err, errlen, "this %s image's pixels cannot be converted for OCR",
+                format_name(im->format));
+        st = TG_ERR_FORMAT;
+    } else {
+        l_int32 xres = pixGetXRes(pix);
+        if (xres < 70 || xres > 2400)
+            pixSetResolution(pix, 0, 0); /* nonsense: let tesseract estimate */
+        st = recognise(o, pix, out, err, errlen);
+        out->damaged = warnings > 0;
+    }
+    pixDestroy(&pix);
+    return st;
+}
+
+/* ==== Raw pixels =========================================================== */
+
+tg_status_t tg_ocr_pixels(tg_ocr_t *o, const unsigned char *data, int width, int height,
+                          size_t stride, tg_pixel_format_t format, int dpi, tg_ocr_page_t *out,
+                          char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->confidence = -1;
+    size_t bpp = format == TG_PIXELS_XRGB32 ? 4 : 1;
+    if (width <= 0 || height <= 0 || stride < (size_t)width * bpp ||
+        (format != TG_PIXELS_GRAY8 && format != TG_PIXELS_XRGB32)) {
+        tg_errf(err, errlen, "bad pixel buffer (%d x %d, stride %zu)", width, height, stride);
+        return TG_ERR_INVALID;
+    }
+    if (too_large(o, (uint64_t)width, (uint64_t)height, err, errlen))
+        return TG_ERR_LIMIT;
+    PIX *pix = pixCreate(width, height, 8);
+    if (!pix)
+        tg_oom();
+    l_uint32 *pd = pixGetData(pix);
+    l_int32 wpl = pixGetWpl(pix);
+    for (int y = 0; y < height; y++) {
+        const unsigned char *row = data + (size_t)y * stride;
+        l_uint32 *line = pd + (size_t)y * (size_t)wpl;
+        for (int x = 0; x < width; x++) {
+            unsigned v;
+            if (format == TG_PIXELS_GRAY8) {
+                v = row[x];
+            } else {
+                uint32_t p;
+                memcpy(&p, row + 4 * (size_t)x, 4);
+                unsigned r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+                v = (299 * r + 587 * g + 114 * b) / 1000;
+            }
+            SET_DATA_BYTE(line, x, v);
+        }
+    }
+    if (dpi > 0)
+        pixSetResolution(pix, dpi, dpi);
+    tg_status_t st = recognise(o, pix, out, err, errlen);
+    pixDestroy(&pix);
+    return st;
+}

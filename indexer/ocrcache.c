@@ -1,0 +1,119 @@
+/* The OCR cache (see ocrcache.h): a JSON object per content, read once and
+ * rewritten whole when it grows.  Saving now and then during a long
+ * document (not only at its end) means a worker killed half-way through a
+ * 300-page scan leaves the pages it finished for the next run.
+ *
+ * Relies on lib/store.c for the file's place and for atomic replacement;
+ * never trusts the file's contents beyond their JSON shape (a damaged file
+ * is an empty cache). */
+#define _POSIX_C_SOURCE 200809L
+#include "ocrcache.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "util.h"
+
+/* A cache file larger than this is ignored (and replaced): its text is
+ * bounded by the extraction text cap, far below. */
+#define MAX_CACHE_FILE ((size_t)256 << 20)
+
+struct tg_ocr_cache {
+    tg_store_t *store;
+    char *sha, *lang, *engine;
+    json_t *pages;    /* "n" -> {"text", "confidence"} | {"blank": true}; NULL until loaded */
+    int dirty;        /* puts since the last save */
+    double last_save; /* tg_now() of the last save (or of the load) */
+};
+
+tg_ocr_cache_t *tg_ocr_cache_new(tg_store_t *store, const char *sha, const char *lang,
+                                 const char *engine)
+{
+    tg_ocr_cache_t *c = tg_xcalloc(1, sizeof *c);
+    c->store = store;
+    c->sha = tg_xstrdup(sha);
+    c->lang = tg_xstrdup(lang);
+    c->engine = tg_xstrdup(engine ? engine : "");
+    return c;
+}
+
+void tg_ocr_cache_free(tg_ocr_cache_t *c)
+{
+    if (!c)
+        return;
+    json_decref(c->pages);
+    free(c->sha);
+    free(c->lang);
+    free(c->engine);
+    free(c);
+}
+
+static void load(tg_ocr_cache_t *c)
+{
+    if (c->pages)
+        return;
+    c->last_save = tg_now();
+    tg_buf_t b;
+    tg_buf_init(&b, MAX_CACHE_FILE);
+    json_t *root = NULL;
+    if (tg_store_get_ocr(c->store, c->sha, &b) == TG_OK && b.len > 0)
+        root = json_loadb(b.data, b.len, 0, NULL);
+    tg_buf_free(&b);
+    const char *lang = json_string_value(json_object_get(root, "lang"));
+    json_t *pages = json_object_get(root, "pages");
+    if (lang && !strcmp(lang, c->lang) && json_is_object(pages))
+        c->pages = json_incref(pages);
+    else
+        c->pages = json_object();
+    json_decref(root);
+}
+
+int tg_ocr_cache_get(tg_ocr_cache_t *c, unsigned n, const char **text, int *confidence, int *blank)
+{
+    load(c);
+    char key[16];
+    snprintf(key, sizeof key, "%u", n);
+    json_t *p = json_object_get(c->pages, key);
+    if (!json_is_object(p))
+        return 0;
+    json_t *t = json_object_get(p, "text");
+    *blank = json_is_true(json_object_get(p, "blank"));
+    if (!*blank && !json_is_string(t))
+        return 0;
+    *text = *blank ? "" : json_string_value(t);
+    json_t *conf = json_object_get(p, "confidence");
+    *confidence = json_is_integer(conf) ? (int)json_integer_value(conf) : -1;
+    return 1;
+}
+
+void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const char *text, int confidence, int blank)
+{
+    load(c);
+    char key[16];
+    snprintf(key, sizeof key, "%u", n);
+    json_t *p = blank ? json_pack("{s:b}", "blank", 1)
+                      : json_pack("{s:s, s:i}", "text", text ? text : "", "confidence", confidence);
+    if (!p) /* text that jansson refuses (not UTF-8): not cached */
+        return;
+    json_object_set_new(c->pages, key, p);
+    c->dirty = 1;
+}
+
+tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval)
+{
+    if (!c->dirty || (min_interval > 0 && tg_now() - c->last_save < min_interval))
+        return TG_OK;
+    json_t *root =
+        json_pack("{s:s, s:s, s:O}", "lang", c->lang, "engine", c->engine, "pages", c->pages);
+    char *s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(root);
+    if (!s)
+        tg_oom();
+    tg_status_t st = tg_store_put_ocr(c->store, c->sha, s, strlen(s));
+    free(s);
+    c->dirty = 0;
+    c->last_save = tg_now();
+    return st;
+}
