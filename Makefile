@@ -8,7 +8,8 @@
 #   make bench      benchmarks against omindex and recollindex (bench/RESULTS.md)
 #
 # Project flags are added to the user's CFLAGS; SANITIZE=1 builds with
-# AddressSanitizer and UndefinedBehaviorSanitizer into build/asan.
+# AddressSanitizer and UndefinedBehaviorSanitizer into build/asan; V=1 shows
+# the commands.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -18,6 +19,15 @@ CXX ?= c++
 CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @echo "  $(1) $@"
+endif
 
 ifeq ($(SANITIZE),1)
 BUILD := build/asan
@@ -74,58 +84,72 @@ all: $(PROGRAMS)
 
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -MMD -MP -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/lib/%.o: lib/%.cc
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CXX) $(ALL_CXXFLAGS) $(call pkg_cflags,xapian-core) -MMD -MP -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CXX) $(ALL_CXXFLAGS) $(call pkg_cflags,xapian-core) -MMD -MP -c $< -o $@
 
 $(BUILD)/indexer/%.o: indexer/%.c
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(INDEXER_PKGS)) -MMD -MP -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(INDEXER_PKGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/search/%.o: search/%.c
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(SEARCH_PKGS)) -MMD -MP -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(SEARCH_PKGS)) -MMD -MP -c $< -o $@
 
 # Testigo's own libmagic rules for text (see indexer/detect.c), compiled
 # with file(1) and embedded in the program.
 $(BUILD)/gen/text.magic.mgc: indexer/text.magic
 	@mkdir -p $(@D)
-	cp indexer/text.magic $(@D)/text.magic && cd $(@D) && file -C -m text.magic
+	$(call say,MAGIC)
+	$(Q)cp indexer/text.magic $(@D)/text.magic && cd $(@D) && file -C -m text.magic
 
-$(BUILD)/gen/textmagic.c: $(BUILD)/gen/text.magic.mgc scripts/embed.py
-	python3 scripts/embed.py $@ tg_text_magic=$<
+$(BUILD)/gen/textmagic.c: $(BUILD)/gen/text.magic.mgc scripts/embed.sh
+	$(call say,GEN)
+	$(Q)scripts/embed.sh tg_text_magic $< >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/textmagic.o: $(BUILD)/gen/textmagic.c
-	$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 $(BUILD)/web/%.o: web/%.c
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(WEB_PKGS)) -MMD -MP -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(WEB_PKGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/web/assets.c: $(WEB_STATIC) scripts/embed.sh
 	@mkdir -p $(@D)
-	@echo "  GEN $@"; 	scripts/embed.sh $(WEB_STATIC) >$@.tmp && mv $@.tmp $@
+	$(call say,GEN)
+	$(Q)scripts/embed.sh web_assets $(WEB_STATIC) >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/web/assets.o: $(BUILD)/web/assets.c web/assets.h
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iweb -c $< -o $@
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iweb -c $< -o $@
 
 $(LIBTESTIGO): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $^
+	$(call say,AR)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BIN)/testigo-index: $(INDEXER_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(INDEXER_PKGS))
+	$(call say,LD)
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(INDEXER_PKGS))
 
 $(BIN)/testigo-search: $(SEARCH_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(SEARCH_PKGS))
+	$(call say,LD)
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(SEARCH_PKGS))
 
 $(BIN)/testigo-web: $(WEB_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(WEB_PKGS)) -lpthread
+	$(call say,LD)
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(WEB_PKGS)) -lpthread
 
 # Unit tests may reach into the indexer's modules (extractors, walk) and the
 # web front end's (rendering, routes) as well as the library; each links
@@ -135,14 +159,16 @@ WEB_LIB_OBJ := $(filter-out $(BUILD)/web/main.o $(BUILD)/web/server.o,$(WEB_OBJ)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) -Iindexer -Iweb $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
-	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO) \
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iindexer -Iweb $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO) \
 		$(call pkg_libs,$(INDEXER_PKGS) cmocka)
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIBTESTIGO)
 	@mkdir -p $(@D)
-	@echo "  CC $@"; 	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -c $< -o $@.o
-	@echo "  CC $@"; 	$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(LIBTESTIGO) $(call pkg_libs,$(LIB_PKGS))
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -c $< -o $@.o
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(LIBTESTIGO) $(call pkg_libs,$(LIB_PKGS))
 
 # The browser test's driver (playwright-core, pinned in tests/web/); its
 # failure to install is reported by the browser test itself.

@@ -27,8 +27,7 @@
 #include "util.h"
 
 /* The compiled text rules (generated into the build folder). */
-extern const unsigned char tg_text_magic[];
-extern const size_t tg_text_magic_len;
+extern const tg_blob_t tg_text_magic[];
 
 /* Bytes of a file shown to libmagic: rules look near the start. */
 #define HEAD_BYTES TG_DETECT_HEAD
@@ -57,8 +56,8 @@ tg_status_t tg_detect_new(tg_detect_t **out, char *err, size_t errlen)
     d->full = open_magic(0, err, errlen);
     if (!d->builtin || !d->text || !d->full)
         goto fail;
-    void *bufs[1] = {(void *)tg_text_magic};
-    size_t sizes[1] = {tg_text_magic_len};
+    void *bufs[1] = {(void *)tg_text_magic[0].data};
+    size_t sizes[1] = {tg_text_magic[0].len};
     if (magic_load(d->builtin, NULL) != 0 || magic_load(d->full, NULL) != 0) {
         tg_errf(err, errlen, "libmagic: cannot load its database: %s", magic_error(d->full));
         goto fail;

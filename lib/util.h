@@ -22,6 +22,14 @@
 #define TG_NORETURN
 #endif
 
+/* A file embedded into the program at build time (scripts/embed.sh):
+ * tables of them end with an entry whose name is NULL. */
+typedef struct {
+    const char *name; /* the file's base name */
+    const unsigned char *data;
+    size_t len;
+} tg_blob_t;
+
 void *tg_xmalloc(size_t n);
 void *tg_xcalloc(size_t n, size_t size);
 void *tg_xrealloc(void *p, size_t n);

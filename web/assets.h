@@ -5,13 +5,9 @@
 #ifndef TG_WEB_ASSETS_H
 #define TG_WEB_ASSETS_H
 
-#include <stddef.h>
+#include "util.h"
 
-typedef struct {
-    const char *name; /* file name in web/static/ */
-    const unsigned char *data;
-    size_t len;
-} web_asset_t;
+typedef tg_blob_t web_asset_t; /* name: the file's name in web/static/ */
 
 /* Ends with an entry whose name is NULL. */
 extern const web_asset_t web_assets[];
