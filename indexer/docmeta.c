@@ -206,6 +206,22 @@ static void add_from(tg_locmeta_t *out, const char *s)
     free(u);
 }
 
+/* Completes out from the metadata found (taking meta): the restriction,
+ * and the fingerprint that tells a change of sidecar on the next run. */
+static void finish(tg_locmeta_t *out, json_t *meta)
+{
+    if (out->restricted)
+        json_object_set_new(meta, "restricted", json_true());
+    if (json_object_size(meta) == 0 && !out->from) {
+        json_decref(meta);
+        return;
+    }
+    out->meta = meta;
+    char *dump = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
+    tg_sha256_hex(dump, strlen(dump), out->fingerprint);
+    free(dump);
+}
+
 void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg_locmeta_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -275,16 +291,28 @@ void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg
     }
     free(jpath);
 
-    if (out->restricted)
-        json_object_set_new(meta, "restricted", json_true());
-    if (json_object_size(meta) == 0 && !out->from) {
-        json_decref(meta);
-        return;
+    finish(out, meta);
+}
+
+void tg_locmeta_from_manifest(const tg_manifest_t *m, const char *where, const char *relpath,
+                              tg_locmeta_t *out)
+{
+    memset(out, 0, sizeof *out);
+    char *rel = tg_manifest_path(relpath);
+    const json_t *row;
+    int r;
+    unsigned long line;
+    json_t *meta = json_object();
+    if (rel && tg_manifest_lookup(m, rel, &row, &r, &line)) {
+        out->restricted = r;
+        char *f = tg_xasprintf("%s line %lu", where, line);
+        add_from(out, f);
+        free(f);
+        if (row)
+            json_object_update(meta, (json_t *)row);
     }
-    out->meta = meta;
-    char *dump = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
-    tg_sha256_hex(dump, strlen(dump), out->fingerprint);
-    free(dump);
+    free(rel);
+    finish(out, meta);
 }
 
 int tg_sidecars_is_sidecar(tg_sidecars_t *s, const char *path, const char *root, char **what)

@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "hash.h"
+#include "sidecar.h"
 #include "schema.h"
 #include "xap.h"
 
@@ -49,6 +50,12 @@ void tg_sidecars_free(tg_sidecars_t *s);
  * problems are reported once per run. */
 void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg_locmeta_t *out);
 void tg_locmeta_free(tg_locmeta_t *m);
+
+/* What the manifest m (a bundle's own manifest.csv; where names it, for
+ * the record: "bundle.zip!/manifest.csv") says of the member at relpath
+ * inside the bundle.  out must be released with tg_locmeta_free. */
+void tg_locmeta_from_manifest(const tg_manifest_t *m, const char *where, const char *relpath,
+                              tg_locmeta_t *out);
 
 /* If path is a sidecar file (a manifest.csv, or FILE.json beside a regular
  * file FILE), returns 1 and sets *what to a malloc'd description for the

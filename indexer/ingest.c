@@ -66,6 +66,7 @@
 #include "bundle.h"
 #include "docbuild.h"
 #include "docmeta.h"
+#include "sidecar.h"
 #include "extract.h"
 #include "ingestlog.h"
 #include "pool.h"
@@ -116,13 +117,16 @@ typedef struct job {
     int extracting; /* told to extract */
     int bundle;     /* being read as a bundle */
     /* bundles */
-    struct job *parent;     /* the bundle this member came from */
-    unsigned children;      /* member jobs not finished yet */
-    unsigned member_errors; /* members (at any depth) that failed */
-    json_t *members;        /* locations of the members this reading found */
-    int incomplete;         /* the reading stopped early (damage, limit, resumed) */
-    int done_self;          /* its own processing is over */
-    unsigned skip;          /* entries to skip when read again */
+    struct job *parent;      /* the bundle this member came from */
+    unsigned children;       /* member jobs not finished yet */
+    unsigned member_errors;  /* members (at any depth) that failed */
+    json_t *members;         /* locations of the members this reading found */
+    tg_manifest_t *manifest; /* the bundle's own manifest.csv, if it has one */
+    char *manifest_where;    /* its location, for the record */
+    int manifest_late;       /* ...found after some members were already queued */
+    int incomplete;          /* the reading stopped early (damage, limit, resumed) */
+    int done_self;           /* its own processing is over */
+    unsigned skip;           /* entries to skip when read again */
     unsigned resumes;
     int cur_index; /* entry being read, -1 none */
     int cur_open;  /* that entry started and was not reported yet */
@@ -200,6 +204,8 @@ static void job_free(ing_t *g, job_t *j)
     free(j->final_status);
     json_decref(j->final_extra);
     json_decref(j->members);
+    tg_manifest_free(j->manifest);
+    free(j->manifest_where);
     tg_locmeta_free(&j->lm);
     free(j);
 }
@@ -418,6 +424,7 @@ static int scan_members(void *ctx, const char *key, const char *value, size_t le
 }
 
 static void forget_location(ing_t *g, const char *loc, const char *sha);
+static void late_manifest(ing_t *g, job_t *j);
 
 /* Forgets the members of the bundle at loc that are not in keep (all of
  * them when keep is NULL), with everything nested inside them. */
@@ -459,6 +466,8 @@ static void complete(ing_t *g, job_t *j)
     /* a bundle read to its end: members it no longer holds are gone */
     if (j->bundle && !j->incomplete && j->members)
         forget_members(g, j->loc, j->members);
+    if (j->bundle && j->manifest && j->manifest_late && j->members)
+        late_manifest(g, j);
     if (j->final_status)
         loc_put(g, j, j->final_status);
     if (j->final_what)
@@ -942,6 +951,72 @@ static void on_entry(ing_t *g, unsigned i, job_t *j, json_t *m)
         tg_now() + g->o->timeout + (double)tg_rec_int(m, "size", 0) / COPY_RATE;
 }
 
+/* A manifest.csv at the root of a bundle: metadata for the bundle's members,
+ * never a document itself.  Problems are reported as the manifest's. */
+static void bundle_manifest(ing_t *g, job_t *j, const char *loc, const char *sha)
+{
+    tg_buf_t data;
+    tg_buf_init(&data, TG_MANIFEST_MAX_BYTES);
+    tg_status_t st = tg_store_get_original(g->store, sha, &data);
+    if (st) {
+        event(g, "error", loc, sha, "bad sidecar",
+              st == TG_ERR_LIMIT ? "manifest too large: ignored" : "manifest unreadable: ignored",
+              0);
+        j->member_errors++;
+    } else {
+        tg_manifest_free(j->manifest);
+        j->manifest = tg_manifest_parse(tg_buf_str(&data), data.len);
+        free(j->manifest_where);
+        j->manifest_where = tg_xstrdup(loc);
+        for (size_t k = 0; k < tg_manifest_problems_kept(j->manifest); k++) {
+            char *r = tg_xasprintf("manifest: %s", tg_manifest_problem(j->manifest, k));
+            g->c->sidecar_problems++;
+            event(g, "error", loc, sha, "bad sidecar", r, 0);
+            free(r);
+        }
+        char *what = tg_xasprintf("manifest of %s", tg_location_basename(j->loc));
+        event(g, "skipped", loc, sha, "sidecar", what, 0);
+        free(what);
+    }
+    tg_buf_free(&data);
+}
+
+/* The bundle's manifest came after some of its members had been queued:
+ * give those members their rows now (their documents are written). */
+static void late_manifest(ing_t *g, job_t *j)
+{
+    size_t prefix = strlen(j->loc) + 2; /* "bundle!/" */
+    const char *loc;
+    json_t *v;
+    json_object_foreach(j->members, loc, v)
+    {
+        if (strlen(loc) <= prefix || strstr(loc + prefix, "!/"))
+            continue;
+        json_t *m = tg_loc_get(g->db, loc);
+        const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
+        tg_locmeta_t lm;
+        tg_locmeta_from_manifest(j->manifest, j->manifest_where, loc + prefix, &lm);
+        const char *sc = m ? tg_rec_str(m, "sc") : NULL;
+        if (sha && tg_sha256_valid(sha) && strcmp(sc ? sc : "", lm.fingerprint) != 0) {
+            tg_place_t p = {
+                loc, j->folder, sha, tg_rec_int(m, "size", 0), tg_rec_int(m, "mtime", 0), &lm};
+            tg_doc_t *doc;
+            json_t *rec = tg_content_load(g->db, sha, &doc);
+            if (rec) {
+                if (tg_rec_add_location(rec, &p))
+                    put(g, sha, doc, rec);
+                const char *st = tg_rec_str(m, "status");
+                check(g, tg_loc_put(g->db, &p, st ? st : tg_rec_loc_status(rec)),
+                      "cannot record a location");
+                json_decref(rec);
+                tg_doc_free(doc);
+            }
+        }
+        tg_locmeta_free(&lm);
+        json_decref(m);
+    }
+}
+
 /* A bundle's reader finished an entry: a member in the store, or a name only. */
 static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
 {
@@ -960,10 +1035,19 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
         free(loc);
         return;
     }
+    if (!strcmp(name, TG_MANIFEST_NAME)) {
+        bundle_manifest(g, j, loc, sha);
+        free(loc);
+        return;
+    }
     char *path = tg_store_path(g->store, sha);
     job_t *c = new_job(g, path, loc, tg_xstrdup(j->folder), tg_rec_int(m, "size", 0),
                        tg_rec_int(m, "mtime", 0));
     free(path);
+    if (j->manifest)
+        tg_locmeta_from_manifest(j->manifest, j->manifest_where, name, &c->lm);
+    else
+        j->manifest_late = 1; /* in case the manifest comes after this member */
     memcpy(c->sha, sha, sizeof c->sha);
     c->stored = 1;
     c->depth = j->depth + 1;
