@@ -22,6 +22,11 @@ check "sort by date: oldest first" \
     test "$("$BIN/testigo-search" --archive "$A" --json --sort date type:pdf | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(r[0]["date"][:10])')" = 2023-05-18
 check "sort newest: newest dated first, undated last" \
     test "$("$BIN/testigo-search" --archive "$A" --json --sort newest type:pdf | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"]; print(r[0]["date"][:10], r[-1]["date"])')" = "2025-08-20 None"
+# the corpus is reproducible: its scripts make the very same bytes
+check "scripts/mkcorpus.py regenerates corpus/ byte for byte" \
+    python3 "$TOP/scripts/mkcorpus.py" --check
+python3 "$TOP/scripts/mkscans.py" "$T/scans" >/dev/null 2>&1
+check "scripts/mkscans.py regenerates corpus/escaneos/ byte for byte" diff -r "$T/scans" "$C/escaneos"
 status_is 1 "a query with no match exits 1" search zzzyyyxxx
 status_is 2 "a query with a syntax error exits 2" search '(rodriguez'
 grep -q 'invalid query: missing' "$T/.err" && ok "and says why" || not_ok "syntax message"
