@@ -114,7 +114,7 @@ for r in d["results"]:
     if not e:
         continue
     os.makedirs(os.path.join(src, s[:2]), exist_ok=True)
-    os.symlink(os.path.join(archive, "store", s[:2], s[2:4], s),
+    os.symlink(os.path.join(archive, "store", s[:2], s),
                os.path.join(src, s[:2], s + e))
 ' "$(cd "$archive" && pwd)" "$src"
     omindex --db "$odb" --url / --follow "$src" >/dev/null 2>"$work/omega/omindex.err"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -420,6 +421,7 @@ int main(int argc, char **argv)
      * the workers to inherit */
     setenv("OMP_THREAD_LIMIT", "1", 1);
 
+    tg_tune_malloc();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -451,6 +453,18 @@ int main(int argc, char **argv)
         printf("  removed: %lu documents no longer found anywhere\n", n.removed);
     if (n.interrupted)
         printf("testigo-index: interrupted; what was done is committed, run again to go on\n");
+    if (o.verbose) {
+        /* where the time went: the writer itself, and its workers */
+        struct rusage self, kids;
+        getrusage(RUSAGE_SELF, &self);
+        getrusage(RUSAGE_CHILDREN, &kids);
+        printf("testigo-index: CPU seconds: writer %.2f user + %.2f system, workers %.2f user + "
+               "%.2f system\n",
+               (double)self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,
+               (double)self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6,
+               (double)kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6,
+               (double)kids.ru_stime.tv_sec + kids.ru_stime.tv_usec / 1e6);
+    }
     printf("testigo-index: archive %s (log: %s/log/ingest.jsonl)\n", abs, abs);
     int rc = n.interrupted ? 130 : n.errors ? 1 : 0;
     tg_ingest_counts_free(&n);

@@ -1,6 +1,6 @@
 /* The fixity check (see verify.h).
  *
- * Relies on the store layout (store/ab/cd/SHA), the index's Q terms (one
+ * Relies on the store layout (store/ab/SHA), the index's Q terms (one
  * per document), and lib/ingestlog.c for the log.  Opens originals with
  * O_NOFOLLOW and never writes: a symbolic link in the store is reported, not
  * followed.  Memory does not grow with the size of the store: folders are
@@ -138,30 +138,18 @@ static void check_store(verify_t *v)
             printf("STRANGE  store/%s: not part of the store's layout\n", l1[i]);
             v->strange++;
         }
-        for (size_t j = 0; l2 && j < n2; j++) {
-            char *p2 = tg_xasprintf("%s/%s", p1, l2[j]);
-            size_t n3;
-            char **l3 = strlen(l2[j]) == 2 && is_hex(l2[j], 2) ? list_dir(p2, &n3) : NULL;
-            if (!l3) {
-                printf("STRANGE  store/%s/%s: not part of the store's layout\n", l1[i], l2[j]);
+        for (size_t k = 0; l2 && k < n2; k++) {
+            const char *name = l2[k];
+            char *path = tg_xasprintf("%s/%s", p1, name);
+            char *rel = tg_xasprintf("store/%s/%s", l1[i], name);
+            if (!tg_sha256_valid(name) || strncmp(name, l1[i], 2)) {
+                printf("STRANGE  %s: not named by a SHA-256 where it lies\n", rel);
                 v->strange++;
+            } else {
+                check_file(v, path, rel, name);
             }
-            for (size_t k = 0; l3 && k < n3; k++) {
-                const char *name = l3[k];
-                char *path = tg_xasprintf("%s/%s", p2, name);
-                char *rel = tg_xasprintf("store/%s/%s/%s", l1[i], l2[j], name);
-                if (!tg_sha256_valid(name) || strncmp(name, l1[i], 2) ||
-                    strncmp(name + 2, l2[j], 2)) {
-                    printf("STRANGE  %s: not named by a SHA-256 where it lies\n", rel);
-                    v->strange++;
-                } else {
-                    check_file(v, path, rel, name);
-                }
-                free(rel);
-                free(path);
-            }
-            free_list(l3, l3 ? n3 : 0);
-            free(p2);
+            free(rel);
+            free(path);
         }
         free_list(l2, l2 ? n2 : 0);
         free(p1);

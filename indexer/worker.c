@@ -435,6 +435,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
 int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
 {
     set_process_limits(lim);
+    tg_tune_malloc();
     signal(SIGPIPE, SIG_IGN);
     /* libarchive converts member names through the locale: make it UTF-8 */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))

@@ -152,7 +152,7 @@ const char *tg_store_log_path(const tg_store_t *s)
 
 char *tg_store_path(const tg_store_t *s, const char *sha)
 {
-    return tg_xasprintf("%s/store/%.2s/%.2s/%s", s->dir, sha, sha + 2, sha);
+    return tg_xasprintf("%s/store/%.2s/%s", s->dir, sha, sha);
 }
 
 char *tg_store_text_path(const tg_store_t *s, const char *sha)

@@ -2,7 +2,7 @@
  *
  *   ARCHIVE/testigo.json      marks the folder as a Testigo archive
  *   ARCHIVE/index/            the Xapian database
- *   ARCHIVE/store/ab/cd/SHA   originals, byte for byte, read-only
+ *   ARCHIVE/store/ab/SHA   originals, byte for byte, read-only
  *   ARCHIVE/text/ab/SHA.txt   extracted text, pages separated by form feeds
  *   ARCHIVE/ocr/ab/SHA.json   OCR results of a content, so it is never
  *                             recognised twice (indexer/ocrcache.h)

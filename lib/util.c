@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,12 @@ void tg_errf(char *dst, size_t dstlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(dst, dstlen, fmt, ap);
     va_end(ap);
+}
+
+void tg_tune_malloc(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
 }
 
 double tg_now(void)

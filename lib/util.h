@@ -46,6 +46,12 @@ TG_NORETURN void tg_oom(void);
  * NUL-terminated; for error buffers that may be NULL or zero-sized. */
 void tg_errf(char *dst, size_t dstlen, const char *fmt, ...) TG_PRINTF(3, 4);
 
+/* For processes that handle one file after another: keeps freed memory of
+ * a few MB for the next file instead of giving it back to the system and
+ * faulting it in again (measured: page faults, brk and munmap with their TLB
+ * flushes were a tenth of the indexer's time on small files). */
+void tg_tune_malloc(void);
+
 /* Wall-clock time in seconds (CLOCK_MONOTONIC), for budgets and rates. */
 double tg_now(void);
 

@@ -27,7 +27,7 @@ grep -q 'symbolic link' "$T/.out" && ok "symlink reported as skipped, not follow
 grep -q 'empty file' "$T/.out" && ok "empty file skipped" || not_ok "empty skip"
 grep -q 'unsupported type' "$T/.out" && ok "unsupported type skipped with its reason" || not_ok "unsupported skip"
 check "the store holds the original byte for byte" \
-    cmp "$D/sub/latin1.txt" "$A/store/$(sha256sum "$D/sub/latin1.txt" | cut -c1-2)/$(sha256sum "$D/sub/latin1.txt" | cut -c3-4)/$(sha256sum "$D/sub/latin1.txt" | cut -c1-64)"
+    cmp "$D/sub/latin1.txt" "$(store_path "$(sha256sum "$D/sub/latin1.txt" | cut -c1-64)")"
 check "/etc/passwd did not enter the store" sh -c "! grep -rqs root: '$A/store'"
 
 # (the copy in otra/ is walked first, so it is the first location)

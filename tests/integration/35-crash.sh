@@ -52,7 +52,7 @@ A=$T/a-commits:4
 import json, os, sys
 d = json.load(sys.stdin)
 missing = [r["sha256"] for r in d["results"] if not os.path.exists(
-    os.path.join(sys.argv[1], "store", r["sha256"][:2], r["sha256"][2:4], r["sha256"]))]
+    os.path.join(sys.argv[1], "store", r["sha256"][:2], r["sha256"]))]
 sys.exit(1 if missing else 0)' "$A" && ok "every indexed original is in the store" || not_ok "store misses originals"
 
 # Ctrl-C: a clean stop, exit 130, what was done is committed

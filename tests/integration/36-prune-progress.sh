@@ -34,11 +34,11 @@ expect_hits "a member still in the zip stays" carora miembro1.txt
 check "content with another location keeps it" test "$(json_get coro 'len(d["results"][0]["locations"])')" = 1
 expect_hits "locations outside the pruned paths are untouched" yaracuy fuera.txt
 sha=$(printf 'Documento que se borrará: Guanare.\n' | sha256sum | cut -c1-64)
-check "without --purge-store the original stays in the store" test -f "$A/store/$(echo $sha | cut -c1-2)/$(echo $sha | cut -c3-4)/$sha"
+check "without --purge-store the original stays in the store" test -f "$(store_path $sha)"
 grep -q '"event":"pruned"' "$A/log/ingest.jsonl" && ok "pruning is in the ingest log" || not_ok "prune log"
 status_is 0 "--prune --purge-store on the other path" index --prune --purge-store "$T/other"
 sha=$(printf 'Fuera del alcance de la poda: Yaracuy.\n' | sha256sum | cut -c1-64)
-check "--purge-store deletes the original no document uses" test ! -e "$A/store/$(echo $sha | cut -c1-2)/$(echo $sha | cut -c3-4)/$sha"
+check "--purge-store deletes the original no document uses" test ! -e "$(store_path $sha)"
 status_is 2 "--purge-store alone is refused" index --purge-store "$IN"
 
 # progress: a live line on a terminal, nothing of it on a pipe

@@ -195,7 +195,7 @@ status_is 2 "a bag into an existing bag is refused" search --export-bag "$T/bag"
 status_is 0 "--verify: an intact archive" index --verify
 grep -q 'all intact' "$T/.out" && ok "--verify says all intact" || not_ok "verify intact: $(cat "$T/.out")"
 sha=$(sha256sum "$D/caso/sub/carta.txt" | cut -c1-64)
-f="$A/store/$(echo "$sha" | cut -c1-2)/$(echo "$sha" | cut -c3-4)/$sha"
+f=$(store_path "$sha")
 cp "$f" "$T/saved"
 chmod u+w "$f"
 printf 'X' | dd of="$f" bs=1 seek=3 conv=notrunc 2>/dev/null
@@ -208,7 +208,7 @@ check "...and leaves no valid bag behind" test ! -e "$T/bag2/bagit.txt"
 cp "$T/saved" "$f"
 chmod 444 "$f"
 sha2=$(sha256sum "$D/caso/rota.txt" | cut -c1-64)
-f2="$A/store/$(echo "$sha2" | cut -c1-2)/$(echo "$sha2" | cut -c3-4)/$sha2"
+f2=$(store_path "$sha2")
 mv "$f2" "$T/moved"
 status_is 1 "--verify finds a missing original" index --verify
 grep -q "MISSING  $sha2: the original is gone from the store (found at .*rota.txt)" "$T/.out" &&

@@ -42,6 +42,9 @@ status_is() {
 }
 
 index() { "$BIN/testigo-index" --archive "$A" "$@"; }
+
+# store_path SHA [ARCHIVE]: where the store keeps the original with that digest.
+store_path() { echo "${2:-$A}/store/$(echo "$1" | cut -c1-2)/$1"; }
 search() { "$BIN/testigo-search" --archive "$A" "$@"; }
 
 # hits QUERY: the sorted file names (basenames of first locations) found.

@@ -65,7 +65,7 @@ static void layout_and_content_addressing(void **state)
     tg_sha256_hex("testimonio", 10, want);
     assert_string_equal(sha, want);
     assert_true(tg_store_has(s, sha));
-    /* the original is read-only and sits at store/ab/cd/SHA */
+    /* the original is read-only and sits at store/ab/SHA */
     char *p = tg_store_path(s, sha);
     struct stat sb;
     assert_int_equal(stat(p, &sb), 0);
