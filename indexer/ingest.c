@@ -799,7 +799,7 @@ static job_t *next_job(ing_t *g)
 
 static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, const char *why);
 
-static void dispatch(ing_t *g, unsigned i, job_t *j)
+static tg_status_t send_job(ing_t *g, unsigned i, job_t *j)
 {
     tg_worker_slot_t *w = &g->pool->w[i];
     json_t *m =
@@ -820,13 +820,55 @@ static void dispatch(ing_t *g, unsigned i, job_t *j)
         tg_rec_set_str(m, "names", g->o->names);
     tg_status_t st = tg_msg_send(w->fd, m, j->path, strlen(j->path));
     json_decref(m);
+    return st;
+}
+
+/* Job j becomes worker i's current job: its clock starts. */
+static void start(ing_t *g, unsigned i, job_t *j)
+{
+    tg_worker_slot_t *w = &g->pool->w[i];
     w->job = j;
     if (!j->started)
         j->started = tg_now();
     w->deadline = tg_now() + g->o->timeout + (double)j->size / COPY_RATE;
     tg_progress_update(g->progress, g->done_files, g->total_files, g->c->bytes, j->loc, 0);
+}
+
+static void dispatch(ing_t *g, unsigned i, job_t *j)
+{
+    tg_status_t st = send_job(g, i, j);
+    start(g, i, j);
     if (st)
         worker_lost(g, i, 0, "crash", NULL);
+}
+
+/* Worker i is finishing a small text file (cheap, see worker.c): send it
+ * its next job now, so that it never waits for the indexer between files.
+ * Only behind such a job: a job queued behind a bundle or an OCR'd scan
+ * would wait there while other workers sit idle. */
+static void dispatch_ahead(ing_t *g, unsigned i)
+{
+    tg_worker_slot_t *w = &g->pool->w[i];
+    job_t *cur = w->job;
+    if (!cur || w->next || w->fd < 0 || !cur->hashed || cur->bundle || !cur->kind ||
+        strcmp(cur->kind, "text") != 0 || (uint64_t)cur->size > TG_SPECULATE_MAX)
+        return;
+    job_t *j = next_job(g);
+    if (!j)
+        return;
+    w->next = j;
+    if (send_job(g, i, j))
+        worker_lost(g, i, 0, "crash", NULL);
+}
+
+/* The job sent ahead to worker i goes back to the front of the queue (its
+ * worker is about to be replaced). */
+static void requeue_ahead(ing_t *g, unsigned i)
+{
+    job_t *n = g->pool->w[i].next;
+    g->pool->w[i].next = NULL;
+    if (n)
+        push(&g->queue, n, 1);
 }
 
 static job_t *find_extracting(ing_t *g, const char *sha, const job_t *except)
@@ -862,17 +904,24 @@ static void reply_go(ing_t *g, unsigned i, job_t *j)
     g->pool->w[i].deadline = tg_now() + g->o->timeout;
 }
 
-/* Worker i is free; its job goes on elsewhere or is over. */
+/* Worker i is done with its job (it goes on elsewhere or is over) and goes
+ * on with the one sent ahead, if any. */
 static void release(ing_t *g, unsigned i)
 {
-    g->pool->w[i].job = NULL;
-    g->pool->w[i].deadline = 0;
+    tg_worker_slot_t *w = &g->pool->w[i];
+    job_t *n = w->next;
+    w->job = NULL;
+    w->next = NULL;
+    w->deadline = 0;
+    if (n)
+        start(g, i, n);
 }
 
 static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
 {
     const char *sha = tg_rec_str(m, "sha256");
     if (!sha || !tg_sha256_valid(sha)) {
+        requeue_ahead(g, i);
         tg_pool_kill(g->pool, i);
         job_failed(g, j, "crash", "worker sent a bad digest");
         return;
@@ -1117,6 +1166,7 @@ static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, con
     job_t *j = g->pool->w[i].job;
     char how[256];
     char *said = take_stderr(g, i);
+    requeue_ahead(g, i);
     if (kill_it) {
         tg_pool_kill(g->pool, i);
         tg_errf(how, sizeof how, "%s", why);
@@ -1460,6 +1510,8 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
                 if (!j)
                     break;
                 dispatch(&g, i, j);
+            } else {
+                dispatch_ahead(&g, i);
             }
         }
         unsigned n = 0, busy = 0;

@@ -73,6 +73,7 @@ tg_status_t tg_pool_spawn(tg_pool_t *p, unsigned i, char *err, size_t errlen)
     w->fd = sv[0];
     w->errfd = ep[0];
     w->job = NULL;
+    w->next = NULL;
     w->deadline = 0;
     return TG_OK;
 }
@@ -141,6 +142,7 @@ static void restart(tg_pool_t *p, unsigned i)
     p->w[i].errfd = -1;
     p->w[i].fd = -1;
     p->w[i].job = NULL;
+    p->w[i].next = NULL; /* the coordinator has requeued it */
     p->w[i].deadline = 0;
     /* If even fork fails, the slot stays empty and the run goes on with
      * fewer workers; the coordinator gives up when none is left. */

@@ -18,6 +18,7 @@ typedef struct {
     int fd;          /* socket to the worker; -1 when not running */
     int errfd;       /* read end of the worker's stderr; -1 when not running */
     void *job;       /* the coordinator's job, NULL when idle */
+    void *next;      /* a job sent ahead, waiting in the socket behind job */
     double deadline; /* tg_now() by which the current step must end; 0 none */
 } tg_worker_slot_t;
 

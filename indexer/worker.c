@@ -24,6 +24,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -45,9 +46,6 @@
 #include "util.h"
 #include "xap.h"
 
-/* Files up to this size are extracted before the indexer says "go". */
-#define SPECULATE_MAX ((uint64_t)1 << 20)
-
 typedef struct {
     int fd;
     char *head; /* first bytes of the current file, read while copying */
@@ -61,7 +59,11 @@ typedef struct {
     char names_err[512]; /* why it could not be read, "" if it was */
     tg_ocr_t *ocr;       /* NULL until a job asks for OCR */
     json_int_t job_id;   /* the job being extracted (for progress messages) */
-    double page_budget;  /* CPU seconds granted per OCR page */
+    /* a job the indexer sent ahead, received while waiting for an answer
+     * about the current one (see dispatch_ahead() in ingest.c) */
+    json_t *ahead;
+    char *ahead_path;
+    double page_budget; /* CPU seconds granted per OCR page */
 } worker_t;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -336,6 +338,47 @@ static void use_names(worker_t *w, const char *path)
  * member of a bundle, it is the member's copy in the store.  "name" is the
  * location's file name as UTF-8 (for a date in it), "names" the names
  * list's path. */
+/* Test hook: TESTIGO_FAULT=worker-abort:TEXT makes the worker die (SIGABRT)
+ * once told to go on with a file whose name contains TEXT, to test how the
+ * indexer deals with a lost worker and the job it had sent ahead. */
+static void fault(const char *name)
+{
+    static const char *text;
+    static int checked;
+    if (!checked) {
+        const char *f = getenv("TESTIGO_FAULT");
+        text = f && !strncmp(f, "worker-abort:", 13) ? f + 13 : NULL;
+        checked = 1;
+    }
+    if (text && *text && name && strstr(name, text))
+        abort();
+}
+
+/* The indexer's answer about the current job ("go" or "skip").  A job sent
+ * ahead may come first: it is kept for later (one at most). */
+static json_t *recv_answer(worker_t *w)
+{
+    for (;;) {
+        json_t *m;
+        char *payload;
+        size_t plen;
+        if (tg_msg_recv(w->fd, 65536, &m, &payload, &plen))
+            _exit(0); /* the indexer is gone */
+        const char *t = json_string_value(json_object_get(m, "type"));
+        if (!t || strcmp(t, "job") != 0) {
+            free(payload);
+            return m;
+        }
+        if (w->ahead) {
+            fprintf(stderr, "testigo-index worker: a second job sent ahead\n");
+            _exit(3);
+        }
+        w->ahead = m;
+        w->ahead_path = payload ? tg_xstrndup(payload, plen) : NULL;
+        free(payload);
+    }
+}
+
 static void handle_job(worker_t *w, json_t *job, const char *path)
 {
     json_int_t id = json_integer_value(json_object_get(job, "id"));
@@ -392,7 +435,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
      * is wanted (it usually is): the worker does not sit idle for a round
      * trip.  Everything else, costly to extract (OCR) or a bundle, waits for
      * the answer. */
-    int speculate = !strcmp(kind, "text") && size <= SPECULATE_MAX;
+    int speculate = !strcmp(kind, "text") && size <= TG_SPECULATE_MAX;
     w->job_id = id;
     setup_ocr(w, job, sha, cpu, &lim);
     tg_extract_t x;
@@ -411,12 +454,9 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     if (speculate)
         extract(w, id, fn, stored, mime, &lim, &x, &in, &b);
 
-    json_t *reply = NULL;
-    char *payload;
-    size_t plen;
-    if (tg_msg_recv(w->fd, 0, &reply, &payload, &plen))
-        _exit(0);
+    json_t *reply = recv_answer(w);
     const char *rt = json_string_value(json_object_get(reply, "type"));
+    fault(in.name);
     if (!rt || strcmp(rt, "go") != 0) {
         drop_built(&b);
     } else if (json_is_true(json_object_get(reply, "bundle"))) {
@@ -458,16 +498,24 @@ int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
     w.head = tg_xmalloc(TG_DETECT_HEAD);
     for (;;) {
         json_t *job;
-        char *payload;
-        size_t plen;
-        if (tg_msg_recv(fd, 65536, &job, &payload, &plen))
-            break;
+        char *path = NULL;
+        if (w.ahead) {
+            job = w.ahead;
+            path = w.ahead_path;
+            w.ahead = NULL;
+            w.ahead_path = NULL;
+        } else {
+            char *payload;
+            size_t plen;
+            if (tg_msg_recv(fd, 65536, &job, &payload, &plen))
+                break;
+            path = payload ? tg_xstrndup(payload, plen) : NULL;
+            free(payload);
+        }
         const char *type = json_string_value(json_object_get(job, "type"));
-        char *path = payload ? tg_xstrndup(payload, plen) : NULL;
         if (type && strcmp(type, "job") == 0)
             handle_job(&w, job, path);
         free(path);
-        free(payload);
         json_decref(job);
     }
     tg_ocr_free(w.ocr);

@@ -20,6 +20,11 @@
  * clock and of CPU from the moment the worker announces it. */
 #define TG_OCR_PAGE_SLACK 10.0
 
+/* Text files up to this size are extracted before the indexer says "go"
+ * (the worker does not wait for a round trip), and the indexer sends the
+ * next job ahead behind them. */
+#define TG_SPECULATE_MAX ((uint64_t)1 << 20)
+
 /* Process limits a worker sets on itself at start. */
 typedef struct {
     size_t mem_limit; /* bytes of address space (0: none) */

@@ -69,4 +69,37 @@ status_is 0 "the next run carries on" "$BIN/testigo-index" --archive "$A" "$IN"
 state "$A" >"$T/got.state"
 cmp -s "$T/ref.state" "$T/got.state" && ok "after Ctrl-C and a rerun the archive is complete" ||
     not_ok "after Ctrl-C the archive differs"
+
+# A worker dies in the middle of a text file while the indexer has already
+# sent it the next one: that file fails with the reason, the one sent ahead
+# is given to a fresh worker, and nothing else is lost or counted twice.
+W=$T/wk
+mkdir -p "$W"
+i=0
+while [ $i -lt 40 ]; do
+    printf 'Declaración %d de la testigo Ana Rivas.\n' $i >"$W/d$i.txt"
+    i=$((i + 1))
+done
+mv "$W/d17.txt" "$W/d17-abort.txt"
+A=$T/wk-archive
+set +e
+TESTIGO_FAULT=worker-abort:-abort "$BIN/testigo-index" -v --jobs 2 --archive "$A" "$W" >"$T/out" 2>&1
+rc=$?
+set -e
+check "a lost worker makes the run end with exit 1 (some files failed)" test $rc -eq 1
+python3 - "$A/log/ingest.jsonl" <<'PY' && ok "one event per file: 39 added, the file that killed its worker an error" || not_ok "events after a lost worker"
+import collections, json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+per = collections.Counter(e["location"] for e in ev)
+assert len(per) == 40 and set(per.values()) == {1}, per
+bad = [e for e in ev if e["event"] != "added"]
+assert len(bad) == 1 and bad[0]["location"].endswith("d17-abort.txt"), bad
+assert bad[0]["event"] == "error" and bad[0]["code"] == "crash", bad[0]
+assert "aborted" in bad[0]["reason"], bad[0]
+PY
+n=$("$BIN/testigo-search" --archive "$A" --json --limit 0 'testigo' | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+check "the 39 other files are searchable ($n)" test "$n" -eq 39
+status_is 0 "the next run, without the fault, indexes the failed file" "$BIN/testigo-index" --archive "$A" "$W"
+n=$("$BIN/testigo-search" --archive "$A" --json --limit 0 'testigo' | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+check "all 40 are searchable now ($n)" test "$n" -eq 40
 finish
