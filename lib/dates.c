@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lookahead.h"
 #include "text.h"
 
 /* Tokens of lookahead: the longest pattern ("the 5th of August , 2025",
@@ -175,43 +176,40 @@ typedef struct {
     tg_date_cb cb;
     void *ctx;
     int stop;
-    tg_tok_t tok;
     tg_buf_t fold; /* scratch for folding one word */
+    tg_look_t look;
     dtok_t win[WIN];
-    size_t head, n; /* ring: win[(head + k) % WIN], n loaded */
-    size_t word;    /* index of win[head] among all words */
-    int eof;
-    dtok_t prev; /* the word before win[head] */
+    size_t word; /* index of the current word among all words */
+    dtok_t prev; /* the word before the current one */
     int have_prev;
     int last_year; /* year of the last date with its year written */
     pending_t pend[PENDING_MAX];
     size_t npend;
 } scan_t;
 
+static void fill(void *ctx, void *word, size_t a, size_t b)
+{
+    scan_t *s = ctx;
+    dtok_t *t = word;
+    t->a = a;
+    t->b = b;
+    classify(s->text, t, &s->fold);
+}
+
 /* The k-th word from the current one, or NULL past the end. */
 static dtok_t *at(scan_t *s, size_t k)
 {
-    if (k >= WIN)
-        return NULL; /* beyond the lookahead: as if the text ended */
-    while (s->n <= k && !s->eof) {
-        dtok_t *t = &s->win[(s->head + s->n) % WIN];
-        if (!tg_tok_next(&s->tok, &t->a, &t->b)) {
-            s->eof = 1;
-            break;
-        }
-        classify(s->text, t, &s->fold);
-        s->n++;
-    }
-    return k < s->n ? &s->win[(s->head + k) % WIN] : NULL;
+    return tg_look_at(&s->look, k);
 }
 
 static void advance(scan_t *s, size_t k)
 {
-    for (size_t i = 0; i < k && s->n > 0; i++) {
-        s->prev = s->win[s->head];
+    for (size_t i = 0; i < k; i++) {
+        dtok_t *t = tg_look_advance(&s->look, 1);
+        if (!t)
+            break;
+        s->prev = *t;
         s->have_prev = 1;
-        s->head = (s->head + 1) % WIN;
-        s->n--;
         s->word++;
     }
 }
@@ -679,7 +677,7 @@ void tg_dates_scan(const char *text, size_t len, const char *lang, int context_y
     s.context_year = context_year;
     s.cb = cb;
     s.ctx = ctx;
-    tg_tok_init(&s.tok, text, len);
+    tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (!s.stop && at(&s, 0)) {
         while (s.npend > 0 && s.pend[0].word + PENDING_WORDS < s.word)

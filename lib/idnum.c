@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lookahead.h"
 #include "text.h"
 #include "util.h"
 
@@ -86,44 +87,38 @@ static int read_number(const char *s, size_t n, char out[16])
 typedef struct {
     const char *text;
     size_t len;
-    tg_tok_t tok;
     tg_buf_t fold;
+    tg_look_t look;
     itok_t win[WIN];
-    size_t head, n;
-    int eof;
     int cue; /* words left in which a number may follow a cue */
 } scan_t;
 
+/* A word and its folded form (if short enough to be a cue). */
+static void fill(void *ctx, void *word, size_t a, size_t b)
+{
+    scan_t *s = ctx;
+    itok_t *t = word;
+    t->a = a;
+    t->b = b;
+    t->f[0] = '\0';
+    if (b - a < FOLD_MAX) {
+        tg_buf_reset(&s->fold);
+        size_t m = tg_fold(s->text + a, b - a, &s->fold);
+        if (m > 0 && m < FOLD_MAX) {
+            memcpy(t->f, s->fold.data, m);
+            t->f[m] = '\0';
+        }
+    }
+}
+
 static itok_t *at(scan_t *s, size_t k)
 {
-    if (k >= WIN)
-        return NULL; /* beyond the lookahead: as if the text ended */
-    while (s->n <= k && !s->eof) {
-        itok_t *t = &s->win[(s->head + s->n) % WIN];
-        if (!tg_tok_next(&s->tok, &t->a, &t->b)) {
-            s->eof = 1;
-            break;
-        }
-        t->f[0] = '\0';
-        if (t->b - t->a < FOLD_MAX) {
-            tg_buf_reset(&s->fold);
-            size_t m = tg_fold(s->text + t->a, t->b - t->a, &s->fold);
-            if (m > 0 && m < FOLD_MAX) {
-                memcpy(t->f, s->fold.data, m);
-                t->f[m] = '\0';
-            }
-        }
-        s->n++;
-    }
-    return k < s->n ? &s->win[(s->head + k) % WIN] : NULL;
+    return tg_look_at(&s->look, k);
 }
 
 static void advance(scan_t *s, size_t k)
 {
-    for (size_t i = 0; i < k && s->n > 0; i++) {
-        s->head = (s->head + 1) % WIN;
-        s->n--;
-    }
+    tg_look_advance(&s->look, k);
 }
 
 /* The gap between a cue (or filler) and what follows: spaces and a little
@@ -259,7 +254,7 @@ void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
     memset(&s, 0, sizeof s);
     s.text = text;
     s.len = len;
-    tg_tok_init(&s.tok, text, len);
+    tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (at(&s, 0)) {
         tg_idnum_t id;

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lookahead.h"
 #include "text.h"
 #include "util.h"
 
@@ -299,11 +300,9 @@ typedef struct {
     size_t len;
     const tg_names_t *names;
     sset_t lex, lower;
-    tg_tok_t tok;
     tg_buf_t fold;
+    tg_look_t look;
     ptok_t win[WIN];
-    size_t head, n;
-    int eof;
     ptok_t last; /* the last word loaded */
     int have_last;
     ptok_t before; /* the word before the current one */
@@ -418,40 +417,35 @@ static void classify(scan_t *s, ptok_t *t)
     }
 }
 
+static void fill(void *ctx, void *word, size_t a, size_t b)
+{
+    scan_t *s = ctx;
+    ptok_t *t = word;
+    t->a = a;
+    t->b = b;
+    classify(s, t);
+    s->last = *t;
+    s->have_last = 1;
+}
+
 static ptok_t *at(scan_t *s, size_t k)
 {
-    if (k >= WIN)
-        return NULL; /* beyond the lookahead: as if the text ended */
-    while (s->n <= k && !s->eof) {
-        ptok_t *t = &s->win[(s->head + s->n) % WIN];
-        if (!tg_tok_next(&s->tok, &t->a, &t->b)) {
-            s->eof = 1;
-            break;
-        }
-        classify(s, t);
-        s->last = *t;
-        s->have_last = 1;
-        s->n++;
-    }
-    return k < s->n ? &s->win[(s->head + k) % WIN] : NULL;
+    return tg_look_at(&s->look, k);
 }
 
 static void advance(scan_t *s, size_t k)
 {
-    for (size_t i = 0; i < k && s->n > 0; i++) {
-        s->before = s->win[s->head];
+    ptok_t *t = tg_look_advance(&s->look, k);
+    if (t) {
+        s->before = *t;
         s->have_before = 1;
-        s->head = (s->head + 1) % WIN;
-        s->n--;
     }
 }
 
 static void restart(scan_t *s)
 {
     s->have_before = 0;
-    tg_tok_init(&s->tok, s->text, s->len);
-    s->head = s->n = 0;
-    s->eof = 0;
+    tg_look_init(&s->look, s->text, s->len, s->win, sizeof s->win[0], WIN, fill, s);
     s->have_last = 0;
 }
 
@@ -950,11 +944,11 @@ static size_t comma_form(scan_t *s, const run_t *r)
 
 /* Is the current word named by the lowercase word before it as a place or
  * an institution ("parroquia", "estado", "liceo", "hospital")? */
-static int after_place_word(const scan_t *s)
+static int after_place_word(scan_t *s)
 {
     if (!s->have_before || !(s->before.cat & (C_ORG | C_PLACE)) || s->before.cs != TG_CASE_LOWER)
         return 0;
-    const ptok_t *t = &s->win[s->head];
+    const ptok_t *t = at(s, 0);
     return spaces_only(s->text + s->before.b, t->a - s->before.b);
 }
 

@@ -1,0 +1,39 @@
+/* A window of words looked at ahead of the current one.
+ *
+ * The scanners that find dates, persons and identity numbers (dates.c,
+ * persons.c, idnum.c) read a text word by word and decide on the current
+ * word by looking at the few that follow.  The window holds those words in
+ * a ring of the caller's own word type: as it loads a word, it hands the
+ * word's byte span to the caller's function, which fills in the element
+ * (its offsets and whatever it classifies). */
+#ifndef TG_LOOKAHEAD_H
+#define TG_LOOKAHEAD_H
+
+#include <stddef.h>
+
+#include "text.h"
+
+/* Fills in word (an element of the caller's type) for text[a, b). */
+typedef void (*tg_look_fill_fn)(void *ctx, void *word, size_t a, size_t b);
+
+typedef struct {
+    tg_tok_t tok;
+    unsigned char *ring; /* cap elements of elem bytes, the caller's */
+    size_t elem, cap;
+    size_t head, n; /* ring[(head + k) % cap] is word k, n loaded */
+    int eof;
+    tg_look_fill_fn fill;
+    void *ctx;
+} tg_look_t;
+
+/* Starts at the first word of text; ring holds cap words of elem bytes. */
+void tg_look_init(tg_look_t *l, const char *text, size_t len, void *ring, size_t elem, size_t cap,
+                  tg_look_fill_fn fill, void *ctx);
+/* Word k after the current one (0: the current one), or NULL past the end
+ * of the text or beyond the window (as if the text ended there). */
+void *tg_look_at(tg_look_t *l, size_t k);
+/* Moves on by k words (fewer at the end).  Returns the last word passed
+ * over, valid until the window loads another word, or NULL if none. */
+void *tg_look_advance(tg_look_t *l, size_t k);
+
+#endif
