@@ -95,17 +95,9 @@ tg_status_t tg_detect_file(tg_detect_t *d, const char *path, char *mime, size_t 
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return TG_ERR_IO;
-    size_t got = 0;
-    while (got < HEAD_BYTES) {
-        ssize_t n = read(fd, d->buf + got, HEAD_BYTES - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
+    ssize_t got = tg_read_full(fd, d->buf, HEAD_BYTES);
     close(fd);
-    tg_detect_buffer(d, d->buf, got, mime, len);
+    tg_detect_buffer(d, d->buf, got > 0 ? (size_t)got : 0, mime, len);
     return TG_OK;
 }
 

@@ -52,23 +52,15 @@ tg_status_t tg_extract_text(const char *path, const char *mime, const tg_extract
     }
     size_t want = (uint64_t)sb.st_size < lim->max_text ? (size_t)sb.st_size : lim->max_text;
     char *raw = tg_xmalloc(want + 1);
-    size_t got = 0;
-    while (got < want) {
-        ssize_t n = read(fd, raw + got, want - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            tg_errf(err, errlen, "read error: %s", strerror(errno));
-            free(raw);
-            close(fd);
-            return TG_ERR_IO;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
+    ssize_t got = tg_read_full(fd, raw, want);
+    if (got < 0) {
+        tg_errf(err, errlen, "read error: %s", strerror(errno));
+        free(raw);
+        close(fd);
+        return TG_ERR_IO;
     }
     close(fd);
-    decode(x, raw, got, (uint64_t)sb.st_size, lim);
+    decode(x, raw, (size_t)got, (uint64_t)sb.st_size, lim);
     free(raw);
     return TG_OK;
 }

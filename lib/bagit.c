@@ -93,21 +93,6 @@ char *tg_bag_safe_name(const char *name)
 
 /* ==== Writing =============================================================== */
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 tg_status_t tg_bag_create(const char *dir, tg_bag_t **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -225,7 +210,7 @@ tg_status_t tg_bag_add_original(tg_bag_t *b, tg_store_t *store, const char *sha,
             break;
         tg_sha256_update(&h, buf, (size_t)n);
         size += (uint64_t)n;
-        if (write_all(out, buf, (size_t)n)) {
+        if (tg_write_all(out, buf, (size_t)n)) {
             tg_errf(err, errlen, "cannot write data/%s/%s: %s", sha, safe, strerror(errno));
             st = TG_ERR_IO;
             goto out;
@@ -273,7 +258,7 @@ tg_status_t tg_bag_add_tagfile(tg_bag_t *b, const char *name, const void *data, 
         return TG_ERR_INVALID;
     }
     int fd = openat(b->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 || write_all(fd, data, len) || fsync(fd) || close(fd)) {
+    if (fd < 0 || tg_write_all(fd, data, len) || fsync(fd) || close(fd)) {
         tg_errf(err, errlen, "cannot write %s: %s", name, strerror(errno));
         if (fd >= 0)
             close(fd);

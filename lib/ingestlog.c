@@ -144,15 +144,9 @@ void tg_ingestlog_add(tg_ingestlog_t *log, json_t *ev)
 
 tg_status_t tg_ingestlog_flush(tg_ingestlog_t *log)
 {
-    size_t off = 0;
-    while (off < log->pending.len) {
-        ssize_t n = write(log->fd, log->pending.data + off, log->pending.len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return TG_ERR_IO;
-        off += (size_t)n;
-    }
+    size_t off = log->pending.len;
+    if (off && tg_write_all(log->fd, log->pending.data, off))
+        return TG_ERR_IO;
     tg_buf_reset(&log->pending);
     if (off && fdatasync(log->fd))
         return TG_ERR_IO;

@@ -478,24 +478,17 @@ tg_status_t tg_names_load(const char *path, tg_names_t **out, char *err, size_t 
         close(fd);
         return TG_ERR_LIMIT;
     }
-    size_t want = (size_t)sb.st_size, got = 0;
+    size_t want = (size_t)sb.st_size;
     char *data = tg_xmalloc(want + 1);
-    while (got < want) {
-        ssize_t r = read(fd, data + got, want - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            tg_errf(err, errlen, "%s: read error: %s", path, strerror(errno));
-            free(data);
-            close(fd);
-            return TG_ERR_IO;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
+    ssize_t got = tg_read_full(fd, data, want);
+    if (got < 0) {
+        tg_errf(err, errlen, "%s: read error: %s", path, strerror(errno));
+        free(data);
+        close(fd);
+        return TG_ERR_IO;
     }
     close(fd);
-    tg_status_t st = tg_names_parse(data, got, path, out, err, errlen);
+    tg_status_t st = tg_names_parse(data, (size_t)got, path, out, err, errlen);
     free(data);
     return st;
 }

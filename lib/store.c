@@ -220,21 +220,6 @@ static tg_status_t install(const tg_store_t *s, const char *tmp, const char *des
     return TG_ERR_IO;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 tg_status_t tg_store_writer_new(tg_store_t *s, tg_store_writer_t **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -253,7 +238,7 @@ tg_status_t tg_store_writer_new(tg_store_t *s, tg_store_writer_t **out, char *er
 
 tg_status_t tg_store_writer_add(tg_store_writer_t *w, const void *p, size_t n)
 {
-    if (write_all(w->fd, p, n))
+    if (tg_write_all(w->fd, p, n))
         return TG_ERR_IO;
     tg_sha256_update(&w->hash, p, n);
     w->size += n;
@@ -346,7 +331,7 @@ static tg_status_t put_file(tg_store_t *s, const char *dest, const char *data, s
     int fd = make_tmp(s, 0400, &tmp);
     if (fd < 0)
         return TG_ERR_IO;
-    int bad = write_all(fd, data, len);
+    int bad = tg_write_all(fd, data, len);
     if (close(fd))
         bad = 1;
     tg_status_t st = TG_ERR_IO;

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -51,6 +52,14 @@ void tg_errf(char *dst, size_t dstlen, const char *fmt, ...) TG_PRINTF(3, 4);
  * faulting it in again (measured: page faults, brk and munmap with their TLB
  * flushes were a tenth of the indexer's time on small files). */
 void tg_tune_malloc(void);
+
+/* Reads until n bytes or the end of the file, retrying interrupted reads.
+ * Returns the bytes read (fewer than n only at the end), or -1 with errno
+ * set on an error. */
+ssize_t tg_read_full(int fd, void *buf, size_t n);
+/* Writes all n bytes, retrying short and interrupted writes.  Returns 0, or
+ * -1 with errno set. */
+int tg_write_all(int fd, const void *buf, size_t n);
 
 /* Wall-clock time in seconds (CLOCK_MONOTONIC), for budgets and rates. */
 double tg_now(void);
