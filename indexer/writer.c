@@ -129,7 +129,16 @@ int tg_rec_add_location(json_t *rec, const tg_place_t *p)
         tg_rec_set_str(e, "folder", p->folder);
         if (p->lm)
             tg_locmeta_store(e, p->lm);
-        json_array_append_new(l, e);
+        /* in the order of their paths, not of arrival (which the workers'
+         * timing decides): the same files give the same record, and the
+         * first location, the one results show, is the same every run */
+        size_t at = 0;
+        for (; at < json_array_size(l); at++) {
+            const char *q = tg_rec_str(json_array_get(l, at), "path");
+            if (q && strcmp(q, p->loc) > 0)
+                break;
+        }
+        json_array_insert_new(l, at, e);
     } else if (p->lm && p->lm->restricted) {
         /* beyond the record's cap: no merge, but a restriction must hold */
         json_object_set_new(rec, TG_REC_RESTRICTED_OVERFLOW, json_true());
