@@ -9,8 +9,10 @@
  * Debian 12 (libwv is gone).  catdoc does not honour RTF's \ucN when the
  * fallback after \uN is a literal character (`\u241?`) and then keeps the
  * "?"; Word and LibreOffice write hex fallbacks (`\u241\'f1`), which it
- * reads right.  Neither format's metadata is read: the document date comes
- * from the text (docbuild.c).
+ * reads right; and it runs the cells of an RTF table together ("uno" and
+ * "dos" become "unodos"; .doc tables come out with tabs).  Neither
+ * format's metadata is read: the document date comes from the text
+ * (docbuild.c).
  *
  * How it runs: the worker forks and executes /usr/bin/catdoc directly with
  * a fixed argument list (never a shell), on the stored copy's path, which
