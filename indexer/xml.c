@@ -64,7 +64,7 @@ static void first_error(xmlParserCtxtPtr ctxt, char *err, size_t errlen)
         size_t n = strlen(m);
         while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
             m[--n] = '\0';
-        if (e->line > 0)
+        if (e->line > 0 && !strstr(m, "line"))
             tg_errf(err, errlen, "%s (line %d)", m, e->line);
         else
             tg_errf(err, errlen, "%s", m);

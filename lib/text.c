@@ -229,6 +229,26 @@ static int mostly_utf8(const char *in, size_t len)
     return invalid == 0 || valid_mb > invalid;
 }
 
+/* 1 if the bytes are valid UTF-8 and hold a multi-byte sequence. */
+static int valid_utf8_with_multibyte(const char *in, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    size_t mb = 0;
+    for (size_t i = 0; i < len;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return 0;
+        mb++;
+        i += (size_t)n;
+    }
+    return mb > 0;
+}
+
 static int has_bom(const char *in, size_t len)
 {
     const unsigned char *u = (const unsigned char *)in;
@@ -265,6 +285,19 @@ int tg_text_decode_as(const char *in, size_t len, const char *charset, tg_buf_t 
     }
     const char *from = name;
     size_t unit = 1;
+    int single_byte = strncmp(name, "UTF-", 4) != 0 && strncmp(name, "UCS-", 4) != 0 &&
+                      strncmp(name, "UTF1", 4) != 0 && strstr(name, "JIS") == NULL &&
+                      strncmp(name, "GB", 2) != 0 && strncmp(name, "BIG5", 4) != 0 &&
+                      strncmp(name, "EUC", 3) != 0;
+    if (single_byte && valid_utf8_with_multibyte(in, len)) {
+        /* a legacy single-byte label on bytes that are UTF-8 (with at least
+         * one multi-byte sequence and nothing invalid): the label is wrong */
+        info->charset = "UTF-8";
+        info->replaced = 0;
+        info->truncated = 0;
+        decode_utf8(in, len, out, info);
+        return 0;
+    }
     if (!strcmp(name, "ISO-8859-1") || !strcmp(name, "ISO8859-1") || !strcmp(name, "LATIN1") ||
         !strcmp(name, "US-ASCII") || !strcmp(name, "ASCII") || !strcmp(name, "ISO_8859-1") ||
         !strcmp(name, "CP1252"))
