@@ -44,7 +44,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wpointer-arith -Wcast-a
 CWARN := $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition
 
 LIB_PKGS := xapian-core jansson libutf8proc nettle libexttextcat
-INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib libarchive cairo tesseract lept libexif
+INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib libarchive cairo tesseract lept libexif libxml-2.0 \
+                gmime-3.0
 SEARCH_PKGS := $(LIB_PKGS)
 WEB_PKGS := $(LIB_PKGS) libmicrohttpd
 

@@ -317,3 +317,82 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
     archive_read_free(a);
     return st;
 }
+
+/* ==== Package parts ======================================================== */
+
+tg_status_t tg_bundle_read_parts(const char *path, size_t max_member, size_t max_total,
+                                 tg_part_pick_fn pick, tg_part_got_fn got, void *ctx, char *err,
+                                 size_t errlen)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        tg_oom();
+    archive_read_support_format_zip(a);
+    if (archive_read_open_filename(a, path, BLOCK) != ARCHIVE_OK) {
+        tg_errf(err, errlen, "not a zip package: %s",
+                archive_error_string(a) ? archive_error_string(a) : "unreadable");
+        archive_read_free(a);
+        return TG_ERR_FORMAT;
+    }
+    tg_status_t st = TG_OK;
+    size_t total = 0;
+    tg_buf_t b;
+    tg_buf_init(&b, max_member);
+    char *buf = tg_xmalloc(BLOCK);
+    struct archive_entry *e;
+    for (unsigned idx = 0;; idx++) {
+        int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r == ARCHIVE_RETRY)
+            continue;
+        if (r < ARCHIVE_WARN) {
+            const char *why = archive_error_string(a) ? archive_error_string(a) : "damaged";
+            if (idx)
+                tg_errf(err, errlen, "damaged zip package (after %u parts): %s", idx, why);
+            else
+                tg_errf(err, errlen, "not a zip package: %s", why);
+            st = TG_ERR_FORMAT;
+            break;
+        }
+        const char *name = archive_entry_pathname_utf8(e);
+        if (!name)
+            name = archive_entry_pathname(e);
+        if (!name || archive_entry_filetype(e) != AE_IFREG || !pick(ctx, name))
+            continue;
+        if (archive_entry_is_data_encrypted(e)) {
+            tg_errf(err, errlen, "encrypted package: %s needs a password", name);
+            st = TG_ERR_ENCRYPTED;
+            break;
+        }
+        char *pname = tg_xstrdup(name);
+        tg_buf_reset(&b);
+        int ok = 1;
+        for (;;) {
+            la_ssize_t n = archive_read_data(a, buf, BLOCK);
+            if (n == 0)
+                break;
+            if (n < 0 || tg_buf_add(&b, buf, (size_t)n)) {
+                ok = 0;
+                break;
+            }
+            total += (size_t)n;
+            if (total > max_total) {
+                ok = 0;
+                st = TG_ERR_LIMIT;
+                tg_errf(err, errlen, "package parts expand to more than %zu MB", max_total >> 20);
+                break;
+            }
+        }
+        if (st) {
+            free(pname);
+            break;
+        }
+        got(ctx, pname, ok ? tg_buf_str(&b) : NULL, ok ? b.len : 0);
+        free(pname);
+    }
+    free(buf);
+    tg_buf_free(&b);
+    archive_read_free(a);
+    return st;
+}

@@ -60,4 +60,19 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
                            const tg_bundle_limits_t *lim, unsigned skip, tg_member_cb cb, void *ctx,
                            unsigned *entries, char *err, size_t errlen);
 
+/* Reading the parts of a package: formats that are zip files (DOCX, ODT).
+ * For each regular member, pick(ctx, name) returns 1 to have its bytes;
+ * got(ctx, name, data, len) then receives them (NUL-terminated, owned by
+ * the reader until got returns), or data NULL when the member is larger
+ * than max_member bytes or damaged (it is then not read).  At most
+ * max_total bytes are read in all (TG_ERR_LIMIT past that).  Only the zip
+ * format is tried.  Returns TG_OK at the end of the package, TG_ERR_FORMAT
+ * when the file is not a zip or is damaged, TG_ERR_ENCRYPTED when a picked
+ * member needs a password; err says which. */
+typedef int (*tg_part_pick_fn)(void *ctx, const char *name);
+typedef void (*tg_part_got_fn)(void *ctx, const char *name, const char *data, size_t len);
+tg_status_t tg_bundle_read_parts(const char *path, size_t max_member, size_t max_total,
+                                 tg_part_pick_fn pick, tg_part_got_fn got, void *ctx, char *err,
+                                 size_t errlen);
+
 #endif

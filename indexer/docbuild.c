@@ -309,6 +309,22 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         tg_rec_set_str(rec, TG_REC_TITLE, title);
         json_object_set_new(rec, TG_REC_TITLE_SOURCE, json_string("metadata"));
     }
+    /* mail: the words of the sender and of the recipients (from:, to:);
+     * To and Cc are kept apart by a gap, so a phrase cannot span them */
+    const char *from = tg_rec_str(x->meta, "from");
+    if (from) {
+        unsigned fpos = 0;
+        tg_index_text(doc, st, lang, TG_PREFIX_FROM, from, strlen(from), &fpos, 0);
+    }
+    static const char *const rcpt[] = {"to", "cc"};
+    unsigned rpos = 0;
+    for (size_t i = 0; i < TG_ARRAY_LEN(rcpt); i++) {
+        const char *v = tg_rec_str(x->meta, rcpt[i]);
+        if (v) {
+            tg_index_text(doc, st, lang, TG_PREFIX_TO, v, strlen(v), &rpos, 0);
+            rpos += 10;
+        }
+    }
     /* the order of numeric dates (05/08/2025) follows the language; a text
      * too short for the guesser still shows it in its function words */
     const char *order = strcmp(lang, "und") ? lang : tg_dates_guess_lang(text, tlen);

@@ -7,9 +7,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "extract.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -19,8 +23,24 @@ static const struct {
     tg_extract_fn fn;
 } extractors[] = {
     {"application/pdf", "pdf", tg_extract_pdf},
-    {"text/html", "html", NULL},
+    {"text/html", "html", tg_extract_html},
+    {"application/xhtml+xml", "html", tg_extract_html},
     {"text/xml", "xml", NULL},
+    /* Word and OpenDocument text, and their templates */
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx",
+     tg_extract_office},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.template", "docx",
+     tg_extract_office},
+    {"application/vnd.ms-word.document.macroEnabled.12", "docx", tg_extract_office},
+    {"application/vnd.ms-word.template.macroEnabled.12", "docx", tg_extract_office},
+    {"application/vnd.oasis.opendocument.text", "odt", tg_extract_office},
+    {"application/vnd.oasis.opendocument.text-template", "odt", tg_extract_office},
+    {"application/msword", "doc", tg_extract_legacy},
+    {"text/rtf", "rtf", tg_extract_legacy},
+    {"application/rtf", "rtf", tg_extract_legacy},
+    /* mail: one message, or a folder of them */
+    {"message/rfc822", "email", tg_extract_email},
+    {"application/mbox", "mbox", tg_extract_email},
     {"text/", "text", tg_extract_text},
     {"application/json", "text", tg_extract_text},
     /* raster formats leptonica decodes; other images (SVG, HEIC, icons)
@@ -38,7 +58,6 @@ static const struct {
     {"image/x-portable-anymap", "image", tg_extract_image},
     {"image/jp2", "image", tg_extract_image},
     {"image/", "image", NULL},
-    {"message/rfc822", "email", NULL},
 };
 
 tg_extract_fn tg_extractor_for(const char *mime, const char **kind)
@@ -54,6 +73,62 @@ tg_extract_fn tg_extractor_for(const char *mime, const char **kind)
     }
     *kind = "other";
     return NULL;
+}
+
+int tg_extract_embeds(const char *kind)
+{
+    return kind && (!strcmp(kind, "email") || !strcmp(kind, "mbox"));
+}
+
+tg_status_t tg_extract_slurp(const char *path, const tg_extract_limits_t *lim, size_t cap,
+                             char **data, size_t *len, uint64_t *total, char *err, size_t errlen)
+{
+    *data = NULL;
+    *len = 0;
+    *total = 0;
+    if (lim->content) {
+        size_t n = lim->content_len < cap ? lim->content_len : cap;
+        *data = tg_xmalloc(n + 1);
+        memcpy(*data, lim->content, n);
+        (*data)[n] = '\0';
+        *len = n;
+        *total = lim->content_len;
+        return TG_OK;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        tg_errf(err, errlen, "cannot open: %s", strerror(errno));
+        return TG_ERR_IO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb)) {
+        tg_errf(err, errlen, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return TG_ERR_IO;
+    }
+    size_t want = (uint64_t)sb.st_size < cap ? (size_t)sb.st_size : cap;
+    char *raw = tg_xmalloc(want + 1);
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = read(fd, raw + got, want - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            tg_errf(err, errlen, "read error: %s", strerror(errno));
+            free(raw);
+            close(fd);
+            return TG_ERR_IO;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    raw[got] = '\0';
+    *data = raw;
+    *len = got;
+    *total = (uint64_t)sb.st_size;
+    return TG_OK;
 }
 
 void tg_extract_init(tg_extract_t *x, const tg_extract_limits_t *lim)

@@ -19,6 +19,23 @@
 #include "status.h"
 #include "text.h"
 
+/* A file inside a document (an attachment of a message, a message of a
+ * mail folder), handed to the worker to become a document of its own at
+ * the location "container!/name". */
+typedef struct {
+    const char *name;   /* its name inside the container, UTF-8, no '/' */
+    const void *data;   /* its bytes; NULL when it is not kept (see code) */
+    size_t len;         /* bytes */
+    int64_t mtime_ns;   /* its date if the container gives one, else 0 */
+    const char *code;   /* why it is not kept ("limit", "corrupt"), else NULL */
+    const char *reason; /* the same for people */
+} tg_embedded_t;
+
+/* Receives an embedded file; returns 0 to go on, non-zero when the
+ * extractor must stop handing out files (the indexer is gone, or a limit
+ * on their number was reached: a warning says so). */
+typedef int (*tg_embed_fn)(void *ctx, const tg_embedded_t *e);
+
 /* Limits an extractor honours itself (the worker's process limits are the
  * backstop for those it cannot: time, memory). */
 typedef struct {
@@ -34,6 +51,13 @@ typedef struct {
     tg_ocr_cache_t *ocr_cache; /* this content's cached OCR; NULL: no cache */
     void (*heartbeat)(void *); /* called before each page actually recognised, */
     void *heartbeat_ctx;       /* so the worker can extend its time budgets */
+    /* Embedded files: NULL when the extractor is not to hand any out (it
+     * then lists them in its text only). */
+    tg_embed_fn embed;
+    void *embed_ctx;
+    uint64_t max_embedded; /* bytes of one embedded file; larger ones are not kept */
+    unsigned max_embeds;   /* embedded files handed out per document */
+    double timeout;        /* seconds an outside program (catdoc) may run */
 } tg_extract_limits_t;
 
 typedef struct {
@@ -68,6 +92,38 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
                            tg_extract_t *x, char *err, size_t errlen);
 tg_status_t tg_extract_image(const char *path, const char *mime, const tg_extract_limits_t *lim,
                              tg_extract_t *x, char *err, size_t errlen);
+tg_status_t tg_extract_html(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                            tg_extract_t *x, char *err, size_t errlen);
+tg_status_t tg_extract_office(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                              tg_extract_t *x, char *err, size_t errlen);
+tg_status_t tg_extract_legacy(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                              tg_extract_t *x, char *err, size_t errlen);
+tg_status_t tg_extract_email(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                             tg_extract_t *x, char *err, size_t errlen);
+
+/* ==== Helpers the extractors share ========================================= */
+
+/* The first `cap` bytes of the file at path (lim->content when the worker
+ * holds them): *data is malloc'd (NUL-terminated, the caller frees it),
+ * *len its length, *total the file's size.  TG_ERR_IO with err on failure. */
+tg_status_t tg_extract_slurp(const char *path, const tg_extract_limits_t *lim, size_t cap,
+                             char **data, size_t *len, uint64_t *total, char *err, size_t errlen);
+
+/* HTML to text (extract_html.c), for web pages and for the HTML bodies of
+ * mail: the visible text of len bytes of HTML is appended to x->text (a
+ * blank line first if x->text is not empty).  charset: the encoding
+ * declared outside the document (a MIME charset parameter), which wins
+ * over the document's own declaration; NULL if none.  With page set, the
+ * page's metadata fills x->meta, x->date, x->date_source and x->charset
+ * (see extract_html.c); without it only the text is taken.  Returns TG_OK,
+ * or TG_ERR_FORMAT with err when nothing could be parsed. */
+tg_status_t tg_html_to_text(const char *data, size_t len, const char *charset, int page,
+                            tg_extract_t *x, char *err, size_t errlen);
+
+/* 1 if documents of this kind may hold embedded files (mail), so that the
+ * coordinator extracts them again at each new location: their embedded
+ * files need that location too (as the members of a bundle do). */
+int tg_extract_embeds(const char *kind);
 
 /* ==== OCR, shared by the extractors of images and of PDF scans ============ */
 

@@ -109,6 +109,7 @@ typedef struct job {
     int old_settled; /* ...and it was fully processed then */
     int too_deep;    /* a bundle nested past --max-depth: kept, not opened */
     char sha[TG_SHA256_HEX_LEN + 1];
+    char container[TG_SHA256_HEX_LEN + 1]; /* content holding this member, "" for files */
     char *mime, *kind;
     double started; /* tg_now() when first given to a worker */
     unsigned depth; /* bundles around it */
@@ -360,7 +361,13 @@ static char *take_stderr(ing_t *g, unsigned i)
 
 static tg_place_t place_of(const job_t *j)
 {
-    tg_place_t p = {j->loc, j->folder, j->sha, j->size, j->mtime_ns, &j->lm};
+    tg_place_t p = {j->loc,
+                    j->folder,
+                    j->sha,
+                    j->size,
+                    j->mtime_ns,
+                    &j->lm,
+                    j->container[0] ? j->container : NULL};
     return p;
 }
 
@@ -463,9 +470,15 @@ static void complete(ing_t *g, job_t *j)
      * are retried and reported again */
     if (j->member_errors && j->final_status)
         set_str(&j->final_status, TG_LOC_FAILED);
-    /* a bundle read to its end: members it no longer holds are gone */
-    if (j->bundle && !j->incomplete && j->members)
+    /* a bundle read to its end: members it no longer holds are gone; so
+     * are the embedded files a document extracted in full no longer has */
+    if (j->bundle && !j->incomplete && j->members) {
         forget_members(g, j->loc, j->members);
+    } else if (!j->bundle && j->extracting && !j->incomplete && tg_extract_embeds(j->kind)) {
+        json_t *none = json_object();
+        forget_members(g, j->loc, j->members ? j->members : none);
+        json_decref(none);
+    }
     if (j->bundle && j->manifest && j->manifest_late && j->members)
         late_manifest(g, j);
     if (j->final_status)
@@ -592,6 +605,7 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
  * the store, and report. */
 static void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
 {
+    j->incomplete = 1; /* what it embedded so far is not all it holds */
     if (j->hashed) {
         tg_extract_limits_t lim = {.max_text = 0, .max_pages = 0};
         tg_extract_t x;
@@ -708,9 +722,10 @@ static void reapply(ing_t *g, job_t *j)
     tg_doc_free(doc);
 }
 
-/* A sidecar file: never a document.  If an earlier run indexed it as one,
- * its location is taken off that document. */
-static void sidecar_file(ing_t *g, const char *loc, const char *what)
+/* A sidecar file or a saved page's resource: never a document (code says
+ * which).  If an earlier run indexed it as one, its location is taken off
+ * that document. */
+static void not_a_document(ing_t *g, const char *loc, const char *code, const char *what)
 {
     json_t *m = tg_loc_get(g->db, loc);
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
@@ -719,7 +734,53 @@ static void sidecar_file(ing_t *g, const char *loc, const char *what)
         check(g, tg_loc_forget(g->db, loc), "cannot forget a location");
     }
     json_decref(m);
-    event(g, "skipped", loc, NULL, "sidecar", what, 0);
+    event(g, "skipped", loc, NULL, code, what, 0);
+}
+
+/* Suffixes browsers give the folder of a "complete page" save: Page.html
+ * and Page_files/ beside it (older Spanish browsers: Page_archivos/). */
+static const char *const page_folder_suffixes[] = {"_files", "_archivos"};
+static const char *const page_suffixes[] = {".html", ".htm", ".xhtml", ".shtml"};
+
+/* 1 if path lies in a folder X_files (below root) beside a file X.html: an
+ * image, style sheet or script of a page saved complete, not a document
+ * of its own.  *what gets a malloc'd description ("resource of saved page
+ * X.html"). */
+static int saved_page_resource(const char *path, const char *root, char **what)
+{
+    size_t rl = strlen(root);
+    if (strncmp(path, root, rl) != 0)
+        return 0;
+    const char *p = path + rl;
+    if (rl == 0 || root[rl - 1] != '/') {
+        if (*p != '/')
+            return 0;
+        p++;
+    }
+    for (const char *slash = strchr(p, '/'); slash; p = slash + 1, slash = strchr(p, '/')) {
+        size_t n = (size_t)(slash - p);
+        for (size_t k = 0; k < TG_ARRAY_LEN(page_folder_suffixes); k++) {
+            size_t sl = strlen(page_folder_suffixes[k]);
+            if (n <= sl || memcmp(p + n - sl, page_folder_suffixes[k], sl) != 0)
+                continue;
+            for (size_t e = 0; e < TG_ARRAY_LEN(page_suffixes); e++) {
+                char *page =
+                    tg_xasprintf("%.*s%s", (int)((p - path) + n - sl), path, page_suffixes[e]);
+                struct stat sb;
+                int is = lstat(page, &sb) == 0 && S_ISREG(sb.st_mode);
+                if (is) {
+                    const char *b = page + (p - path);
+                    char *name = tg_utf8_escape_bytes(b, strlen(b));
+                    *what = tg_xasprintf("resource of saved page %s", name);
+                    free(name);
+                }
+                free(page);
+                if (is)
+                    return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 /* A problem with a sidecar file: reported as an error of that file. */
@@ -769,9 +830,14 @@ static job_t *next_job(ing_t *g)
             free(loc);
             continue;
         }
-        char *what;
-        if (tg_sidecars_is_sidecar(g->sidecars, e.path, e.root, &what)) {
-            sidecar_file(g, loc, what);
+        char *what = NULL;
+        const char *code = NULL;
+        if (tg_sidecars_is_sidecar(g->sidecars, e.path, e.root, &what))
+            code = "sidecar";
+        else if (saved_page_resource(e.path, e.root, &what))
+            code = "saved page resource";
+        if (code) {
+            not_a_document(g, loc, code, what);
             free(what);
             free(loc);
             g->done_files++;
@@ -802,10 +868,12 @@ static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, con
 static tg_status_t send_job(ing_t *g, unsigned i, job_t *j)
 {
     tg_worker_slot_t *w = &g->pool->w[i];
-    json_t *m =
-        json_pack("{s:s, s:I, s:I, s:f, s:I, s:i}", "type", "job", "id", (json_int_t)j->id,
-                  "max_file", (json_int_t)g->o->max_file, "cpu", g->o->cpu_limit, "max_text",
-                  (json_int_t)g->o->max_text, "max_pages", (int)g->o->max_pages);
+    json_t *m = json_pack("{s:s, s:I, s:I, s:f, s:I, s:i, s:f, s:I, s:I, s:b}", "type", "job", "id",
+                          (json_int_t)j->id, "max_file", (json_int_t)g->o->max_file, "cpu",
+                          g->o->cpu_limit, "max_text", (json_int_t)g->o->max_text, "max_pages",
+                          (int)g->o->max_pages, "timeout", g->o->timeout, "max_member",
+                          (json_int_t)g->o->max_member, "max_members",
+                          (json_int_t)g->o->max_members, "embed", j->depth < g->o->max_depth);
     if (j->stored)
         json_object_set_new(m, "stored", json_string(j->sha));
     /* OCR settings travel with each job (absent: OCR is off); see proto.h */
@@ -960,6 +1028,12 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         reply_go(g, i, j);
         return;
     }
+    if (tg_extract_embeds(j->kind) && !same_place) {
+        /* a mail: extracted at every new location, as a bundle is read,
+         * since its attachments need this location too */
+        reply_go(g, i, j);
+        return;
+    }
     job_t *primary = find_extracting(g, j->sha, j);
     if (primary) {
         reply(g, i, json_pack("{s:s}", "type", "skip"));
@@ -1047,8 +1121,13 @@ static void late_manifest(ing_t *g, job_t *j)
         tg_locmeta_from_manifest(j->manifest, j->manifest_where, loc + prefix, &lm);
         const char *sc = m ? tg_rec_str(m, "sc") : NULL;
         if (sha && tg_sha256_valid(sha) && strcmp(sc ? sc : "", lm.fingerprint) != 0) {
-            tg_place_t p = {
-                loc, j->folder, sha, tg_rec_int(m, "size", 0), tg_rec_int(m, "mtime", 0), &lm};
+            tg_place_t p = {.loc = loc,
+                            .folder = j->folder,
+                            .sha = sha,
+                            .size = tg_rec_int(m, "size", 0),
+                            .mtime_ns = tg_rec_int(m, "mtime", 0),
+                            .lm = &lm,
+                            .container = j->sha};
             tg_doc_t *doc;
             json_t *rec = tg_content_load(g->db, sha, &doc);
             if (rec) {
@@ -1073,6 +1152,8 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
     g->pool->w[i].deadline = tg_now() + g->o->timeout;
     const char *name = tg_rec_str(m, "name") ? tg_rec_str(m, "name") : "?";
     char *loc = tg_xasprintf("%s!/%s", j->loc, name);
+    if (!j->members)
+        j->members = json_object();
     json_object_set_new(j->members, loc, json_true());
     const char *sha = tg_rec_str(m, "sha256");
     const char *code = tg_rec_str(m, "code");
@@ -1084,7 +1165,9 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
         free(loc);
         return;
     }
-    if (!strcmp(name, TG_MANIFEST_NAME)) {
+    if (j->bundle && !strcmp(name, TG_MANIFEST_NAME)) {
+        /* a bundle's own manifest; a mail's attachment of that name is a
+         * document like any other */
         bundle_manifest(g, j, loc, sha);
         free(loc);
         return;
@@ -1095,9 +1178,10 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
     free(path);
     if (j->manifest)
         tg_locmeta_from_manifest(j->manifest, j->manifest_where, name, &c->lm);
-    else
+    else if (j->bundle)
         j->manifest_late = 1; /* in case the manifest comes after this member */
     memcpy(c->sha, sha, sizeof c->sha);
+    memcpy(c->container, j->sha, sizeof c->container);
     c->stored = 1;
     c->depth = j->depth + 1;
     g->total_files++;
@@ -1243,7 +1327,9 @@ static void on_message(ing_t *g, unsigned i)
         w->deadline = tg_now() + (page > g->o->timeout ? page : g->o->timeout);
     } else if (!strcmp(type, "entry") && j->bundle) {
         on_entry(g, i, j, m);
-    } else if (!strcmp(type, "member") && j->bundle) {
+    } else if (!strcmp(type, "member") && (j->bundle || j->extracting)) {
+        /* a bundle's member, or a file embedded in a document (a mail's
+         * attachment, a message of a mail folder) */
         on_member(g, i, j, m);
     } else if (!strcmp(type, "doc")) {
         on_doc(g, i, j, m, payload, len);

@@ -170,6 +170,58 @@ static void send_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg_
     send_built(w, &b);
 }
 
+/* Embedded files of the job being extracted (attachments, messages of a
+ * mail folder): each goes into the store and is reported as a member, as
+ * a bundle's members are, so the indexer makes it a job of its own. */
+typedef struct {
+    worker_t *w;
+    json_int_t id;
+    double cpu;
+    unsigned index;   /* members reported so far */
+    int allowed;      /* 0: nested past --max-depth, not handed out */
+    unsigned refused; /* files not handed out for that reason */
+} embed_ctx_t;
+
+static int on_embedded(void *ctx, const tg_embedded_t *e)
+{
+    embed_ctx_t *c = ctx;
+    if (!c->allowed) {
+        c->refused++;
+        return 0;
+    }
+    json_t *msg = json_pack("{s:s, s:I, s:i, s:s, s:I, s:I}", "type", "member", "id", c->id,
+                            "index", (int)c->index++, "name", e->name, "size", (json_int_t)e->len,
+                            "mtime", (json_int_t)e->mtime_ns);
+    char sha[TG_SHA256_HEX_LEN + 1];
+    const char *code = e->code, *reason = e->reason;
+    char werr[256];
+    if (e->data) {
+        tg_store_writer_t *wr;
+        uint64_t size;
+        if (tg_store_writer_new(c->w->store, &wr, werr, sizeof werr) ||
+            tg_store_writer_add(wr, e->data, e->len)) {
+            tg_store_writer_abort(wr);
+            code = "unreadable";
+            reason = "cannot write to the store";
+        } else if (tg_store_writer_finish(wr, sha, &size)) {
+            code = "unreadable";
+            reason = "cannot move into the store";
+        } else {
+            json_object_set_new(msg, "sha256", json_string(sha));
+        }
+    }
+    if (code) {
+        json_object_set_new(msg, "code", json_string(code));
+        tg_rec_set_str(msg, "reason", reason ? reason : code);
+        json_object_set_new(msg, "error", json_true());
+    }
+    tg_status_t st = tg_msg_send(c->w->fd, msg, NULL, 0);
+    json_decref(msg);
+    /* each embedded file gets the CPU budget of a file */
+    set_cpu_budget(c->cpu);
+    return st != TG_OK;
+}
+
 /* Runs the extractor (if any) into x and builds the document. */
 static void extract(worker_t *w, json_int_t id, tg_extract_fn fn, const char *stored,
                     const char *mime, const tg_extract_limits_t *lim, tg_extract_t *x,
@@ -185,6 +237,12 @@ static void extract(worker_t *w, json_int_t id, tg_extract_fn fn, const char *st
         tg_extract_init(x, lim);
         in->failure = err;
     }
+    embed_ctx_t *ec = lim->embed_ctx;
+    if (ec && ec->refused)
+        tg_extract_warn(x,
+                        "%u embedded files (attachments) not indexed: nested deeper than "
+                        "--max-depth",
+                        ec->refused);
     build_doc(w, id, in, st, b);
     in->failure = NULL; /* err dies here */
 }
@@ -388,7 +446,17 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     tg_extract_limits_t lim = {
         .max_text = (size_t)json_integer_value(json_object_get(job, "max_text")),
         .max_pages = (unsigned)json_integer_value(json_object_get(job, "max_pages")),
+        .max_embedded = (uint64_t)json_integer_value(json_object_get(job, "max_member")),
+        .max_embeds = (unsigned)json_integer_value(json_object_get(job, "max_members")),
+        /* an outside program stops before the indexer's own deadline */
+        .timeout = 0.8 * json_number_value(json_object_get(job, "timeout")),
     };
+    embed_ctx_t embed = {.w = w,
+                         .id = json_integer_value(json_object_get(job, "id")),
+                         .cpu = json_number_value(json_object_get(job, "cpu")),
+                         .allowed = json_is_true(json_object_get(job, "embed"))};
+    lim.embed = on_embedded;
+    lim.embed_ctx = &embed;
     if (!path) {
         send_fail(w, id, TG_ERR_INVALID, "job without a path");
         return;

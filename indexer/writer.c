@@ -127,6 +127,8 @@ int tg_rec_add_location(json_t *rec, const tg_place_t *p)
         json_t *e = json_object();
         tg_rec_set_str(e, "path", p->loc);
         tg_rec_set_str(e, "folder", p->folder);
+        if (p->container)
+            json_object_set_new(e, "in", json_string(p->container));
         if (p->lm)
             tg_locmeta_store(e, p->lm);
         /* in the order of their paths, not of arrival (which the workers'

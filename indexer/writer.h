@@ -24,6 +24,8 @@ typedef struct {
     int64_t size;
     int64_t mtime_ns;
     const tg_locmeta_t *lm; /* its sidecar metadata; NULL: none looked for */
+    const char *container;  /* SHA-256 of the content holding it (a bundle,
+                             * a mail), NULL for a file on disk */
 } tg_place_t;
 
 /* Location metadata status values. */

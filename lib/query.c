@@ -33,9 +33,9 @@
 #define MAX_DEPTH   32
 #define NEAR_WINDOW 10
 
-const char *const tg_query_fields[] = {"type",       "lang",   "date",    "year", "title",
-                                       "folder",     "sha256", "person",  "id",   "mentions",
-                                       "collection", "place",  "witness", "tag",  NULL};
+const char *const tg_query_fields[] = {
+    "type",     "lang",       "date",  "year",    "title", "folder", "sha256", "person",  "id",
+    "mentions", "collection", "place", "witness", "tag",   "from",   "to",     "subject", NULL};
 
 /* F_FOLD: a boolean field whose value is folded like words (tg_fold_value),
  * so collection:"Caso Caracas" finds the collection however it was typed. */
@@ -47,14 +47,24 @@ static const struct {
     const char *prefix;
     int lowercase;
 } fields[] = {
-    {"type", F_BOOL, TG_PREFIX_KIND, 1},        {"lang", F_BOOL, TG_PREFIX_LANG, 1},
-    {"date", F_DATE, TG_PREFIX_DATE, 0},        {"year", F_YEAR, TG_PREFIX_DATE, 0},
-    {"title", F_TEXT, TG_PREFIX_TITLE, 0},      {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
-    {"sha256", F_SHA, TG_PREFIX_ID, 1},         {"collection", F_FOLD, TG_PREFIX_COLLECTION, 0},
-    {"place", F_FOLD, TG_PREFIX_PLACE, 0},      {"witness", F_FOLD, TG_PREFIX_WITNESS, 0},
-    {"tag", F_FOLD, TG_PREFIX_TAG, 0},          {"sha256", F_SHA, TG_PREFIX_ID, 1},
-    {"person", F_PERSON, TG_PREFIX_PERSON, 0},  {"id", F_IDNUM, TG_PREFIX_IDNUM, 0},
+    {"type", F_BOOL, TG_PREFIX_KIND, 1},
+    {"lang", F_BOOL, TG_PREFIX_LANG, 1},
+    {"date", F_DATE, TG_PREFIX_DATE, 0},
+    {"year", F_YEAR, TG_PREFIX_DATE, 0},
+    {"title", F_TEXT, TG_PREFIX_TITLE, 0},
+    {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
+    {"sha256", F_SHA, TG_PREFIX_ID, 1},
+    {"collection", F_FOLD, TG_PREFIX_COLLECTION, 0},
+    {"place", F_FOLD, TG_PREFIX_PLACE, 0},
+    {"witness", F_FOLD, TG_PREFIX_WITNESS, 0},
+    {"tag", F_FOLD, TG_PREFIX_TAG, 0},
+    {"sha256", F_SHA, TG_PREFIX_ID, 1},
+    {"person", F_PERSON, TG_PREFIX_PERSON, 0},
+    {"id", F_IDNUM, TG_PREFIX_IDNUM, 0},
     {"mentions", F_DATE, TG_PREFIX_MENTION, 0},
+    {"from", F_TEXT, TG_PREFIX_FROM, 0},
+    {"to", F_TEXT, TG_PREFIX_TO, 0},
+    {"subject", F_TEXT, TG_PREFIX_TITLE, 0},
 };
 
 struct tg_qparser {

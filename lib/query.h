@@ -17,7 +17,7 @@
  *   a NEAR b       within 10 words, either order (NEAR/n: within n)
  *   ( ... )        grouping
  *   field:value    see tg_query_fields (type:, lang:, date:, year:, title:,
- *                  folder:, sha256:, person:, id:, mentions:); date:,
+ *                  folder:, sha256:, person:, id:, mentions:, from:, to:, subject:); date:,
  *                  year: and mentions: take ranges A..B, with either end
  *                  open
  */

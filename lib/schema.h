@@ -23,6 +23,9 @@
  *            tg_name_key), "XPmarino alvarado" (person:)
  *   XI       a Venezuelan identity number the text gives, its digits:
  *            XI12345678 (id:)
+ *   XA       words of a message's sender (From: name and address), folded,
+ *            with positions (from:)
+ *   XTO      words of a message's recipients (To: and Cc:), likewise (to:)
  *   XC, XL, XW, XT  sidecar metadata: collection, place (lugar), witness, tag;
  *            the value folded like words and joined by single spaces
  *            ("Caso Caracas" -> XCcaso caracas), see tg_fold_value
@@ -83,6 +86,8 @@
 #define TG_PREFIX_PLACE      "XL"
 #define TG_PREFIX_WITNESS    "XW"
 #define TG_PREFIX_TAG        "XT"
+#define TG_PREFIX_FROM       "XA"
+#define TG_PREFIX_TO         "XTO"
 
 enum {
     TG_SLOT_DATE = 0,

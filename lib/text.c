@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "text.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
@@ -202,6 +203,126 @@ void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t 
     }
     info->charset = "WINDOWS-1252";
     decode_iconv("WINDOWS-1252", 1, in, len, out, info);
+}
+
+/* 1 if the bytes hold no invalid UTF-8, or more valid multi-byte
+ * sequences than invalid bytes (tg_text_decode's rule). */
+static int mostly_utf8(const char *in, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    size_t valid_mb = 0, invalid = 0;
+    for (size_t i = 0; i < len;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n > 0) {
+            valid_mb++;
+            i += (size_t)n;
+        } else {
+            invalid++;
+            i++;
+        }
+    }
+    return invalid == 0 || valid_mb > invalid;
+}
+
+/* 1 if the bytes are valid UTF-8 and hold a multi-byte sequence. */
+static int valid_utf8_with_multibyte(const char *in, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    size_t mb = 0;
+    for (size_t i = 0; i < len;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return 0;
+        mb++;
+        i += (size_t)n;
+    }
+    return mb > 0;
+}
+
+static int has_bom(const char *in, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    return (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) ||
+           (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) ||
+           (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF);
+}
+
+int tg_text_decode_as(const char *in, size_t len, const char *charset, tg_buf_t *out,
+                      tg_decode_info_t *info)
+{
+    if (!charset || !*charset || has_bom(in, len)) {
+        tg_text_decode(in, len, out, info);
+        return 0;
+    }
+    char name[64];
+    size_t n = strlen(charset);
+    if (n >= sizeof name) {
+        tg_text_decode(in, len, out, info);
+        return 0;
+    }
+    for (size_t i = 0; i <= n; i++)
+        name[i] = (char)toupper((unsigned char)charset[i]);
+    if (!strcmp(name, "UTF-8") || !strcmp(name, "UTF8")) {
+        if (!mostly_utf8(in, len)) {
+            tg_text_decode(in, len, out, info);
+            return 0;
+        }
+        info->charset = charset;
+        info->replaced = 0;
+        info->truncated = 0;
+        decode_utf8(in, len, out, info);
+        return 1;
+    }
+    const char *from = name;
+    size_t unit = 1;
+    int single_byte = strncmp(name, "UTF-", 4) != 0 && strncmp(name, "UCS-", 4) != 0 &&
+                      strncmp(name, "UTF1", 4) != 0 && strstr(name, "JIS") == NULL &&
+                      strncmp(name, "GB", 2) != 0 && strncmp(name, "BIG5", 4) != 0 &&
+                      strncmp(name, "EUC", 3) != 0;
+    if (single_byte && valid_utf8_with_multibyte(in, len)) {
+        /* a legacy single-byte label on bytes that are UTF-8 (with at least
+         * one multi-byte sequence and nothing invalid): the label is wrong */
+        info->charset = "UTF-8";
+        info->replaced = 0;
+        info->truncated = 0;
+        decode_utf8(in, len, out, info);
+        return 0;
+    }
+    if (!strcmp(name, "ISO-8859-1") || !strcmp(name, "ISO8859-1") || !strcmp(name, "LATIN1") ||
+        !strcmp(name, "US-ASCII") || !strcmp(name, "ASCII") || !strcmp(name, "ISO_8859-1") ||
+        !strcmp(name, "CP1252"))
+        from = "WINDOWS-1252";
+    else if (!strncmp(name, "UTF-16", 6) || !strncmp(name, "UCS-2", 5))
+        unit = 2;
+    else if (!strncmp(name, "UTF-32", 6) || !strncmp(name, "UCS-4", 5))
+        unit = 4;
+    if (!strcmp(name, "UTF-16") || !strcmp(name, "UCS-2")) {
+        /* no byte order mark (it would have been seen): big-endian by the
+         * standard, little-endian in practice; the bytes tell */
+        const char *s = sniff_utf16(in, len);
+        from = s ? s : "UTF-16LE";
+    }
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) {
+        tg_text_decode(in, len, out, info);
+        return 0;
+    }
+    iconv_close(cd);
+    info->charset = charset;
+    info->replaced = 0;
+    info->truncated = 0;
+    decode_iconv(from, unit, in, len, out, info);
+    return 1;
 }
 
 void tg_text_append_utf8(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)

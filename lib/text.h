@@ -31,6 +31,20 @@ typedef struct {
  * Stops quietly at out's cap (info->truncated).  Cannot fail. */
 void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info);
 
+/* Converts bytes whose encoding a document declares (an HTML <meta>, an
+ * XML declaration, a MIME charset parameter) to UTF-8, appended to out.
+ * A byte order mark wins over the declaration.  "ISO-8859-1", "latin1"
+ * and "US-ASCII" are read as Windows-1252, as browsers do.  A declaration
+ * that does not fit the bytes is not followed: UTF-8 declared over bytes
+ * that are not (mostly) UTF-8, a single-byte charset declared over bytes
+ * that are valid UTF-8 with multi-byte sequences (then read as UTF-8), or
+ * a name iconv does not know (then read as tg_text_decode would).  Returns 1 when the declaration
+ * was followed (info->charset is then `charset` itself, the caller's
+ * string), 0 when it was not (info->charset names what was used).  NULL
+ * or "" declares nothing (0). */
+int tg_text_decode_as(const char *in, size_t len, const char *charset, tg_buf_t *out,
+                      tg_decode_info_t *info);
+
 /* Appends text that should already be UTF-8 (from a library that promises
  * it), under the same rules as tg_text_decode: invalid sequences replaced,
  * controls made spaces, form feeds made newlines.  info is updated. */

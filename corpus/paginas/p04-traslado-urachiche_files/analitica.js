@@ -1,0 +1,3 @@
+// contador de visitas
+var region = 'Nirgua';
+function cuenta() { return region; }

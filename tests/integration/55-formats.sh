@@ -1,0 +1,74 @@
+# Pages, office documents and mail that are damaged or odd: broken XML in a
+# DOCX, a DOCX that is not a zip, wrong charset declarations, a broken MIME
+# boundary, a mail folder cut in its last message, nesting of mail in mail
+# and its depth limit, a mail whose attachment goes away, a page nested far
+# too deep.  Whatever happens, the text that can be read is found, the
+# rest is reported with its reason, and nothing crashes.
+. "$(dirname "$0")/lib.sh"
+A=$T/archive
+B=$T/bad
+python3 "$TOP/tests/integration/mkbadformats.py" "$B" "$TOP/corpus"
+
+status_is 1 "damaged packages are reported (exit 1)" index "$B/docx"
+expect_hits "a DOCX whose XML stops half way: the text before the damage is found" sorocaima xml-truncado.docx
+check "...with a warning naming the part" \
+    sh -c "'$BIN/testigo-search' --archive '$A' --json sorocaima | grep -q 'word/document.xml is damaged'"
+grep -q 'xml-basura.docx: not a readable Word document: word/document.xml is not XML' "$T/.err" &&
+    ok "a DOCX whose main part is not XML fails, saying so" || not_ok "not XML: $(cat "$T/.err")"
+grep -q 'cortado.docx: damaged after' "$T/.err" &&
+    ok "a DOCX cut in half (no longer a zip package) is reported as damaged" || not_ok "cut docx: $(cat "$T/.err")"
+expect_hits "a .docx that is really text is read as text (by content, not by name)" paramaconi no-es-zip.docx
+check "...and typed as text" test "$(json_get paramaconi 'd["results"][0]["kind"]')" = text
+
+status_is 0 "odd pages are indexed" index "$B/html"
+expect_hits "a page that declares windows-1252 but is UTF-8 is read as UTF-8" '"la nina volvio"' declara-1252-es-utf8.html
+check "...and says so" \
+    sh -c "'$BIN/testigo-search' --archive '$A' --json guaicaipuro | grep -q 'declares charset windows-1252 in its <meta> charset, which does not fit its bytes: read as UTF-8'"
+check "a page nested 100 000 levels deep is indexed without crashing" \
+    test "$(json_get 'profundo' 'd["results"][0]["extraction"]')" = ok
+
+status_is 0 "damaged mail is indexed" index "$B/mail" "$B/mbox"
+expect_hits "a broken MIME boundary does not lose the text" cumanacoa limite-roto.eml
+check "...and the record says the structure is damaged" \
+    sh -c "'$BIN/testigo-search' --archive '$A' --json cumanacoa | grep -q 'MIME structure is damaged'"
+expect_hits "a part labelled UTF-8 that is Latin-1 is read right" '"la senora de caripito"' charset-falso.eml
+expect_hits "a mail folder cut in its last message: the first message is complete" '"mensaje completo desde irapa"' \
+    0001-primero-de-irapa.eml
+expect_hits "...the cut message is indexed as far as it goes" '"mensaje cortado"' 0002-segundo-de-yaguaraparo.eml
+expect_hits "...and so is what arrived of its attachment" cariaco lista.txt
+
+# mail in mail, and the depth limit
+mkdir "$T/n1" "$T/n2"
+cp "$B/nest/reenviado.eml" "$T/n1/"
+cp "$B/nest/reenviado.eml" "$T/n2/"
+status_is 0 "a message attached to a message is read, with its attachment" index "$T/n1"
+check "its attachment's location goes through both messages" \
+    test "$(json_get macuro 'd["results"][0]["locations"][0]')" = "$T/n1/reenviado.eml!/Interno de Guiria.eml!/hondo.txt"
+A2=$T/archive2
+status_is 0 "with --max-depth 1 the inner message is read" "$BIN/testigo-index" --archive "$A2" --max-depth 1 "$T/n2"
+check "...but not its attachment" \
+    test "$("$BIN/testigo-search" --archive "$A2" --json macuro | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" -eq 0
+check "...which the inner message's record says" \
+    sh -c "'$BIN/testigo-search' --archive '$A2' --json guiria | grep -q 'not indexed: nested deeper than --max-depth'"
+
+# the same mail again elsewhere: its attachments get that location too
+cp "$B/nest/reenviado.eml" "$T/n1/copia.eml"
+status_is 0 "a copy of a mail at a new location is indexed" index "$T/n1"
+check "its attachment has both locations" test "$(json_get macuro 'len(d["results"][0]["locations"])')" -eq 2
+status_is 0 "re-running changes nothing" index "$T/n1"
+grep -q ' 0 added, 0 updated, 0 duplicate' "$T/.out" && ok "nothing added on a re-run" ||
+    not_ok "rerun: $(head -1 "$T/.out")"
+
+# the mail changes: its attachment is gone, so is the attachment's location
+python3 - "$T/n1/copia.eml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, "rb").read()
+i = s.index(b"--out\nContent-Type: message/rfc822")
+open(p, "wb").write(s[:i] + b"--out--\n")
+PY
+touch -d '2025-03-20 10:00' "$T/n1/copia.eml"
+status_is 0 "a changed mail is indexed again" index "$T/n1"
+check "the attachment it no longer has loses that location" \
+    test "$(json_get macuro 'd["results"][0]["locations"]')" = "['$T/n1/reenviado.eml!/Interno de Guiria.eml!/hondo.txt']"
+finish
