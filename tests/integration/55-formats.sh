@@ -71,4 +71,27 @@ touch -d '2025-03-20 10:00' "$T/n1/copia.eml"
 status_is 0 "a changed mail is indexed again" index "$T/n1"
 check "the attachment it no longer has loses that location" \
     test "$(json_get macuro 'd["results"][0]["locations"]')" = "['$T/n1/reenviado.eml!/Interno de Guiria.eml!/hondo.txt']"
+
+# an attachment named manifest.csv is a document of the mail, not metadata
+# for the mail's other attachments (that is only a bundle's manifest)
+mkdir -p "$T/mf"
+python3 - "$T/mf/con-manifiesto.eml" <<'PY'
+import sys
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "Comite <comite@example.org>"
+m["To"] = "Abogada <abogada@example.org>"
+m["Subject"] = "Listado de pruebas"
+m["Date"] = "Mon, 03 Feb 2025 09:00:00 -0400"
+m.set_content("Adjunto el listado de pruebas del caso Urachiche.")
+m.add_attachment(b"file,title,restricted\nacta.txt,Acta de Yumare,yes\n",
+                 maintype="text", subtype="csv", filename="manifest.csv")
+m.add_attachment(b"Acta de la audiencia en Yumare.\n", maintype="text", subtype="plain",
+                 filename="acta.txt")
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+status_is 0 "a mail with an attachment named manifest.csv is indexed" index "$T/mf"
+expect_hits "...that attachment is a document, found by its words" yumare acta.txt manifest.csv
+check "...and the mail's other attachment is not restricted by it" \
+    test "$(json_get audiencia 'd["results"][0]["restricted"]')" = False
 finish
