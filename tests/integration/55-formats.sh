@@ -94,4 +94,35 @@ status_is 0 "a mail with an attachment named manifest.csv is indexed" index "$T/
 expect_hits "...that attachment is a document, found by its words" yumare acta.txt manifest.csv
 check "...and the mail's other attachment is not restricted by it" \
     test "$(json_get audiencia 'd["results"][0]["restricted"]')" = False
+
+# XML attacks in a DOCX: an external entity must never be read (the file
+# it names stays out of the index) and nested entities ("billion laughs")
+# must not blow up; the document is reported as damaged and the run goes on
+mkdir -p "$T/xml"
+python3 - "$T/xml" <<'PY'
+import sys, zipfile
+out = sys.argv[1]
+ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+      '<Default Extension="xml" ContentType="application/xml"/>'
+      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+lol = '<!ENTITY lol "lol">' + ''.join('<!ENTITY lol%d "%s">' % (i, ('&lol%d;' % (i - 1) if i > 1 else '&lol;') * 10) for i in range(1, 10))
+for name, dtd, body in [("risas.docx", lol, "&lol9; Tocuyito"),
+                        ("externa.docx", '<!ENTITY xxe SYSTEM "file:///etc/passwd">', "&xxe; Guanare")]:
+    doc = ('<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [%s]>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           '<w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p><w:p><w:r><w:t>Acarigua</w:t></w:r></w:p></w:body></w:document>') % (dtd, body)
+    with zipfile.ZipFile("%s/%s" % (out, name), "w") as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", doc)
+PY
+status_is 0 "DOCX files with entity attacks are indexed" index "$T/xml"
+expect_hits "an external entity is not followed: the text beside it is found" guanare externa.docx
+check "...and nothing of the file it names is in the index" \
+    test "$("$BIN/testigo-search" --archive "$A" --json --limit 0 'root OR nologin OR daemon' | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" -eq 0
+check "nested entities are refused: the document is kept with a warning saying why" \
+    sh -c "'$BIN/testigo-search' --archive '$A' --json risas | grep -q 'entity reference loop'"
 finish
