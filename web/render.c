@@ -228,16 +228,21 @@ static void page_end(tg_buf_t *b, const web_req_t *q)
 
 static const char *kind_label(const web_req_t *q, const char *kind)
 {
+    /* the kinds of indexer/extract.c */
+    static const struct {
+        const char *kind;
+        int msg;
+    } labels[] = {
+        {"pdf", M_KIND_PDF},     {"text", M_KIND_TEXT},       {"image", M_KIND_IMAGE},
+        {"other", M_KIND_OTHER}, {"archive", M_KIND_ARCHIVE}, {"html", M_KIND_HTML},
+        {"docx", M_KIND_DOCX},   {"odt", M_KIND_ODT},         {"doc", M_KIND_DOC},
+        {"rtf", M_KIND_RTF},     {"email", M_KIND_EMAIL},     {"mbox", M_KIND_MBOX},
+    };
     if (!kind)
         return "?";
-    if (!strcmp(kind, "pdf"))
-        return M(M_KIND_PDF);
-    if (!strcmp(kind, "text"))
-        return M(M_KIND_TEXT);
-    if (!strcmp(kind, "image"))
-        return M(M_KIND_IMAGE);
-    if (!strcmp(kind, "other"))
-        return M(M_KIND_OTHER);
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcmp(kind, labels[i].kind))
+            return M(labels[i].msg);
     return kind;
 }
 

@@ -70,6 +70,7 @@ check "facet counts: two PDFs" test "$(jq_body 'd["facets"]["kind"]["pdf"]')" = 
 check "facet counts: years" test "$(jq_body 'sorted(d["facets"]["year"])')" = "['2009', '2020']"
 get '/search?q=*' >/dev/null
 check "facet links narrow the search" body_has 'href="/search?q=%2A&amp;kind=pdf"'
+check "kinds are named in the page's language" body_has 'kind=text"><span class="v">texto<'
 check "timeline over many years: a bar per year, each a link to it" body_has 'href="/search?q=%2A&amp;year=2009"'
 get '/search?q=*&from=2009&to=2009' >/dev/null
 check "timeline: a bar per month, each a link to it" body_has 'href="/search?q=%2A&amp;month=2009-04&amp;from=2009&amp;to=2009"'
