@@ -44,7 +44,7 @@ static void usage(FILE *f)
            "      --max-text MB        text kept per document (default 16)\n"
            "      --max-pages N        pages read per document (default 10000)\n"
            "      --max-file MB        larger files are not stored (default 65536)\n"
-           "      --batch N            documents per index commit (default 1000)\n"
+           "      --batch N            documents per index commit (default 250)\n"
            "      --commit-interval SEC  seconds between commits (default 10)\n"
            "      --verify             check the archive's fixity: re-hash every original,\n"
            "                           find missing ones, check the ingest log's chain\n"
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
         .max_text = (size_t)16 << 20,
         .max_pages = 10000,
         .max_file = (uint64_t)65536 << 20,
-        .batch = 1000,
+        .batch = 250,
         .batch_seconds = 10,
         .max_depth = 5,
         .max_member = (uint64_t)4096 << 20,
