@@ -780,6 +780,7 @@ extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
             ms->enq->add_matchspy(spy);
         }
         DeadlineDecider *decider = nullptr;
+        double started = DeadlineDecider::now();
         if (opts->time_limit > 0) {
             ms->enq->set_time_limit(opts->time_limit / 2);
             decider = new DeadlineDecider(DeadlineDecider::now() + opts->time_limit);
@@ -792,6 +793,12 @@ extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
             throw;
         }
         delete decider;
+        /* The decider reads the clock only every 256 candidates, and once
+         * set_time_limit has relaxed check_at_least a match may end before
+         * that: a match that overran its budget is refused all the same, so
+         * whether a search is refused does not depend on where it stopped. */
+        if (opts->time_limit > 0 && DeadlineDecider::now() > started + opts->time_limit)
+            throw DeadlineReached();
         *out = ms;
         return TG_OK;
     } catch (const DeadlineReached &) {
