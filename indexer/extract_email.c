@@ -90,27 +90,7 @@ static GMimeParserOptions *parser_options(void)
  * NULL if empty.  Malloc'd. */
 static char *clean_value(const char *v)
 {
-    if (!v)
-        return NULL;
-    char *c = tg_utf8_clean(v, strnlen(v, MAX_HEADER));
-    size_t k = 0;
-    int sp = 0;
-    for (size_t i = 0; c[i]; i++) {
-        if (c[i] == '\n' || c[i] == '\r' || c[i] == '\t' || c[i] == ' ') {
-            sp = k > 0;
-            continue;
-        }
-        if (sp)
-            c[k++] = ' ';
-        sp = 0;
-        c[k++] = c[i];
-    }
-    c[k] = '\0';
-    if (!k) {
-        free(c);
-        return NULL;
-    }
-    return c;
+    return tg_utf8_one_line(v, MAX_HEADER);
 }
 
 static char *address_list(InternetAddressList *l)

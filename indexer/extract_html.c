@@ -347,27 +347,7 @@ static size_t walk_text(walk_t *w, tg_xml_node_t *root)
 /* A copy of s with whitespace collapsed and trimmed, or NULL if empty. */
 static char *collapse(const char *s)
 {
-    if (!s)
-        return NULL;
-    char *c = tg_utf8_clean(s, strnlen(s, MAX_META));
-    size_t k = 0;
-    int sp = 0;
-    for (size_t i = 0; c[i]; i++) {
-        if (c[i] == ' ' || c[i] == '\t' || c[i] == '\n' || c[i] == '\r') {
-            sp = k > 0;
-            continue;
-        }
-        if (sp)
-            c[k++] = ' ';
-        sp = 0;
-        c[k++] = c[i];
-    }
-    c[k] = '\0';
-    if (!k) {
-        free(c);
-        return NULL;
-    }
-    return c;
+    return tg_utf8_one_line(s, MAX_META);
 }
 
 /* The text of an element (its descendants' text nodes), collapsed. */

@@ -139,6 +139,47 @@ static const char *sniff_utf16(const char *in, size_t len)
     return NULL;
 }
 
+/* Counts the valid multi-byte UTF-8 sequences and the bytes that are not
+ * valid UTF-8. */
+static void count_utf8(const char *in, size_t len, size_t *valid_mb, size_t *invalid)
+{
+    const unsigned char *u = (const unsigned char *)in;
+    *valid_mb = *invalid = 0;
+    for (size_t i = 0; i < len;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n > 0) {
+            (*valid_mb)++;
+            i += (size_t)n;
+        } else {
+            (*invalid)++;
+            i++;
+        }
+    }
+}
+
+/* UTF-8 or an 8-bit encoding?  Valid multi-byte sequences against invalid
+ * bytes: legacy text has no valid ones (by accident, rarely), while UTF-8
+ * with a few damaged bytes has many. */
+static int mostly_utf8(const char *in, size_t len)
+{
+    size_t valid_mb, invalid;
+    count_utf8(in, len, &valid_mb, &invalid);
+    return invalid == 0 || valid_mb > invalid;
+}
+
+/* 1 if the bytes are valid UTF-8 and hold a multi-byte sequence. */
+static int valid_utf8_with_multibyte(const char *in, size_t len)
+{
+    size_t valid_mb, invalid;
+    count_utf8(in, len, &valid_mb, &invalid);
+    return invalid == 0 && valid_mb > 0;
+}
+
 void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
 {
     info->charset = "UTF-8";
@@ -178,75 +219,12 @@ void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t 
         return;
     }
 
-    /* UTF-8 or an 8-bit encoding?  Count valid multi-byte sequences against
-     * invalid bytes: legacy text has no valid ones (by accident, rarely), while
-     * UTF-8 with a few damaged bytes has many. */
-    size_t valid_mb = 0, invalid = 0;
-    for (size_t i = 0; i < len;) {
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n > 0) {
-            valid_mb++;
-            i += (size_t)n;
-        } else {
-            invalid++;
-            i++;
-        }
-    }
-    if (invalid == 0 || valid_mb > invalid) {
+    if (mostly_utf8(in, len)) {
         decode_utf8(in, len, out, info);
         return;
     }
     info->charset = "WINDOWS-1252";
     decode_iconv("WINDOWS-1252", 1, in, len, out, info);
-}
-
-/* 1 if the bytes hold no invalid UTF-8, or more valid multi-byte
- * sequences than invalid bytes (tg_text_decode's rule). */
-static int mostly_utf8(const char *in, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)in;
-    size_t valid_mb = 0, invalid = 0;
-    for (size_t i = 0; i < len;) {
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n > 0) {
-            valid_mb++;
-            i += (size_t)n;
-        } else {
-            invalid++;
-            i++;
-        }
-    }
-    return invalid == 0 || valid_mb > invalid;
-}
-
-/* 1 if the bytes are valid UTF-8 and hold a multi-byte sequence. */
-static int valid_utf8_with_multibyte(const char *in, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)in;
-    size_t mb = 0;
-    for (size_t i = 0; i < len;) {
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0)
-            return 0;
-        mb++;
-        i += (size_t)n;
-    }
-    return mb > 0;
 }
 
 static int has_bom(const char *in, size_t len)
@@ -364,6 +342,31 @@ char *tg_utf8_clean(const char *s, size_t len)
         if (*q == '\r')
             *q = ' ';
     return p;
+}
+
+char *tg_utf8_one_line(const char *s, size_t max)
+{
+    if (!s)
+        return NULL;
+    char *c = tg_utf8_clean(s, strnlen(s, max));
+    size_t k = 0;
+    int sp = 0;
+    for (size_t i = 0; c[i]; i++) {
+        if (c[i] == ' ' || c[i] == '\t' || c[i] == '\n' || c[i] == '\r') {
+            sp = k > 0;
+            continue;
+        }
+        if (sp)
+            c[k++] = ' ';
+        sp = 0;
+        c[k++] = c[i];
+    }
+    c[k] = '\0';
+    if (!k) {
+        free(c);
+        return NULL;
+    }
+    return c;
 }
 
 /* ==== Folding ============================================================ */

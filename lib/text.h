@@ -53,6 +53,10 @@ void tg_text_append_utf8(const char *in, size_t len, tg_buf_t *out, tg_decode_in
 /* Returns a malloc'd copy of s (len bytes) that is valid UTF-8 with no control
  * characters but tab and newline: for metadata strings from any source. */
 char *tg_utf8_clean(const char *s, size_t len);
+/* Like tg_utf8_clean on the first max bytes of the string s, on one line:
+ * each run of whitespace (space, tab, CR, LF) made one space, none at
+ * either end.  NULL if s is NULL or nothing is left. */
+char *tg_utf8_one_line(const char *s, size_t max);
 
 /* Returns a malloc'd UTF-8 rendering of bytes that are usually UTF-8 but need
  * not be (Unix file names): each byte of an invalid sequence is written as

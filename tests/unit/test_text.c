@@ -241,6 +241,23 @@ static void escape_bytes(void **state)
     free(s);
 }
 
+static void one_line(void **state)
+{
+    (void)state;
+    char *s = tg_utf8_one_line("  Acta de\r\n  la  audiencia\t\n", 100);
+    assert_string_equal(s, "Acta de la audiencia");
+    free(s);
+    s = tg_utf8_one_line("Jos\xe9 P\xc3\xa9rez", 100); /* a stray Latin-1 byte */
+    assert_non_null(s);
+    assert_non_null(strstr(s, "Pérez"));
+    free(s);
+    s = tg_utf8_one_line("uno dos tres", 7); /* cut at max bytes */
+    assert_string_equal(s, "uno dos");
+    free(s);
+    assert_null(tg_utf8_one_line(" \t\r\n ", 100));
+    assert_null(tg_utf8_one_line(NULL, 100));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +274,7 @@ int main(void)
         cmocka_unit_test(tokenizer),
         cmocka_unit_test(escape_bytes),
         cmocka_unit_test(word_case),
+        cmocka_unit_test(one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
