@@ -108,25 +108,17 @@ tg_status_t tg_extract_slurp(const char *path, const tg_extract_limits_t *lim, s
     }
     size_t want = (uint64_t)sb.st_size < cap ? (size_t)sb.st_size : cap;
     char *raw = tg_xmalloc(want + 1);
-    size_t got = 0;
-    while (got < want) {
-        ssize_t n = read(fd, raw + got, want - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            tg_errf(err, errlen, "read error: %s", strerror(errno));
-            free(raw);
-            close(fd);
-            return TG_ERR_IO;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
+    ssize_t got = tg_read_full(fd, raw, want);
+    if (got < 0) {
+        tg_errf(err, errlen, "read error: %s", strerror(errno));
+        free(raw);
+        close(fd);
+        return TG_ERR_IO;
     }
     close(fd);
     raw[got] = '\0';
     *data = raw;
-    *len = got;
+    *len = (size_t)got;
     *total = (uint64_t)sb.st_size;
     return TG_OK;
 }

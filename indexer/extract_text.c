@@ -35,32 +35,18 @@ tg_status_t tg_extract_text(const char *path, const char *mime, const tg_extract
 {
     (void)mime;
     if (lim->content) {
+        /* the bytes are in hand already: no copy */
         size_t n = lim->content_len < lim->max_text ? lim->content_len : lim->max_text;
         decode(x, lim->content, n, lim->content_len, lim);
         return TG_OK;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        tg_errf(err, errlen, "cannot open: %s", strerror(errno));
-        return TG_ERR_IO;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb)) {
-        tg_errf(err, errlen, "cannot stat: %s", strerror(errno));
-        close(fd);
-        return TG_ERR_IO;
-    }
-    size_t want = (uint64_t)sb.st_size < lim->max_text ? (size_t)sb.st_size : lim->max_text;
-    char *raw = tg_xmalloc(want + 1);
-    ssize_t got = tg_read_full(fd, raw, want);
-    if (got < 0) {
-        tg_errf(err, errlen, "read error: %s", strerror(errno));
-        free(raw);
-        close(fd);
-        return TG_ERR_IO;
-    }
-    close(fd);
-    decode(x, raw, (size_t)got, (uint64_t)sb.st_size, lim);
+    char *raw;
+    size_t len;
+    uint64_t total;
+    tg_status_t st = tg_extract_slurp(path, lim, lim->max_text, &raw, &len, &total, err, errlen);
+    if (st)
+        return st;
+    decode(x, raw, len, total, lim);
     free(raw);
     return TG_OK;
 }
