@@ -203,8 +203,15 @@ unit-bins: $(UNIT_BIN) $(TOOLS_BIN)
 
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/floor
 	@bench/run.sh
+
+# the floor under small-file indexing, for make bench (bench/floor.c)
+$(BUILD)/bench/floor: bench/floor.c $(LIBTESTIGO)
+	@mkdir -p $(@D)
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -c $< -o $@.o
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(LIBTESTIGO) $(call pkg_libs,$(LIB_PKGS))
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

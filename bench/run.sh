@@ -2,8 +2,9 @@
 # make bench: builds the benchmark corpora (bench/mkbench.py) under
 # bench/work/ (not in git), times testigo-index beside Xapian's omindex and
 # Recoll's recollindex on the same files in the same run, measures the
-# pdftotext floor, memory at scale, and runs the other sections
-# (bench/ocr.sh, bench/web.sh) when present; writes bench/RESULTS.md.
+# pdftotext floor, the Xapian floor under small text files (bench/floor.c)
+# and memory at scale, and runs the other sections (bench/ocr.sh,
+# bench/web.sh) when present; writes bench/RESULTS.md.
 #
 # Usage: bench/run.sh [SET...]   SETs: text mixed pdf many huge (default: all)
 set -eu
@@ -41,6 +42,18 @@ for set in $sets; do
     measure "$set-testigo" "$BIN/testigo-index" -q --archive "$R/testigo" "$C"
     db_docs "$R/testigo/index" >"$W/res/$set-testigo.docs" || true
     du -sb "$R/testigo/index" | cut -f1 >"$W/res/$set-testigo.size"
+
+    if [ "$set" = text ]; then
+        # the floor under small files (bench/floor.c): Xapian with Testigo's
+        # terms and nothing else, in one process, then one shard per core
+        find "$C" -type f | sort >"$R/list"
+        for n in $(printf '1\n%s\n' "$jobs" | sort -nu); do
+            measure "$set-floor$n" "$top/build/release/bench/floor" "$R/floor$n" "$n" <"$R/list"
+            echo "$(find "$C" -type f | wc -l)" >"$W/res/$set-floor$n.docs"
+            du -sb "$R/floor$n" | cut -f1 >"$W/res/$set-floor$n.size"
+        done
+    fi
+
 
     if [ "$set" != huge ]; then
         mkdir -p "$R/omega"
