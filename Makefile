@@ -222,7 +222,7 @@ clean:
 	rm -rf build bin
 
 FORMAT_FILES := $(wildcard lib/*.[ch] lib/*.cc indexer/*.[ch] search/*.[ch] web/*.[ch] tests/unit/*.c \
-	tests/tools/*.c)
+	tests/tools/*.c bench/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -34,7 +34,7 @@
 #include "xap.h"
 
 #define MAX_TEXT (16u << 20)
-#define BATCH 250
+#define BATCH    250
 
 /* Indexes paths[k], paths[k + n], ... into OUT/k.  Returns an exit status. */
 static int shard(const char *out, unsigned k, unsigned n, char **paths, size_t npaths)
