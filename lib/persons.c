@@ -23,6 +23,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "persons.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -258,9 +259,14 @@ static void sset_put(sset_t *s, const char *w, size_t n, uint8_t v)
     s->n++;
 }
 
-static void lexicon(sset_t *lex)
+/* The word lists as one set, built once per process (it is read-only
+ * afterwards, so threads may share it). */
+static sset_t lex;
+static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+static void lexicon(void)
 {
-    sset_init(lex, 4096);
+    sset_init(&lex, 4096);
     static const struct {
         const char *const *w;
         size_t n;
@@ -273,7 +279,7 @@ static void lexicon(sset_t *lex)
     };
     for (size_t l = 0; l < TG_ARRAY_LEN(lists); l++)
         for (size_t i = 0; i < lists[l].n; i++)
-            sset_put(lex, lists[l].w[i], strlen(lists[l].w[i]), lists[l].cat);
+            sset_put(&lex, lists[l].w[i], strlen(lists[l].w[i]), lists[l].cat);
 }
 
 /* ==== Words ================================================================= */
@@ -299,7 +305,7 @@ typedef struct {
     const char *text;
     size_t len;
     const tg_names_t *names;
-    sset_t lex, lower;
+    sset_t lower;
     tg_buf_t fold;
     tg_look_t look;
     ptok_t win[WIN];
@@ -397,7 +403,7 @@ static void classify(scan_t *s, ptok_t *t)
     for (size_t i = 0; i < n; i++)
         if (w[i] >= '0' && w[i] <= '9')
             t->digits = 1;
-    t->cat = t->fn ? sset_get(&s->lex, t->f, t->fn) : 0;
+    t->cat = t->fn ? sset_get(&lex, t->f, t->fn) : 0;
     if (!t->cat && common_ending(t->f, t->fn))
         t->cat = C_COMMON;
     t->initial = t->letters == 1 && t->cs == TG_CASE_UPPER && t->b < s->len && s->text[t->b] == '.';
@@ -1010,7 +1016,7 @@ void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_p
     s.names = names;
     s.cb = cb;
     s.ctx = ctx;
-    lexicon(&s.lex);
+    pthread_once(&lex_once, lexicon);
     sset_init(&s.lower, TG_PERSONS_MAX_LOWER);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     restart(&s);
@@ -1018,7 +1024,7 @@ void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_p
     restart(&s);
     pass2(&s);
     tg_buf_free(&s.fold);
-    sset_free(&s.lex);
+    
     sset_free(&s.lower);
     free(s.spans);
 }
