@@ -367,6 +367,8 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         json_object_set(rec, TG_REC_WARNINGS, x->warnings);
     if (x->ocr)
         json_object_set(rec, TG_REC_OCR, x->ocr);
+    if (x->ocr_skipped)
+        json_object_set_new(rec, TG_REC_OCR_SKIPPED, json_true());
 
     tg_buf_free(&term);
     *out_doc = doc;

@@ -72,6 +72,8 @@ typedef struct {
     json_t *ocr;              /* the record's "ocr" object (schema.h), or NULL when no
                                * page went through OCR */
     unsigned long ocr_calls0; /* tg_ocr_calls() before the first OCR page */
+    int ocr_skipped;          /* an image, or pages without text, that OCR would have
+                               * read while it was off (--no-ocr) */
 } tg_extract_t;
 
 void tg_extract_init(tg_extract_t *x, const tg_extract_limits_t *lim);

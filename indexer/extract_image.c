@@ -66,6 +66,7 @@ tg_status_t tg_extract_image(const char *path, const char *mime, const tg_extrac
         x->pages = pages;
     if (!lim->ocr) {
         tg_extract_warn(x, "OCR is off (--no-ocr): only the image's metadata is indexed");
+        x->ocr_skipped = 1;
         tg_image_close(im);
         return TG_OK;
     }

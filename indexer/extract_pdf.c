@@ -206,6 +206,7 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
                         lim->max_text >> 20);
     if (info.replaced)
         tg_extract_warn(x, "%zu invalid character sequences replaced", info.replaced);
+    x->ocr_skipped = !lim->ocr && empty > 0;
     if (pages == 0)
         tg_extract_warn(x, "the PDF has no readable pages");
     else if (!lim->ocr && empty == pages)

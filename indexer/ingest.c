@@ -121,6 +121,9 @@ typedef struct job {
     struct job *parent;      /* the bundle this member came from */
     unsigned children;       /* member jobs not finished yet */
     unsigned member_errors;  /* members (at any depth) that failed */
+    int no_ocr;              /* it or a member (at any depth) was indexed while OCR was
+                              * off where it would have read: a run with OCR reads
+                              * the bundle again for it */
     json_t *members;         /* locations of the members this reading found */
     tg_manifest_t *manifest; /* the bundle's own manifest.csv, if it has one */
     char *manifest_where;    /* its location, for the record */
@@ -403,6 +406,8 @@ static void finish(ing_t *g, job_t *j)
     g->done_files++;
     if (parent && (j->member_errors || (j->final_what && !strcmp(j->final_what, "error"))))
         parent->member_errors++;
+    if (parent && (j->no_ocr || (j->final_status && !strcmp(j->final_status, TG_LOC_NO_OCR))))
+        parent->no_ocr = 1;
     job_free(g, j);
     if (parent && --parent->children == 0 && parent->done_self)
         complete(g, parent);
@@ -470,6 +475,8 @@ static void complete(ing_t *g, job_t *j)
      * are retried and reported again */
     if (j->member_errors && j->final_status)
         set_str(&j->final_status, TG_LOC_FAILED);
+    else if (j->no_ocr && j->final_status && !strcmp(j->final_status, TG_LOC_INDEXED))
+        set_str(&j->final_status, TG_LOC_NO_OCR);
     /* a bundle read to its end: members it no longer holds are gone; so
      * are the embedded files a document extracted in full no longer has */
     if (j->bundle && !j->incomplete && j->members) {
@@ -687,15 +694,20 @@ static int unchanged(ing_t *g, job_t *j)
         j->old_sha = tg_xstrdup(sha);
     const char *st = tg_rec_str(m, "status");
     int same = tg_rec_int(m, "size", -1) == j->size && tg_rec_int(m, "mtime", -1) == j->mtime_ns;
+    /* settled: nothing more to do while the file stays the same; but what
+     * OCR was off for is read once a run has OCR on */
     int settled =
         st && (!strcmp(st, TG_LOC_INDEXED) || !strcmp(st, TG_LOC_EMPTY) ||
+               (!strcmp(st, TG_LOC_NO_OCR) && !g->o->ocr) ||
                (!strcmp(st, TG_LOC_UNSUPPORTED) && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
     j->old_settled = settled && !g->o->reextract;
+    int no_ocr = st && !strcmp(st, TG_LOC_NO_OCR);
     const char *sc = tg_rec_str(m, "sc");
     int same_meta = !strcmp(sc ? sc : "", j->lm.fingerprint);
     json_decref(m);
     if (!(same && settled && j->old_sha) || g->o->reextract)
         return 0;
+    j->no_ocr = no_ocr; /* its bundle, if read again, keeps the mark */
     return same_meta ? 1 : 2;
 }
 
@@ -1047,7 +1059,8 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
     const char *ex = rec ? tg_rec_str(rec, TG_REC_EXTRACTION) : NULL;
     int need = !rec || (ex && !strcmp(ex, TG_EXTRACTION_FAILED)) ||
                (ex && !strcmp(ex, TG_EXTRACTION_UNSUPPORTED) &&
-                tg_rec_int(rec, TG_REC_EXTRACTOR, 0) < TG_EXTRACTOR_VERSION);
+                tg_rec_int(rec, TG_REC_EXTRACTOR, 0) < TG_EXTRACTOR_VERSION) ||
+               (g->o->ocr && rec && json_is_true(json_object_get(rec, TG_REC_OCR_SKIPPED)));
     json_decref(rec);
     tg_doc_free(doc);
     if (g->o->reextract && !json_object_get(g->reextracted, j->sha)) {

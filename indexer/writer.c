@@ -157,6 +157,8 @@ const char *tg_rec_loc_status(const json_t *rec)
         return TG_LOC_FAILED;
     if (e && !strcmp(e, TG_EXTRACTION_UNSUPPORTED))
         return TG_LOC_UNSUPPORTED;
+    if (json_is_true(json_object_get(rec, TG_REC_OCR_SKIPPED)))
+        return TG_LOC_NO_OCR;
     return TG_LOC_INDEXED;
 }
 

@@ -33,6 +33,7 @@ typedef struct {
 #define TG_LOC_FAILED      "failed"
 #define TG_LOC_UNSUPPORTED "unsupported"
 #define TG_LOC_EMPTY       "empty"
+#define TG_LOC_NO_OCR      "indexed-no-ocr" /* indexed, but OCR was off where needed */
 
 /* What the metadata says about loc (a JSON object), or NULL. */
 json_t *tg_loc_get(tg_db_t *db, const char *loc);

@@ -159,6 +159,9 @@ enum {
 #define TG_DATE_SOURCE_FIRST_LINE "text:first-dated-line"
 #define TG_DATE_SOURCE_TEXT       "text"
 #define TG_REC_OCR                "ocr" /* object: pages read by OCR (docs/schema.md) */
+/* true when OCR was off (--no-ocr) for an image or for pages without text;
+ * a later run with OCR on reads them */
+#define TG_REC_OCR_SKIPPED "ocr_skipped"
 
 /* Locations kept in a record; beyond this only the count grows (the metadata
  * table still has every one). */

@@ -141,6 +141,34 @@ check "  with a warning that says why" \
     test "$(A=$E json_get type:image 'd["results"][0]["warnings"][0]')" = \
     "OCR is off (--no-ocr): only the image's metadata is indexed"
 test ! -d "$E/ocr" || test -z "$(find "$E/ocr" -type f)" && ok "  and nothing is cached" || not_ok "cache with --no-ocr"
+status_is 0 "a second run with --no-ocr" "$BIN/testigo-index" --archive "$E" --no-ocr "$T/t"
+grep -q ' 0 updated, 0 duplicate, 2 unchanged' "$T/.out" &&
+    ok "  leaves them as they are" || not_ok "second --no-ocr run: $(cat "$T/.out")"
+
+# what --no-ocr left unread is read by the next run with OCR on, in a
+# nested bundle too, and only once
+mkdir -p "$T/z/sub" "$T/zz"
+cp "$S/aviso_visitas.bmp" "$T/z/sub/"
+cp "$S/comunicado_escaneado.pdf" "$T/z/"
+(cd "$T/z" && zip -qr "$T/inner.zip" sub comunicado_escaneado.pdf) &&
+    (cd "$T" && zip -q zz/outer.zip inner.zip)
+status_is 0 "a nested bundle of scans indexed with --no-ocr" \
+    "$BIN/testigo-index" --archive "$E" --no-ocr "$T/zz"
+A=$E expect_hits "  its scans' text is not searched" 'miercoles'
+
+status_is 0 "a run with OCR on" "$BIN/testigo-index" --archive "$E" "$T/t" "$T/zz"
+grep -q ' 0 added, 4 updated, 0 duplicate,' "$T/.out" &&
+    ok "  reads again the four it had left: two files, two members" ||
+    not_ok "OCR after --no-ocr: $(cat "$T/.out")"
+A=$E expect_hits "  the files' text is found" 'ramon nunez' declaracion_nunez.png
+A=$E expect_hits "  the members' text is found" 'miercoles' aviso_visitas.bmp
+check "  the member's hit names its place in the bundles" \
+    test "$(A=$E json_get 'miercoles' 'd["results"][0]["locations"][0]')" = \
+    "$T/zz/outer.zip!/inner.zip!/sub/aviso_visitas.bmp"
+status_is 0 "a run after that" "$BIN/testigo-index" --archive "$E" "$T/t" "$T/zz"
+grep -q ' 0 updated, 0 duplicate, 3 unchanged' "$T/.out" &&
+    ok "  finds everything unchanged" || not_ok "after OCR: $(cat "$T/.out")"
+
 
 # languages
 status_is 2 "a malformed --ocr-lang is a usage error" \
