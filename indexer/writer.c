@@ -169,6 +169,17 @@ static int collect_term(void *ctx, const char *term, size_t len, unsigned freq)
     return 0;
 }
 
+/* The words of file names and their stems are the only unprefixed and Z
+ * terms indexed with wdf 0 (below); a word the text or the title also has
+ * has a wdf of at least 1. */
+static int collect_name_word(void *ctx, const char *term, size_t len, unsigned wdf)
+{
+    size_t skip = term[0] == TG_PREFIX_STEM[0] ? 1 : 0;
+    if (wdf == 0 && len > skip && !(term[skip] >= 'A' && term[skip] <= 'Z'))
+        json_array_append_new(ctx, json_stringn(term, len));
+    return 0;
+}
+
 tg_status_t tg_content_put(tg_db_t *db, tg_stemmers_t *st, const char *sha, tg_doc_t *doc,
                            json_t *rec)
 {
@@ -241,6 +252,14 @@ tg_status_t tg_content_detach(tg_db_t *db, tg_stemmers_t *st, const char *sha, c
             if (deleted)
                 *deleted = 1;
         } else {
+            /* the words of the file name that only this location had go
+             * with it (a file renamed to protect a witness must not be
+             * found by the old name); put adds back those of the others */
+            json_t *words = json_array(), *e;
+            size_t i;
+            tg_doc_each_term(doc, "", collect_name_word, words);
+            json_array_foreach(words, i, e) tg_doc_remove_term(doc, json_string_value(e));
+            json_decref(words);
             s = tg_content_put(db, st, sha, doc, rec);
         }
     }

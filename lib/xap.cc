@@ -526,7 +526,7 @@ extern "C" tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_te
             std::string s = *t;
             if (s.compare(0, plen, prefix) != 0)
                 break;
-            if (cb(ctx, s.c_str(), s.size(), 0))
+            if (cb(ctx, s.c_str(), s.size(), t.get_wdf()))
                 break;
         }
         return TG_OK;

@@ -108,7 +108,8 @@ void tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len, unsigned wdf_i
 void tg_doc_remove_term(tg_doc_t *doc, const char *term);
 /* 1 if the document holds term. */
 int tg_doc_has_term(tg_doc_t *doc, const char *term);
-/* Visits the document's terms starting with prefix. */
+/* Visits the document's terms starting with prefix, in order; the callback's
+ * freq is the term's wdf in the document. */
 tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_term_cb cb, void *ctx);
 void tg_doc_set_value(tg_doc_t *doc, unsigned slot, const char *value, size_t len);
 /* Returns a malloc'd copy of the value in slot ("" if unset). */

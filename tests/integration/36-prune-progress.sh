@@ -57,4 +57,20 @@ script -qec "'$BIN/testigo-index' --quiet --archive '$T/pty2' '$T/many'" /dev/nu
 grep -q 'files/s' "$T/q.out" && not_ok "--quiet still drew progress" || ok "--quiet: no progress line"
 "$BIN/testigo-index" --verbose --archive "$T/v" "$T/many" >"$T/v.out" 2>&1
 check "--verbose lists every file event" test "$(grep -c ': added$' "$T/v.out")" -eq 30
+
+# the words of a pruned location's file name no longer find its content
+A=$T/renamed
+mkdir "$T/r"
+printf 'Declaración protegida: Barinitas. Acta de la audiencia.\n' >"$T/r/juan_perez_acta.txt"
+cp "$T/r/juan_perez_acta.txt" "$T/r/testigo_anonimo.txt"
+index "$T/r" >/dev/null
+expect_hits "a file name's words find its content" 'juan perez' juan_perez_acta.txt
+rm "$T/r/juan_perez_acta.txt"
+status_is 0 "--prune after one of two copies is deleted" index --prune "$T/r"
+expect_hits "  the deleted copy's file name no longer finds it" 'juan perez'
+expect_hits "  nor its stem" 'juanes'
+expect_hits "  the other copy's file name still does" 'anonimo' testigo_anonimo.txt
+expect_hits "  and so does the text" 'barinitas' testigo_anonimo.txt
+expect_hits "  a word of the file name the text also has stays" 'acta' testigo_anonimo.txt
+
 finish
