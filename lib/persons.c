@@ -1024,7 +1024,6 @@ void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_p
     restart(&s);
     pass2(&s);
     tg_buf_free(&s.fold);
-    
     sset_free(&s.lower);
     free(s.spans);
 }
