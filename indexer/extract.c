@@ -25,7 +25,8 @@ static const struct {
     {"application/pdf", "pdf", tg_extract_pdf},
     {"text/html", "html", tg_extract_html},
     {"application/xhtml+xml", "html", tg_extract_html},
-    {"text/xml", "xml", NULL},
+    {"text/xml", "xml", tg_extract_xml},
+    {"application/xml", "xml", tg_extract_xml},
     /* Word and OpenDocument text, and their templates */
     {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx",
      tg_extract_office},

@@ -102,6 +102,8 @@ tg_status_t tg_extract_legacy(const char *path, const char *mime, const tg_extra
                               tg_extract_t *x, char *err, size_t errlen);
 tg_status_t tg_extract_email(const char *path, const char *mime, const tg_extract_limits_t *lim,
                              tg_extract_t *x, char *err, size_t errlen);
+tg_status_t tg_extract_xml(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                           tg_extract_t *x, char *err, size_t errlen);
 
 /* ==== Helpers the extractors share ========================================= */
 

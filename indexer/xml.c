@@ -231,6 +231,18 @@ const char *tg_xml_attr(const tg_xml_node_t *n, const char *name)
     return NULL;
 }
 
+void tg_xml_each_attr(const tg_xml_node_t *n, tg_xml_attr_cb cb, void *ctx)
+{
+    if (!tg_xml_is_element(n))
+        return;
+    for (const xmlAttr *a = CNODE(n)->properties; a; a = a->next) {
+        const xmlNode *t = a->children;
+        const char *v = t && t->type == XML_TEXT_NODE && t->content ? (const char *)t->content : "";
+        if (cb(ctx, a->name ? (const char *)a->name : "", v))
+            return;
+    }
+}
+
 int tg_xml_decl_encoding(const char *data, size_t len, char *out, size_t outlen)
 {
     size_t i = 0;

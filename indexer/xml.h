@@ -64,6 +64,13 @@ int tg_xml_is(const tg_xml_node_t *n, const char *ns_suffix, const char *name);
  * NULL; owned by the document. */
 const char *tg_xml_attr(const tg_xml_node_t *n, const char *name);
 
+/* Calls cb(ctx, local name, value) for each attribute of element n, in
+ * document order, until cb returns non-zero.  Values are UTF-8, owned by
+ * the document; an attribute whose value is an unexpanded entity
+ * reference gets "". */
+typedef int (*tg_xml_attr_cb)(void *ctx, const char *name, const char *value);
+void tg_xml_each_attr(const tg_xml_node_t *n, tg_xml_attr_cb cb, void *ctx);
+
 /* The encoding named by an XML declaration at the start of data
  * (`<?xml version="1.0" encoding="ISO-8859-1"?>`, after an optional UTF-8
  * byte order mark), copied into out; 0 if found, -1 if not. */

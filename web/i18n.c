@@ -107,6 +107,7 @@ static const char *const msgs[M_COUNT][2] = {
     [M_KIND_RTF] = {"RTF", "RTF"},
     [M_KIND_EMAIL] = {"correo", "e-mail"},
     [M_KIND_MBOX] = {"buzón de correo", "mail folder"},
+    [M_KIND_XML] = {"documento XML", "XML document"},
     [M_LANG_ES] = {"español", "Spanish"},
     [M_LANG_EN] = {"inglés", "English"},
     [M_LANG_UND] = {"sin determinar", "undetermined"},

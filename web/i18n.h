@@ -93,6 +93,7 @@ typedef enum {
     M_KIND_RTF,
     M_KIND_EMAIL,
     M_KIND_MBOX,
+    M_KIND_XML,
     M_LANG_ES,
     M_LANG_EN,
     M_LANG_UND,

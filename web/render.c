@@ -237,6 +237,7 @@ static const char *kind_label(const web_req_t *q, const char *kind)
         {"other", M_KIND_OTHER}, {"archive", M_KIND_ARCHIVE}, {"html", M_KIND_HTML},
         {"docx", M_KIND_DOCX},   {"odt", M_KIND_ODT},         {"doc", M_KIND_DOC},
         {"rtf", M_KIND_RTF},     {"email", M_KIND_EMAIL},     {"mbox", M_KIND_MBOX},
+        {"xml", M_KIND_XML},
     };
     if (!kind)
         return "?";

@@ -125,4 +125,47 @@ check "...and nothing of the file it names is in the index" \
     test "$("$BIN/testigo-search" --archive "$A" --json --limit 0 'root OR nologin OR daemon' | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" -eq 0
 check "nested entities are refused: the document is kept with a warning saying why" \
     sh -c "'$BIN/testigo-search' --archive '$A' --json risas | grep -q 'entity reference loop'"
+
+# plain XML: a news feed, a phone's message backup (the text is in
+# attributes), Latin-1 by its declaration, a cut file, and the same entity
+# attacks as above
+mkdir -p "$T/x"
+python3 - "$T/x" <<'PY'
+import sys
+out = sys.argv[1]
+open(out + "/noticias.xml", "w", encoding="utf-8").write(
+    '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Boletín de Chivacoa</title>'
+    '<item><title>Liberan a periodista</title><description>El periodista Óscar Briceño fue liberado '
+    'el 3 de mayo de 2025 en Chivacoa.</description></item></channel></rss>\n')
+open(out + "/sms-respaldo.xml", "w", encoding="utf-8").write(
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<smses count="1">'
+    '<sms protocol="0" address="+584125550199" date="1714730000000" type="1" '
+    'body="Nos llevaron a la sede de Yaritagua, avisa a la abogada" read="1" '
+    'readable_date="3 may. 2024 10:00:00" contact_name="Carmen Rojas" /></smses>\n')
+open(out + "/latin1.xml", "wb").write(
+    '<?xml version="1.0" encoding="ISO-8859-1"?><acta><p>La señora de Nirgua declaró.</p></acta>\n'.encode("latin-1"))
+open(out + "/cortado.xml", "w", encoding="utf-8").write(
+    '<?xml version="1.0"?><acta><p>Lo que llegó de Boconoito</p><p>y lo que se cor')
+lol = '<!ENTITY lol "lol">' + ''.join('<!ENTITY lol%d "%s">' % (i, ('&lol%d;' % (i - 1) if i > 1 else '&lol;') * 10) for i in range(1, 10))
+open(out + "/risas.xml", "w").write('<?xml version="1.0"?><!DOCTYPE a [%s]><a><p>Sabana de Parra</p><p>&lol9;</p></a>\n' % lol)
+open(out + "/externa.xml", "w").write('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                                      '<a>&xxe; Cocorote</a>\n')
+PY
+status_is 0 "XML documents are indexed" index "$T/x"
+expect_hits "a news feed's text is found" '"oscar briceno"' noticias.xml
+check "...titled by its first <title>" test "$(json_get chivacoa 'd["results"][0]["title"]')" = \
+    "Boletín de Chivacoa"
+expect_hits "a message backup's text, kept in attributes, is found" 'yaritagua abogada' sms-respaldo.xml
+expect_hits "...and the name of the contact" '"carmen rojas"' sms-respaldo.xml
+expect_hits "...but not its single-token attributes (numbers, flags)" 1714730000000
+expect_hits "Latin-1 declared in the XML declaration is read right" '"senora de nirgua"' latin1.xml
+expect_hits "a cut XML document: the text before the cut is found" boconoito cortado.xml
+check "...with a warning that it is not well-formed" \
+    sh -c "'$BIN/testigo-search' --archive '$A' --json boconoito | grep -q 'the XML is not well-formed'"
+expect_hits "nested entities are refused: the text before them is found" '"sabana de parra"' risas.xml
+check "...with a warning naming the entity loop" \
+    sh -c "'$BIN/testigo-search' --archive '$A' --json 'sabana' | grep -q 'entity reference loop'"
+expect_hits "an external entity is not followed" cocorote externa.xml
+check "...and nothing of the file it names is in the index" \
+    test "$("$BIN/testigo-search" --archive "$A" --json --limit 0 'root OR nologin OR daemon' | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" -eq 0
 finish

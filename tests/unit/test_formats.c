@@ -143,6 +143,67 @@ static char *temp_file(const void *data, size_t len)
     return path;
 }
 
+/* Runs the XML extractor on doc (held in memory, as a worker holds a
+ * small file); returns its status. */
+static tg_status_t xml(const char *doc, size_t len, tg_extract_t *x)
+{
+    tg_extract_limits_t l = lim;
+    l.content = doc;
+    l.content_len = len;
+    tg_extract_init(x, &l);
+    char err[256];
+    return tg_extract_xml("(memory)", "text/xml", &l, x, err, sizeof err);
+}
+
+static void xml_text_attributes_title(void **state)
+{
+    (void)state;
+    tg_extract_t x;
+    const char *d = "<?xml version=\"1.0\"?>\n<feed><title>  Boletín\n de  Guanare </title>"
+                    "<entry id=\"e-17\" n=\"3\"><title>Otra</title>"
+                    "<sms body=\" Llegamos a las 4 pm \" address=\"+584125550199\" read=\"1\"/>"
+                    "<p>Primero</p>\n  <p> segundo <b>y</b> tercero </p></entry></feed>";
+    assert_int_equal(xml(d, strlen(d), &x), TG_OK);
+    assert_string_equal(
+        tg_buf_str(&x.text),
+        "Boletín\n de  Guanare\nOtra\nLlegamos a las 4 pm\nPrimero\nsegundo\ny\ntercero");
+    assert_string_equal(json_string_value(json_object_get(x.meta, "title")), "Boletín de Guanare");
+    assert_string_equal(x.charset, "UTF-8");
+    assert_int_equal(json_array_size(x.warnings), 0);
+    tg_extract_free(&x);
+}
+
+static void xml_latin1_damaged_and_entities(void **state)
+{
+    (void)state;
+    tg_extract_t x;
+    const char *l1 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>se\xF1ora</a>";
+    assert_int_equal(xml(l1, strlen(l1), &x), TG_OK);
+    assert_string_equal(tg_buf_str(&x.text), "señora");
+    assert_string_equal(x.charset, "ISO-8859-1");
+    tg_extract_free(&x);
+
+    /* cut in the middle: what came before is kept, with a warning */
+    const char *cut = "<a><p>entero</p><p>cort";
+    assert_int_equal(xml(cut, strlen(cut), &x), TG_OK);
+    assert_non_null(strstr(tg_buf_str(&x.text), "entero"));
+    assert_non_null(strstr(json_string_value(json_array_get(x.warnings, 0)), "not well-formed"));
+    tg_extract_free(&x);
+
+    /* an external entity is never read */
+    const char *xxe =
+        "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+        "<a>antes &e; despues</a>";
+    assert_int_equal(xml(xxe, strlen(xxe), &x), TG_OK);
+    assert_null(strstr(tg_buf_str(&x.text), "root"));
+    assert_non_null(strstr(tg_buf_str(&x.text), "despues"));
+    tg_extract_free(&x);
+
+    /* not XML at all */
+    assert_int_not_equal(xml("", 0, &x), TG_OK);
+    tg_extract_free(&x);
+}
+
 static void office_not_a_zip(void **state)
 {
     (void)state;
@@ -265,11 +326,17 @@ static void mbox_messages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(html_visible_text_only), cmocka_unit_test(html_metadata),
-        cmocka_unit_test(html_wrong_charset),     cmocka_unit_test(html_only_boilerplate_is_kept),
-        cmocka_unit_test(decode_as_rules),        cmocka_unit_test(xml_declaration),
-        cmocka_unit_test(office_not_a_zip),       cmocka_unit_test(email_fields_body_attachments),
+        cmocka_unit_test(html_visible_text_only),
+        cmocka_unit_test(html_metadata),
+        cmocka_unit_test(html_wrong_charset),
+        cmocka_unit_test(html_only_boilerplate_is_kept),
+        cmocka_unit_test(decode_as_rules),
+        cmocka_unit_test(xml_declaration),
+        cmocka_unit_test(office_not_a_zip),
+        cmocka_unit_test(email_fields_body_attachments),
         cmocka_unit_test(mbox_messages),
+        cmocka_unit_test(xml_text_attributes_title),
+        cmocka_unit_test(xml_latin1_damaged_and_entities),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
