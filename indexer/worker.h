@@ -13,8 +13,9 @@
  * read, or were of an unsupported type, are tried again.
  *   1  text, PDF
  *   2  images and scanned PDF pages (OCR)
- *   3  web pages, Word and OpenDocument, .doc and RTF, e-mail and mbox */
-#define TG_EXTRACTOR_VERSION 3
+ *   3  web pages, Word and OpenDocument, .doc and RTF, e-mail and mbox
+ *   4  other XML */
+#define TG_EXTRACTOR_VERSION 4
 
 /* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
  * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall
