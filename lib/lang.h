@@ -1,5 +1,6 @@
-/* Language identification of extracted text, over libexttextcat (the n-gram
- * guesser LibreOffice uses; C, packaged in Debian with its language models).
+/* Language identification of extracted text: a vote of function words for
+ * plain Spanish and English, else libexttextcat (the n-gram guesser
+ * LibreOffice uses; C, packaged in Debian with its language models).
  *
  * Codes are ISO 639-1 where one exists ("es", "en", "pt"), "und" when the
  * text is too short or too mixed to tell. */
