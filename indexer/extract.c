@@ -165,6 +165,20 @@ void tg_extract_warn(tg_extract_t *x, const char *fmt, ...)
     free(s);
 }
 
+int tg_extract_decode(tg_extract_t *x, const char *data, size_t len, const char *declared,
+                      const char *who, const char *where, tg_buf_t *out, tg_decode_info_t *info)
+{
+    int has = declared && *declared;
+    int followed = tg_text_decode_as(data, len, has ? declared : NULL, out, info);
+    if (has && !followed)
+        tg_extract_warn(x, "%s declares charset %s%s%s, which does not fit its bytes: read as %s",
+                        who, declared, where ? " in " : "", where ? where : "", info->charset);
+    if (info->replaced)
+        tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", info->replaced,
+                        info->charset);
+    return followed;
+}
+
 /* ==== OCR ================================================================= */
 
 /* Below this mean confidence a page's text is flagged as unreliable. */

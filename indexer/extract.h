@@ -113,6 +113,15 @@ tg_status_t tg_extract_xml(const char *path, const char *mime, const tg_extract_
 tg_status_t tg_extract_slurp(const char *path, const tg_extract_limits_t *lim, size_t cap,
                              char **data, size_t *len, uint64_t *total, char *err, size_t errlen);
 
+/* Bytes in a declared encoding (or none: declared NULL or "") to UTF-8,
+ * appended to out by tg_text_decode_as, with a warning in x when the
+ * declaration does not fit the bytes ("<who> declares charset <declared>
+ * in <where>, which does not fit its bytes: read as <used>"; where may be
+ * NULL) and one when invalid sequences were replaced.  Returns what
+ * tg_text_decode_as returns; info says what was used. */
+int tg_extract_decode(tg_extract_t *x, const char *data, size_t len, const char *declared,
+                      const char *who, const char *where, tg_buf_t *out, tg_decode_info_t *info);
+
 /* HTML to text (extract_html.c), for web pages and for the HTML bodies of
  * mail: the visible text of len bytes of HTML is appended to x->text (a
  * blank line first if x->text is not empty).  charset: the encoding

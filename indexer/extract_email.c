@@ -138,15 +138,7 @@ static void add_plain(mail_t *m, const char *data, size_t len, const char *chars
     tg_buf_t tmp;
     tg_buf_init(&tmp, x->text.max + 1);
     tg_decode_info_t di = {0};
-    int followed = tg_text_decode_as(data, len, charset, &tmp, &di);
-    if (charset && *charset && !followed)
-        tg_extract_warn(x,
-                        "a text part declares charset %s, which does not fit its bytes: "
-                        "read as %s",
-                        charset, di.charset);
-    if (di.replaced)
-        tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", di.replaced,
-                        di.charset);
+    tg_extract_decode(x, data, len, charset, "a text part", NULL, &tmp, &di);
     tg_text_append_utf8(tmp.data ? tmp.data : "", tmp.len, &x->text, &m->info);
     if (di.truncated)
         m->info.truncated = 1;

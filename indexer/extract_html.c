@@ -555,15 +555,7 @@ tg_status_t tg_html_to_text(const char *data, size_t len, const char *charset, i
     tg_buf_t utf8;
     tg_buf_init(&utf8, len * 3 + 16);
     tg_decode_info_t info = {0};
-    int followed = tg_text_decode_as(data, len, declared[0] ? declared : NULL, &utf8, &info);
-    if (declared[0] && !followed)
-        tg_extract_warn(x,
-                        "the page declares charset %s in %s, which does not fit its bytes: "
-                        "read as %s",
-                        declared, where, info.charset);
-    if (info.replaced)
-        tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", info.replaced,
-                        info.charset);
+    tg_extract_decode(x, data, len, declared, "the page", where, &utf8, &info);
     if (page) {
         free(x->charset);
         x->charset = upper(info.charset);

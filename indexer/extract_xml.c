@@ -115,16 +115,8 @@ tg_status_t tg_extract_xml(const char *path, const char *mime, const tg_extract_
     tg_buf_t utf8;
     tg_buf_init(&utf8, len * 3 + 16);
     tg_decode_info_t info = {0};
-    int followed = tg_text_decode_as(data, len, declared[0] ? declared : NULL, &utf8, &info);
+    tg_extract_decode(x, data, len, declared, "the document", "its XML declaration", &utf8, &info);
     free(data);
-    if (declared[0] && !followed)
-        tg_extract_warn(x,
-                        "the document declares encoding %s, which does not fit its bytes: "
-                        "read as %s",
-                        declared, info.charset);
-    if (info.replaced)
-        tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", info.replaced,
-                        info.charset);
     free(x->charset);
     x->charset = tg_xstrdup(info.charset);
     for (char *c = x->charset; *c; c++)

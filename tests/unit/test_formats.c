@@ -183,6 +183,15 @@ static void xml_latin1_damaged_and_entities(void **state)
     assert_string_equal(x.charset, "ISO-8859-1");
     tg_extract_free(&x);
 
+    /* a declaration the bytes contradict is overruled, with a warning */
+    const char *u8 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>señora</a>";
+    assert_int_equal(xml(u8, strlen(u8), &x), TG_OK);
+    assert_string_equal(tg_buf_str(&x.text), "señora");
+    assert_string_equal(json_string_value(json_array_get(x.warnings, 0)),
+                        "the document declares charset ISO-8859-1 in its XML declaration, which "
+                        "does not fit its bytes: read as UTF-8");
+    tg_extract_free(&x);
+
     /* cut in the middle: what came before is kept, with a warning */
     const char *cut = "<a><p>entero</p><p>cort";
     assert_int_equal(xml(cut, strlen(cut), &x), TG_OK);
