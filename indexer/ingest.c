@@ -414,7 +414,7 @@ static void finish(ing_t *g, job_t *j)
 }
 
 typedef struct {
-    const char *prefix; /* "L" + bundle location + "!/" */
+    const char *prefix; /* bundle location + "!/" */
     json_t *keep;       /* member locations found by this reading */
     json_t *stale;      /* [loc, sha] of the others */
     int direct;         /* only members directly inside the bundle */
@@ -422,14 +422,14 @@ typedef struct {
 
 static int scan_members(void *ctx, const char *key, const char *value, size_t len)
 {
+    (void)key; /* a long location's key holds only its head: read "loc" */
     stale_scan_t *s = ctx;
-    const char *rest = key + strlen(s->prefix);
-    if (s->direct && strstr(rest, "!/"))
-        return 0;
     json_t *m = tg_record_parse(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
-    if (loc && sha && !(s->keep && json_object_get(s->keep, loc)))
+    size_t plen = strlen(s->prefix);
+    if (loc && sha && !strncmp(loc, s->prefix, plen) && !(s->direct && strstr(loc + plen, "!/")) &&
+        !(s->keep && json_object_get(s->keep, loc)))
         json_array_append_new(s->stale, json_pack("[s,s]", loc, sha));
     json_decref(m);
     return 0;
@@ -442,10 +442,13 @@ static void late_manifest(ing_t *g, job_t *j);
  * them when keep is NULL), with everything nested inside them. */
 static void forget_members(ing_t *g, const char *loc, json_t *keep)
 {
-    char *prefix = tg_xasprintf("L%s!/", loc);
+    char *prefix = tg_xasprintf("%s!/", loc);
     stale_scan_t s = {prefix, keep, json_array(), keep != NULL};
-    if (strlen(prefix) <= TG_META_KEY_MAX + 1)
-        check(g, tg_db_each_meta(g->db, prefix, 1, scan_members, &s), "cannot read locations");
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    tg_location_key_prefix(&key, prefix);
+    check(g, tg_db_each_meta(g->db, key.data, 1, scan_members, &s), "cannot read locations");
+    tg_buf_free(&key);
     size_t i;
     json_t *e;
     json_array_foreach(s.stale, i, e) forget_location(g, json_string_value(json_array_get(e, 0)),
@@ -1531,6 +1534,14 @@ static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
     }
     free(v);
     tg_db_set_meta(g->db, "testigo.schema", TG_SCHEMA_VERSION, strlen(TG_SCHEMA_VERSION));
+    unsigned moved;
+    if (tg_loc_migrate(g->db, &moved)) {
+        tg_errf(err, errlen, "cannot read the locations in %s: %s", g->o->archive,
+                tg_db_error(g->db));
+        return TG_ERR_XAPIAN;
+    }
+    if (moved)
+        g->dirty = 1; /* committed with the run's first batch */
     st = tg_ingestlog_open(tg_store_log_path(g->store), &g->log, err, errlen);
     if (st)
         return st;

@@ -13,17 +13,15 @@
 #include "util.h"
 #include "worker.h"
 
-json_t *tg_loc_get(tg_db_t *db, const char *loc)
+/* The location record under key, if it is loc's ("loc" is checked: a
+ * long location's key is a hash), else NULL. */
+static json_t *loc_at(tg_db_t *db, const char *key, const char *loc)
 {
-    tg_buf_t key;
-    tg_buf_init(&key, 4096);
-    tg_location_key(&key, loc);
     char *v = NULL;
     size_t len = 0;
     json_t *j = NULL;
-    if (tg_db_get_meta(db, key.data, &v, &len) == TG_OK && v) {
+    if (tg_db_get_meta(db, key, &v, &len) == TG_OK && v) {
         j = tg_record_parse(v, len);
-        /* a hashed key holds the location too: make sure it is this one */
         const char *l = j ? tg_rec_str(j, "loc") : NULL;
         if (j && (!l || strcmp(l, loc) != 0)) {
             json_decref(j);
@@ -31,6 +29,19 @@ json_t *tg_loc_get(tg_db_t *db, const char *loc)
         }
     }
     free(v);
+    return j;
+}
+
+json_t *tg_loc_get(tg_db_t *db, const char *loc)
+{
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    tg_location_key(&key, loc);
+    json_t *j = loc_at(db, key.data, loc);
+    /* a long location of an archive not migrated yet (tg_loc_migrate) */
+    tg_buf_reset(&key);
+    if (!j && tg_location_key_legacy(&key, loc))
+        j = loc_at(db, key.data, loc);
     tg_buf_free(&key);
     return j;
 }
@@ -54,6 +65,9 @@ tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
     tg_status_t st = tg_db_set_meta(db, key.data, s, len);
     free(s);
     json_decref(m);
+    tg_buf_reset(&key);
+    if (!st && tg_location_key_legacy(&key, p->loc))
+        st = tg_db_set_meta(db, key.data, "", 0);
     tg_buf_free(&key);
     return st;
 }
@@ -64,7 +78,58 @@ tg_status_t tg_loc_forget(tg_db_t *db, const char *loc)
     tg_buf_init(&key, 4096);
     tg_location_key(&key, loc);
     tg_status_t st = tg_db_set_meta(db, key.data, "", 0);
+    tg_buf_reset(&key);
+    if (!st && tg_location_key_legacy(&key, loc))
+        st = tg_db_set_meta(db, key.data, "", 0);
     tg_buf_free(&key);
+    return st;
+}
+
+typedef struct {
+    json_t *locs; /* locations found under legacy keys */
+} legacy_scan_t;
+
+static int scan_legacy(void *ctx, const char *key, const char *value, size_t len)
+{
+    (void)key;
+    legacy_scan_t *s = ctx;
+    json_t *m = tg_record_parse(value, len);
+    const char *loc = m ? tg_rec_str(m, "loc") : NULL;
+    if (loc && strlen(loc) > TG_META_KEY_MAX)
+        json_array_append(s->locs, m);
+    json_decref(m);
+    return 0;
+}
+
+tg_status_t tg_loc_migrate(tg_db_t *db, unsigned *moved)
+{
+    *moved = 0;
+    legacy_scan_t s = {json_array()};
+    tg_status_t st = tg_db_each_meta(db, "L#", 1, scan_legacy, &s);
+    size_t i;
+    json_t *m;
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    json_array_foreach(s.locs, i, m)
+    {
+        if (st)
+            break;
+        const char *loc = tg_rec_str(m, "loc");
+        size_t len;
+        char *v = tg_record_dump(m, &len);
+        tg_buf_reset(&key);
+        tg_location_key(&key, loc);
+        st = tg_db_set_meta(db, key.data, v, len);
+        free(v);
+        tg_buf_reset(&key);
+        tg_location_key_legacy(&key, loc);
+        if (!st)
+            st = tg_db_set_meta(db, key.data, "", 0);
+        if (!st)
+            (*moved)++;
+    }
+    tg_buf_free(&key);
+    json_decref(s.locs);
     return st;
 }
 

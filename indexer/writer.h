@@ -41,6 +41,11 @@ json_t *tg_loc_get(tg_db_t *db, const char *loc);
 tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status);
 /* Forgets loc. */
 tg_status_t tg_loc_forget(tg_db_t *db, const char *loc);
+/* Moves the records of long locations from the keys archives written
+ * before used ("L#" + SHA-256) to today's (schema.h), so that a scan by
+ * prefix finds them; *moved counts them.  Part of the writer's
+ * transaction, like any change. */
+tg_status_t tg_loc_migrate(tg_db_t *db, unsigned *moved);
 
 /* The document of content sha and its record, or NULL if not indexed.  A
  * damaged record comes back as an empty object. */

@@ -435,18 +435,49 @@ tg_status_t tg_date_range_query(const char *prefix, const tg_date_t *from, const
 
 /* ==== Locations ============================================================ */
 
+/* Bytes of a location kept at the head of its key when it is long.  Keys
+ * are bytes to Xapian, so the cut is exact, never moved to a character
+ * boundary: the head of a location and that of any location it begins
+ * must be the same bytes. */
+static size_t key_head(size_t n)
+{
+    return n < TG_LOC_KEY_HEAD ? n : TG_LOC_KEY_HEAD;
+}
+
+
 void tg_location_key(tg_buf_t *out, const char *location)
 {
     size_t n = strlen(location);
+    tg_buf_addc(out, 'L');
     if (n <= TG_META_KEY_MAX) {
-        tg_buf_addc(out, 'L');
         tg_buf_add(out, location, n);
         return;
     }
     char hex[TG_SHA256_HEX_LEN + 1];
     tg_sha256_hex(location, n, hex);
+    tg_buf_add(out, location, key_head(n));
+    tg_buf_addc(out, '\x1f');
+    tg_buf_add(out, hex, TG_SHA256_HEX_LEN);
+}
+
+int tg_location_key_legacy(tg_buf_t *out, const char *location)
+{
+    size_t n = strlen(location);
+    if (n <= TG_META_KEY_MAX)
+        return 0;
+    char hex[TG_SHA256_HEX_LEN + 1];
+    tg_sha256_hex(location, n, hex);
     tg_buf_adds(out, "L#");
     tg_buf_add(out, hex, TG_SHA256_HEX_LEN);
+    return 1;
+}
+
+int tg_location_key_prefix(tg_buf_t *out, const char *loc_prefix)
+{
+    size_t n = strlen(loc_prefix), h = key_head(n);
+    tg_buf_addc(out, 'L');
+    tg_buf_add(out, loc_prefix, h);
+    return h < n;
 }
 
 const char *tg_location_basename(const char *location)

@@ -51,8 +51,12 @@
  *   "L" + location      -> {"loc", "sha256", "size", "mtime"}: what was found
  *                          at a location, for skipping unchanged files and for
  *                          moving a location when its content changes.
- *                          Locations over TG_META_KEY_MAX bytes use the key
- *                          "L#" + SHA-256 of the location instead.
+ *                          A location over TG_META_KEY_MAX bytes uses the key
+ *                          "L" + its first TG_LOC_KEY_HEAD bytes + "\x1f" +
+ *                          SHA-256 of the whole location, so a scan by prefix
+ *                          (a bundle's members) still finds it.  Archives
+ *                          written before used "L#" + SHA-256 (migrated when
+ *                          the indexer opens them).
  *   "testigo.schema"    -> schema version
  *   "testigo.log"       -> {"head", "bytes"}: the ingest log's chain head and
  *                          length at the last commit (see ingestlog.h)
@@ -177,6 +181,8 @@ enum {
 #define TG_MAX_TERMS_PER_KIND  10000
 /* Longest location stored verbatim in a metadata key. */
 #define TG_META_KEY_MAX 200
+/* Bytes of a longer location kept at the start of its key. */
+#define TG_LOC_KEY_HEAD 128
 
 /* ==== Terms =============================================================== */
 
@@ -255,6 +261,16 @@ tg_status_t tg_date_range_query(const char *prefix, const tg_date_t *from, const
 
 /* The metadata key of a location. */
 void tg_location_key(tg_buf_t *out, const char *location);
+/* The key an archive written before used for a location over
+ * TG_META_KEY_MAX bytes ("L#" + SHA-256); 0 (nothing written) for a
+ * shorter one. */
+int tg_location_key_legacy(tg_buf_t *out, const char *location);
+/* The prefix under which the keys of every location starting with
+ * loc_prefix are found ("L" + loc_prefix, cut as long keys are cut).
+ * Returns 1 if it was cut: the keys found may then belong to other
+ * locations with the same head, and the caller must check each record's
+ * "loc". */
+int tg_location_key_prefix(tg_buf_t *out, const char *loc_prefix);
 /* Short name of a location: its last component ("b.pdf" of "a.zip!/b.pdf"). */
 const char *tg_location_basename(const char *location);
 

@@ -74,4 +74,30 @@ status_is 1 "a bundle with an encrypted directory is reported" index "$Z/libarch
 grep -q 'encrypted bundle: needs a password' "$T/.err" && ok "encrypted bundle named" || not_ok "encrypted bundle"
 status_is 0 "a self-extracting zip is read although libmagic calls it data" index "$Z/libarchive__test_read_format_zip_sfx"
 grep -q 'zip_sfx!/build.sh' "$A/log/ingest.jsonl" && ok "the sfx member is indexed" || not_ok "sfx"
+
+# members whose locations are too long for a key of their own (over 200
+# bytes) are forgotten like the others when their bundle no longer holds them
+A=$T/long
+mkdir "$T/lz"
+python3 - "$T/lz/caso.zip" 1 <<'PY'
+import sys, zipfile
+d = "Carpeta de declaraciones de familiares del año 2024/" * 4
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr(d + "declaracion_de_la_abuela.txt", "Declaración de la abuela desde Nirgua.\n")
+    if sys.argv[2] == "1":
+        z.writestr(d + "declaracion_de_la_madre.txt", "Declaración de la madre desde Tinaquillo.\n")
+PY
+status_is 0 "a bundle with members at long paths" index "$T/lz"
+expect_hits "  a member at a long path is found" tinaquillo declaracion_de_la_madre.txt
+python3 - "$T/lz/caso.zip" 0 <<'PY'
+import sys, zipfile
+d = "Carpeta de declaraciones de familiares del año 2024/" * 4
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr(d + "declaracion_de_la_abuela.txt", "Declaración de la abuela desde Nirgua.\n")
+PY
+status_is 0 "the bundle without one of them" index "$T/lz"
+grep -q '1 updated, 0 duplicate, 1 unchanged' "$T/.out" && ok "  the other member is unchanged" ||
+    not_ok "long members: $(cat "$T/.out")"
+expect_hits "  the member it no longer holds is gone" tinaquillo
+expect_hits "  the one it still holds stays" nirgua declaracion_de_la_abuela.txt
 finish
