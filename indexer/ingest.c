@@ -72,6 +72,7 @@
 #include "pool.h"
 #include "progress.h"
 #include "proto.h"
+#include "hash.h"
 #include "schema.h"
 #include "store.h"
 #include "text.h"
@@ -1509,6 +1510,41 @@ static void check_log(ing_t *g)
     json_decref(j);
 }
 
+/* Documents keep the persons found when they were indexed (docs/schema.md):
+ * when this run's names list is not the one the last run used, say what
+ * that means for the documents already there.  The archive remembers the
+ * list by its SHA-256 ("none" without one), committed with the run. */
+static void names_notice(ing_t *g)
+{
+    char digest[TG_SHA256_HEX_LEN + 1] = "none";
+    if (g->o->names && tg_sha256_file(g->o->names, digest))
+        return; /* read before the run began; gone since: nothing to say */
+    char *was = NULL;
+    unsigned docs = 0;
+    if (tg_db_get_meta(g->db, TG_META_NAMES, &was, NULL) || tg_db_doccount(g->db, &docs)) {
+        free(was);
+        return;
+    }
+    const char *before = was ? was : "none";
+    if (docs > 0 && !g->o->reextract && strcmp(before, digest) != 0) {
+        if (g->o->names)
+            fprintf(stderr,
+                    "testigo-index: names list: the last run had %s; the %u documents already "
+                    "in the archive keep the persons found when they were indexed (run with "
+                    "--reextract to apply this list to them)\n",
+                    strcmp(before, "none") ? "another one" : "none", docs);
+        else
+            fprintf(stderr,
+                    "testigo-index: no names list this run: the last run had one (--names); "
+                    "files indexed now are matched only by the shape of names\n");
+    }
+    free(was);
+    if (strcmp(before, digest) != 0) {
+        tg_db_set_meta(g->db, TG_META_NAMES, digest, strlen(digest));
+        g->dirty = 1;
+    }
+}
+
 static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
 {
     tg_status_t st = tg_store_open(g->o->archive, 1, &g->store, err, errlen);
@@ -1542,6 +1578,7 @@ static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
     }
     if (moved)
         g->dirty = 1; /* committed with the run's first batch */
+    names_notice(g);
     st = tg_ingestlog_open(tg_store_log_path(g->store), &g->log, err, errlen);
     if (st)
         return st;

@@ -60,6 +60,9 @@
  *   "testigo.schema"    -> schema version
  *   "testigo.log"       -> {"head", "bytes"}: the ingest log's chain head and
  *                          length at the last commit (see ingestlog.h)
+ *   "testigo.names"     -> SHA-256 of the names list the last run used, or
+ *                          "none": a run with another list says what that
+ *                          means for the documents already indexed
  */
 #ifndef TG_SCHEMA_H
 #define TG_SCHEMA_H
@@ -172,6 +175,8 @@ enum {
 #define TG_MAX_RECORD_LOCATIONS 1000
 /* Metadata key of the ingest log's head (see ingestlog.h). */
 #define TG_META_LOG_HEAD "testigo.log"
+/* Metadata key of the last run's names list (its SHA-256, or "none"). */
+#define TG_META_NAMES "testigo.names"
 /* Caps on what a record lists of a document's mentions (its terms hold
  * every one up to TG_MAX_TERMS_PER_KIND). */
 #define TG_MAX_RECORD_MENTIONS 500

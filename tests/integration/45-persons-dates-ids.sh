@@ -168,4 +168,24 @@ r=$("$BIN/testigo-search" --archive "$T/archive3" --json formulario | python3 -c
 check "the document's own metadata comes before the file name ($r)" test "$r" = "2020-10-14 pdf:CreationDate"
 r=$("$BIN/testigo-search" --archive "$T/archive3" --json reservado | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["date"], r["date_source"])')
 check "an unreadable file is dated by its name ($r)" test "$r" = "2024-01-15 filename"
+
+# ---- a names list given after documents were indexed: they keep their
+#      persons, and the run says so (once, until the list changes again)
+A=$T/archive4
+status_is 0 "indexing without a names list" index "$D"
+grep -q 'names list' "$T/.err" && not_ok "a first run without a list says nothing" ||
+    ok "a first run without a list says nothing"
+
+status_is 0 "the same files with a names list" index --names "$T/names.csv" "$D"
+grep -q "names list: the last run had none; the 6 documents already in the archive keep the persons found when they were indexed (run with --reextract to apply this list to them)" "$T/.err" &&
+    ok "  says that the documents already there keep their persons" || not_ok "notice: $(cat "$T/.err")"
+expect_hits "  which they do: the alias 'Ana Rojas' is not applied to them" \
+    'person:"Ana María Rojas"' 2024-08-06_acta.txt
+status_is 0 "again with the same list" index --names "$T/names.csv" "$D"
+grep -q 'names list' "$T/.err" && not_ok "  the same list again: no notice" || ok "  the same list again: no notice"
+status_is 0 "--reextract with the list" index --reextract --names "$T/names.csv" "$D"
+expect_hits "  applies it to them" 'person:"Ana María Rojas"' 2024-08-06_acta.txt testimonio-rojas.txt
+status_is 0 "a run without the list" index "$D"
+grep -q 'no names list this run: the last run had one' "$T/.err" &&
+    ok "  says that files indexed now are not matched against it" || not_ok "no-list notice: $(cat "$T/.err")"
 finish
