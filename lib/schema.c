@@ -444,7 +444,6 @@ static size_t key_head(size_t n)
     return n < TG_LOC_KEY_HEAD ? n : TG_LOC_KEY_HEAD;
 }
 
-
 void tg_location_key(tg_buf_t *out, const char *location)
 {
     size_t n = strlen(location);
