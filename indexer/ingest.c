@@ -1526,7 +1526,8 @@ static void names_notice(ing_t *g)
         return;
     }
     const char *before = was ? was : "none";
-    if (docs > 0 && !g->o->reextract && strcmp(before, digest) != 0) {
+    int changed = strcmp(before, digest) != 0;
+    if (docs > 0 && !g->o->reextract && changed) {
         if (g->o->names)
             fprintf(stderr,
                     "testigo-index: names list: the last run had %s; the %u documents already "
@@ -1539,7 +1540,7 @@ static void names_notice(ing_t *g)
                     "files indexed now are matched only by the shape of names\n");
     }
     free(was);
-    if (strcmp(before, digest) != 0) {
+    if (changed) {
         tg_db_set_meta(g->db, TG_META_NAMES, digest, strlen(digest));
         g->dirty = 1;
     }
