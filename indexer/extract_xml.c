@@ -24,8 +24,10 @@
 #include "util.h"
 #include "xml.h"
 
-/* Bytes of a file read (a warning says when more was left). */
-#define MAX_XML ((size_t)64 << 20)
+/* Bytes of a file read (a warning says when more was left): as for web
+ * pages, since libxml2's tree takes several times the document's size and
+ * a worker has --mem-limit (1 GB by default). */
+#define MAX_XML ((size_t)32 << 20)
 /* Longest title taken from a <title> element. */
 #define MAX_TITLE 300
 
