@@ -18,7 +18,7 @@ missing); otherwise the committed file is kept.  --check compares everything
 else with what is in corpus/ and exits 1 if anything differs.
 Needs Python 3 (standard library only); --doc needs LibreOffice Writer
 (Debian package libreoffice-writer-nogui)."""
-import base64, io, os, shutil, subprocess, sys, tempfile, zipfile
+import argparse, base64, io, os, shutil, subprocess, sys, tempfile, zipfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(TOP, "corpus")
@@ -553,7 +553,13 @@ Content-Transfer-Encoding: base64
 
 
 def main():
-    check = "--check" in sys.argv
+    ap = argparse.ArgumentParser(description="Makes the saved pages, statements and mail of corpus/.")
+    ap.add_argument("--check", action="store_true",
+                    help="only compare what is in corpus/ with what would be written")
+    ap.add_argument("--doc", action="store_true",
+                    help="also rebuild the .doc statement (needs LibreOffice)")
+    args = ap.parse_args()
+    check = args.check
     files, doc_source = build()
     bad = 0
     for rel, data in sorted(files.items()):
@@ -576,7 +582,7 @@ def main():
             print("mkformats: %s is missing" % DOC, file=sys.stderr)
             bad = 1
         sys.exit(bad)
-    if "--doc" in sys.argv or not os.path.exists(doc):
+    if args.doc or not os.path.exists(doc):
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if not soffice:
             sys.exit("mkformats: %s needs LibreOffice (libreoffice-writer-nogui)" % DOC)

@@ -13,6 +13,7 @@ Usage: scripts/mkscans.py [OUTDIR]        (default corpus/escaneos)
        scripts/mkscans.py --bench N OUTDIR (N page images for bench/ocr.sh)
 The known answers are in corpus/ESCANEOS.md.
 """
+import argparse
 import math
 import os
 import random
@@ -361,9 +362,22 @@ def bench(n, out):
             f.write(png_gray(speckle(img, rng, 0.001), 200))
 
 
-if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "--bench":
-        bench(int(sys.argv[2]), sys.argv[3])
+def main(argv):
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap = argparse.ArgumentParser(
+        description="Makes the scanned-looking sample files of corpus/escaneos/.")
+    ap.add_argument("outdir", nargs="?", default=os.path.join(top, "corpus", "escaneos"),
+                    help="output folder (default corpus/escaneos)")
+    ap.add_argument("--bench", type=int, metavar="N",
+                    help="write N page images for bench/ocr.sh into OUTDIR instead")
+    a = ap.parse_args(argv)
+    if a.bench is not None:
+        if a.bench < 1 or a.outdir is None:
+            ap.error("--bench needs N >= 1 and an output folder")
+        bench(a.bench, a.outdir)
     else:
-        top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        corpus(sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, "corpus", "escaneos"))
+        corpus(a.outdir)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
