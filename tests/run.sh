@@ -18,6 +18,15 @@ TESTIGO_BIN="$top/$build/bin"
 TESTIGO_TOOLS="$top/$build/tests/tools"
 [ "$build" = release ] && TESTIGO_TOOLS="$top/build/release/tests/tools"
 export TESTIGO_BIN TESTIGO_TOOLS
+# Other projects' test files (extra coverage; tests that need them say
+# "skip" when they are absent): ../shared/testdata/real beside the checkout,
+# or two levels up from a git worktree (wt/NAME), unless TESTIGO_REAL says.
+if [ -z "${TESTIGO_REAL:-}" ]; then
+    TESTIGO_REAL=$top/../shared/testdata/real
+    [ -d "$TESTIGO_REAL" ] || [ ! -d "$top/../../shared/testdata/real" ] ||
+        TESTIGO_REAL=$top/../../shared/testdata/real
+fi
+export TESTIGO_REAL
 # Leaks inside system libraries (fontconfig, glib) are not ours to fix.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
@@ -28,12 +37,15 @@ artifacts="$top/tests/artifacts"
 mkdir -p "$artifacts"
 passed=0
 failed=0
+skipped=0
 failures=""
 
 # count_tap NAME OUTPUTFILE STATUS
 count_tap() {
     name=$1 out=$2 status=$3
     p=$(grep -c '^ok ' "$out" || true)
+    k=$(grep -c '^skip ' "$out" || true)
+    skipped=$((skipped + k))
     f=$(grep -c '^not ok ' "$out" || true)
     if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
         # crashed, or an error outside any test case
@@ -54,7 +66,7 @@ if [ -z "$pattern" ]; then
         out="$artifacts/$name.log"
         "$t" >"$out" 2>&1
         status=$?
-        grep -E '^(ok|not ok|#)' "$out" | grep -v '^# ok' || true
+        grep -E '^(ok|not ok|skip|#)' "$out" | grep -v '^# ok' || true
         count_tap "$name" "$out" "$status"
     done
 fi
@@ -66,10 +78,11 @@ for s in tests/integration/[0-9]*.sh; do
     out="$artifacts/$name.log"
     sh "$s" >"$out" 2>&1
     status=$?
-    grep -E '^(ok|not ok|#)' "$out" || true
+    grep -E '^(ok|not ok|skip|#)' "$out" || true
     count_tap "$name" "$out" "$status"
 done
 
 [ -n "$failures" ] && echo "# failed in:$failures (logs in tests/artifacts/)"
+[ "$skipped" -gt 0 ] && echo "# $skipped skipped (see the skip lines above)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,7 @@ while [ $i -lt 60 ]; do
     i=$((i + 1))
 done
 cp "$IN/textos/t1.txt" "$IN/copias/t1.txt"
-cp "$REAL/pdf/pdfjs__tracemonkey.pdf" "$REAL/pdf/pdfjs__bug1815476.pdf" "$IN/"
+cp "$TOP/corpus/pdf/arm-report-2024.pdf" "$TOP/corpus/pdf/acta-visita-febrero-2024.pdf" "$IN/"
 python3 "$TOP/tests/integration/mkbundles.py" "$T/b"
 cp "$T/b/outer.zip" "$T/b/docs.tar.gz" "$IN/"
 

@@ -158,14 +158,13 @@ check "... and 'ALVARADO, Marino' typed or in the text is the same person ($n of
 
 # ---- precedence: a PDF's own date wins over the date in its name; a file
 #      that could not be read is still dated by its name
-P=$REAL/pdf
 C=$T/prec
 mkdir -p "$C"
-cp "$P/pdfjs__bug1815476.pdf" "$C/2025-08-05_formulario.pdf"
-cp "$P/pdfjs__issue3371.pdf" "$C/2024-01-15_reservado.pdf"
+cp "$TOP/corpus/pdf/acta-visita-febrero-2024.pdf" "$C/2025-08-05_formulario.pdf"
+cp "$TOP/corpus/pdf/protegidos/expediente-reservado-2025.pdf" "$C/2024-01-15_reservado.pdf"
 "$BIN/testigo-index" --archive "$T/archive3" "$C" >/dev/null 2>&1 || true
 r=$("$BIN/testigo-search" --archive "$T/archive3" --json formulario | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["date"][:10], r["date_source"])')
-check "the document's own metadata comes before the file name ($r)" test "$r" = "2020-10-14 pdf:CreationDate"
+check "the document's own metadata comes before the file name ($r)" test "$r" = "2024-02-27 pdf:CreationDate"
 r=$("$BIN/testigo-search" --archive "$T/archive3" --json reservado | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["date"], r["date_source"])')
 check "an unreadable file is dated by its name ($r)" test "$r" = "2024-01-15 filename"
 

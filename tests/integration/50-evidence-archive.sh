@@ -30,7 +30,7 @@ M
 cp "$D/caso/acta.txt" "$D/otro/copia.txt"
 printf '{"collection": "Archivo General", "tags": "copia", "restricted": false}' >"$D/otro/copia.txt.json"
 # a PDF whose own metadata has a date (which outranks a sidecar's) and a title
-cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$D/otro/solicitud.pdf"
+cp "$TOP/corpus/pdf/comunicado-mayo-2023.pdf" "$D/otro/solicitud.pdf"
 printf '{"title": "Solicitud según el archivo", "date": "2024-01-01"}' >"$D/otro/solicitud.pdf.json"
 
 status_is 1 "malformed sidecars make the run exit 1" index "$D"
@@ -73,9 +73,9 @@ check "FILE.json overrides the manifest row field by field" \
 check "the date's source is recorded as sidecar" \
     test "$(json_get 'tag:tortura' 'd["results"][0]["date_source"]')" = sidecar
 check "the document's own date outranks the sidecar's" \
-    test "$(json_get 'title:solicitud' 'd["results"][0]["date"][:10] + " " + d["results"][0]["date_source"]')" = "2020-10-14 pdf:CreationDate"
+    test "$(json_get 'title:solicitud' 'd["results"][0]["date"][:10] + " " + d["results"][0]["date_source"]')" = "2023-05-18 pdf:CreationDate"
 check "the sidecar title replaces the PDF's own, which title: still finds" \
-    test "$(json_get 'title:"solicitud del titulo"' 'd["results"][0]["title"]')" = "Solicitud según el archivo"
+    test "$(json_get 'title:"registro de casos"' 'd["results"][0]["title"]')" = "Solicitud según el archivo"
 expect_hits "two locations, two sidecars: collections are united" 'collection:"archivo general"' acta.txt
 expect_hits "two locations, two sidecars: tags are united" 'tag:copia tag:tortura' acta.txt
 
