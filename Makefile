@@ -190,9 +190,11 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@PORT=$(PORT) scripts/demo.sh
 
-# Every test, under ASan and UBSan; ends with "N passed, N failed".
+# Every test, under ASan and UBSan; ends with "N passed, N failed".  The
+# format check comes first: unformatted code fails the check.
 check:
 	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit-bins
 	@$(MAKE) --no-print-directory web-test-deps
 	@tests/run.sh build/asan
@@ -228,6 +230,7 @@ format:
 	clang-format -i $(FORMAT_FILES)
 
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_FILES)
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && \
+		echo "format-check: $(words $(FORMAT_FILES)) files formatted as .clang-format says"
 
 -include $(LIB_OBJ:.o=.d) $(INDEXER_OBJ:.o=.d) $(SEARCH_OBJ:.o=.d) $(WEB_OBJ:.o=.d)

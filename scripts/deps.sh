@@ -14,7 +14,7 @@ build_pkgs="build-essential pkg-config python3 file
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa libexif-dev
  libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
  libexttextcat-dev libexttextcat-data libxml2-dev libgmime-3.0-dev catdoc"
-test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium"
+test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium clang-format"
 bench_pkgs="xapian-omega xapian-tools recoll wrk lighttpd hyperfine time tesseract-ocr"
 
 pkgs=$build_pkgs
