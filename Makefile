@@ -43,6 +43,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wpointer-arith -Wcast-a
         -Wundef -Wwrite-strings
 CWARN := $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition
 
+# Outside libraries, for linking.  Compiling is narrower: each library's
+# flags go only to the files that wrap it (PKGS below), and
+# scripts/check-includes.sh checks that no other file includes it.
 LIB_PKGS := xapian-core jansson libutf8proc nettle libexttextcat
 INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib libarchive cairo tesseract lept libexif libxml-2.0 \
                 gmime-3.0
@@ -52,13 +55,38 @@ WEB_PKGS := $(LIB_PKGS) libmicrohttpd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
-ALL_CFLAGS := -std=c11 -D_FILE_OFFSET_BITS=64 $(CWARN) $(SANFLAGS) -Ilib $(CFLAGS)
-ALL_CXXFLAGS := -std=c++17 $(WARN) $(SANFLAGS) -Ilib $(CXXFLAGS)
+# lib/ in four parts: base (buffers, text, hashing), index (Xapian, schema,
+# store, log), evidence (dates, persons, identity numbers, sidecars), read
+# (query, snippets, search, export).  Headers are included by name.
+LIB_INC := -Ilib/base -Ilib/index -Ilib/evidence -Ilib/read
+# indexer/: worker/ runs in the sandboxed worker processes (everything that
+# touches a hostile byte), coordinator/ in the indexer itself; proto.h, the
+# messages between them, is in indexer/.
+INDEXER_INC := -Iindexer -Iindexer/coordinator -Iindexer/worker
+
+ALL_CFLAGS := -std=c11 -D_FILE_OFFSET_BITS=64 $(CWARN) $(SANFLAGS) $(LIB_INC) $(CFLAGS)
+ALL_CXXFLAGS := -std=c++17 $(WARN) $(SANFLAGS) $(LIB_INC) $(CXXFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
-LIB_C := $(sort $(wildcard lib/*.c))
-LIB_CXX := lib/xap.cc
-INDEXER_C := $(sort $(wildcard indexer/*.c))
+# JSON (jansson) is the format of records, messages, logs and the API;
+# every other library is behind one file.
+PKGS := jansson
+$(BUILD)/lib/base/hash.o: PKGS += nettle
+$(BUILD)/lib/base/text.o: PKGS += libutf8proc
+$(BUILD)/lib/base/lang.o: PKGS += libexttextcat
+$(BUILD)/lib/index/xap.o: PKGS += xapian-core
+$(BUILD)/indexer/worker/detect.o: PKGS += libmagic
+$(BUILD)/indexer/worker/extract_pdf.o: PKGS += poppler-glib cairo
+$(BUILD)/indexer/worker/ocr.o: PKGS += tesseract lept
+$(BUILD)/indexer/worker/exif.o: PKGS += libexif
+$(BUILD)/indexer/worker/bundle.o: PKGS += libarchive
+$(BUILD)/indexer/worker/xml.o: PKGS += libxml-2.0
+$(BUILD)/indexer/worker/extract_email.o: PKGS += gmime-3.0
+$(BUILD)/web/server.o: PKGS += libmicrohttpd
+
+LIB_C := $(sort $(wildcard lib/*/*.c))
+LIB_CXX := lib/index/xap.cc
+INDEXER_C := $(sort $(wildcard indexer/*.c indexer/*/*.c))
 SEARCH_C := $(sort $(wildcard search/*.c))
 WEB_C := $(sort $(wildcard web/*.c))
 WEB_STATIC := $(sort $(wildcard web/static/*))
@@ -86,29 +114,29 @@ all: $(PROGRAMS)
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(call say,CC)
-	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/lib/%.o: lib/%.cc
 	@mkdir -p $(@D)
 	$(call say,CC)
-	$(Q)$(CXX) $(ALL_CXXFLAGS) $(call pkg_cflags,xapian-core) -MMD -MP -c $< -o $@
+	$(Q)$(CXX) $(ALL_CXXFLAGS) $(call pkg_cflags,$(PKGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/indexer/%.o: indexer/%.c
 	@mkdir -p $(@D)
 	$(call say,CC)
-	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(INDEXER_PKGS)) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(INDEXER_INC) $(call pkg_cflags,$(PKGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/search/%.o: search/%.c
 	@mkdir -p $(@D)
 	$(call say,CC)
-	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(SEARCH_PKGS)) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS)) -MMD -MP -c $< -o $@
 
-# Testigo's own libmagic rules for text (see indexer/detect.c), compiled
+# Testigo's own libmagic rules for text (see indexer/worker/detect.c), compiled
 # with file(1) and embedded in the program.
-$(BUILD)/gen/text.magic.mgc: indexer/text.magic
+$(BUILD)/gen/text.magic.mgc: indexer/worker/text.magic
 	@mkdir -p $(@D)
 	$(call say,MAGIC)
-	$(Q)cp indexer/text.magic $(@D)/text.magic && cd $(@D) && file -C -m text.magic
+	$(Q)cp indexer/worker/text.magic $(@D)/text.magic && cd $(@D) && file -C -m text.magic
 
 $(BUILD)/gen/textmagic.c: $(BUILD)/gen/text.magic.mgc scripts/embed.sh
 	$(call say,GEN)
@@ -121,7 +149,7 @@ $(BUILD)/gen/textmagic.o: $(BUILD)/gen/textmagic.c
 $(BUILD)/web/%.o: web/%.c
 	@mkdir -p $(@D)
 	$(call say,CC)
-	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(WEB_PKGS)) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS)) -MMD -MP -c $< -o $@
 
 $(BUILD)/web/assets.c: $(WEB_STATIC) scripts/embed.sh
 	@mkdir -p $(@D)
@@ -161,7 +189,7 @@ WEB_LIB_OBJ := $(filter-out $(BUILD)/web/main.o $(BUILD)/web/server.o,$(WEB_OBJ)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO)
 	@mkdir -p $(@D)
 	$(call say,CC)
-	$(Q)$(CC) $(ALL_CFLAGS) -Iindexer -Iweb $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
+	$(Q)$(CC) $(ALL_CFLAGS) $(INDEXER_INC) -Iweb $(call pkg_cflags,$(INDEXER_PKGS) cmocka) -c $< -o $@.o
 	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $@.o $(INDEXER_LIB_OBJ) $(WEB_LIB_OBJ) $(LIBTESTIGO) \
 		$(call pkg_libs,$(INDEXER_PKGS) cmocka)
 
@@ -191,10 +219,12 @@ demo:
 	@PORT=$(PORT) scripts/demo.sh
 
 # Every test, under ASan and UBSan; ends with "N passed, N failed".  The
-# format check comes first: unformatted code fails the check.
+# format check and the check that each outside library stays behind its
+# one file come first: either failing fails the check.
 check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory format-check
+	@scripts/check-includes.sh
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit-bins
 	@$(MAKE) --no-print-directory web-test-deps
 	@tests/run.sh build/asan
@@ -223,8 +253,8 @@ install: all
 clean:
 	rm -rf build bin
 
-FORMAT_FILES := $(wildcard lib/*.[ch] lib/*.cc indexer/*.[ch] search/*.[ch] web/*.[ch] tests/unit/*.c \
-	tests/tools/*.c bench/*.c)
+FORMAT_FILES := $(wildcard lib/*/*.[ch] lib/*/*.cc indexer/*.[ch] indexer/*/*.[ch] search/*.[ch] \
+	web/*.[ch] tests/unit/*.c tests/tools/*.c bench/*.c)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes a C file that embeds files into the program as a table of
-# tg_blob_t (lib/util.h) named SYMBOL, one entry per file (named by its base
+# tg_blob_t (lib/base/util.h) named SYMBOL, one entry per file (named by its base
 # name) and a last entry whose name is NULL.  The Makefile uses it for the
 # web front end's static assets and for the compiled libmagic rules; the
 # output goes to the build folder, never into git.  Needs only od and sed.

@@ -1,6 +1,6 @@
 /* Output escaping (see html.h).
  *
- * HTML escaping is the library's tg_html_escape (lib/snippet.c), so result
+ * HTML escaping is the library's tg_html_escape (lib/read/snippet.c), so result
  * snippets and pages escape alike.  Never decides what is safe to leave
  * unescaped: callers write markup with html_raw only for literals. */
 #define _POSIX_C_SOURCE 200809L

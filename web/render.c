@@ -228,7 +228,7 @@ static void page_end(tg_buf_t *b, const web_req_t *q)
 
 static const char *kind_label(const web_req_t *q, const char *kind)
 {
-    /* the kinds of indexer/extract.c */
+    /* the kinds of indexer/worker/extract.c */
     static const struct {
         const char *kind;
         int msg;

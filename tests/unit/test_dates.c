@@ -1,4 +1,4 @@
-/* Unit tests: dates written in text (lib/dates.c), as table tests: each row
+/* Unit tests: dates written in text (lib/evidence/dates.c), as table tests: each row
  * is a document language, a text, and every date the text mentions at its
  * precision, in the order reported ("" when it mentions none). */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests: applying sidecar metadata to a document (indexer/docmeta.c):
+/* Unit tests: applying sidecar metadata to a document (indexer/coordinator/docmeta.c):
  * how locations combine, what a sidecar may replace (date precedence),
  * that everything is undone when a sidecar goes, and that applying twice
  * changes nothing. */

@@ -1,5 +1,5 @@
-/* Unit tests: export rows and CSV lines (lib/export.c) and the BagIt
- * writer's safety (lib/bagit.c): safe file names, refusing folders that are
+/* Unit tests: export rows and CSV lines (lib/read/export.c) and the BagIt
+ * writer's safety (lib/read/bagit.c): safe file names, refusing folders that are
  * not new, and refusing an original that no longer matches its digest. */
 #define _GNU_SOURCE
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /* Unit tests: the extractors of web pages, office packages and mail
  * (extract_html.c, extract_office.c, extract_email.c), the declared-charset
- * decoder (lib/text.c) and the XML declaration reader (xml.c), on small
+ * decoder (lib/base/text.c) and the XML declaration reader (xml.c), on small
  * inputs written here. */
 #define _GNU_SOURCE
 #include <setjmp.h>

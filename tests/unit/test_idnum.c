@@ -1,4 +1,4 @@
-/* Unit tests: Venezuelan identity numbers in text (lib/idnum.c): every
+/* Unit tests: Venezuelan identity numbers in text (lib/evidence/idnum.c): every
  * written form normalised to the same digits, and the numbers that are not
  * identity numbers left alone. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests: the tamper-evident ingest log (lib/ingestlog.c): the chain
+/* Unit tests: the tamper-evident ingest log (lib/index/ingestlog.c): the chain
  * across runs, and what verification says about an edited, deleted,
  * inserted or truncated line. */
 #define _GNU_SOURCE

@@ -1,4 +1,4 @@
-/* Unit tests: language identification (lib/lang.c): the function-word
+/* Unit tests: language identification (lib/base/lang.c): the function-word
  * vote for plain Spanish and English, textcat for the rest, and the
  * neighbours of Spanish that the vote must leave to textcat. */
 #define _GNU_SOURCE

@@ -1,5 +1,5 @@
-/* Unit tests: the location records (indexer/writer.c) and their keys
- * (lib/schema.c): long locations, the prefix scan that finds a bundle's
+/* Unit tests: the location records (indexer/coordinator/writer.c) and their keys
+ * (lib/index/schema.c): long locations, the prefix scan that finds a bundle's
  * members, and the migration of keys written by earlier versions. */
 #define _GNU_SOURCE
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* Unit tests: the window of words looked at ahead (lib/lookahead.c). */
+/* Unit tests: the window of words looked at ahead (lib/evidence/lookahead.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* Unit tests: OCR (indexer/ocr.c), EXIF (indexer/exif.c) and the OCR cache
- * (indexer/ocrcache.c), on the sample scans of corpus/escaneos (made by
+/* Unit tests: OCR (indexer/worker/ocr.c), EXIF (indexer/worker/exif.c) and the OCR cache
+ * (indexer/worker/ocrcache.c), on the sample scans of corpus/escaneos (made by
  * scripts/mkscans.py; known answers in corpus/ESCANEOS.md) and the
  * tesseract.js images of ../shared/testdata/real/img.  Run from the
  * project's top folder (tests/run.sh does). */

@@ -1,5 +1,5 @@
-/* Unit tests: person names in text (lib/persons.c) and the names list
- * (lib/names.c).
+/* Unit tests: person names in text (lib/evidence/persons.c) and the names list
+ * (lib/evidence/names.c).
  *
  * The precision test runs the extractor over fictional fixture documents
  * (testimonies, news, a court record, an English report) whose persons are

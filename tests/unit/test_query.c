@@ -1,5 +1,5 @@
-/* Unit tests: the query language (lib/query.c) and the schema helpers it
- * relies on (dates, boolean terms: lib/schema.c). */
+/* Unit tests: the query language (lib/read/query.c) and the schema helpers it
+ * relies on (dates, boolean terms: lib/index/schema.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

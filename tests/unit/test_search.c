@@ -1,4 +1,4 @@
-/* Unit tests: the search library (lib/search.c) on a fixture archive built
+/* Unit tests: the search library (lib/read/search.c) on a fixture archive built
  * here document by document: fetching by digest, restricted documents,
  * facet filters, date ranges, the term-prefix (person) facet, and
  * highlighting a whole text. */

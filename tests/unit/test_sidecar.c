@@ -1,5 +1,5 @@
-/* Unit tests: CSV reading and writing (lib/csv.c) and sidecar metadata
- * (lib/sidecar.c): FILE.json and manifest.csv, good and malformed, and the
+/* Unit tests: CSV reading and writing (lib/base/csv.c) and sidecar metadata
+ * (lib/evidence/sidecar.c): FILE.json and manifest.csv, good and malformed, and the
  * safety rule that keeps a restriction even when the rest is rejected. */
 #define _GNU_SOURCE
 #include <setjmp.h>

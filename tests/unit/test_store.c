@@ -1,4 +1,4 @@
-/* Unit tests: the archive store (lib/store.c) and the worker message
+/* Unit tests: the archive store (lib/index/store.c) and the worker message
  * framing (indexer/proto.c). */
 #define _GNU_SOURCE
 #include <setjmp.h>

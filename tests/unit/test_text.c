@@ -1,4 +1,4 @@
-/* Unit tests: charset decoding, folding and the tokenizer (lib/text.c). */
+/* Unit tests: charset decoding, folding and the tokenizer (lib/base/text.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

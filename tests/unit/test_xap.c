@@ -1,4 +1,4 @@
-/* Unit tests: the Xapian wrapper (lib/xap.cc). */
+/* Unit tests: the Xapian wrapper (lib/index/xap.cc). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>

@@ -5,7 +5,7 @@
  *   ARCHIVE/store/ab/SHA   originals, byte for byte, read-only
  *   ARCHIVE/text/ab/SHA.txt   extracted text, pages separated by form feeds
  *   ARCHIVE/ocr/ab/SHA.json   OCR results of a content, so it is never
- *                             recognised twice (indexer/ocrcache.h)
+ *                             recognised twice (indexer/worker/ocrcache.h)
  *   ARCHIVE/log/ingest.jsonl  one JSON line per file event
  *   ARCHIVE/tmp/              files being written; anything here is garbage
  *

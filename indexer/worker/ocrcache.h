@@ -10,7 +10,7 @@
  * Pages whose recognition failed (timed out, too large) are not cached, so
  * a later run tries them again.  A file for other languages, or damaged,
  * counts as empty and is replaced at the next save.  Writes go through
- * tmp/ and a rename (lib/store.c), so a reader never sees half a file. */
+ * tmp/ and a rename (lib/index/store.c), so a reader never sees half a file. */
 #ifndef TG_OCRCACHE_H
 #define TG_OCRCACHE_H
 

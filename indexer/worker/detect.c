@@ -8,7 +8,7 @@
  *   1. libmagic's built-in tests only (MAGIC_NO_CHECK_SOFT): compressed
  *      data, tar, ELF, CDF (old Office), JSON, CSV, and whether the bytes
  *      are text in some encoding;
- *   2. text: Testigo's own small rule set (indexer/text.magic, compiled
+ *   2. text: Testigo's own small rule set (indexer/worker/text.magic, compiled
  *      with `file -C` at build time and embedded) tells HTML, XML, mail,
  *      RTF, PDF-looking text and friends from plain text;
  *   3. anything else ("data"): the full system database.

@@ -1,5 +1,5 @@
 /* The single writer's operations on documents and locations, following
- * lib/schema.h: one Xapian document per content, its record listing where it
+ * lib/index/schema.h: one Xapian document per content, its record listing where it
  * was found, and a metadata entry per location saying what is there.
  *
  * These functions only change the open write transaction; the coordinator

@@ -1,6 +1,6 @@
 /* Sidecar metadata in the indexer (see docmeta.h).
  *
- * Relies on lib/sidecar.c to parse, schema.h for terms and record keys.
+ * Relies on lib/evidence/sidecar.c to parse, schema.h for terms and record keys.
  * Reads sidecar files itself, each opened without following symbolic links
  * and read up to its cap; never writes anything but the document and record
  * it is given.  Manifests are cached per folder (a depth-first walk needs

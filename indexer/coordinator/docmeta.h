@@ -14,7 +14,7 @@
  * restriction, either is enough.
  *
  * Parsing runs here, in the single writer, not in a worker: sidecars are
- * small (capped, see lib/sidecar.h), parsed by jansson and our own capped
+ * small (capped, see lib/evidence/sidecar.h), parsed by jansson and our own capped
  * CSV reader, and the writer needs them even for files it does not send to a
  * worker (unchanged files whose sidecar changed; duplicates). */
 #ifndef TG_DOCMETA_H

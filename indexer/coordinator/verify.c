@@ -1,7 +1,7 @@
 /* The fixity check (see verify.h).
  *
  * Relies on the store layout (store/ab/SHA), the index's Q terms (one
- * per document), and lib/ingestlog.c for the log.  Opens originals with
+ * per document), and lib/index/ingestlog.c for the log.  Opens originals with
  * O_NOFOLLOW and never writes: a symbolic link in the store is reported, not
  * followed.  Memory does not grow with the size of the store: folders are
  * read one at a time. */

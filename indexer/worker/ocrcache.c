@@ -3,7 +3,7 @@
  * document (not only at its end) means a worker killed half-way through a
  * 300-page scan leaves the pages it finished for the next run.
  *
- * Relies on lib/store.c for the file's place and for atomic replacement;
+ * Relies on lib/index/store.c for the file's place and for atomic replacement;
  * never trusts the file's contents beyond their JSON shape (a damaged file
  * is an empty cache). */
 #define _POSIX_C_SOURCE 200809L

@@ -131,7 +131,7 @@ enum {
 #define TG_REC_EXTRACTION       "extraction"       /* "ok", "failed" or "unsupported" */
 #define TG_REC_EXTRACTION_ERROR "extraction_error" /* why it failed */
 #define TG_REC_EXTRACTOR        "extractor"        /* integer: extractor version that ran */
-/* Sidecar metadata (see lib/sidecar.h and docs/schema.md).  Each location
+/* Sidecar metadata (see lib/evidence/sidecar.h and docs/schema.md).  Each location
  * object may carry "sidecar" (its normalised metadata), "restricted": true
  * and "sidecar_from" (array: the sidecar file, or "manifest.csv line N").
  * The document-level keys are derived from the locations on every write. */

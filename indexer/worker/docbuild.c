@@ -1,4 +1,4 @@
-/* Document building (see docbuild.h and lib/schema.h for what each term and
+/* Document building (see docbuild.h and lib/index/schema.h for what each term and
  * value means).
  *
  * Runs in the worker processes, on text that may be hostile: every list it

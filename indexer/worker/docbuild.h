@@ -1,5 +1,5 @@
 /* Turning an extraction into a Xapian document and its record, following
- * lib/schema.h.  Used by workers for every extracted file, and by the writer
+ * lib/index/schema.h.  Used by workers for every extracted file, and by the writer
  * for a file whose worker died (a document without text, so the original is
  * still listed, typed and downloadable). */
 #ifndef TG_DOCBUILD_H
@@ -37,7 +37,7 @@ typedef struct {
  * metadata (x->date), the sidecar's (sidecar_date), a date in the file name
  * (name), or the first dated line of the text; its source is recorded
  * (TG_REC_DATE_SOURCE).  Dates mentioned, persons named and identity
- * numbers are extracted from the title and the text (lib/dates.h,
+ * numbers are extracted from the title and the text (lib/evidence/dates.h,
  * persons.h, idnum.h) into XM, XP and XI terms and the record. */
 void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *langid, tg_doc_t **doc,
                  json_t **rec);

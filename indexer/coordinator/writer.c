@@ -1,6 +1,6 @@
 /* Documents and locations in the index (see writer.h).
  *
- * Relies on lib/schema.h for every term, slot and record key; never commits
+ * Relies on lib/index/schema.h for every term, slot and record key; never commits
  * (the coordinator does, in batches).  Folder terms are rebuilt from the
  * record's locations each time a document is written, so detaching a
  * location never leaves a stale folder facet behind. */
