@@ -52,9 +52,14 @@
  * Document data: a JSON object (the "record"), keys TG_REC_*, below.
  *
  * Metadata (Xapian user metadata, committed with the documents)
- *   "L" + location      -> {"loc", "sha256", "size", "mtime"}: what was found
+ *   "L" + location      -> {"loc", "sha256", "size", "mtime", "status", "v",
+ *                          "sc", "r", "emb", "held", "rel"}: what was found
  *                          at a location, for skipping unchanged files and for
- *                          moving a location when its content changes.
+ *                          moving a location when its content changes; its
+ *                          own restriction and embargo and what it holds
+ *                          from the locations holding it, so that a change is
+ *                          passed down to what it holds without reading it
+ *                          (docs/schema.md).
  *                          A location over TG_META_KEY_MAX bytes uses the key
  *                          "L" + its first TG_LOC_KEY_HEAD bytes + "\x1f" +
  *                          SHA-256 of the whole location, so a scan by prefix
