@@ -175,6 +175,15 @@ get '/api/search?q=type%3Atext+%28granate+OR+obsidiana%29' >/dev/null
 check "restricted again: hidden again, a copy at a public location too" test "$(jq_body 'd["total"]')" = 0
 status_of 404 "...its deepest member's page is 404 again" \
     "/doc/$($PY -c "import json; print([h['sha'] for h in json.load(open('$T/expect.json'))['hidden'] if h['name'].startswith('profundo')][0])")"
+# a folder's "*" row lifted: the files below it and what their bundles hold
+printf 'file,restricted\n*,no\n' >"$D/reservada/manifest.csv"
+index -v "$D" >/dev/null 2>&1 || true
+get '/api/search?q=espinela+OR+peridoto' >/dev/null
+check "a folder row lifted: its files and its zip's member are shown" test "$(jq_body 'd["total"]')" = 3
+printf 'file,restricted\n*,yes\n' >"$D/reservada/manifest.csv"
+index "$D" >/dev/null 2>&1 || true
+get '/api/search?q=espinela+OR+peridoto' >/dev/null
+check "...and hidden again when it comes back" test "$(jq_body 'd["total"]')" = 0
 check "the server stops cleanly" stop_web
 
 # embargoes end by the clock, without a re-index; the last day is still hidden
