@@ -51,7 +51,8 @@ static void usage(FILE *f)
             "folder:NAME  sha256:HEX  person:\"Marino Alvarado\"  id:12345678\n"
             "mentions:2024-08-05  mentions:2024-07-28..2024-08-05 (dates in the text)\n"
             "\n"
-            "Restricted documents are shown, marked RESTRICTED.\n"
+            "Restricted documents are shown, marked RESTRICTED; documents under\n"
+            "embargo are marked EMBARGOED until the embargo's last day.\n"
             "Exit status: 0 found, 1 nothing found, 2 error.\n");
 }
 
@@ -120,8 +121,15 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
         char size[32];
         human_size(tg_rec_int(rec, TG_REC_SIZE, 0), size, sizeof size);
         int restricted = json_is_true(json_object_get(rec, TG_REC_RESTRICTED));
-        printf("%s%zu. %s%s%s\n", tty ? "\033[1m" : "", offset + i + 1, h->title,
-               tty ? "\033[0m" : "", restricted ? "  [RESTRICTED]" : "");
+        const char *embargo = tg_rec_str(rec, TG_REC_EMBARGO);
+        char emark[64] = "";
+        if (embargo && !restricted)
+            snprintf(emark, sizeof emark, "  [%s %s]",
+                     tg_record_hidden(rec) ? "EMBARGOED until" : "embargo ended", embargo);
+        else if (embargo)
+            snprintf(emark, sizeof emark, " (embargo until %s)", embargo);
+        printf("%s%zu. %s%s%s%s\n", tty ? "\033[1m" : "", offset + i + 1, h->title,
+               tty ? "\033[0m" : "", restricted ? "  [RESTRICTED]" : "", emark);
         const char *dsrc = tg_rec_str(rec, TG_REC_DATE_SOURCE);
         printf("   %s · %.10s%s%s%s · %s", kind ? kind : "?", date ? date : "no date",
                date && dsrc ? " (" : "", date && dsrc ? dsrc : "", date && dsrc ? ")" : "", size);

@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     /* the archive must open now, not on the first request */
     char err[1024];
     tg_archive_t *a;
-    if (tg_archive_open(cfg.archive, &a, err, sizeof err)) {
+    if (tg_archive_open_public(cfg.archive, &a, err, sizeof err)) {
         fprintf(stderr, "testigo-web: %s\n", err);
         return 2;
     }

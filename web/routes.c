@@ -10,10 +10,12 @@
  *
  * Documents are named by SHA-256 only: no URL ever names a file path, so no
  * request can reach outside the archive's store whatever it holds ("..",
- * "%2e%2e", NUL bytes, absolute paths all end at the 404 route).  Every
- * search runs with hide_restricted, and a restricted document is looked up
- * with tg_archive_get(..., hide_restricted = 1), which reports it as
- * missing: restricted documents are never listed, shown or served.
+ * "%2e%2e", NUL bytes, absolute paths all end at the 404 route).  The
+ * archive handle is a public one (lib/read/search.h): every library call on it
+ * leaves out restricted and embargoed documents (a hidden document answers
+ * as a missing one), gives locations in their shown form (never a path of
+ * the indexing machine), and the raw index and store are not reachable
+ * from here, so no route can forget either rule.
  *
  * Work per request is bounded by the limits in web.h (query length, page
  * size and depth, wildcard expansion, filters) and the search time budget. */
@@ -503,21 +505,15 @@ static int route_download(web_req_t *q, web_resp_t *resp)
 {
     const char *sha = path_sha(q->path, "/download/");
     json_t *rec;
-    int status = find_doc(q, sha, &rec);
-    if (status)
-        return fail(q, resp, status, M(status == 404 ? M_ERR_NOT_FOUND : M_ERR_SERVER));
-    char *path = tg_store_path(tg_archive_store(q->archive), sha);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    free(path);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        if (fd >= 0)
-            close(fd);
-        json_decref(rec);
+    int fd;
+    uint64_t size;
+    tg_status_t st = sha ? tg_archive_original(q->archive, sha, &rec, &fd, &size) : TG_ERR_NOTFOUND;
+    if (st == TG_ERR_NOTFOUND)
+        return fail(q, resp, 404, M(M_ERR_NOT_FOUND));
+    if (st)
         return fail(q, resp, 500, M(M_ERR_SERVER));
-    }
     resp->fd = fd;
-    resp->fd_size = (uint64_t)st.st_size;
+    resp->fd_size = size;
     resp->download = 1;
 
     tg_buf_t h;
@@ -575,11 +571,10 @@ static int route_download(web_req_t *q, web_resp_t *resp)
 
 static int route_home(web_req_t *q, web_resp_t *resp)
 {
-    unsigned n = 0, restricted = 0;
-    tg_db_t *db = tg_archive_db(q->archive);
-    if (tg_db_doccount(db, &n) || tg_db_termfreq(db, TG_TERM_RESTRICTED, &restricted))
+    unsigned n = 0;
+    if (tg_archive_count(q->archive, &n))
         return html_error(q, resp, 500, M(M_ERR_SERVER));
-    render_home(&resp->body, q, n >= restricted ? n - restricted : 0);
+    render_home(&resp->body, q, n);
     return html_done(q, resp, 200);
 }
 

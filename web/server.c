@@ -68,7 +68,7 @@ static thread_ctx_t *thread_ctx(web_server_t *s)
         return t;
     char err[512];
     tg_archive_t *a;
-    if (tg_archive_open(s->cfg->archive, &a, err, sizeof err)) {
+    if (tg_archive_open_public(s->cfg->archive, &a, err, sizeof err)) {
         fprintf(stderr, "testigo-web: %s\n", err);
         return NULL;
     }

@@ -154,21 +154,22 @@ static const tg_manifest_t *manifest_of(tg_sidecars_t *s, const char *dir)
     tg_manifest_t *m = NULL;
     size_t bytes = 0;
     if (e && e != ENOENT && e != ENOTDIR) {
-        if (!reported_before(s, path)) {
-            char *r = tg_xasprintf("manifest ignored: %s", why_unreadable(e));
-            report(s, path, r);
-            free(r);
-        }
+        /* what it says cannot be told: its whole folder is restricted */
+        m = tg_manifest_unreadable(why_unreadable(e));
     } else if (!e) {
         m = tg_manifest_parse(tg_buf_str(&data), data.len);
         bytes = data.len;
         tg_buf_free(&data);
+    }
+    if (m) {
         size_t np = tg_manifest_problems(m);
         if (np && !reported_before(s, path)) {
             tg_buf_t r;
             tg_buf_init(&r, 8192);
-            tg_buf_addf(&r, "manifest has %zu problem%s (rows with problems are ignored): ", np,
-                        np == 1 ? "" : "s");
+            tg_buf_addf(&r,
+                        "manifest has %zu problem%s (the files of rows with problems are "
+                        "restricted until it is fixed): ",
+                        np, np == 1 ? "" : "s");
             for (size_t i = 0; i < np && i < REPORT_PROBLEMS; i++)
                 tg_buf_addf(&r, "%s%s", i ? "; " : "", tg_manifest_problem(m, i));
             if (np > REPORT_PROBLEMS)
@@ -194,7 +195,15 @@ void tg_locmeta_free(tg_locmeta_t *m)
 {
     json_decref(m->meta);
     json_decref(m->from);
+    json_decref(m->held);
     memset(m, 0, sizeof *m);
+}
+
+/* Keeps the later of two embargo ends ("YYYY-MM-DD" compare as strings). */
+static void later(char *embargo, const char *other)
+{
+    if (other && *other && strcmp(other, embargo) > 0)
+        snprintf(embargo, 11, "%s", other);
 }
 
 static void add_from(tg_locmeta_t *out, const char *s)
@@ -212,6 +221,10 @@ static void finish(tg_locmeta_t *out, json_t *meta)
 {
     if (out->restricted)
         json_object_set_new(meta, "restricted", json_true());
+    if (out->embargo[0])
+        json_object_set_new(meta, "embargo", json_string(out->embargo));
+    else
+        json_object_del(meta, "embargo");
     if (json_object_size(meta) == 0 && !out->from) {
         json_decref(meta);
         return;
@@ -220,6 +233,44 @@ static void finish(tg_locmeta_t *out, json_t *meta)
     char *dump = json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS);
     tg_sha256_hex(dump, strlen(dump), out->fingerprint);
     free(dump);
+}
+
+/* What manifest m (where: its path or location, for the record) says of
+ * the file at relpath: its own row and the rows for folders holding it.
+ * Restrictions add up and the latest embargo wins; the first own row found
+ * (the nearest manifest's) gives the metadata (*used then set), and the
+ * nearest folder row is kept in *folder_meta for a file no row names. */
+static void from_manifest(tg_locmeta_t *out, json_t *meta, const tg_manifest_t *m,
+                          const char *where, const char *relpath, int *used,
+                          const json_t **folder_meta)
+{
+    const char *all = tg_manifest_restricts_all(m);
+    if (all) {
+        out->restricted = 1;
+        char *f = tg_xasprintf("%s (%s: every file below is restricted)", where, all);
+        add_from(out, f);
+        free(f);
+    }
+    tg_manifest_row_t row;
+    if (tg_manifest_lookup(m, relpath, &row)) {
+        out->restricted |= row.restricted;
+        later(out->embargo, row.embargo);
+        char *f = tg_xasprintf("%s line %lu", where, row.line);
+        add_from(out, f);
+        free(f);
+        if (!*used && row.meta)
+            json_object_update(meta, (json_t *)row.meta);
+        *used = 1;
+    }
+    if (tg_manifest_lookup_folder(m, relpath, &row)) {
+        out->restricted |= row.restricted;
+        later(out->embargo, row.embargo);
+        char *f = tg_xasprintf("%s line %lu", where, row.line);
+        add_from(out, f);
+        free(f);
+        if (!*folder_meta)
+            *folder_meta = row.meta;
+    }
 }
 
 void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg_locmeta_t *out)
@@ -233,6 +284,7 @@ void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg
                      (path[rootlen] == '/' || (rootlen == 1 && root[0] == '/'));
     char *dir = tg_xstrdup(path);
     int used = 0;
+    const json_t *folder_meta = NULL;
     for (;;) {
         char *slash = strrchr(dir, '/');
         if (!slash)
@@ -240,21 +292,16 @@ void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg
         *slash = '\0';
         const char *d = dir[0] ? dir : "/";
         const tg_manifest_t *m = manifest_of(s, d);
-        const json_t *row;
-        int r;
-        unsigned long line;
-        if (m && tg_manifest_lookup(m, path + strlen(dir) + 1, &row, &r, &line)) {
-            out->restricted |= r;
-            char *f = tg_xasprintf("%s/%s line %lu", dir, TG_MANIFEST_NAME, line);
-            add_from(out, f);
-            free(f);
-            if (!used && row)
-                json_object_update(meta, (json_t *)row);
-            used = 1;
+        if (m) {
+            char *where = tg_xasprintf("%s/%s", dir, TG_MANIFEST_NAME);
+            from_manifest(out, meta, m, where, path + strlen(dir) + 1, &used, &folder_meta);
+            free(where);
         }
         if (!under_root || strcmp(d, root) == 0 || !dir[0])
             break;
     }
+    if (!used && folder_meta)
+        json_object_update(meta, (json_t *)folder_meta);
     free(dir);
 
     /* FILE.json overrides the manifest field by field */
@@ -262,7 +309,7 @@ void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg
     tg_buf_t data;
     int e = read_small(jpath, TG_SIDECAR_MAX_JSON, &data);
     if (e && e != ENOENT) {
-        /* it is about this file and might say restricted: safety first */
+        /* it is about this file and might say restricted: fail closed */
         out->restricted = 1;
         add_from(out, jpath);
         char *r = tg_xasprintf("sidecar ignored: %s (so the file is restricted until it can be "
@@ -279,11 +326,13 @@ void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg
         out->restricted |= r;
         add_from(out, jpath);
         if (st) {
-            char *why = tg_xasprintf("malformed sidecar, ignored: %s%s", err,
-                                     r ? " (it says restricted, so the file is restricted)" : "");
+            char *why = tg_xasprintf("malformed sidecar, ignored: %s (so the file is restricted "
+                                     "until the sidecar is fixed)",
+                                     err);
             report(s, jpath, why);
             free(why);
         } else {
+            later(out->embargo, json_string_value(json_object_get(jm, "embargo")));
             json_object_update(meta, jm);
             json_decref(jm);
         }
@@ -299,18 +348,17 @@ void tg_locmeta_from_manifest(const tg_manifest_t *m, const char *where, const c
 {
     memset(out, 0, sizeof *out);
     char *rel = tg_manifest_path(relpath);
-    const json_t *row;
-    int r;
-    unsigned long line;
     json_t *meta = json_object();
-    if (rel && tg_manifest_lookup(m, rel, &row, &r, &line)) {
-        out->restricted = r;
-        char *f = tg_xasprintf("%s line %lu", where, line);
-        add_from(out, f);
-        free(f);
-        if (row)
-            json_object_update(meta, (json_t *)row);
+    int used = 0;
+    const json_t *folder_meta = NULL;
+    if (rel) {
+        from_manifest(out, meta, m, where, rel, &used, &folder_meta);
+    } else if (tg_manifest_restricts_all(m)) {
+        /* a name no row could hold: the whole bundle's rule still holds */
+        from_manifest(out, meta, m, where, "", &used, &folder_meta);
     }
+    if (!used && folder_meta)
+        json_object_update(meta, (json_t *)folder_meta);
     free(rel);
     finish(out, meta);
 }
@@ -348,44 +396,60 @@ int tg_sidecars_is_sidecar(tg_sidecars_t *s, const char *path, const char *root,
     return 0;
 }
 
+/* Sets or removes key on obj; returns 1 if that changed it.  v is taken. */
+static int put_key(json_t *obj, const char *key, json_t *v)
+{
+    json_t *cur = json_object_get(obj, key);
+    if (json_equal(cur, v) || (!cur && !v)) {
+        json_decref(v);
+        return 0;
+    }
+    if (v)
+        json_object_set_new(obj, key, v);
+    else
+        json_object_del(obj, key);
+    return 1;
+}
+
 int tg_locmeta_store(json_t *loc, const tg_locmeta_t *m)
 {
-    int changed = 0;
     json_t *meta = NULL;
     if (m->meta) {
         meta = json_deep_copy(m->meta);
         json_object_del(meta, "restricted");
+        json_object_del(meta, "embargo");
         if (json_object_size(meta) == 0) {
             json_decref(meta);
             meta = NULL;
         }
     }
-    json_t *cur = json_object_get(loc, "sidecar");
-    if (!json_equal(cur, meta) && (cur || meta)) {
-        changed = 1;
-        if (meta)
-            json_object_set(loc, "sidecar", meta);
-        else
-            json_object_del(loc, "sidecar");
-    }
-    json_decref(meta);
-    int was = json_is_true(json_object_get(loc, "restricted"));
-    if (was != (m->restricted != 0)) {
-        changed = 1;
-        if (m->restricted)
-            json_object_set_new(loc, "restricted", json_true());
-        else
-            json_object_del(loc, "restricted");
-    }
-    cur = json_object_get(loc, "sidecar_from");
-    if (!json_equal(cur, m->from) && (cur || m->from)) {
-        changed = 1;
-        if (m->from)
-            json_object_set(loc, "sidecar_from", m->from);
-        else
-            json_object_del(loc, "sidecar_from");
-    }
+    int changed = put_key(loc, "sidecar", meta);
+    changed |= put_key(loc, "restricted", m->restricted ? json_true() : NULL);
+    changed |= put_key(loc, "embargo", m->embargo[0] ? json_string(m->embargo) : NULL);
+    changed |= put_key(loc, "sidecar_from", m->from ? json_incref(m->from) : NULL);
+    changed |= put_key(loc, "inherited", m->held ? json_deep_copy(m->held) : NULL);
     return changed;
+}
+
+json_t *tg_locmeta_pass(int restricted, const char *embargo, const json_t *held, const char *loc)
+{
+    const char *by = tg_rec_str(held, "by");
+    if (restricted || json_is_true(json_object_get(held, "restricted")))
+        return json_pack("{s:b, s:s}", "restricted", 1, "by", restricted || !by ? loc : by);
+    const char *he = tg_rec_str(held, "embargo");
+    char e[11] = "";
+    later(e, embargo);
+    later(e, he);
+    if (!e[0])
+        return NULL;
+    int own = embargo && !strcmp(embargo, e);
+    return json_pack("{s:s, s:s}", "embargo", e, "by", own || !by ? loc : by);
+}
+
+void tg_locmeta_inherit(tg_locmeta_t *child, const char *parent_loc, const tg_locmeta_t *parent)
+{
+    json_decref(child->held);
+    child->held = tg_locmeta_pass(parent->restricted, parent->embargo, parent->held, parent_loc);
 }
 
 /* ==== Application ========================================================== */
@@ -495,16 +559,30 @@ void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st)
 {
     int t_title = 0, t_date = 0, t_lang = 0;
     /* terms of ours exist only if an earlier application left these keys */
-    int had = json_object_get(rec, TG_REC_SIDECAR) || json_object_get(rec, TG_REC_RESTRICTED);
+    int had = json_object_get(rec, TG_REC_SIDECAR) || json_object_get(rec, TG_REC_RESTRICTED) ||
+              json_object_get(rec, TG_REC_EMBARGO);
     restore_own(rec, &t_title, &t_date, &t_lang);
 
     /* merge the locations */
     json_t *merged = json_object(), *e;
     int restricted = json_is_true(json_object_get(rec, TG_REC_RESTRICTED_OVERFLOW));
     size_t i;
+    char embargo[11] = "";
     json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), i, e)
     {
-        restricted |= json_is_true(json_object_get(e, "restricted"));
+        /* its own restriction, or what a bundle or mail holding it passes */
+        json_t *held = json_object_get(e, "inherited");
+        restricted |= json_is_true(json_object_get(e, "restricted")) ||
+                      json_is_true(json_object_get(held, "restricted"));
+        json_t *ends[2] = {json_object_get(e, "embargo"), json_object_get(held, "embargo")};
+        for (int k = 0; k < 2; k++) {
+            const char *end = json_string_value(ends[k]);
+            char norm[11];
+            if (end && !tg_embargo_parse(end, norm) && !strcmp(norm, end))
+                later(embargo, end);
+            else if (ends[k])
+                restricted = 1; /* an embargo that cannot be read: fail closed */
+        }
         json_t *m = json_object_get(e, "sidecar");
         if (!json_is_object(m))
             continue;
@@ -539,7 +617,7 @@ void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st)
         t_lang = 1;
     }
 
-    if (!had && !json_object_size(merged) && !t_title && !t_date && !t_lang) {
+    if (!had && !json_object_size(merged) && !embargo[0] && !t_title && !t_date && !t_lang) {
         /* nothing to add and nothing to take away: most documents */
         json_decref(merged);
         return;
@@ -553,6 +631,12 @@ void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st)
     tg_doc_remove_term(doc, TG_TERM_RESTRICTED);
     if (restricted)
         tg_doc_add_term(doc, TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0);
+    /* an embargo is checked when a search runs (lib/search.c): the term
+     * says there is one, the slot until when */
+    tg_doc_remove_term(doc, TG_TERM_EMBARGO);
+    tg_doc_set_value(doc, TG_SLOT_EMBARGO, embargo, strlen(embargo));
+    if (embargo[0])
+        tg_doc_add_term(doc, TG_TERM_EMBARGO, strlen(TG_TERM_EMBARGO), 0);
     const char *doclang = tg_rec_str(rec, TG_REC_LANG) ? tg_rec_str(rec, TG_REC_LANG) : "und";
     if (t_title) {
         /* title: finds the title shown and the document's own one */
@@ -588,5 +672,9 @@ void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st)
         json_object_set_new(rec, TG_REC_RESTRICTED, json_true());
     else
         json_object_del(rec, TG_REC_RESTRICTED);
+    if (embargo[0])
+        json_object_set_new(rec, TG_REC_EMBARGO, json_string(embargo));
+    else
+        json_object_del(rec, TG_REC_EMBARGO);
     json_decref(merged);
 }

@@ -8,10 +8,16 @@
  *   title, date, language   the first location (in the record's order) that
  *                           gives one
  *   witness, place, collection, tags   the union over all locations
- *   restricted              if ANY location says so (or its sidecar is broken
- *                           in a way that might have said so)
+ *   restricted              if ANY location is restricted: by its own
+ *                           metadata (or metadata that cannot be read: see
+ *                           sidecar.h, fail closed), or because a location
+ *                           holding it is (a bundle, a mail, a mail folder,
+ *                           at any depth: "inherited")
+ *   embargo                 the latest embargo of any location, its own or
+ *                           inherited; the search library hides the
+ *                           document through that day
  * A FILE.json field overrides the same field of a manifest row; for
- * restriction, either is enough.
+ * restriction and embargo, any source is enough (the latest embargo wins).
  *
  * Parsing runs here, in the single writer, not in a worker: sidecars are
  * small (capped, see lib/evidence/sidecar.h), parsed by jansson and our own capped
@@ -31,10 +37,16 @@ typedef struct tg_sidecars tg_sidecars_t;
 
 /* What applies to one location. */
 typedef struct {
-    json_t *meta;   /* normalised metadata (sidecar.h), NULL if none */
-    int restricted; /* 1: the location is restricted */
-    json_t *from;   /* array of strings: "/x/a.pdf.json", "/x/manifest.csv line 3" */
-    char fingerprint[TG_SHA256_HEX_LEN + 1]; /* of all the above; "" when nothing applies */
+    json_t *meta;     /* normalised metadata (sidecar.h), NULL if none */
+    int restricted;   /* 1: the location's own metadata restricts it */
+    char embargo[11]; /* its own embargo's last day, "YYYY-MM-DD"; "" none */
+    json_t *from;     /* array of strings: "/x/a.pdf.json", "/x/manifest.csv line 3" */
+    char fingerprint[TG_SHA256_HEX_LEN + 1]; /* of meta (restriction and embargo
+                                              * included); "" when nothing applies */
+    /* What flows down from the locations holding this one (NULL: nothing):
+     * {"restricted": true, "by": LOC} or {"embargo": "YYYY-MM-DD", "by": LOC},
+     * LOC the nearest holding location whose own metadata says so. */
+    json_t *held;
 } tg_locmeta_t;
 
 /* Problems with a sidecar file: its path (UTF-8) and what is wrong. */
@@ -64,8 +76,17 @@ void tg_locmeta_from_manifest(const tg_manifest_t *m, const char *where, const c
 int tg_sidecars_is_sidecar(tg_sidecars_t *s, const char *path, const char *root, char **what);
 
 /* Stores m on the location object loc of a record ("sidecar", "restricted",
- * "sidecar_from"), replacing what was there.  Returns 1 if anything changed. */
+ * "embargo", "sidecar_from", "inherited"), replacing what was there.
+ * Returns 1 if anything changed. */
 int tg_locmeta_store(json_t *loc, const tg_locmeta_t *m);
+
+/* What a location holding others passes down to them, given its own
+ * restriction and embargo, what it holds from above (held, may be NULL) and
+ * its location: a new object as tg_locmeta_t.held, or NULL for nothing. */
+json_t *tg_locmeta_pass(int restricted, const char *embargo, const json_t *held, const char *loc);
+/* Sets child->held to what the location parent_loc, whose metadata is
+ * parent, passes down. */
+void tg_locmeta_inherit(tg_locmeta_t *child, const char *parent_loc, const tg_locmeta_t *parent);
 
 /* Applies the sidecar metadata of rec's locations to doc and rec: restores
  * what an earlier application replaced, merges the locations, then sets the

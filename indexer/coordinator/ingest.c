@@ -104,6 +104,7 @@ typedef struct job {
     uint64_t id;
     char *path;   /* raw bytes: the file on disk, or a member's copy in the store */
     char *loc;    /* location: the path as UTF-8, "bundle.zip!/member" for members */
+    char *rel;    /* the location as the web shows it (writer.h), NULL unknown */
     char *folder; /* facet folder */
     int64_t size, mtime_ns;
     char *old_sha;   /* content at this location before, if any */
@@ -198,6 +199,7 @@ static void job_free(ing_t *g, job_t *j)
         j->all_next->all_prev = j->all_prev;
     free(j->path);
     free(j->loc);
+    free(j->rel);
     free(j->folder);
     free(j->old_sha);
     free(j->mime);
@@ -371,7 +373,8 @@ static tg_place_t place_of(const job_t *j)
                     j->size,
                     j->mtime_ns,
                     &j->lm,
-                    j->container[0] ? j->container : NULL};
+                    j->container[0] ? j->container : NULL,
+                    j->rel};
     return p;
 }
 
@@ -394,6 +397,113 @@ static void put(ing_t *g, const char *sha, tg_doc_t *doc, json_t *rec)
     check(g, tg_content_put(g->db, g->stem, sha, doc, rec), "cannot write a document");
     g->pending_docs++;
     g->dirty = 1;
+}
+
+/* ==== What flows down ======================================================= */
+
+static void maybe_commit(ing_t *g);
+
+typedef struct {
+    const char *prefix; /* container location + "!/" */
+    json_t *found;      /* location -> its metadata record */
+} inside_scan_t;
+
+static int scan_inside(void *ctx, const char *key, const char *value, size_t len)
+{
+    (void)key; /* a long location's key holds only its head: read "loc" */
+    inside_scan_t *s = ctx;
+    json_t *m = tg_record_parse(value, len);
+    const char *loc = m ? tg_rec_str(m, "loc") : NULL;
+    if (loc && !strncmp(loc, s->prefix, strlen(s->prefix)))
+        json_object_set(s->found, loc, m);
+    json_decref(m);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The location loc (a bundle, a mail, a mail folder), whose sidecar
+ * metadata is lm and shown form rel, may pass down something else than
+ * before: give every location inside it, at any depth, what it now holds
+ * from above, and its shown form, without reading anything again.  Each
+ * location's own restriction and embargo are in its metadata record ("r",
+ * "emb"), so what each nested bundle passes on is known too. */
+static void propagate(ing_t *g, const char *loc, const char *rel, const tg_locmeta_t *lm)
+{
+    char *prefix = tg_xasprintf("%s!/", loc);
+    inside_scan_t s = {prefix, json_object()};
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    tg_location_key_prefix(&key, prefix);
+    check(g, tg_db_each_meta(g->db, key.data, 1, scan_inside, &s), "cannot read locations");
+    tg_buf_free(&key);
+    size_t n = json_object_size(s.found), k = 0;
+    const char **locs = tg_xcalloc(n ? n : 1, sizeof *locs);
+    const char *l;
+    json_t *m;
+    json_object_foreach(s.found, l, m) locs[k++] = l;
+    /* a location sorts before every location inside it */
+    qsort(locs, n, sizeof *locs, cmp_str);
+    json_t *passes = json_object(); /* location -> what it passes down, or null */
+    json_t *top = tg_locmeta_pass(lm->restricted, lm->embargo, lm->held, loc);
+    json_object_set_new(passes, loc, top ? top : json_null());
+    for (k = 0; k < n && !g->fatal; k++) {
+        const char *mloc = locs[k];
+        m = json_object_get(s.found, mloc);
+        /* the nearest holding location known (itself always is) */
+        char *up = tg_xstrdup(mloc);
+        json_t *from = NULL;
+        while (!from) {
+            char *bang = NULL;
+            for (char *p = strstr(up, "!/"); p; p = strstr(p + 2, "!/"))
+                bang = p;
+            if (!bang || (size_t)(bang - up) < strlen(loc))
+                break;
+            *bang = '\0';
+            from = json_object_get(passes, up);
+        }
+        free(up);
+        if (!from)
+            from = json_object_get(passes, loc);
+        json_t *held = json_is_null(from) ? NULL : from;
+        json_t *mine = tg_locmeta_pass(json_is_true(json_object_get(m, "r")), tg_rec_str(m, "emb"),
+                                       held, mloc);
+        json_object_set_new(passes, mloc, mine ? mine : json_null());
+        char *mrel = rel ? tg_xasprintf("%s%s", rel, mloc + strlen(loc)) : NULL;
+        json_t *was = json_object_get(m, "held");
+        int held_changed = !(held ? json_equal(held, was) : !was);
+        int rel_changed = mrel && (!tg_rec_str(m, "rel") || strcmp(tg_rec_str(m, "rel"), mrel));
+        const char *sha = tg_rec_str(m, "sha256");
+        if ((held_changed || rel_changed) && sha && tg_sha256_valid(sha)) {
+            tg_doc_t *doc;
+            json_t *rec = tg_content_load(g->db, sha, &doc);
+            if (rec && tg_rec_set_inherited(rec, mloc, held, mrel))
+                put(g, sha, doc, rec);
+            json_decref(rec);
+            tg_doc_free(doc);
+            if (held)
+                json_object_set(m, "held", held);
+            else
+                json_object_del(m, "held");
+            if (mrel)
+                tg_rec_set_str(m, "rel", mrel);
+            check(g, tg_loc_update(g->db, m), "cannot record a location");
+            if (held_changed)
+                event(g, "updated", mloc, sha, NULL,
+                      held ? "restriction passed down by the location holding it changed"
+                           : "restriction passed down by the location holding it lifted",
+                      0);
+            maybe_commit(g);
+        }
+        free(mrel);
+    }
+    json_decref(passes);
+    free(locs);
+    json_decref(s.found);
+    free(prefix);
 }
 
 /* ==== Job completion ======================================================= */
@@ -524,6 +634,8 @@ static void attach(ing_t *g, job_t *j)
     int changed = tg_rec_add_location(rec, &p);
     if (changed)
         put(g, j->sha, doc, rec);
+    if (known)
+        propagate(g, j->loc, j->rel, &j->lm); /* a bundle not read again */
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
     if (moved)
         detach(g, j->old_sha, j->loc, NULL);
@@ -687,7 +799,9 @@ static void maybe_commit(ing_t *g)
 /* ==== Feeding workers ====================================================== */
 
 /* Is the location as it was when last indexed?  Sets j->old_sha either way.
- * Returns 0: no, 1: yes, 2: yes but its sidecar metadata changed. */
+ * Returns 0: no, 1: yes, 2: yes but its sidecar metadata or what it holds
+ * from the locations holding it changed, 3: yes, but an archive written
+ * before does not have its shown form (writer.h) yet. */
 static int unchanged(ing_t *g, job_t *j)
 {
     json_t *m = tg_loc_get(g->db, j->loc);
@@ -707,17 +821,23 @@ static int unchanged(ing_t *g, job_t *j)
     j->old_settled = settled && !g->o->reextract;
     int no_ocr = st && !strcmp(st, TG_LOC_NO_OCR);
     const char *sc = tg_rec_str(m, "sc");
-    int same_meta = !strcmp(sc ? sc : "", j->lm.fingerprint);
+    json_t *held = json_object_get(m, "held");
+    int same_meta = !strcmp(sc ? sc : "", j->lm.fingerprint) &&
+                    (j->lm.held ? json_equal(j->lm.held, held) : !held);
+    int has_rel = !j->rel || tg_rec_str(m, "rel");
     json_decref(m);
     if (!(same && settled && j->old_sha) || g->o->reextract)
         return 0;
     j->no_ocr = no_ocr; /* its bundle, if read again, keeps the mark */
-    return same_meta ? 1 : 2;
+    return !same_meta ? 2 : !has_rel ? 3 : 1;
 }
 
-/* Only the sidecar metadata of an unchanged file changed: apply it to the
- * document its content already has, no worker needed. */
-static void reapply(ing_t *g, job_t *j)
+/* Only the sidecar metadata of an unchanged file changed (or what it holds
+ * from a bundle holding it, or its shown form is to be recorded): apply it
+ * to the document its content already has, and pass it down to what the
+ * file holds, no worker needed.  The event says why (reason NULL: nothing
+ * a user sees changed, "unchanged"). */
+static void reapply(ing_t *g, job_t *j, const char *reason)
 {
     memcpy(j->sha, j->old_sha, sizeof j->sha);
     tg_doc_t *doc;
@@ -729,11 +849,14 @@ static void reapply(ing_t *g, job_t *j)
     tg_place_t p = place_of(j);
     if (tg_rec_add_location(rec, &p))
         put(g, j->sha, doc, rec);
+    /* what it holds first, its own record last: a run killed in between
+     * finds it changed and does it all again */
+    propagate(g, j->loc, j->rel, &j->lm);
     json_t *m = tg_loc_get(g->db, j->loc);
     const char *st = m ? tg_rec_str(m, "status") : NULL;
     loc_put(g, j, st ? st : tg_rec_loc_status(rec));
     json_decref(m);
-    event(g, "updated", j->loc, j->sha, NULL, "sidecar metadata changed", 0);
+    event(g, reason ? "updated" : "unchanged", j->loc, j->sha, NULL, reason, 0);
     json_decref(rec);
     tg_doc_free(doc);
 }
@@ -862,12 +985,13 @@ static job_t *next_job(ing_t *g)
         }
         job_t *j = new_job(g, e.path, loc, tg_utf8_escape_bytes(e.folder, strlen(e.folder)), e.size,
                            e.mtime_ns);
+        j->rel = tg_utf8_escape_bytes(e.rel, strlen(e.rel));
         g->c->bytes += (unsigned long)e.size;
         tg_sidecars_lookup(g->sidecars, e.path, e.root, &j->lm);
         int u = unchanged(g, j);
         if (u) {
-            if (u == 2)
-                reapply(g, j);
+            if (u >= 2)
+                reapply(g, j, u == 2 ? "sidecar metadata changed" : NULL);
             else
                 event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
             finish(g, j);
@@ -1099,10 +1223,17 @@ static void bundle_manifest(ing_t *g, job_t *j, const char *loc, const char *sha
     tg_buf_init(&data, TG_MANIFEST_MAX_BYTES);
     tg_status_t st = tg_store_get_original(g->store, sha, &data);
     if (st) {
-        event(g, "error", loc, sha, "bad sidecar",
-              st == TG_ERR_LIMIT ? "manifest too large: ignored" : "manifest unreadable: ignored",
-              0);
+        /* what it says cannot be told: every member is restricted */
+        const char *why = st == TG_ERR_LIMIT ? "too large" : "unreadable";
+        char *r = tg_xasprintf("manifest %s: every member of %s is restricted until it is fixed",
+                               why, tg_location_basename(j->loc));
+        event(g, "error", loc, sha, "bad sidecar", r, 0);
+        free(r);
         j->member_errors++;
+        tg_manifest_free(j->manifest);
+        j->manifest = tg_manifest_unreadable(why);
+        free(j->manifest_where);
+        j->manifest_where = tg_xstrdup(loc);
     } else {
         tg_manifest_free(j->manifest);
         j->manifest = tg_manifest_parse(tg_buf_str(&data), data.len);
@@ -1136,7 +1267,9 @@ static void late_manifest(ing_t *g, job_t *j)
         const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
         tg_locmeta_t lm;
         tg_locmeta_from_manifest(j->manifest, j->manifest_where, loc + prefix, &lm);
+        tg_locmeta_inherit(&lm, j->loc, &j->lm);
         const char *sc = m ? tg_rec_str(m, "sc") : NULL;
+        char *rel = j->rel ? tg_xasprintf("%s%s", j->rel, loc + prefix - 2) : NULL;
         if (sha && tg_sha256_valid(sha) && strcmp(sc ? sc : "", lm.fingerprint) != 0) {
             tg_place_t p = {.loc = loc,
                             .folder = j->folder,
@@ -1144,12 +1277,15 @@ static void late_manifest(ing_t *g, job_t *j)
                             .size = tg_rec_int(m, "size", 0),
                             .mtime_ns = tg_rec_int(m, "mtime", 0),
                             .lm = &lm,
-                            .container = j->sha};
+                            .container = j->sha,
+                            .rel = rel};
             tg_doc_t *doc;
             json_t *rec = tg_content_load(g->db, sha, &doc);
             if (rec) {
                 if (tg_rec_add_location(rec, &p))
                     put(g, sha, doc, rec);
+                /* a bundle or mail among them passes its new row down */
+                propagate(g, loc, rel, &lm);
                 const char *st = tg_rec_str(m, "status");
                 check(g, tg_loc_put(g->db, &p, st ? st : tg_rec_loc_status(rec)),
                       "cannot record a location");
@@ -1157,6 +1293,7 @@ static void late_manifest(ing_t *g, job_t *j)
                 tg_doc_free(doc);
             }
         }
+        free(rel);
         tg_locmeta_free(&lm);
         json_decref(m);
     }
@@ -1197,6 +1334,9 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
         tg_locmeta_from_manifest(j->manifest, j->manifest_where, name, &c->lm);
     else if (j->bundle)
         j->manifest_late = 1; /* in case the manifest comes after this member */
+    /* whatever restricts the bundle or mail restricts what it holds */
+    tg_locmeta_inherit(&c->lm, j->loc, &j->lm);
+    c->rel = j->rel ? tg_xasprintf("%s!/%s", j->rel, name) : NULL;
     memcpy(c->sha, sha, sizeof c->sha);
     memcpy(c->container, j->sha, sizeof c->container);
     c->stored = 1;
@@ -1204,8 +1344,8 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
     g->total_files++;
     int u = unchanged(g, c);
     if (u) {
-        if (u == 2)
-            reapply(g, c);
+        if (u >= 2)
+            reapply(g, c, u == 2 ? "sidecar metadata changed" : NULL);
         else
             event(g, "unchanged", c->loc, c->old_sha, NULL, NULL, 0);
         finish(g, c);

@@ -20,6 +20,7 @@
 #include "hash.h"
 #include "ingestlog.h"
 #include "schema.h"
+#include "search.h"
 #include "store.h"
 #include "util.h"
 #include "xap.h"
@@ -196,6 +197,60 @@ static int each_document(void *ctx, const char *term, size_t len, unsigned freq)
     return 0;
 }
 
+/* Restricted documents and embargoes: not problems, but what the archive
+ * withholds from the web and until when, for the operator to see.  One line
+ * per embargo (soonest end first), then a count.  Returns 0, or -1 on an
+ * index error. */
+static int report_restrictions(verify_t *v)
+{
+    unsigned restricted = 0, all = 0;
+    if (tg_db_termfreq(v->db, TG_TERM_RESTRICTED, &restricted) || tg_db_doccount(v->db, &all))
+        return -1;
+    tg_query_t *q = tg_query_term(TG_TERM_EMBARGO, strlen(TG_TERM_EMBARGO), 0);
+    tg_search_opts_t so = {
+        .limit = all ? all : 1, .sort_slot = TG_SLOT_EMBARGO, .check_at_least = all};
+    tg_mset_t *ms = NULL;
+    tg_status_t st = tg_db_search(v->db, q, &so, &ms);
+    tg_query_free(q);
+    if (st)
+        return -1;
+    unsigned n = tg_mset_size(ms), in_force = 0;
+    char today[11], last[11] = "";
+    tg_today(today);
+    for (unsigned i = 0; i < n; i++) {
+        tg_doc_t *doc;
+        if (tg_mset_doc(ms, i, &doc))
+            continue;
+        size_t len;
+        char *data = tg_doc_get_data(doc, &len);
+        tg_doc_free(doc);
+        json_t *rec = tg_record_parse(data, len);
+        free(data);
+        const char *end = tg_rec_str(rec, TG_REC_EMBARGO);
+        const char *sha = tg_rec_str(rec, TG_REC_SHA256);
+        json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
+        const char *where = l0 ? tg_rec_str(l0, "path") : NULL;
+        int restricted_too = json_is_true(json_object_get(rec, TG_REC_RESTRICTED));
+        int hidden = tg_record_hidden(rec);
+        in_force += hidden && !restricted_too;
+        if (end && strcmp(end, last) > 0)
+            snprintf(last, sizeof last, "%s", end);
+        printf("EMBARGO  %s  %s: %s%s%s%s\n", end ? end : "(unreadable)",
+               restricted_too ? "restricted besides"
+               : hidden       ? "in force, hidden from the web through that day"
+                              : "ended, shown on the web",
+               sha ? sha : "?", where ? " (" : "", where ? where : "", where ? ")" : "");
+        json_decref(rec);
+    }
+    tg_mset_free(ms);
+    if (restricted || n)
+        printf("testigo-index: %u document%s restricted, %u under embargo (%u in force today, "
+               "%s%s)\n",
+               restricted, restricted == 1 ? "" : "s", n, in_force,
+               last[0] ? "the last ending " : "none", last);
+    return 0;
+}
+
 int tg_verify_run(const char *archive, int verbose)
 {
     char err[1024];
@@ -215,6 +270,11 @@ int tg_verify_run(const char *archive, int verbose)
     int rc = 0;
     check_store(&v);
     if (tg_db_each_term(v.db, TG_PREFIX_ID, each_document, &v)) {
+        fprintf(stderr, "testigo-index: cannot read the index: %s\n", tg_db_error(v.db));
+        rc = 2;
+    }
+
+    if (report_restrictions(&v)) {
         fprintf(stderr, "testigo-index: cannot read the index: %s\n", tg_db_error(v.db));
         rc = 2;
     }

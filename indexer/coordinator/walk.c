@@ -30,6 +30,7 @@ struct tg_walk {
     int depth;
     char *root_name; /* last component of the current root */
     char *root_path; /* absolute path of the current root folder */
+    size_t rel_skip; /* bytes of a path before the name of the root given */
     dev_t skip_dev;
     ino_t skip_ino;
     /* the current entry's strings */
@@ -130,6 +131,12 @@ static void fill(tg_walk_t *w, tg_walk_entry_t *e, tg_walk_kind_t kind, char *pa
     e->path = w->path;
     e->folder = w->folder;
     e->root = w->root_path ? w->root_path : "/";
+    /* paths under the root start with the absolute path of what was given */
+    e->rel = w->rel_skip && strlen(path) > w->rel_skip ? path + w->rel_skip : path;
+    if (e->rel[0] == '/') {
+        const char *slash = strrchr(path, '/');
+        e->rel = slash && slash[1] ? slash + 1 : "";
+    }
     e->reason = w->reason;
     e->size = sb ? (int64_t)sb->st_size : 0;
     e->mtime_ns = sb ? (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec : 0;
@@ -157,6 +164,7 @@ static int next_root(tg_walk_t *w, tg_walk_entry_t *e)
     w->root_name = NULL;
     free(w->root_path);
     w->root_path = NULL;
+    w->rel_skip = 0;
     if (!abs || stat(abs, &sb)) {
         int err = errno;
         w->root_name = tg_xstrdup(arg);
@@ -165,6 +173,8 @@ static int next_root(tg_walk_t *w, tg_walk_entry_t *e)
         free(abs);
         return 1;
     }
+    /* shown beyond the operator from the name of what was given on */
+    w->rel_skip = (size_t)(strrchr(abs, '/') - abs) + 1;
     if (S_ISDIR(sb.st_mode)) {
         const char *slash = strrchr(abs, '/');
         w->root_name = tg_xstrdup(slash && slash[1] ? slash + 1 : abs);

@@ -27,6 +27,10 @@ typedef struct {
     const char *root;   /* absolute path of the folder given to the walk (for a
                          * file named directly: its parent), where sidecar
                          * manifests stop being looked for */
+    const char *rel;    /* the end of path from the name of the folder or file
+                         * given to the walk: "casos/2024/acta.pdf" (a file
+                         * named directly: its name), what people beyond the
+                         * operator are shown instead of path */
     const char *reason; /* for SKIP and ERROR */
     int64_t size;
     int64_t mtime_ns;

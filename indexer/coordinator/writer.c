@@ -48,9 +48,6 @@ json_t *tg_loc_get(tg_db_t *db, const char *loc)
 
 tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
 {
-    tg_buf_t key;
-    tg_buf_init(&key, 4096);
-    tg_location_key(&key, p->loc);
     json_t *m = json_object();
     tg_rec_set_str(m, "loc", p->loc);
     json_object_set_new(m, "sha256", json_string(p->sha));
@@ -60,13 +57,33 @@ tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
     json_object_set_new(m, "v", json_integer(TG_EXTRACTOR_VERSION));
     if (p->lm && p->lm->fingerprint[0])
         json_object_set_new(m, "sc", json_string(p->lm->fingerprint));
+    if (p->lm && p->lm->restricted)
+        json_object_set_new(m, "r", json_true());
+    if (p->lm && p->lm->embargo[0])
+        json_object_set_new(m, "emb", json_string(p->lm->embargo));
+    if (p->lm && p->lm->held)
+        json_object_set_new(m, "held", json_deep_copy(p->lm->held));
+    if (p->rel)
+        tg_rec_set_str(m, "rel", p->rel);
+    tg_status_t st = tg_loc_update(db, m);
+    json_decref(m);
+    return st;
+}
+
+tg_status_t tg_loc_update(tg_db_t *db, const json_t *m)
+{
+    const char *loc = tg_rec_str(m, "loc");
+    if (!loc)
+        return TG_ERR_INVALID;
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    tg_location_key(&key, loc);
     size_t len;
     char *s = tg_record_dump(m, &len);
     tg_status_t st = tg_db_set_meta(db, key.data, s, len);
     free(s);
-    json_decref(m);
     tg_buf_reset(&key);
-    if (!st && tg_location_key_legacy(&key, p->loc))
+    if (!st && tg_location_key_legacy(&key, loc))
         st = tg_db_set_meta(db, key.data, "", 0);
     tg_buf_free(&key);
     return st;
@@ -185,12 +202,21 @@ int tg_rec_add_location(json_t *rec, const tg_place_t *p)
 {
     int k = loc_index(rec, p->loc);
     json_t *l = tg_rec_locations(rec);
-    if (k >= 0)
-        return p->lm ? tg_locmeta_store(json_array_get(l, (size_t)k), p->lm) : 0;
+    if (k >= 0) {
+        json_t *e = json_array_get(l, (size_t)k);
+        int changed = 0;
+        if (p->rel && (!tg_rec_str(e, "rel") || strcmp(tg_rec_str(e, "rel"), p->rel))) {
+            tg_rec_set_str(e, "rel", p->rel);
+            changed = 1;
+        }
+        return (p->lm ? tg_locmeta_store(e, p->lm) : 0) | changed;
+    }
     int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, (int64_t)json_array_size(l)) + 1;
     if (json_array_size(l) < TG_MAX_RECORD_LOCATIONS) {
         json_t *e = json_object();
         tg_rec_set_str(e, "path", p->loc);
+        if (p->rel)
+            tg_rec_set_str(e, "rel", p->rel);
         tg_rec_set_str(e, "folder", p->folder);
         if (p->container)
             json_object_set_new(e, "in", json_string(p->container));
@@ -206,13 +232,40 @@ int tg_rec_add_location(json_t *rec, const tg_place_t *p)
                 break;
         }
         json_array_insert_new(l, at, e);
-    } else if (p->lm && p->lm->restricted) {
-        /* beyond the record's cap: no merge, but a restriction must hold */
+    } else if (p->lm && (p->lm->restricted || p->lm->embargo[0] || p->lm->held)) {
+        /* beyond the record's cap: no merge, but a restriction must hold
+         * (an embargo too: permanently, failing closed) */
         json_object_set_new(rec, TG_REC_RESTRICTED_OVERFLOW, json_true());
     }
     if ((size_t)total > json_array_size(l))
         json_object_set_new(rec, TG_REC_LOCATIONS_TOTAL, json_integer(total));
     return 1;
+}
+
+int tg_rec_set_inherited(json_t *rec, const char *loc, const json_t *held, const char *rel)
+{
+    int k = loc_index(rec, loc);
+    if (k < 0) {
+        if (!held || json_is_true(json_object_get(rec, TG_REC_RESTRICTED_OVERFLOW)))
+            return 0;
+        json_object_set_new(rec, TG_REC_RESTRICTED_OVERFLOW, json_true());
+        return 1;
+    }
+    json_t *e = json_array_get(tg_rec_locations(rec), (size_t)k);
+    int changed = 0;
+    json_t *cur = json_object_get(e, "inherited");
+    if (held ? !json_equal(held, cur) : cur != NULL) {
+        if (held)
+            json_object_set_new(e, "inherited", json_deep_copy(held));
+        else
+            json_object_del(e, "inherited");
+        changed = 1;
+    }
+    if (rel && (!tg_rec_str(e, "rel") || strcmp(tg_rec_str(e, "rel"), rel))) {
+        tg_rec_set_str(e, "rel", rel);
+        changed = 1;
+    }
+    return changed;
 }
 
 const char *tg_rec_loc_status(const json_t *rec)

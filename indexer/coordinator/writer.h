@@ -26,6 +26,10 @@ typedef struct {
     const tg_locmeta_t *lm; /* its sidecar metadata; NULL: none looked for */
     const char *container;  /* SHA-256 of the content holding it (a bundle,
                              * a mail), NULL for a file on disk */
+    const char *rel;        /* the location as shown beyond the operator (the
+                             * web): relative to the parent of the folder or
+                             * file given to the indexer, "casos/2024/a.pdf",
+                             * "fotos.zip!/b.jpg"; NULL: not known */
 } tg_place_t;
 
 /* Location metadata status values. */
@@ -37,8 +41,13 @@ typedef struct {
 
 /* What the metadata says about loc (a JSON object), or NULL. */
 json_t *tg_loc_get(tg_db_t *db, const char *loc);
-/* Records what is at p->loc, with status and the extractor version. */
+/* Records what is at p->loc, with status and the extractor version, its
+ * sidecar metadata's fingerprint ("sc"), its own restriction ("r") and
+ * embargo ("emb"), what it holds from the locations holding it ("held") and
+ * its relative form ("rel"). */
 tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status);
+/* Writes back a record tg_loc_get returned (changed by the caller). */
+tg_status_t tg_loc_update(tg_db_t *db, const json_t *m);
 /* Forgets loc. */
 tg_status_t tg_loc_forget(tg_db_t *db, const char *loc);
 /* Moves the records of long locations from the keys archives written
@@ -68,6 +77,12 @@ int tg_rec_has_location(json_t *rec, const char *loc);
  * its sidecar metadata up to date if it is there already.  Returns 1 if the
  * record changed. */
 int tg_rec_add_location(json_t *rec, const tg_place_t *p);
+/* Gives location loc of the record what it holds from the locations
+ * holding it (held, tg_locmeta_t.held: NULL for nothing) and its shown form
+ * (rel; NULL leaves it).  A location beyond the record's cap that holds a
+ * restriction or an embargo restricts the content for good
+ * (TG_REC_RESTRICTED_OVERFLOW).  Returns 1 if the record changed. */
+int tg_rec_set_inherited(json_t *rec, const char *loc, const json_t *held, const char *rel);
 /* Location status matching the record's extraction outcome. */
 const char *tg_rec_loc_status(const json_t *rec);
 

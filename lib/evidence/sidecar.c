@@ -10,6 +10,7 @@
 #include "sidecar.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ typedef enum {
     K_COLLECTION,
     K_TAGS,
     K_RESTRICTED,
+    K_EMBARGO,
 } skey_t;
 
 static const struct {
@@ -60,6 +62,13 @@ static const struct {
     {"etiquetas", K_TAGS},
     {"restricted", K_RESTRICTED},
     {"restringido", K_RESTRICTED},
+    {"embargo", K_EMBARGO},
+    {"embargo_hasta", K_EMBARGO},
+    {"embargo hasta", K_EMBARGO},
+    {"embargo-hasta", K_EMBARGO},
+    {"embargo_until", K_EMBARGO},
+    {"embargo until", K_EMBARGO},
+    {"embargoed_until", K_EMBARGO},
     {"file", K_FILE},
     {"path", K_FILE},
     {"archivo", K_FILE},
@@ -86,6 +95,8 @@ static const char *canon(skey_t k)
         return "tags";
     case K_RESTRICTED:
         return "restricted";
+    case K_EMBARGO:
+        return "embargo";
     case K_FILE:
         return "file";
     default:
@@ -202,6 +213,21 @@ static int norm_date(const char *s, char *out, size_t outlen)
     return 0;
 }
 
+int tg_embargo_parse(const char *s, char out[11])
+{
+    char d[64];
+    if (strlen(s) > 40 || norm_date(s, d, sizeof d))
+        return -1;
+    tg_date_t dt;
+    if (tg_date_parse(d, strlen(d), &dt))
+        return -1;
+    /* a year or a month given alone: the embargo lasts to its end */
+    int month = dt.month ? dt.month : 12;
+    int day = dt.day ? dt.day : tg_days_in_month(dt.year, month);
+    snprintf(out, 11, "%04d-%02d-%02d", dt.year, month, day);
+    return 0;
+}
+
 /* Adds one value of kind k, given as text, to meta.  Lists split at ';'.
  * Empty values are not given.  Returns 0, or -1 with err set. */
 static int put_text(json_t *meta, skey_t k, const char *raw, char *err, size_t errlen)
@@ -273,6 +299,17 @@ static int put_text(json_t *meta, skey_t k, const char *raw, char *err, size_t e
                 *c = (char)tolower((unsigned char)*c);
             json_object_set_new(meta, "language", json_string(v));
         }
+    } else if (k == K_EMBARGO) {
+        char e[11];
+        if (tg_embargo_parse(v, e)) {
+            tg_errf(err, errlen,
+                    "embargo: '%.40s' is not a date (use YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or "
+                    "YYYY)",
+                    v);
+            r = -1;
+        } else {
+            json_object_set_new(meta, "embargo", json_string(e));
+        }
     } else if (k == K_RESTRICTED) {
         int b = read_bool(v);
         if (b < 0) {
@@ -297,69 +334,19 @@ static int text_restricts(const char *raw)
 
 /* ==== FILE.json ============================================================= */
 
-/* strncasecmp for ASCII, whatever the locale. */
-static int ascii_ncasecmp(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        int x = tolower((unsigned char)a[i]), y = tolower((unsigned char)b[i]);
-        if (x != y)
-            return x - y;
-    }
-    return 0;
-}
-
-/* A sidecar that could not be parsed at all: restricted if the word appears
- * without a plain false after it. */
-static int raw_restricts(const char *data, size_t len)
-{
-    static const char word[] = "restricted";
-    static const char word_es[] = "restringido";
-    for (size_t i = 0; i < len; i++) {
-        size_t wl = 0;
-        if (len - i >= sizeof word - 1 && !ascii_ncasecmp(data + i, word, sizeof word - 1))
-            wl = sizeof word - 1;
-        else if (len - i >= sizeof word_es - 1 &&
-                 !ascii_ncasecmp(data + i, word_es, sizeof word_es - 1))
-            wl = sizeof word_es - 1;
-        if (!wl)
-            continue;
-        size_t j = i + wl;
-        while (j < len && (data[j] == '"' || data[j] == ' ' || data[j] == '\t' || data[j] == '\n' ||
-                           data[j] == '\r' || data[j] == ':'))
-            j++;
-        if (!(len - j >= 5 && !ascii_ncasecmp(data + j, "false", 5)))
-            return 1;
-        i = j;
-    }
-    return 0;
-}
-
-/* The safety rule for a JSON restricted value. */
-static int json_restricts(const json_t *v)
-{
-    if (!v || json_is_false(v) || json_is_null(v))
-        return 0;
-    if (json_is_integer(v) && json_integer_value(v) == 0)
-        return 0;
-    if (json_is_string(v))
-        return text_restricts(json_string_value(v));
-    return 1;
-}
-
 tg_status_t tg_sidecar_parse_json(const char *data, size_t len, json_t **meta, int *restricted,
                                   char *err, size_t errlen)
 {
     *meta = NULL;
-    *restricted = 0;
+    /* fail closed: every way out but success restricts */
+    *restricted = 1;
     if (len > TG_SIDECAR_MAX_JSON) {
-        *restricted = raw_restricts(data, TG_SIDECAR_MAX_JSON);
         tg_errf(err, errlen, "larger than %d KB", TG_SIDECAR_MAX_JSON / 1024);
         return TG_ERR_LIMIT;
     }
     json_error_t je;
     json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (!j) {
-        *restricted = raw_restricts(data, len);
         tg_errf(err, errlen, "not valid JSON: line %d: %s", je.line, je.text);
         return TG_ERR_FORMAT;
     }
@@ -368,14 +355,8 @@ tg_status_t tg_sidecar_parse_json(const char *data, size_t len, json_t **meta, i
         tg_errf(err, errlen, "not a JSON object ({...})");
         return TG_ERR_FORMAT;
     }
-    /* the safety rule first, before anything can reject the sidecar */
     const char *key;
     json_t *v;
-    json_object_foreach(j, key, v)
-    {
-        if (key_of(key) == K_RESTRICTED)
-            *restricted |= json_restricts(v);
-    }
     json_t *m = json_object();
     tg_status_t st = TG_OK;
     json_object_foreach(j, key, v)
@@ -388,9 +369,15 @@ tg_status_t tg_sidecar_parse_json(const char *data, size_t len, json_t **meta, i
             char *kc = clean_text(key, strlen(key));
             tg_errf(err, errlen,
                     "unknown key '%.60s' (known: title, date, witness, place, collection, "
-                    "language, restricted, tags; x-... for your own)",
+                    "language, restricted, embargo, tags; x-... for your own)",
                     kc);
             free(kc);
+            st = TG_ERR_FORMAT;
+            break;
+        }
+        if (json_object_get(m, canon(k)) && !is_list(k)) {
+            /* "title" and "titulo" both given */
+            tg_errf(err, errlen, "%s given twice", canon(k));
             st = TG_ERR_FORMAT;
             break;
         }
@@ -428,6 +415,7 @@ tg_status_t tg_sidecar_parse_json(const char *data, size_t len, json_t **meta, i
         } else {
             tg_errf(why, sizeof why, "%s: must be %s", canon(k),
                     k == K_RESTRICTED ? "true or false"
+                    : k == K_EMBARGO  ? "a date"
                     : is_list(k)      ? "a string or a list of strings"
                                       : "a string");
             st = TG_ERR_FORMAT;
@@ -442,8 +430,7 @@ tg_status_t tg_sidecar_parse_json(const char *data, size_t len, json_t **meta, i
         json_decref(m);
         return st;
     }
-    if (json_is_true(json_object_get(m, "restricted")))
-        *restricted = 1;
+    *restricted = json_is_true(json_object_get(m, "restricted"));
     *meta = m;
     return TG_OK;
 }
@@ -454,12 +441,16 @@ typedef struct {
     char *path;
     json_t *meta; /* NULL: rejected */
     int restricted;
+    int glob; /* the path is a pattern ('*', '?', '[') */
     unsigned long line;
 } row_t;
 
 struct tg_manifest {
-    row_t *rows;
+    row_t *rows; /* sorted by path */
     size_t n, cap;
+    size_t *globs; /* indexes of the pattern rows, in line order */
+    size_t n_globs;
+    char *all; /* why every file of the folder is restricted; NULL */
     char *kept[KEPT_PROBLEMS];
     size_t n_kept, n_problems;
 };
@@ -477,6 +468,25 @@ static void problem(tg_manifest_t *m, const char *fmt, ...)
     va_end(ap);
     /* values quoted in a problem come from the file: keep them clean */
     m->kept[m->n_kept++] = clean_text(s, strlen(s));
+    free(s);
+}
+
+/* Every file of the manifest's folder is restricted: the first reason is
+ * kept (and listed as a problem). */
+static void restrict_all(tg_manifest_t *m, const char *fmt, ...) TG_PRINTF(2, 3);
+
+static void restrict_all(tg_manifest_t *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = tg_xvasprintf(fmt, ap);
+    va_end(ap);
+    problem(m,
+            "%s: every file of this folder and below is restricted until the manifest is "
+            "fixed",
+            s);
+    if (!m->all)
+        m->all = clean_text(s, strlen(s));
     free(s);
 }
 
@@ -532,11 +542,37 @@ static int cmp_rows(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* 1 if every field of the record is empty (a spreadsheet's blank row). */
+static int blank(char **f, size_t nf)
+{
+    for (size_t i = 0; i < nf; i++)
+        for (const char *c = f[i]; *c; c++)
+            if (*c != ' ' && *c != '\t')
+                return 0;
+    return 1;
+}
+
+static void add_row(tg_manifest_t *m, row_t r)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 64;
+        m->rows = tg_xrealloc(m->rows, m->cap * sizeof *m->rows);
+    }
+    m->rows[m->n++] = r;
+}
+
+tg_manifest_t *tg_manifest_unreadable(const char *why)
+{
+    tg_manifest_t *m = tg_xcalloc(1, sizeof *m);
+    restrict_all(m, "cannot be read (%s)", why);
+    return m;
+}
+
 tg_manifest_t *tg_manifest_parse(const char *data, size_t len)
 {
     tg_manifest_t *m = tg_xcalloc(1, sizeof *m);
     if (len > TG_MANIFEST_MAX_BYTES) {
-        problem(m, "larger than %d MB; not read", TG_MANIFEST_MAX_BYTES >> 20);
+        restrict_all(m, "larger than %d MB; not read", TG_MANIFEST_MAX_BYTES >> 20);
         return m;
     }
     tg_buf_t text;
@@ -552,17 +588,19 @@ tg_manifest_t *tg_manifest_parse(const char *data, size_t len)
     unsigned long line;
     char err[256];
 
-    /* the header */
+    /* the header: if it cannot be read, nothing says which column is
+     * which, so nothing can be trusted to be unrestricted */
     skey_t *cols = NULL;
     size_t ncols = 0;
-    int rejected = 0, file_col = -1, restricted_col = -1;
-    tg_status_t st;
-    while ((st = tg_csv_next(c, &f, &nf, &line, err, sizeof err)) != TG_OK) {
-        if (st == TG_ERR_NOTFOUND) {
-            problem(m, "empty: no header row");
-            goto out;
-        }
-        problem(m, "%s", err);
+    int rejected = 0, file_col = -1, restricted_col = -1, embargo_col = -1;
+    tg_status_t st = tg_csv_next(c, &f, &nf, &line, err, sizeof err);
+    if (st == TG_ERR_NOTFOUND) {
+        restrict_all(m, "empty: no header row");
+        goto out;
+    }
+    if (st) {
+        restrict_all(m, "the header cannot be read: %s", err);
+        goto out;
     }
     ncols = nf;
     cols = tg_xcalloc(ncols, sizeof *cols);
@@ -571,7 +609,8 @@ tg_manifest_t *tg_manifest_parse(const char *data, size_t len)
         if (cols[i] == K_UNKNOWN) {
             problem(m,
                     "line %lu: unknown column '%.60s' (known: file, title, date, witness, "
-                    "place, collection, language, restricted, tags; x-... for your own)",
+                    "place, collection, language, restricted, embargo, tags; x-... for your "
+                    "own)",
                     line, f[i]);
             rejected = 1;
             continue;
@@ -586,13 +625,17 @@ tg_manifest_t *tg_manifest_parse(const char *data, size_t len)
             file_col = (int)i;
         if (cols[i] == K_RESTRICTED)
             restricted_col = (int)i;
+        if (cols[i] == K_EMBARGO)
+            embargo_col = (int)i;
     }
     if (file_col < 0) {
-        problem(m, "line %lu: no 'file' column, so no row can say which file it describes", line);
+        restrict_all(m, "line %lu: no 'file' column, so no row can say which file it describes",
+                     line);
         goto out;
     }
     if (rejected)
-        problem(m, "because of the header, only the restricted column is applied");
+        problem(m, "because of the header, every file the manifest names is restricted and no "
+                   "other metadata is applied");
 
     /* the rows */
     for (;;) {
@@ -600,25 +643,45 @@ tg_manifest_t *tg_manifest_parse(const char *data, size_t len)
         if (st == TG_ERR_NOTFOUND)
             break;
         if (st) {
-            problem(m, "%s; row ignored", err);
+            /* which file it names cannot be told */
+            restrict_all(m, "%s", err);
             continue;
         }
+        if (blank(f, nf))
+            continue;
         if ((size_t)file_col >= nf || !f[file_col][0]) {
-            problem(m, "line %lu: no file named; row ignored", line);
+            int says = (restricted_col >= 0 && (size_t)restricted_col < nf &&
+                        text_restricts(f[restricted_col])) ||
+                       (embargo_col >= 0 && (size_t)embargo_col < nf && f[embargo_col][0]);
+            if (says)
+                restrict_all(m, "line %lu: a row restricts but names no file", line);
+            else
+                problem(m, "line %lu: no file named; row ignored", line);
             continue;
         }
         char *path = tg_manifest_path(f[file_col]);
         if (!path) {
-            problem(m, "line %lu: '%.80s' is not a path inside this folder; row ignored", line,
-                    f[file_col]);
+            problem(m,
+                    "line %lu: '%.80s' is not a path inside this folder; row ignored (it "
+                    "restricts nothing)",
+                    line, f[file_col]);
             continue;
         }
-        row_t r = {.path = path, .line = line};
+        row_t r = {.path = path, .line = line, .glob = strpbrk(path, "*?[") != NULL};
         if (restricted_col >= 0 && (size_t)restricted_col < nf)
             r.restricted = text_restricts(f[restricted_col]);
         int bad = rejected;
         if (nf > ncols) {
-            problem(m, "line %lu: %zu fields but the header has %zu; row ignored", line, nf, ncols);
+            problem(m, "line %lu: %zu fields but the header has %zu; the file is restricted", line,
+                    nf, ncols);
+            bad = 1;
+        } else if ((restricted_col >= 0 && (size_t)restricted_col >= nf) ||
+                   (embargo_col >= 0 && (size_t)embargo_col >= nf)) {
+            problem(m,
+                    "line %lu: %zu fields but the header has %zu, so the %s column is missing; "
+                    "the file is restricted",
+                    line, nf, ncols,
+                    restricted_col >= 0 && (size_t)restricted_col >= nf ? "restricted" : "embargo");
             bad = 1;
         }
         json_t *meta = json_object();
@@ -627,32 +690,33 @@ tg_manifest_t *tg_manifest_parse(const char *data, size_t len)
                 continue;
             char why[256];
             if (put_text(meta, cols[i], f[i], why, sizeof why)) {
-                problem(m, "line %lu: %s; row ignored", line, why);
+                problem(m, "line %lu: %s; the file is restricted", line, why);
                 bad = 1;
             }
         }
         if (bad) {
+            /* fail closed: a rejected row restricts its file */
             json_decref(meta);
             meta = NULL;
+            r.restricted = 1;
         } else if (json_is_true(json_object_get(meta, "restricted"))) {
             r.restricted = 1;
         }
         r.meta = meta;
-        if (m->n == m->cap) {
-            m->cap = m->cap ? 2 * m->cap : 64;
-            m->rows = tg_xrealloc(m->rows, m->cap * sizeof *m->rows);
-        }
-        m->rows[m->n++] = r;
+        add_row(m, r);
     }
     if (m->n > 1) {
         qsort(m->rows, m->n, sizeof *m->rows, cmp_rows);
-        /* a file described twice: the first row counts, restrictions add up */
+        /* a file described twice: the first row counts, and the file is
+         * restricted (which row was meant cannot be told) */
         size_t w = 0;
         for (size_t i = 0; i < m->n; i++) {
             if (w > 0 && !strcmp(m->rows[w - 1].path, m->rows[i].path)) {
-                problem(m, "line %lu: '%.80s' is already described on line %lu; row ignored",
+                problem(m,
+                        "line %lu: '%.80s' is already described on line %lu; the file is "
+                        "restricted",
                         m->rows[i].line, m->rows[i].path, m->rows[w - 1].line);
-                m->rows[w - 1].restricted |= m->rows[i].restricted;
+                m->rows[w - 1].restricted = 1;
                 free(m->rows[i].path);
                 json_decref(m->rows[i].meta);
                 continue;
@@ -660,6 +724,17 @@ tg_manifest_t *tg_manifest_parse(const char *data, size_t len)
             m->rows[w++] = m->rows[i];
         }
         m->n = w;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        if (!m->rows[i].glob)
+            continue;
+        if (m->n_globs == TG_MANIFEST_MAX_PATTERNS) {
+            /* every file is matched against every pattern: a bound */
+            restrict_all(m, "more than %d rows with patterns", TG_MANIFEST_MAX_PATTERNS);
+            break;
+        }
+        m->globs = tg_xrealloc(m->globs, (m->n_globs + 1) * sizeof *m->globs);
+        m->globs[m->n_globs++] = i;
     }
 out:
     free(cols);
@@ -677,6 +752,8 @@ void tg_manifest_free(tg_manifest_t *m)
         json_decref(m->rows[i].meta);
     }
     free(m->rows);
+    free(m->globs);
+    free(m->all);
     for (size_t i = 0; i < m->n_kept; i++)
         free(m->kept[i]);
     free(m);
@@ -702,24 +779,106 @@ const char *tg_manifest_problem(const tg_manifest_t *m, size_t i)
     return i < m->n_kept ? m->kept[i] : "";
 }
 
-int tg_manifest_lookup(const tg_manifest_t *m, const char *relpath, const json_t **meta,
-                       int *restricted, unsigned long *line)
+const char *tg_manifest_restricts_all(const tg_manifest_t *m)
+{
+    return m->all;
+}
+
+/* The row whose path is exactly path[0..len), or NULL. */
+static const row_t *find_row(const tg_manifest_t *m, const char *path, size_t len)
 {
     size_t lo = 0, hi = m->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(m->rows[mid].path, relpath);
-        if (c == 0) {
-            *meta = m->rows[mid].meta;
-            *restricted = m->rows[mid].restricted;
-            if (line)
-                *line = m->rows[mid].line;
-            return 1;
-        }
+        int c = strncmp(m->rows[mid].path, path, len);
+        if (c == 0 && m->rows[mid].path[len])
+            c = 1;
+        if (c == 0)
+            return &m->rows[mid];
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return 0;
+    return NULL;
+}
+
+static void fill(const row_t *r, tg_manifest_row_t *out)
+{
+    out->meta = r->meta;
+    out->restricted = r->restricted;
+    out->line = r->line;
+    const char *e = r->meta ? json_string_value(json_object_get(r->meta, "embargo")) : NULL;
+    snprintf(out->embargo, sizeof out->embargo, "%s", e ? e : "");
+}
+
+int tg_manifest_lookup(const tg_manifest_t *m, const char *relpath, tg_manifest_row_t *out)
+{
+    memset(out, 0, sizeof *out);
+    const row_t *r = find_row(m, relpath, strlen(relpath));
+    if (!r)
+        return 0;
+    fill(r, out);
+    return 1;
+}
+
+typedef struct {
+    tg_manifest_row_t *out;
+    size_t found;
+    const row_t *best;
+    size_t best_len;
+} cover_t;
+
+/* Row r applies to the file through its part [0, end) (a folder holding it,
+ * or the whole path for a pattern). */
+static void cover(cover_t *c, const row_t *r, size_t end)
+{
+    c->found++;
+    c->out->restricted |= r->restricted;
+    const char *e = r->meta ? json_string_value(json_object_get(r->meta, "embargo")) : NULL;
+    if (e && strcmp(e, c->out->embargo) > 0)
+        snprintf(c->out->embargo, sizeof c->out->embargo, "%s", e);
+    /* the nearest: the deepest, then a plain path, then the earlier line */
+    const row_t *b = c->best;
+    if (!b || end > c->best_len || (end == c->best_len && b->glob && !r->glob) ||
+        (end == c->best_len && b->glob == r->glob && r->line < b->line)) {
+        c->best = r;
+        c->best_len = end;
+    }
+}
+
+size_t tg_manifest_lookup_folder(const tg_manifest_t *m, const char *relpath,
+                                 tg_manifest_row_t *out)
+{
+    memset(out, 0, sizeof *out);
+    cover_t c = {.out = out};
+    size_t len = strlen(relpath);
+    char *part = tg_xstrdup(relpath);
+    /* what applies: the rows of each folder holding relpath (its parts
+     * ending before a '/'), and the patterns matching those or relpath */
+    for (size_t end = 0; end <= len; end++) {
+        if (end < len && relpath[end] != '/')
+            continue;
+        if (end == 0)
+            continue;
+        if (end < len) {
+            const row_t *r = find_row(m, relpath, end);
+            if (r && !r->glob)
+                cover(&c, r, end);
+        }
+        part[end] = '\0';
+        for (size_t g = 0; g < m->n_globs; g++) {
+            const row_t *r = &m->rows[m->globs[g]];
+            if (fnmatch(r->path, part, FNM_PATHNAME) == 0)
+                cover(&c, r, end);
+        }
+        if (end < len)
+            part[end] = '/';
+    }
+    free(part);
+    if (c.best) {
+        out->meta = c.best->meta;
+        out->line = c.best->line;
+    }
+    return c.found;
 }

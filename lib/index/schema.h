@@ -17,6 +17,9 @@
  *            counted by the "person" facet, one term per person)
  *   XR       restricted: the term "XR1" marks a document that must never be
  *            listed, shown or served by the web front end
+ *   XE       embargoed: the term "XE1" marks a document with an embargo, whose
+ *            last day is in TG_SLOT_EMBARGO; the search library hides it
+ *            through that day (decided when a search runs)
  *   XM       a date the text mentions, at each precision it was written
  *            with, like D: XM2025, XM2025-08, XM2025-08-05 (mentions:)
  *   XP       a person the text names: XP + the name's key (names.h:
@@ -44,13 +47,19 @@
  *   TG_SLOT_INGEST  ISO 8601 time the content was first indexed
  *   TG_SLOT_KIND, TG_SLOT_LANG, TG_SLOT_YEAR, TG_SLOT_MONTH ("YYYY-MM"),
  *   TG_SLOT_FOLDER  facet values
+ *   TG_SLOT_EMBARGO "YYYY-MM-DD", the last day of the document's embargo
  *
  * Document data: a JSON object (the "record"), keys TG_REC_*, below.
  *
  * Metadata (Xapian user metadata, committed with the documents)
- *   "L" + location      -> {"loc", "sha256", "size", "mtime"}: what was found
+ *   "L" + location      -> {"loc", "sha256", "size", "mtime", "status", "v",
+ *                          "sc", "r", "emb", "held", "rel"}: what was found
  *                          at a location, for skipping unchanged files and for
- *                          moving a location when its content changes.
+ *                          moving a location when its content changes; its
+ *                          own restriction and embargo and what it holds
+ *                          from the locations holding it, so that a change is
+ *                          passed down to what it holds without reading it
+ *                          (docs/schema.md).
  *                          A location over TG_META_KEY_MAX bytes uses the key
  *                          "L" + its first TG_LOC_KEY_HEAD bytes + "\x1f" +
  *                          SHA-256 of the whole location, so a scan by prefix
@@ -89,6 +98,8 @@
 #define TG_PREFIX_PERSON     "XP"
 #define TG_PREFIX_IDNUM      "XI"
 #define TG_TERM_RESTRICTED   "XR1"
+#define TG_PREFIX_EMBARGO    "XE"
+#define TG_TERM_EMBARGO      "XE1"
 #define TG_PREFIX_COLLECTION "XC"
 #define TG_PREFIX_PLACE      "XL"
 #define TG_PREFIX_WITNESS    "XW"
@@ -106,6 +117,7 @@ enum {
     TG_SLOT_MONTH = 6,
     TG_SLOT_FOLDER = 7,
     TG_SLOT_DATE_NEWEST = 8,
+    TG_SLOT_EMBARGO = 9,
 };
 
 /* Keys of the document record (JSON object in the document data). */
@@ -122,7 +134,7 @@ enum {
 #define TG_REC_CHARSET          "charset"   /* string, for text */
 #define TG_REC_PAGES            "pages"     /* integer, for paged formats */
 #define TG_REC_PAGE_POS         "page_pos"  /* array: first term position of each page */
-#define TG_REC_LOCATIONS        "locations" /* array of {"path", "folder"}, first found first */
+#define TG_REC_LOCATIONS        "locations" /* array of {"path", "rel", "folder"}, in path order */
 #define TG_REC_LOCATIONS_TOTAL  "locations_total"  /* integer when locations is capped */
 #define TG_REC_WARNINGS         "warnings"         /* array of strings */
 #define TG_REC_INGESTED         "ingested"         /* ISO 8601 */
@@ -133,10 +145,14 @@ enum {
 #define TG_REC_EXTRACTOR        "extractor"        /* integer: extractor version that ran */
 /* Sidecar metadata (see lib/evidence/sidecar.h and docs/schema.md).  Each location
  * object may carry "sidecar" (its normalised metadata), "restricted": true
- * and "sidecar_from" (array: the sidecar file, or "manifest.csv line N").
- * The document-level keys are derived from the locations on every write. */
+ * and "embargo" (its own), "sidecar_from" (array: the sidecar file, or
+ * "manifest.csv line N"), and "inherited": what a location holding it (a
+ * bundle, a mail) passes down, {"restricted": true, "by": LOC} or
+ * {"embargo": "YYYY-MM-DD", "by": LOC}.  The document-level keys are derived
+ * from the locations on every write. */
 #define TG_REC_SIDECAR    "sidecar"    /* object: merged metadata of all locations */
 #define TG_REC_RESTRICTED "restricted" /* true when restricted; absent otherwise */
+#define TG_REC_EMBARGO    "embargo"    /* "YYYY-MM-DD": the latest embargo of any location */
 #define TG_REC_SIDECAR_OWN                                                                         \
     "sidecar_own" /* object: the document's own values of keys                                     \
                    * a sidecar replaced (title, date, lang ...),                                   \

@@ -696,6 +696,13 @@ extern "C" tg_query_t *tg_query_none(void)
     return wrap(Xapian::Query::MatchNothing);
 }
 
+extern "C" tg_query_t *tg_query_value_range(unsigned slot, const char *lo, const char *hi)
+{
+    OOM_TRY
+    return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+    OOM_CATCH
+}
+
 extern "C" tg_query_t *tg_query_wildcard(const char *prefix, unsigned max_expansion)
 {
     OOM_TRY

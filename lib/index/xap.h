@@ -155,6 +155,9 @@ tg_query_t *tg_query_combine(tg_qop_t op, tg_query_t **subs, size_t n, unsigned 
 tg_query_t *tg_query_all(void);
 /* No document. */
 tg_query_t *tg_query_none(void);
+/* Documents whose value in slot lies between lo and hi, both included
+ * (compared as bytes); a document without a value there never matches. */
+tg_query_t *tg_query_value_range(unsigned slot, const char *lo, const char *hi);
 /* Terms starting with prefix, at most max_expansion of them (the most
  * frequent ones when there are more), combined as a synonym. */
 tg_query_t *tg_query_wildcard(const char *prefix, unsigned max_expansion);

@@ -12,9 +12,9 @@
 #include "util.h"
 
 const char *const tg_export_columns[] = {
-    "sha256",   "title", "date",    "date_source", "locations",  "persons",
-    "mentions", "page",  "snippet", "restricted",  "collection", "place",
-    "witness",  "tags",  "kind",    "size",        NULL,
+    "sha256",   "title",   "date",    "date_source", "locations", "persons",
+    "mentions", "page",    "snippet", "restricted",  "embargo",   "collection",
+    "place",    "witness", "tags",    "kind",        "size",      NULL,
 };
 
 /* Values of a person/date list in the record: strings, or objects whose
@@ -82,6 +82,7 @@ json_t *tg_export_row(const tg_hit_t *h, const char *bag_path)
     free(plain);
     json_object_set_new(o, "restricted",
                         json_boolean(json_is_true(json_object_get(rec, TG_REC_RESTRICTED))));
+    json_object_set_new(o, "embargo", str_or_null(tg_rec_str(rec, TG_REC_EMBARGO)));
     const json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
     json_object_set_new(o, "collection", list_of(sc, "collection"));
     json_object_set_new(o, "place", list_of(sc, "place"));

@@ -22,7 +22,8 @@
 #include "search.h"
 
 /* The columns, in CSV order, NULL-terminated.  The JSON rows have the same
- * keys (lists as arrays, page as a number or null, restricted as a boolean). */
+ * keys (lists as arrays, page as a number or null, restricted as a boolean,
+ * embargo as "YYYY-MM-DD", the last day of the document's embargo, or null). */
 extern const char *const tg_export_columns[];
 
 /* The export row of a hit (the caller's).  bag_path: where the original is

@@ -3,12 +3,24 @@
  *
  * Relies on the schema (schema.h) for every term, slot and record key, and on
  * the Xapian wrapper for everything else.  Never prints: errors go to the
- * caller's buffer.  Restricted documents are left out here, in one place, so
- * that no front end has to remember to. */
-#define _POSIX_C_SOURCE 200809L
+ * caller's buffer.  Restricted and embargoed documents are left out here, in
+ * one place (hidden_query, doc_hidden, the public handle), so that no front
+ * end has to remember to; embargoes are judged against today's date when
+ * each call runs, never at index time.  A public handle's records are
+ * rewritten (publish) so that no absolute path of the indexing machine
+ * leaves it. */
+#define _GNU_SOURCE
 #include "search.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "schema.h"
 #include "util.h"
@@ -21,9 +33,12 @@
 struct tg_archive {
     tg_store_t *store;
     tg_db_t *db;
+    int pub;       /* a public handle (search.h) */
+    char *abs_dir; /* the archive folder's absolute path, scrubbed from records */
 };
 
-tg_status_t tg_archive_open(const char *dir, tg_archive_t **out, char *err, size_t errlen)
+static tg_status_t open_archive(const char *dir, int pub, tg_archive_t **out, char *err,
+                                size_t errlen)
 {
     *out = NULL;
     tg_store_t *store;
@@ -42,8 +57,25 @@ tg_status_t tg_archive_open(const char *dir, tg_archive_t **out, char *err, size
     tg_archive_t *a = tg_xcalloc(1, sizeof *a);
     a->store = store;
     a->db = db;
+    a->pub = pub;
+    a->abs_dir = realpath(dir, NULL);
     *out = a;
     return TG_OK;
+}
+
+tg_status_t tg_archive_open(const char *dir, tg_archive_t **out, char *err, size_t errlen)
+{
+    return open_archive(dir, 0, out, err, errlen);
+}
+
+tg_status_t tg_archive_open_public(const char *dir, tg_archive_t **out, char *err, size_t errlen)
+{
+    return open_archive(dir, 1, out, err, errlen);
+}
+
+int tg_archive_is_public(const tg_archive_t *a)
+{
+    return a->pub;
 }
 
 void tg_archive_close(tg_archive_t *a)
@@ -52,6 +84,7 @@ void tg_archive_close(tg_archive_t *a)
         return;
     tg_db_close(a->db);
     tg_store_close(a->store);
+    free(a->abs_dir);
     free(a);
 }
 
@@ -62,15 +95,321 @@ tg_status_t tg_archive_refresh(tg_archive_t *a)
 
 tg_db_t *tg_archive_db(tg_archive_t *a)
 {
-    return a->db;
+    return a->pub ? NULL : a->db;
 }
 
 tg_store_t *tg_archive_store(tg_archive_t *a)
 {
-    return a->store;
+    return a->pub ? NULL : a->store;
 }
 
-tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
+/* ==== What may be shown ===================================================== */
+
+void tg_today(char out[11])
+{
+    const char *t = getenv("TESTIGO_TODAY");
+    tg_date_t d;
+    if (t && strlen(t) == 10 && !tg_date_parse(t, 10, &d) && d.day) {
+        snprintf(out, 11, "%04d-%02d-%02d", d.year, d.month, d.day);
+        return;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The day before today: an embargo whose last day is at most this is over. */
+static void yesterday(char out[11])
+{
+    char today[11];
+    tg_today(today);
+    struct tm tm = {0};
+    tm.tm_year = atoi(today) - 1900;
+    tm.tm_mon = atoi(today + 5) - 1;
+    tm.tm_mday = atoi(today + 8) - 1;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    mktime(&tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The lowest embargo end that reads as a date. */
+#define EMBARGO_MIN "0000-01-01"
+
+/* Documents a public handle hides today: restricted, or under an embargo
+ * that is not over (an end that is not a date never is). */
+static tg_query_t *hidden_query(void)
+{
+    char y[11];
+    yesterday(y);
+    tg_query_t *over[2] = {tg_query_term(TG_TERM_EMBARGO, strlen(TG_TERM_EMBARGO), 0),
+                           tg_query_value_range(TG_SLOT_EMBARGO, EMBARGO_MIN, y)};
+    tg_query_t *either[2] = {tg_query_term(TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0),
+                             tg_query_combine(TG_Q_AND_NOT, over, 2, 0)};
+    return tg_query_combine(TG_Q_OR, either, 2, 0);
+}
+
+/* q without what a public handle hides; takes q. */
+static tg_query_t *without_hidden(tg_query_t *q)
+{
+    tg_query_t *v[2] = {q, hidden_query()};
+    return tg_query_combine(TG_Q_AND_NOT, v, 2, 0);
+}
+
+/* The same test on one document: 1 if hidden. */
+static int doc_hidden(tg_doc_t *doc)
+{
+    if (tg_doc_has_term(doc, TG_TERM_RESTRICTED))
+        return 1;
+    if (!tg_doc_has_term(doc, TG_TERM_EMBARGO))
+        return 0;
+    char y[11];
+    yesterday(y);
+    char *end = tg_doc_get_value(doc, TG_SLOT_EMBARGO);
+    int hidden = !(strcmp(end, EMBARGO_MIN) >= 0 && strcmp(end, y) <= 0);
+    free(end);
+    return hidden;
+}
+
+int tg_record_hidden(const json_t *rec)
+{
+    if (json_is_true(json_object_get(rec, TG_REC_RESTRICTED)))
+        return 1;
+    json_t *e = json_object_get(rec, TG_REC_EMBARGO);
+    if (!e)
+        return 0;
+    const char *end = json_string_value(e);
+    char y[11];
+    yesterday(y);
+    return !(end && strcmp(end, EMBARGO_MIN) >= 0 && strcmp(end, y) <= 0);
+}
+
+/* The document of sha, if the handle may show it (hide: also when the
+ * operator asks to leave hidden documents out).  TG_ERR_NOTFOUND if it
+ * does not exist or is hidden. */
+static tg_status_t find_shown(tg_archive_t *a, const char *sha, int hide, tg_doc_t **doc,
+                              tg_docid_t *docid)
+{
+    *doc = NULL;
+    if (!sha || !tg_sha256_valid(sha))
+        return TG_ERR_NOTFOUND;
+    tg_buf_t term;
+    tg_buf_init(&term, 128);
+    tg_id_term(&term, sha);
+    tg_docid_t id;
+    tg_status_t st = tg_db_find(a->db, tg_buf_str(&term), &id);
+    tg_buf_free(&term);
+    if (st)
+        return st;
+    st = tg_db_get(a->db, id, doc);
+    if (st)
+        return st;
+    if ((hide || a->pub) && doc_hidden(*doc)) {
+        tg_doc_free(*doc);
+        *doc = NULL;
+        return TG_ERR_NOTFOUND;
+    }
+    if (docid)
+        *docid = id;
+    return TG_OK;
+}
+
+tg_status_t tg_archive_count(tg_archive_t *a, unsigned *count)
+{
+    *count = 0;
+    unsigned all;
+    tg_status_t st = tg_db_doccount(a->db, &all);
+    if (st || !a->pub) {
+        *count = all;
+        return st;
+    }
+    /* few documents are hidden: count them, not the others */
+    tg_search_opts_t so = {.limit = 0, .sort_slot = -1, .check_at_least = all};
+    tg_query_t *q = hidden_query();
+    tg_mset_t *ms = NULL;
+    st = tg_db_search(a->db, q, &so, &ms);
+    tg_query_free(q);
+    if (st)
+        return st;
+    unsigned lower, est, upper;
+    tg_mset_estimate(ms, &lower, &est, &upper);
+    tg_mset_free(ms);
+    /* if the count is not exact, show the fewer */
+    *count = all >= upper ? all - upper : 0;
+    return TG_OK;
+}
+
+/* ==== Shown forms of locations ============================================== */
+
+/* The shown form of a location recorded before shown forms were (archives
+ * written by earlier versions): from the folder facet ("casos/2024": the
+ * root's name and the first folder below it) where it tells the root apart,
+ * else the file name only; what lies inside a bundle or mail is kept.
+ * Never an absolute path.  Malloc'd. */
+static char *derive_rel(const char *path, const char *folder)
+{
+    const char *bang = strstr(path, "!/");
+    size_t disk = bang ? (size_t)(bang - path) : strlen(path);
+    const char *at = NULL;
+    if (folder && strchr(folder, '/') && folder[0] != '/') {
+        char *pat = tg_xasprintf("/%s/", folder);
+        size_t pl = strlen(pat);
+        for (const char *p = strstr(path, pat); p && (size_t)(p - path) + pl <= disk;
+             p = strstr(p + 1, pat))
+            at = p + 1; /* the last: when unsure, less is shown */
+        free(pat);
+    }
+    if (!at) {
+        at = path;
+        for (size_t i = 0; i < disk; i++)
+            if (path[i] == '/')
+                at = path + i + 1;
+    }
+    while (*at == '/')
+        at++;
+    return tg_xstrdup(at);
+}
+
+/* A string of the record that names a place on the indexing machine,
+ * rewritten from the parts of the paths known to come before shown forms
+ * (prefixes): stripped of one of them, else cut to what follows its last
+ * '/' before any "!/" or " line". */
+static char *shown_string(const char *s, json_t *prefixes)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(prefixes, i, p)
+    {
+        const char *pre = json_string_value(p);
+        if (!strncmp(s, pre, strlen(pre)))
+            return tg_xstrdup(s + strlen(pre));
+    }
+    if (s[0] != '/')
+        return tg_xstrdup(s);
+    const char *end = strstr(s, "!/");
+    const char *line = strstr(s, " line ");
+    if (!end || (line && line < end))
+        end = line;
+    if (!end)
+        end = s + strlen(s);
+    const char *at = s;
+    for (const char *c = s; c < end; c++)
+        if (*c == '/')
+            at = c + 1;
+    return tg_xstrdup(at);
+}
+
+/* Removes every occurrence of each prefix from every string in j. */
+static void scrub(json_t *j, json_t *prefixes)
+{
+    if (json_is_object(j)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) scrub(v, prefixes);
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) scrub(v, prefixes);
+    } else if (json_is_string(j)) {
+        const char *s = json_string_value(j);
+        size_t i;
+        json_t *p;
+        json_array_foreach(prefixes, i, p)
+        {
+            const char *pre = json_string_value(p);
+            if (!strstr(s, pre))
+                continue;
+            tg_buf_t b;
+            tg_buf_init(&b, (size_t)-1);
+            size_t pl = strlen(pre);
+            for (const char *c = s, *hit; *c; c = hit + pl) {
+                hit = strstr(c, pre);
+                if (!hit) {
+                    tg_buf_adds(&b, c);
+                    break;
+                }
+                tg_buf_add(&b, c, (size_t)(hit - c));
+            }
+            json_string_set(j, tg_buf_str(&b));
+            tg_buf_free(&b);
+            s = json_string_value(j);
+        }
+    }
+}
+
+static void add_prefix(json_t *prefixes, const char *pre, size_t len)
+{
+    /* "/" alone would cut every path: not a prefix worth taking */
+    if (len < 2 || pre[0] != '/')
+        return;
+    char *p = tg_xstrndup(pre, len);
+    size_t i;
+    json_t *e;
+    int dup = 0;
+    json_array_foreach(prefixes, i, e) dup |= !strcmp(json_string_value(e), p);
+    if (!dup)
+        json_array_append_new(prefixes, json_string(p));
+    free(p);
+}
+
+/* A record as a public handle gives it: each location's "path" is its shown
+ * form (and "rel" goes), places named in its metadata are relative too, and
+ * no string holds the indexing machine's path to the folders given to the
+ * indexer or to the archive. */
+static void publish(const tg_archive_t *a, json_t *rec)
+{
+    json_t *prefixes = json_array(), *e;
+    size_t i;
+    if (a->abs_dir) {
+        char *d = tg_xasprintf("%s/", a->abs_dir);
+        add_prefix(prefixes, d, strlen(d));
+        free(d);
+    }
+    json_t *locs = json_object_get(rec, TG_REC_LOCATIONS);
+    /* first the prefixes every location reveals... */
+    json_array_foreach(locs, i, e)
+    {
+        const char *path = tg_rec_str(e, "path");
+        if (!path)
+            continue;
+        const char *rel = tg_rec_str(e, "rel");
+        char *r =
+            rel && rel[0] != '/' ? tg_xstrdup(rel) : derive_rel(path, tg_rec_str(e, "folder"));
+        size_t pl = strlen(path), rl = strlen(r);
+        if (pl > rl && !strcmp(path + pl - rl, r))
+            add_prefix(prefixes, path, pl - rl);
+        json_object_set_new(e, "path", json_string(r));
+        json_object_del(e, "rel");
+        free(r);
+    }
+    /* ...then every place named is rewritten with all of them */
+    json_array_foreach(locs, i, e)
+    {
+        json_t *from = json_object_get(e, "sidecar_from"), *f;
+        size_t k;
+        json_array_foreach(from, k, f)
+        {
+            if (!json_is_string(f))
+                continue;
+            char *r = shown_string(json_string_value(f), prefixes);
+            json_string_set(f, r);
+            free(r);
+        }
+        json_t *held = json_object_get(e, "inherited");
+        const char *by = tg_rec_str(held, "by");
+        if (by) {
+            char *r = shown_string(by, prefixes);
+            json_object_set_new(held, "by", json_string(r));
+            free(r);
+        }
+    }
+    scrub(rec, prefixes);
+    json_decref(prefixes);
+}
+
+/* The text of rec's content, without asking whether it may be shown. */
+static tg_status_t text_of(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
 {
     const char *sha = tg_rec_str(rec, TG_REC_SHA256);
     if (!sha || !tg_sha256_valid(sha))
@@ -78,6 +417,18 @@ tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
     if (json_is_true(json_object_get(rec, TG_REC_TEXT_ORIGINAL)))
         return tg_store_get_original(a->store, sha, out);
     return tg_store_get_text(a->store, sha, out);
+}
+
+tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
+{
+    if (a->pub) {
+        tg_doc_t *doc;
+        tg_status_t st = find_shown(a, tg_rec_str(rec, TG_REC_SHA256), 1, &doc, NULL);
+        tg_doc_free(doc);
+        if (st)
+            return st == TG_ERR_NOTFOUND ? st : TG_ERR_NOTFOUND;
+    }
+    return text_of(a, rec, out);
 }
 
 const char *tg_record_title(const json_t *rec)
@@ -213,39 +564,134 @@ out:
     return st;
 }
 
+/* The record of doc; for a public handle as it may be shown. */
+static json_t *record_of(const tg_archive_t *a, tg_doc_t *doc)
+{
+    size_t len;
+    char *data = tg_doc_get_data(doc, &len);
+    json_t *rec = tg_record_parse(data, len);
+    free(data);
+    if (rec && a->pub)
+        publish(a, rec);
+    return rec;
+}
+
 tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
                            tg_docid_t *docid)
 {
     *rec = NULL;
     if (docid)
         *docid = 0;
-    if (!sha || !tg_sha256_valid(sha))
-        return TG_ERR_NOTFOUND;
-    tg_buf_t term;
-    tg_buf_init(&term, 128);
-    tg_id_term(&term, sha);
-    tg_docid_t id;
-    tg_status_t st = tg_db_find(a->db, tg_buf_str(&term), &id);
-    tg_buf_free(&term);
-    if (st)
-        return st;
     tg_doc_t *doc;
-    st = tg_db_get(a->db, id, &doc);
+    tg_docid_t id;
+    tg_status_t st = find_shown(a, sha, hide_restricted, &doc, &id);
     if (st)
         return st;
-    if (hide_restricted && tg_doc_has_term(doc, TG_TERM_RESTRICTED)) {
-        tg_doc_free(doc);
-        return TG_ERR_NOTFOUND;
-    }
-    size_t len;
-    char *data = tg_doc_get_data(doc, &len);
+    *rec = record_of(a, doc);
     tg_doc_free(doc);
-    *rec = tg_record_parse(data, len);
-    free(data);
     if (!*rec)
         return TG_ERR_CORRUPT;
     if (docid)
         *docid = id;
+    return TG_OK;
+}
+
+typedef struct {
+    tg_archive_t *a;
+    const char *prefix; /* a location of the container + "!/" */
+    int hidden;         /* something inside may not be shown */
+    tg_status_t st;
+} inside_t;
+
+static int check_inside(void *ctx, const char *key, const char *value, size_t len)
+{
+    (void)key;
+    inside_t *c = ctx;
+    json_t *m = tg_record_parse(value, len);
+    const char *loc = m ? tg_rec_str(m, "loc") : NULL;
+    const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
+    if (loc && sha && !strncmp(loc, c->prefix, strlen(c->prefix))) {
+        tg_doc_t *doc;
+        tg_status_t st = find_shown(c->a, sha, 1, &doc, NULL);
+        tg_doc_free(doc);
+        if (st == TG_ERR_NOTFOUND) {
+            /* hidden, or a location whose document is gone: either way,
+             * what the bytes hold cannot be vouched for */
+            c->hidden = 1;
+        } else if (st) {
+            c->st = st;
+        }
+    }
+    json_decref(m);
+    return c->hidden || c->st;
+}
+
+/* 1 if a location of the document (given by its raw record) holds, at any
+ * depth, something the handle may not show; -1 on an index error. */
+static int holds_hidden(tg_archive_t *a, const json_t *raw)
+{
+    json_t *e;
+    size_t i;
+    json_array_foreach(json_object_get(raw, TG_REC_LOCATIONS), i, e)
+    {
+        const char *path = tg_rec_str(e, "path");
+        if (!path)
+            continue;
+        char *prefix = tg_xasprintf("%s!/", path);
+        tg_buf_t key;
+        tg_buf_init(&key, 4096);
+        tg_location_key_prefix(&key, prefix);
+        inside_t c = {a, prefix, 0, TG_OK};
+        tg_status_t st = tg_db_each_meta(a->db, key.data, 1, check_inside, &c);
+        tg_buf_free(&key);
+        free(prefix);
+        if (st || c.st)
+            return -1;
+        if (c.hidden)
+            return 1;
+    }
+    return 0;
+}
+
+tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, json_t **rec, int *fd,
+                                uint64_t *size)
+{
+    *rec = NULL;
+    *fd = -1;
+    *size = 0;
+    tg_doc_t *doc;
+    tg_status_t st = find_shown(a, sha, 1, &doc, NULL);
+    if (st)
+        return st;
+    size_t len;
+    char *data = tg_doc_get_data(doc, &len);
+    tg_doc_free(doc);
+    json_t *raw = tg_record_parse(data, len);
+    free(data);
+    if (!raw)
+        return TG_ERR_CORRUPT;
+    if (a->pub) {
+        int h = holds_hidden(a, raw);
+        if (h) {
+            json_decref(raw);
+            return h < 0 ? TG_ERR_XAPIAN : TG_ERR_NOTFOUND;
+        }
+    }
+    char *path = tg_store_path(a->store, sha);
+    int f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
+    struct stat sb;
+    if (f < 0 || fstat(f, &sb) || !S_ISREG(sb.st_mode)) {
+        if (f >= 0)
+            close(f);
+        json_decref(raw);
+        return TG_ERR_IO;
+    }
+    if (a->pub)
+        publish(a, raw);
+    *rec = raw;
+    *fd = f;
+    *size = (uint64_t)sb.st_size;
     return TG_OK;
 }
 
@@ -287,11 +733,8 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         tg_parsed_free(&parsed);
         return st;
     }
-    if (req->hide_restricted) {
-        tg_query_t *v[2] = {parsed.query,
-                            tg_query_term(TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0)};
-        parsed.query = tg_query_combine(TG_Q_AND_NOT, v, 2, 0);
-    }
+    if (req->hide_restricted || a->pub)
+        parsed.query = without_hidden(parsed.query);
     st = tg_db_search(a->db, parsed.query, &so, &ms);
     if (st) {
         tg_errf(err, errlen, "%s", tg_db_error(a->db));
@@ -310,11 +753,8 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         tg_doc_t *doc;
         if (tg_mset_doc(ms, i, &doc))
             continue;
-        size_t len;
-        char *data = tg_doc_get_data(doc, &len);
+        h->rec = record_of(a, doc);
         tg_doc_free(doc);
-        h->rec = tg_record_parse(data, len);
-        free(data);
         if (!h->rec)
             h->rec = json_object();
         h->docid = tg_mset_docid(ms, i);
@@ -323,7 +763,7 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
         tg_buf_init(&text, SNIPPET_TEXT_MAX);
         if (sha && tg_sha256_valid(sha))
-            tg_archive_text(a, h->rec, &text);
+            text_of(a, h->rec, &text);
         tg_snippet_src_t src = {
             .db = a->db,
             .docid = h->docid,
@@ -418,6 +858,8 @@ json_t *tg_hit_json(const tg_hit_t *h)
     json_object_set_new(o, "warnings", json_is_array(w) ? json_copy(w) : json_array());
     json_object_set_new(o, "restricted",
                         json_boolean(json_is_true(json_object_get(rec, TG_REC_RESTRICTED))));
+    const char *emb = tg_rec_str(rec, TG_REC_EMBARGO);
+    json_object_set_new(o, "embargo", emb ? json_string(emb) : json_null());
     json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
     json_t *md = json_is_object(sc) ? json_deep_copy(sc) : json_object();
     json_object_del(md, "restricted");
@@ -523,7 +965,8 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
     tg_buf_init(&c.term, 8192);
     unsigned ndocs = 0;
     tg_status_t st = TG_OK;
-    int everything = (!query || !*query) && !req->hide_restricted;
+    int hide = req->hide_restricted || a->pub;
+    int everything = (!query || !*query) && !hide;
     if (everything) {
         /* every document: the index already counts them per term */
         st = tg_db_doccount(a->db, &ndocs);
@@ -551,11 +994,8 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
             tg_buf_free(&c.term);
             return st;
         }
-        if (req->hide_restricted) {
-            tg_query_t *v[2] = {parsed.query,
-                                tg_query_term(TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0)};
-            parsed.query = tg_query_combine(TG_Q_AND_NOT, v, 2, 0);
-        }
+        if (hide)
+            parsed.query = without_hidden(parsed.query);
         unsigned all = 0;
         tg_db_doccount(a->db, &all);
         tg_search_opts_t so = {

@@ -3,7 +3,19 @@
  *
  * An archive handle opens the index read-only; tg_archive_refresh catches up
  * with the indexer's latest commit, so a long-running reader sees new
- * documents while an import runs. */
+ * documents while an import runs.
+ *
+ * Two kinds of handle.  The operator's (tg_archive_open: the CLI) sees
+ * every document, restricted or not, with the paths of the machine that
+ * indexed them.  A public handle (tg_archive_open_public: the web front
+ * end, anything serving people beyond the operator) is where restriction
+ * is enforced, once, for every caller: each of its calls leaves out every
+ * document that is restricted or under embargo today (a hidden document
+ * answers exactly as a missing one), its records show each location in its
+ * shown form (relative to the parent of the folder or file given to the
+ * indexer, never an absolute path of the indexing machine), and it gives no
+ * raw index or store (tg_archive_db and tg_archive_store return NULL), so
+ * a caller cannot go around it. */
 #ifndef TG_SEARCH_H
 #define TG_SEARCH_H
 
@@ -21,20 +33,49 @@ typedef struct tg_archive tg_archive_t;
 /* Opens the archive folder dir for reading.  TG_ERR_NOTFOUND if it is not an
  * archive or holds no index yet. */
 tg_status_t tg_archive_open(const char *dir, tg_archive_t **out, char *err, size_t errlen);
+/* Opens the archive folder dir for people beyond the operator (above). */
+tg_status_t tg_archive_open_public(const char *dir, tg_archive_t **out, char *err, size_t errlen);
+/* 1 for a public handle. */
+int tg_archive_is_public(const tg_archive_t *a);
 void tg_archive_close(tg_archive_t *a);
 /* Sees the latest committed state of the index. */
 tg_status_t tg_archive_refresh(tg_archive_t *a);
+/* The raw index and store of an operator's handle; NULL for a public one. */
 tg_db_t *tg_archive_db(tg_archive_t *a);
 tg_store_t *tg_archive_store(tg_archive_t *a);
+
+/* How many documents the handle may show: every document, or for a public
+ * handle those neither restricted nor under embargo today. */
+tg_status_t tg_archive_count(tg_archive_t *a, unsigned *count);
+
+/* Today as embargoes are judged: "YYYY-MM-DD" in local time.  For tests
+ * only, the environment variable TESTIGO_TODAY=YYYY-MM-DD stands in for
+ * the clock (ignored unless it is a valid date).  An embargo keeps its
+ * document hidden through its last day, the day it names included. */
+void tg_today(char out[11]);
+
+/* 1 if a document with this record would be hidden from a public handle
+ * today: restricted, or under an embargo whose last day is today or
+ * later (or that cannot be read).  For front ends that mark documents. */
+int tg_record_hidden(const json_t *rec);
 
 /* Finds the document whose content has SHA-256 sha (64 lowercase hex).
  * On success *rec gets its record (the caller json_decref's it) and *docid
  * (may be NULL) its id.  TG_ERR_NOTFOUND if sha is not a valid digest, if no
- * document has it, or, with hide_restricted, if the document is restricted
- * (holds TG_TERM_RESTRICTED): a restricted document is indistinguishable
- * from a missing one.  TG_ERR_XAPIAN on an index error. */
+ * document has it, or, with hide_restricted or on a public handle, if the
+ * document is restricted or under embargo: such a document is
+ * indistinguishable from a missing one.  TG_ERR_XAPIAN on an index error. */
 tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
                            tg_docid_t *docid);
+
+/* Opens the original of a document for reading (O_NOFOLLOW): *fd (the
+ * caller closes it) and its *size, and *rec as tg_archive_get gives it.
+ * TG_ERR_NOTFOUND as tg_archive_get with hide_restricted; on a public
+ * handle also for a bundle or mail that holds, at any depth, a document it
+ * may not show (its bytes hold that document's).  TG_ERR_IO if the store's
+ * copy cannot be opened. */
+tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, json_t **rec, int *fd,
+                                uint64_t *size);
 
 /* The facets: what a search can count and filter by.  "kind", "lang",
  * "year", "month", "folder" are value slots; "person" counts terms (the
@@ -64,7 +105,8 @@ typedef struct {
     double time_limit; /* seconds, 0 for none */
     tg_parse_opts_t parse;
     int facets;           /* count every facet of tg_facet_names */
-    int hide_restricted;  /* leave out documents marked restricted (the web) */
+    int hide_restricted;  /* leave out restricted documents and documents under
+                           * embargo (always so on a public handle) */
     size_t snippet_bytes; /* 0: 240 */
     const tg_filter_t *filters;
     size_t n_filters;
@@ -108,6 +150,7 @@ void tg_results_free(tg_results_t *r);
  * web API: sha256, title, locations (strings), type (MIME), kind, date,
  * date_source, page, snippet, snippet_html, size, lang, score, extraction
  * ("ok", "failed", "unsupported"), warnings, restricted (true or false),
+ * embargo (the last day of its embargo, "YYYY-MM-DD", or null),
  * metadata (the sidecar metadata: title, date, language, witness, place,
  * collection, tags; {} when none), persons (names), ids (identity numbers),
  * mentions (dates mentioned), and ocr (the OCR entry of the hit's page,
@@ -115,7 +158,8 @@ void tg_results_free(tg_results_t *r);
 json_t *tg_hit_json(const tg_hit_t *h);
 
 /* The extracted text of a document (pages separated by '\f') into out, up
- * to out's cap.  TG_ERR_NOTFOUND if it has none. */
+ * to out's cap.  TG_ERR_NOTFOUND if it has none, or on a public handle if
+ * the document is hidden. */
 tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out);
 
 /* The persons named in the documents matching query (every document when

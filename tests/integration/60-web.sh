@@ -56,7 +56,9 @@ assert len(a) == len(c) > 0, (len(a), len(c))
 for x, y in zip(a, c):
     assert set(x) == set(y) | {'url', 'download'}, set(x) ^ set(y)
     for k in y:
-        assert k in ('score',) or x[k] == y[k], k
+        assert k in ('score', 'locations') or x[k] == y[k], k
+    # the CLI shows the indexing machine's paths, the web never does
+    assert x['locations'] == [p[len('$T/'):] for p in y['locations']], (x['locations'], y['locations'])
     assert x['url'] == '/doc/' + x['sha256'] and x['download'] == '/download/' + x['sha256']
 "
 check "the API is JSON" header_is Content-Type 'application/json'
@@ -112,7 +114,8 @@ check "page markers" body_has '<h3 class="pagemark">Página 2</h3>'
 check "the query's hits highlighted in the text" body_has '<mark>Trace</mark>'
 check "hits listed by page" body_has 'href="#p2"'
 check "SHA-256 shown" body_has "$S_PDF"
-check "location shown" body_has "$D/prensa/pdfjs__tracemonkey.pdf"
+check "location shown, from the folder given to the indexer" body_has "<code>docs/prensa/pdfjs__tracemonkey.pdf</code>"
+check "...never as the indexing machine's path" body_lacks "$T"
 check "metadata shown (page count)" grep -q '<dt>Páginas</dt><dd>14</dd>' "$T/body"
 status_of 200 "document JSON" "/api/doc/$S_PDF"
 check "document JSON: record, text with page breaks, links" test "$(jq_body \

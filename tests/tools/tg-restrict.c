@@ -1,7 +1,7 @@
 /* tg-restrict: marks a document of an archive as restricted (adds the term
- * TG_TERM_RESTRICTED), for the web tests.  Nothing in Testigo writes that
- * term yet; this stands in for whatever will, so that the web's refusal to
- * list, show or serve restricted documents is tested on a real archive.
+ * TG_TERM_RESTRICTED), for the web tests: a restriction committed while the
+ * server runs, without sidecars (the indexer writes the term from sidecar
+ * metadata; tests/integration/62-restricted-web.sh tests that way).
  *
  * Usage: tg-restrict ARCHIVE SHA256     exit 0 done, 1 no such document,
  *                                       2 usage or archive errors */

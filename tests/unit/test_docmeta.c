@@ -1,7 +1,8 @@
 /* Unit tests: applying sidecar metadata to a document (indexer/coordinator/docmeta.c):
  * how locations combine, what a sidecar may replace (date precedence),
- * that everything is undone when a sidecar goes, and that applying twice
- * changes nothing. */
+ * that everything is undone when a sidecar goes, that applying twice
+ * changes nothing, and what a bundle or mail passes down to what it holds
+ * (restriction, embargo). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -215,7 +216,118 @@ static void location_store_reports_changes(void **state)
     assert_true(tg_locmeta_store(e, &m));
     assert_null(json_object_get(e, "sidecar"));
     assert_null(json_object_get(e, "restricted"));
+    /* an embargo and what the location holds from above */
+    m.meta = json_pack("{s:s}", "embargo", "2030-01-01");
+    snprintf(m.embargo, sizeof m.embargo, "2030-01-01");
+    m.held = json_pack("{s:b, s:s}", "restricted", 1, "by", "/p.zip");
+    assert_true(tg_locmeta_store(e, &m));
+    assert_false(tg_locmeta_store(e, &m));
+    assert_null(json_object_get(e, "sidecar")); /* the embargo is kept apart */
+    assert_string_equal(tg_rec_str(e, "embargo"), "2030-01-01");
+    assert_string_equal(tg_rec_str(json_object_get(e, "inherited"), "by"), "/p.zip");
+    tg_locmeta_free(&m);
+    assert_true(tg_locmeta_store(e, &m));
+    assert_null(json_object_get(e, "embargo"));
+    assert_null(json_object_get(e, "inherited"));
     json_decref(e);
+}
+
+static void inherited_restriction_and_embargo(void **state)
+{
+    (void)state;
+    tg_doc_t *doc = tg_doc_new();
+    json_t *rec = record(NULL, NULL);
+    json_t *l = json_object_get(rec, "locations");
+    json_t *member = loc("/a/p.zip!/m.txt", NULL, 0);
+    json_object_set_new(member, "inherited",
+                        json_pack("{s:b, s:s}", "restricted", 1, "by", "/a/p.zip"));
+    json_array_append_new(l, member);
+    json_array_append_new(l, loc("/b/copia.txt", NULL, 0));
+    tg_docmeta_apply(doc, rec, st);
+    /* one location restricted by what holds it: the content is */
+    assert_true(tg_doc_has_term(doc, "XR1"));
+    assert_true(json_is_true(json_object_get(rec, TG_REC_RESTRICTED)));
+    assert_false(tg_doc_has_term(doc, "XE1"));
+    /* lifted from above: gone, with nothing else to keep */
+    json_object_del(member, "inherited");
+    tg_docmeta_apply(doc, rec, st);
+    assert_false(tg_doc_has_term(doc, "XR1"));
+    assert_null(json_object_get(rec, TG_REC_RESTRICTED));
+
+    /* embargoes: the latest of any location, its own or passed down */
+    json_object_set_new(member, "inherited",
+                        json_pack("{s:s, s:s}", "embargo", "2031-05-01", "by", "/a/p.zip"));
+    json_object_set_new(json_array_get(l, 1), "embargo", json_string("2030-01-01"));
+    tg_docmeta_apply(doc, rec, st);
+    assert_false(tg_doc_has_term(doc, "XR1"));
+    assert_true(tg_doc_has_term(doc, "XE1"));
+    char *v = tg_doc_get_value(doc, TG_SLOT_EMBARGO);
+    assert_string_equal(v, "2031-05-01");
+    free(v);
+    assert_string_equal(tg_rec_str(rec, TG_REC_EMBARGO), "2031-05-01");
+    /* an embargo no one can read restricts (fail closed) */
+    json_object_set_new(json_array_get(l, 1), "embargo", json_string("pronto"));
+    tg_docmeta_apply(doc, rec, st);
+    assert_true(tg_doc_has_term(doc, "XR1"));
+    json_object_set_new(json_array_get(l, 1), "embargo", json_integer(2030));
+    tg_docmeta_apply(doc, rec, st);
+    assert_true(tg_doc_has_term(doc, "XR1"));
+    /* all gone: no term, no slot, no key */
+    json_object_del(json_array_get(l, 1), "embargo");
+    json_object_del(member, "inherited");
+    tg_docmeta_apply(doc, rec, st);
+    assert_false(tg_doc_has_term(doc, "XR1"));
+    assert_false(tg_doc_has_term(doc, "XE1"));
+    v = tg_doc_get_value(doc, TG_SLOT_EMBARGO);
+    assert_string_equal(v, "");
+    free(v);
+    assert_null(json_object_get(rec, TG_REC_EMBARGO));
+    json_decref(rec);
+    tg_doc_free(doc);
+}
+
+static void what_passes_down(void **state)
+{
+    (void)state;
+    /* nothing */
+    assert_null(tg_locmeta_pass(0, "", NULL, "/a/p.zip"));
+    assert_null(tg_locmeta_pass(0, NULL, NULL, "/a/p.zip"));
+    /* its own restriction, named by itself */
+    json_t *h = tg_locmeta_pass(1, "", NULL, "/a/p.zip");
+    assert_true(json_is_true(json_object_get(h, "restricted")));
+    assert_string_equal(tg_rec_str(h, "by"), "/a/p.zip");
+    /* what it holds from above goes on, named by where it came from */
+    json_t *h2 = tg_locmeta_pass(0, "", h, "/a/p.zip!/q.zip");
+    assert_true(json_is_true(json_object_get(h2, "restricted")));
+    assert_string_equal(tg_rec_str(h2, "by"), "/a/p.zip");
+    json_decref(h2);
+    /* a restriction outranks an embargo */
+    h2 = tg_locmeta_pass(0, "2030-01-01", h, "/a/p.zip!/q.zip");
+    assert_true(json_is_true(json_object_get(h2, "restricted")));
+    assert_null(json_object_get(h2, "embargo"));
+    json_decref(h2);
+    json_decref(h);
+    /* embargoes: the later, named by whoever set it */
+    h = tg_locmeta_pass(0, "2031-01-01", NULL, "/a/p.zip");
+    h2 = tg_locmeta_pass(0, "2030-01-01", h, "/a/p.zip!/q.zip");
+    assert_string_equal(tg_rec_str(h2, "embargo"), "2031-01-01");
+    assert_string_equal(tg_rec_str(h2, "by"), "/a/p.zip");
+    json_decref(h2);
+    h2 = tg_locmeta_pass(0, "2032-01-01", h, "/a/p.zip!/q.zip");
+    assert_string_equal(tg_rec_str(h2, "embargo"), "2032-01-01");
+    assert_string_equal(tg_rec_str(h2, "by"), "/a/p.zip!/q.zip");
+    json_decref(h2);
+    json_decref(h);
+
+    /* tg_locmeta_inherit: a member gets what its bundle passes */
+    tg_locmeta_t parent = {0}, child = {0};
+    parent.restricted = 1;
+    tg_locmeta_inherit(&child, "/a/p.zip", &parent);
+    assert_string_equal(tg_rec_str(child.held, "by"), "/a/p.zip");
+    parent.restricted = 0;
+    tg_locmeta_inherit(&child, "/a/p.zip", &parent);
+    assert_null(child.held);
+    tg_locmeta_free(&child);
 }
 
 int main(void)
@@ -225,6 +337,8 @@ int main(void)
         cmocka_unit_test(date_precedence),
         cmocka_unit_test(restriction_beyond_the_cap_and_prefixes),
         cmocka_unit_test(location_store_reports_changes),
+        cmocka_unit_test(inherited_restriction_and_embargo),
+        cmocka_unit_test(what_passes_down),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

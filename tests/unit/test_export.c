@@ -60,10 +60,10 @@ static void safe_names(void **state)
 static void csv_rows(void **state)
 {
     (void)state;
-    json_t *row = json_pack("{s:s, s:s, s:[s, s], s:[s], s:i, s:s, s:b, s:s, s:i}", "sha256", "ab",
-                            "title", "=cmd|' /C calc'!A0", "locations", "/a;b", "/c", "tags", "x",
-                            "page", 3, "snippet", "dice \"hola\", y más", "restricted", 1, "date",
-                            "2024-07-30", "size", 12);
+    json_t *row = json_pack("{s:s, s:s, s:[s, s], s:[s], s:i, s:s, s:b, s:s, s:i, s:s}", "sha256",
+                            "ab", "title", "=cmd|' /C calc'!A0", "locations", "/a;b", "/c", "tags",
+                            "x", "page", 3, "snippet", "dice \"hola\", y más", "restricted", 1,
+                            "date", "2024-07-30", "size", 12, "embargo", "2030-06-15");
     tg_buf_t b;
     tg_buf_init(&b, 1 << 16);
     assert_int_equal(tg_export_csv_header(&b, 0), TG_OK);
@@ -83,7 +83,8 @@ static void csv_rows(void **state)
     assert_string_equal(f[7], "3");
     assert_string_equal(f[8], "dice \"hola\", y más");
     assert_string_equal(f[9], "yes");
-    assert_string_equal(f[13], "x");
+    assert_string_equal(f[10], "2030-06-15");
+    assert_string_equal(f[14], "x");
     tg_csv_free(c);
     /* a row that does not fit leaves nothing half-written */
     tg_buf_t small;

@@ -1,7 +1,8 @@
 /* Unit tests: the search library (lib/read/search.c) on a fixture archive built
  * here document by document: fetching by digest, restricted documents,
- * facet filters, date ranges, the term-prefix (person) facet, and
- * highlighting a whole text. */
+ * facet filters, date ranges, the term-prefix (person) facet, highlighting
+ * a whole text, and the public handle (embargoes by the clock, shown forms
+ * of locations, originals of bundles holding hidden documents). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -337,6 +339,256 @@ static void highlight_whole_text(void **state)
     tg_qparser_free(qp);
 }
 
+/* ==== The public handle ==================================================== */
+
+static char pub_dir[300];
+
+/* A document of the second archive: text (its content), the record's other
+ * keys (rec, taken), and terms. */
+static void put(tg_db_t *db, tg_store_t *store, const char *text, json_t *rec, const char *term1,
+                const char *slot_embargo, char sha[65])
+{
+    tg_store_writer_t *w;
+    char err[256];
+    uint64_t size;
+    assert_int_equal(tg_store_writer_new(store, &w, err, sizeof err), TG_OK);
+    assert_int_equal(tg_store_writer_add(w, text, strlen(text)), TG_OK);
+    assert_int_equal(tg_store_writer_finish(w, sha, &size), TG_OK);
+    assert_int_equal(tg_store_put_text(store, sha, text, strlen(text)), TG_OK);
+    tg_doc_t *d = tg_doc_new();
+    tg_buf_t t;
+    tg_buf_init(&t, 1024);
+    tg_id_term(&t, sha);
+    tg_doc_add_term(d, t.data, t.len, 0);
+    tg_doc_add_term(d, "palabra", 7, 1);
+    tg_doc_set_value(d, TG_SLOT_FOLDER, "casos", 5);
+    if (term1)
+        tg_doc_add_term(d, term1, strlen(term1), 0);
+    if (slot_embargo)
+        tg_doc_set_value(d, TG_SLOT_EMBARGO, slot_embargo, strlen(slot_embargo));
+    json_object_set_new(rec, TG_REC_SHA256, json_string(sha));
+    size_t len;
+    char *data = tg_record_dump(rec, &len);
+    tg_doc_set_data(d, data, len);
+    free(data);
+    json_decref(rec);
+    assert_int_equal(tg_db_replace(db, tg_buf_str(&t), d, NULL), TG_OK);
+    tg_buf_free(&t);
+    tg_doc_free(d);
+}
+
+enum { P_SHOWN, P_LEGACY, P_RESTRICTED, P_EMBARGO, P_ENDED, P_BUNDLE, P_N };
+static char pub_sha[P_N][65];
+
+static void build_public_fixture(void)
+{
+    snprintf(pub_dir, sizeof pub_dir, "%s/public", dir);
+    char err[256];
+    tg_store_t *store;
+    assert_int_equal(tg_store_open(pub_dir, 1, &store, err, sizeof err), TG_OK);
+    tg_db_t *db;
+    assert_int_equal(tg_db_open(tg_store_index_dir(store), TG_DB_WRITE, &db, err, sizeof err),
+                     TG_OK);
+    put(db, store, "palabra mostrada",
+        json_pack("{s:[{s:s, s:s, s:s, s:[s]}], s:[s]}", TG_REC_LOCATIONS, "path",
+                  "/home/ana/casos/2024/a.txt", "rel", "casos/2024/a.txt", "folder", "casos/2024",
+                  "sidecar_from", "/home/ana/casos/manifest.csv line 2", TG_REC_WARNINGS,
+                  "cannot read /home/ana/casos/2024/a.txt.json"),
+        NULL, NULL, pub_sha[P_SHOWN]);
+    /* written before shown forms: derived, never absolute */
+    put(db, store, "palabra antigua",
+        json_pack("{s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]}", TG_REC_LOCATIONS, "path",
+                  "/home/ana/casos/2024/b.txt", "folder", "casos/2024", "path",
+                  "/home/ana/casos/c.txt", "folder", "casos", "path",
+                  "/home/ana/casos/p.zip!/x/y.txt", "folder", "casos", "path",
+                  "/home/ana/casos/2024/viejo/casos/2024/d.txt", "folder", "casos/2024"),
+        NULL, NULL, pub_sha[P_LEGACY]);
+    put(db, store, "palabra reservada",
+        json_pack("{s:[{s:s, s:s}], s:b}", TG_REC_LOCATIONS, "path", "/home/ana/casos/r.txt",
+                  "folder", "casos", TG_REC_RESTRICTED, 1),
+        TG_TERM_RESTRICTED, NULL, pub_sha[P_RESTRICTED]);
+    put(db, store, "palabra embargada",
+        json_pack("{s:[{s:s, s:s}], s:s}", TG_REC_LOCATIONS, "path", "/home/ana/casos/e.txt",
+                  "folder", "casos", TG_REC_EMBARGO, "2030-06-15"),
+        TG_TERM_EMBARGO, "2030-06-15", pub_sha[P_EMBARGO]);
+    put(db, store, "palabra vencida",
+        json_pack("{s:[{s:s, s:s}], s:s}", TG_REC_LOCATIONS, "path", "/home/ana/casos/v.txt",
+                  "folder", "casos", TG_REC_EMBARGO, "2020-01-01"),
+        TG_TERM_EMBARGO, "2020-01-01", pub_sha[P_ENDED]);
+    /* a public bundle whose member is the restricted content */
+    put(db, store, "palabra paquete",
+        json_pack("{s:[{s:s, s:s}]}", TG_REC_LOCATIONS, "path", "/home/ana/casos/z.zip", "folder",
+                  "casos"),
+        NULL, NULL, pub_sha[P_BUNDLE]);
+    tg_buf_t key;
+    tg_buf_init(&key, 1024);
+    tg_location_key(&key, "/home/ana/casos/z.zip!/dentro.txt");
+    json_t *m = json_pack("{s:s, s:s}", "loc", "/home/ana/casos/z.zip!/dentro.txt", "sha256",
+                          pub_sha[P_RESTRICTED]);
+    char *v = tg_record_dump(m, NULL);
+    assert_int_equal(tg_db_set_meta(db, tg_buf_str(&key), v, strlen(v)), TG_OK);
+    free(v);
+    json_decref(m);
+    tg_buf_free(&key);
+    assert_int_equal(tg_db_commit(db), TG_OK);
+    tg_db_close(db);
+    tg_store_close(store);
+}
+
+/* The digests a public search for "palabra" lists, as a bit set. */
+static unsigned listed(tg_archive_t *a, tg_qparser_t *qp)
+{
+    tg_search_req_t req = {.limit = 100, .facets = 1};
+    tg_results_t r;
+    char err[256];
+    assert_int_equal(tg_search_run(a, qp, "palabra", &req, &r, err, sizeof err), TG_OK);
+    unsigned set = 0;
+    for (size_t i = 0; i < r.n; i++)
+        for (int k = 0; k < P_N; k++)
+            if (!strcmp(tg_rec_str(r.hits[i].rec, TG_REC_SHA256), pub_sha[k]))
+                set |= 1u << k;
+    long long counted = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(r.facets, "folder"), key, v) counted +=
+        json_integer_value(v);
+    assert_int_equal(counted, r.total);
+    tg_results_free(&r);
+    return set;
+}
+
+static void public_handle_hides_and_embargoes_end(void **state)
+{
+    (void)state;
+    build_public_fixture();
+    char err[256];
+    tg_archive_t *a, *op;
+    assert_int_equal(tg_archive_open_public(pub_dir, &a, err, sizeof err), TG_OK);
+    assert_int_equal(tg_archive_open(pub_dir, &op, err, sizeof err), TG_OK);
+    assert_true(tg_archive_is_public(a));
+    assert_false(tg_archive_is_public(op));
+    /* nothing raw to go around the rules with */
+    assert_null(tg_archive_db(a));
+    assert_null(tg_archive_store(a));
+    assert_non_null(tg_archive_db(op));
+    tg_qparser_t *qp = tg_qparser_new();
+    unsigned all = (1u << P_N) - 1, n;
+
+    setenv("TESTIGO_TODAY", "2025-01-01", 1);
+    char today[11];
+    tg_today(today);
+    assert_string_equal(today, "2025-01-01");
+    unsigned want = all & ~(1u << P_RESTRICTED) & ~(1u << P_EMBARGO);
+    assert_int_equal(listed(a, qp), want);
+    assert_int_equal(tg_archive_count(a, &n), TG_OK);
+    assert_int_equal(n, P_N - 2);
+    assert_int_equal(tg_archive_count(op, &n), TG_OK);
+    assert_int_equal(n, P_N);
+    /* hidden: as if missing, whatever the caller asks */
+    json_t *rec;
+    tg_buf_t text;
+    for (int k = P_RESTRICTED; k <= P_EMBARGO; k++) {
+        assert_int_equal(tg_archive_get(a, pub_sha[k], 0, &rec, NULL), TG_ERR_NOTFOUND);
+        json_t *fake = json_pack("{s:s}", TG_REC_SHA256, pub_sha[k]);
+        tg_buf_init(&text, 1024);
+        assert_int_equal(tg_archive_text(a, fake, &text), TG_ERR_NOTFOUND);
+        tg_buf_free(&text);
+        json_decref(fake);
+        int fd;
+        uint64_t size;
+        assert_int_equal(tg_archive_original(a, pub_sha[k], &rec, &fd, &size), TG_ERR_NOTFOUND);
+        assert_int_equal(tg_archive_get(op, pub_sha[k], 0, &rec, NULL), TG_OK);
+        json_decref(rec);
+    }
+    /* the operator may ask for them to be left out too */
+    assert_int_equal(tg_archive_get(op, pub_sha[P_EMBARGO], 1, &rec, NULL), TG_ERR_NOTFOUND);
+
+    /* an embargo holds through its last day, and ends without a re-index */
+    setenv("TESTIGO_TODAY", "2030-06-15", 1);
+    assert_int_equal(listed(a, qp), want);
+    setenv("TESTIGO_TODAY", "2030-06-16", 1);
+    assert_int_equal(listed(a, qp), want | 1u << P_EMBARGO);
+    assert_int_equal(tg_archive_count(a, &n), TG_OK);
+    assert_int_equal(n, P_N - 1);
+    assert_int_equal(tg_archive_get(a, pub_sha[P_EMBARGO], 1, &rec, NULL), TG_OK);
+    json_decref(rec);
+    /* a clock override that is not a date is no override */
+    setenv("TESTIGO_TODAY", "2099-02-30", 1);
+    tg_today(today);
+    assert_string_not_equal(today, "2099-02-30");
+    unsetenv("TESTIGO_TODAY");
+
+    /* a bundle holding a hidden document: listed, but its bytes not served */
+    int fd;
+    uint64_t size;
+    assert_int_equal(tg_archive_get(a, pub_sha[P_BUNDLE], 1, &rec, NULL), TG_OK);
+    json_decref(rec);
+    assert_int_equal(tg_archive_original(a, pub_sha[P_BUNDLE], &rec, &fd, &size), TG_ERR_NOTFOUND);
+    assert_int_equal(tg_archive_original(op, pub_sha[P_BUNDLE], &rec, &fd, &size), TG_OK);
+    assert_int_equal(size, strlen("palabra paquete"));
+    close(fd);
+    json_decref(rec);
+    assert_int_equal(tg_archive_original(a, pub_sha[P_SHOWN], &rec, &fd, &size), TG_OK);
+    close(fd);
+    json_decref(rec);
+    tg_qparser_free(qp);
+    tg_archive_close(a);
+    tg_archive_close(op);
+}
+
+static void public_records_show_no_machine_path(void **state)
+{
+    (void)state;
+    char err[256];
+    tg_archive_t *a;
+    assert_int_equal(tg_archive_open_public(pub_dir, &a, err, sizeof err), TG_OK);
+    json_t *rec;
+    assert_int_equal(tg_archive_get(a, pub_sha[P_SHOWN], 1, &rec, NULL), TG_OK);
+    json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
+    assert_string_equal(tg_rec_str(l0, "path"), "casos/2024/a.txt");
+    assert_null(json_object_get(l0, "rel"));
+    assert_string_equal(json_string_value(json_array_get(json_object_get(l0, "sidecar_from"), 0)),
+                        "casos/manifest.csv line 2");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(rec, "warnings"), 0)),
+                        "cannot read casos/2024/a.txt.json");
+    char *dump = json_dumps(rec, 0);
+    assert_null(strstr(dump, "/home/ana"));
+    free(dump);
+    json_decref(rec);
+
+    /* archives written before: the folder facet tells the root where it
+     * can, else the file name alone */
+    assert_int_equal(tg_archive_get(a, pub_sha[P_LEGACY], 1, &rec, NULL), TG_OK);
+    json_t *l = json_object_get(rec, TG_REC_LOCATIONS);
+    assert_string_equal(tg_rec_str(json_array_get(l, 0), "path"), "casos/2024/b.txt");
+    assert_string_equal(tg_rec_str(json_array_get(l, 1), "path"), "c.txt");
+    assert_string_equal(tg_rec_str(json_array_get(l, 2), "path"), "p.zip!/x/y.txt");
+    assert_string_equal(tg_rec_str(json_array_get(l, 3), "path"), "casos/2024/d.txt");
+    dump = json_dumps(rec, 0);
+    assert_null(strstr(dump, "/home/ana"));
+    free(dump);
+    json_decref(rec);
+
+    /* search results too */
+    tg_qparser_t *qp = tg_qparser_new();
+    tg_search_req_t req = {.limit = 100};
+    tg_results_t r;
+    assert_int_equal(tg_search_run(a, qp, "palabra", &req, &r, err, sizeof err), TG_OK);
+    for (size_t i = 0; i < r.n; i++) {
+        json_t *h = tg_hit_json(&r.hits[i]);
+        dump = json_dumps(h, 0);
+        assert_null(strstr(dump, "/home/ana"));
+        free(dump);
+        json_decref(h);
+        dump = json_dumps(r.hits[i].rec, 0);
+        assert_null(strstr(dump, "/home/ana"));
+        free(dump);
+    }
+    tg_results_free(&r);
+    tg_qparser_free(qp);
+    tg_archive_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +597,8 @@ int main(void)
         cmocka_unit_test(facets_and_filters),
         cmocka_unit_test(date_range),
         cmocka_unit_test(highlight_whole_text),
+        cmocka_unit_test(public_handle_hides_and_embargoes_end),
+        cmocka_unit_test(public_records_show_no_machine_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
