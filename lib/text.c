@@ -599,3 +599,169 @@ int tg_tok_next(tg_tok_t *t, size_t *start, size_t *end)
     *end = t->off;
     return 1;
 }
+
+/* ==== Words hyphenated at a line end ===================================== */
+
+/* Bytes of a hyphen at s[i] ('-', U+00AD soft hyphen, U+2010), else 0;
+ * *soft is set for the soft hyphen. */
+static size_t hyphen_at(const char *s, size_t i, size_t len, int *soft)
+{
+    *soft = 0;
+    if (s[i] == '-')
+        return 1;
+    if ((unsigned char)s[i] == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xAD) {
+        *soft = 1;
+        return 2;
+    }
+    if ((unsigned char)s[i] == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+        (unsigned char)s[i + 2] == 0x90)
+        return 3;
+    return 0;
+}
+
+static int is_letter(utf8proc_int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    int k = classify(cp);
+    return (k == CH_WORD || k == CH_MARK) && utf8proc_category(cp) != UTF8PROC_CATEGORY_CF;
+}
+
+/* End of the run of letters starting at i. */
+static size_t letters_forward(const char *s, size_t i, size_t len)
+{
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0 || !is_letter(cp))
+            break;
+        i += (size_t)n;
+    }
+    return i;
+}
+
+/* Start of the run of letters ending at i, not before lo. */
+static size_t letters_backward(const char *s, size_t lo, size_t i)
+{
+    while (i > lo) {
+        size_t j = i - 1;
+        while (j > lo && i - j < 4 && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j--;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + j, (utf8proc_ssize_t)(i - j), &cp);
+        if (n <= 0 || (size_t)n != i - j || !is_letter(cp))
+            break;
+        i = j;
+    }
+    return i;
+}
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Whether head-tail, cut at a line end, is one word. */
+static int is_cut(const char *h, size_t hl, const char *t, size_t tl, int soft,
+                  const tg_lexicon_t **lx)
+{
+    if (soft)
+        return 1;
+    tg_case_t tc = tg_word_case(t, tl), hc = tg_word_case(h, hl);
+    if (tc != TG_CASE_LOWER && !(tc == TG_CASE_UPPER && hc == TG_CASE_UPPER))
+        return 0; /* "Franco-\nVenezuelan", "Ana-\nMaría" */
+    if (!*lx)
+        *lx = tg_lexicon_system();
+    if (tg_lexicon_size(*lx) == 0)
+        return tc == TG_CASE_LOWER;
+    char j[8 * TG_MAX_WORD];
+    if (hl + tl > sizeof j)
+        return 1;
+    memcpy(j, h, hl);
+    memcpy(j + hl, t, tl);
+    if (tg_lexicon_knows(*lx, j, hl + tl))
+        return 1;
+    /* Spanish endings that are words too ("fue-ron", "sabe-mos", "pana-les")
+     * but never the second part of a compound */
+    static const char *const endings[] = {"ron", "ran", "ren", "mos", "ban", "bas",
+                                          "les", "nes", "res", "ses", "dos", "das"};
+    for (size_t i = 0; i < TG_ARRAY_LEN(endings); i++)
+        if (tl == strlen(endings[i]) && !memcmp(t, endings[i], tl))
+            return 1;
+    /* a compound's parts are words of one language ("tie" and "nen" are
+     * an English and a Spanish word: "tienen" was cut) */
+    unsigned hb = tg_lexicon_knows(*lx, h, hl), tb = tg_lexicon_knows(*lx, t, tl);
+    return !(hb & tb & ~TG_LEX_NAME);
+}
+
+size_t tg_text_join_hyphens(tg_buf_t *b, size_t from, const tg_lexicon_t *lx)
+{
+    if (!b->data || from >= b->len)
+        return 0;
+    char *s = b->data;
+    size_t len = b->len, r = from, w = from, joined = 0;
+    while (r < len) {
+        int soft;
+        size_t hl = hyphen_at(s, r, len, &soft);
+        if (!hl) {
+            s[w++] = s[r++];
+            continue;
+        }
+        /* hyphen, blanks, one line end, blanks, a letter */
+        size_t q = r + hl;
+        while (q < len && blank(s[q]))
+            q++;
+        size_t t0 = q + 1;
+        while (t0 < len && blank(s[t0]))
+            t0++;
+        size_t t1 = t0 < len ? letters_forward(s, t0, len) : t0;
+        size_t h0 = letters_backward(s, from, w);
+        if (q >= len || s[q] != '\n' || t1 == t0 || h0 == w ||
+            !is_cut(s + h0, w - h0, s + t0, t1 - t0, soft, &lx)) {
+            memmove(s + w, s + r, hl);
+            w += hl;
+            r += hl;
+            continue;
+        }
+        /* the tail's word, and what sticks to it, moves up */
+        size_t t2 = t1;
+        while (t2 < len && !blank(s[t2]) && s[t2] != '\n' && s[t2] != '\f')
+            t2++;
+        /* ...unless it is cut again at its own line end: then up to that
+         * hyphen, which is looked at next with the longer head */
+        int again = 0;
+        for (size_t p = t2 >= t1 + 3 ? t2 - 3 : t1; p < t2; p++) {
+            int sf;
+            size_t k = hyphen_at(s, p, len, &sf);
+            if (k && p + k == t2) {
+                size_t e = t2;
+                while (e < len && blank(s[e]))
+                    e++;
+                if (e < len && s[e] == '\n') {
+                    t2 = p;
+                    again = 1;
+                }
+                break;
+            }
+        }
+        memmove(s + w, s + t0, t2 - t0);
+        w += t2 - t0;
+        joined++;
+        if (again) {
+            r = t2;
+            continue;
+        }
+        /* the rest of the tail's line starts a line of its own */
+        q = t2;
+        while (q < len && blank(s[q]))
+            q++;
+        if (q < len && s[q] != '\n' && s[q] != '\f')
+            s[w++] = '\n';
+        r = q;
+    }
+    b->len = w;
+    s[w] = '\0';
+    return joined;
+}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "lexicon.h"
 #include "status.h"
 
 /* ==== Decoding =========================================================== */
@@ -65,6 +66,25 @@ char *tg_utf8_escape_bytes(const char *s, size_t len);
 
 /* Length in bytes of the UTF-8 sequence starting at s (1 if invalid). */
 size_t tg_utf8_seqlen(const char *s, size_t avail);
+
+/* ==== Words hyphenated at a line end ===================================== */
+
+/* Joins, in b from byte `from` on, the words that a line end cut with a
+ * hyphen ("Col-\nlaboration", "deten-\nción"), as typesetters and OCR
+ * leave them: the tail moves up to the end of the line ("Collaboration\n"),
+ * with what sticks to it (punctuation), so the word is whole in the stored
+ * text, the index and snippets.  A soft hyphen (U+00AD) at a line end is
+ * always a cut.  A hyphen ('-' or U+2010) is a cut when the tail starts in
+ * lowercase (or both parts are capitals) and the lexicon says so: the
+ * joined word is a word (or an inflection of one), or not both parts are
+ * words; a compound whose parts are both words and whose join is not
+ * ("franco-\nvenezolano", "well-\nknown") keeps its hyphen and line end.
+ * lx: the lexicon to ask; NULL for tg_lexicon_system(), read only when a
+ * candidate is met.  An empty lexicon (no word lists installed) joins
+ * every line-end hyphen before a lowercase letter, as pdftotext does.
+ * Page breaks ('\f') and blank lines are never crossed.  The text only
+ * gets shorter.  Returns the number of words joined. */
+size_t tg_text_join_hyphens(tg_buf_t *b, size_t from, const tg_lexicon_t *lx);
 
 /* ==== Folding ============================================================ */
 
