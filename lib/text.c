@@ -180,6 +180,31 @@ static int valid_utf8_with_multibyte(const char *in, size_t len)
     return invalid == 0 && valid_mb > 0;
 }
 
+/* Both valid UTF-8 and bytes that are not: files put together from parts
+ * in UTF-8 and in Windows-1252 (a common concatenation), or UTF-8 with
+ * damage.  Each line is read as what it is: UTF-8 when it has more valid
+ * multi-byte sequences than invalid bytes (damage then becomes U+FFFD),
+ * else Windows-1252.  info->charset says whether both were used. */
+static void decode_by_line(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
+{
+    int utf8 = 0, legacy = 0;
+    for (size_t i = 0; i < len && !info->truncated;) {
+        const char *nl = memchr(in + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - in) + 1 : len;
+        if (mostly_utf8(in + i, end - i)) {
+            decode_utf8(in + i, end - i, out, info);
+            utf8 = 1;
+        } else {
+            decode_iconv("WINDOWS-1252", 1, in + i, end - i, out, info);
+            legacy = 1;
+        }
+        i = end;
+    }
+    info->charset = utf8 && legacy ? "UTF-8 and WINDOWS-1252 (by line)"
+                    : legacy       ? "WINDOWS-1252"
+                                   : "UTF-8";
+}
+
 void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
 {
     info->charset = "UTF-8";
@@ -219,12 +244,50 @@ void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t 
         return;
     }
 
-    if (mostly_utf8(in, len)) {
+    size_t valid_mb, invalid;
+    count_utf8(in, len, &valid_mb, &invalid);
+    if (invalid == 0) {
         decode_utf8(in, len, out, info);
         return;
     }
-    info->charset = "WINDOWS-1252";
-    decode_iconv("WINDOWS-1252", 1, in, len, out, info);
+    if (valid_mb == 0) {
+        info->charset = "WINDOWS-1252";
+        decode_iconv("WINDOWS-1252", 1, in, len, out, info);
+        return;
+    }
+    decode_by_line(in, len, out, info);
+}
+
+static int binary_byte(unsigned char c)
+{
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' &&
+            c != 0x1B) ||
+           c == 0x7F;
+}
+
+size_t tg_text_binary_bytes(const char *in, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += binary_byte((unsigned char)in[i]);
+    return n;
+}
+
+int tg_text_mostly_text(const char *in, size_t len)
+{
+    size_t bytes = 0, letters = 0, controls = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == 0)
+            continue;
+        bytes++;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            letters++;
+        else if (binary_byte(c))
+            controls++;
+    }
+    return bytes >= 32 && letters * 10 >= bytes * 6 && controls * 20 <= bytes;
 }
 
 static int has_bom(const char *in, size_t len)

@@ -24,13 +24,31 @@ typedef struct {
 /* Converts bytes in an unknown encoding to UTF-8, appended to out.
  *
  * Recognises a UTF-8, UTF-16 or UTF-32 byte order mark; else UTF-16 without a
- * mark (by its NUL bytes); else UTF-8 if the bytes are mostly valid UTF-8;
- * else Windows-1252 (a superset of ISO-8859-1, the usual legacy encoding of
- * Spanish text).  Invalid sequences become U+FFFD and never stop the
- * conversion.  Control characters other than tab, CR and LF become spaces, and
- * form feeds become newlines: a form feed is Testigo's page separator.
- * Stops quietly at out's cap (info->truncated).  Cannot fail. */
+ * mark (by its NUL bytes); else UTF-8 if the bytes are valid UTF-8; else
+ * Windows-1252 (a superset of ISO-8859-1, the usual legacy encoding of
+ * Spanish text) if they hold no valid multi-byte UTF-8 sequence; else, both
+ * being there (parts in each joined into one file, or damaged UTF-8), line
+ * by line: a line is UTF-8 if it has more valid multi-byte sequences than
+ * invalid bytes, else Windows-1252 (info->charset is then
+ * "UTF-8 and WINDOWS-1252 (by line)" when both were used).  Invalid sequences become U+FFFD and
+ * never stop the conversion.  Control characters other than tab, CR and LF become spaces, and form
+ * feeds become newlines: a form feed is Testigo's page separator. Stops quietly at out's cap
+ * (info->truncated).  Cannot fail. */
 void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info);
+
+/* Whether bytes that are not recognised as text (libmagic's "data") are
+ * still mostly text: a text file with damage in it (runs of NUL bytes,
+ * stray control characters, bytes of another file).  Looks at the bytes
+ * that are not NUL: at least 32 of them, at least 60% ASCII letters,
+ * digits and blanks, at most 5% control characters other than tab, line
+ * ends, form feed and escape.  Random or compressed bytes have about 25%
+ * letters; text in Spanish or English 80% and more. */
+int tg_text_mostly_text(const char *in, size_t len);
+
+/* Number of bytes of in that no text holds: NUL and the control
+ * characters but tab, LF, VT, FF, CR and ESC (tg_text_decode makes them
+ * spaces). */
+size_t tg_text_binary_bytes(const char *in, size_t len);
 
 /* Converts bytes whose encoding a document declares (an HTML <meta>, an
  * XML declaration, a MIME charset parameter) to UTF-8, appended to out.
