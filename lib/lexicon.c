@@ -218,9 +218,8 @@ unsigned tg_lexicon_find(const tg_lexicon_t *lx, const char *folded, size_t len)
 /* ==== Inflections ======================================================== */
 
 /* Regular endings and what replaces them to give the form the lists hold:
- * plural and feminine of nouns and adjectives, Spanish verb forms of the
- * three conjugations, adverbs in -mente.  Tried in order after the word as
- * it is; the first form found wins.  min: letters the stem must keep. */
+ * Spanish verb forms of the three conjugations and adverbs in -mente
+ * (plurals and feminines are tried by tg_lexicon_knows itself). */
 static const struct {
     const char *end, *rep;
 } rules[] = {

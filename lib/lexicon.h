@@ -7,9 +7,9 @@
  * (american-english, british-english).  Each word is stored folded
  * (tg_fold: no case, no accents), with the languages whose lists hold it,
  * in one string arena and an open-addressing hash table: a lookup is one
- * hash and a probe or two, and the ~300,000 words of those three lists take
- * about 6 MB.  Spanish lists give lemmas only (no plurals, no verb forms),
- * so tg_lexicon_knows also tries a few regular inflections.
+ * hash and a probe or two, and the 158,626 distinct folded words of those
+ * three lists take about 4 MB (2 MB of words, 2 MB of table).  Spanish lists give lemmas only (no
+ * plurals, no verb forms), so tg_lexicon_knows also tries a few regular inflections.
  *
  * A lexicon is read-only once built and may then be shared by threads. */
 #ifndef TG_LEXICON_H
