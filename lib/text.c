@@ -690,9 +690,18 @@ static int is_letter(utf8proc_int32_t cp)
     return (k == CH_WORD || k == CH_MARK) && utf8proc_category(cp) != UTF8PROC_CATEGORY_CF;
 }
 
-/* End of the run of letters starting at i. */
+/* Bytes of the longest part of a cut word looked at: a longer run of
+ * letters is no word, and the scans stay bounded (a text of "x-\n" lines
+ * would otherwise grow the head at each join and rescan it). */
+#define MAX_CUT_PART (4 * TG_MAX_WORD)
+
+/* End of the run of letters starting at i; i itself if the run is longer
+ * than MAX_CUT_PART. */
 static size_t letters_forward(const char *s, size_t i, size_t len)
 {
+    size_t start = i;
+    if (len - i > MAX_CUT_PART + 4)
+        len = i + MAX_CUT_PART + 4;
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n =
@@ -701,12 +710,16 @@ static size_t letters_forward(const char *s, size_t i, size_t len)
             break;
         i += (size_t)n;
     }
-    return i;
+    return i - start > MAX_CUT_PART ? start : i;
 }
 
-/* Start of the run of letters ending at i, not before lo. */
+/* Start of the run of letters ending at i, not before lo; i itself if
+ * the run is longer than MAX_CUT_PART. */
 static size_t letters_backward(const char *s, size_t lo, size_t i)
 {
+    size_t end = i;
+    if (end - lo > MAX_CUT_PART + 4)
+        lo = end - MAX_CUT_PART - 4;
     while (i > lo) {
         size_t j = i - 1;
         while (j > lo && i - j < 4 && ((unsigned char)s[j] & 0xC0) == 0x80)
@@ -718,7 +731,7 @@ static size_t letters_backward(const char *s, size_t lo, size_t i)
             break;
         i = j;
     }
-    return i;
+    return end - i > MAX_CUT_PART ? end : i;
 }
 
 static int blank(char c)

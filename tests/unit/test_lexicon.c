@@ -131,6 +131,28 @@ static void keeps_compounds(void **state)
     tg_lexicon_free(lx);
 }
 
+/* A text made to grow the head at every join: joins stop at the longest
+ * word looked at, and the whole text takes linear time. */
+static void long_runs_are_bounded(void **state)
+{
+    (void)state;
+    tg_lexicon_t *empty = tg_lexicon_new();
+    tg_buf_t b;
+    tg_buf_init(&b, 1 << 22);
+    for (int i = 0; i < 100000; i++)
+        tg_buf_adds(&b, "x-\n");
+    size_t n = tg_text_join_hyphens(&b, 0, empty);
+    assert_true(n > 0 && n < 100000);
+    /* a run of letters longer than any word is never a head or a tail */
+    tg_buf_reset(&b);
+    for (int i = 0; i < 300; i++)
+        tg_buf_addc(&b, 'a');
+    tg_buf_adds(&b, "-\nbc");
+    assert_int_equal(tg_text_join_hyphens(&b, 0, empty), 0);
+    tg_buf_free(&b);
+    tg_lexicon_free(empty);
+}
+
 static void without_lexicon(void **state)
 {
     (void)state;
@@ -193,7 +215,7 @@ int main(void)
         cmocka_unit_test(lookup_and_inflections), cmocka_unit_test(missing_list),
         cmocka_unit_test(joins_cut_words),        cmocka_unit_test(keeps_compounds),
         cmocka_unit_test(without_lexicon),        cmocka_unit_test(only_from_the_offset),
-        cmocka_unit_test(ocr_pages_are_joined),
+        cmocka_unit_test(ocr_pages_are_joined),   cmocka_unit_test(long_runs_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
