@@ -13,7 +13,8 @@ build_pkgs="build-essential pkg-config python3 file
  libxapian-dev libarchive-dev libmagic-dev libpoppler-glib-dev libcairo2-dev poppler-data
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa libexif-dev
  libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
- libexttextcat-dev libexttextcat-data libxml2-dev libgmime-3.0-dev catdoc"
+ libexttextcat-dev libexttextcat-data libxml2-dev libgmime-3.0-dev catdoc
+ wspanish wamerican wbritish"
 test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium clang-format"
 bench_pkgs="xapian-omega xapian-tools recoll wrk lighttpd hyperfine time tesseract-ocr"
 

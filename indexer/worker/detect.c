@@ -11,7 +11,9 @@
  *   2. text: Testigo's own small rule set (indexer/worker/text.magic, compiled
  *      with `file -C` at build time and embedded) tells HTML, XML, mail,
  *      RTF, PDF-looking text and friends from plain text;
- *   3. anything else ("data"): the full system database.
+ *   3. anything else ("data"): the full system database; and what it
+ *      does not know either is plain text if it is mostly text
+ *      (tg_text_mostly_text: a text file with damage in it).
  * Decompression is never enabled (MAGIC_COMPRESS is not set): a gzip is
  * reported as a gzip, and libmagic never runs a decompressor on hostile
  * input. */
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "util.h"
 
 /* The compiled text rules (generated into the build folder). */
@@ -114,6 +117,10 @@ void tg_detect_buffer(tg_detect_t *d, const char *buf, size_t got, char *mime, s
             r = t;
     } else if (!r || !strcmp(r, "application/octet-stream")) {
         r = magic_buffer(d->full, buf, got);
+        /* text with damage in it (NUL runs, control characters): libmagic
+         * calls it data, but what is text in it can be read */
+        if ((!r || !strcmp(r, "application/octet-stream")) && tg_text_mostly_text(buf, got))
+            r = "text/plain";
     }
     if (r)
         tg_errf(mime, len, "%s", r);

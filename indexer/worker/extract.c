@@ -240,8 +240,12 @@ tg_status_t tg_extract_ocr_page(tg_extract_t *x, const tg_extract_limits_t *lim,
                         "page %u: OCR confidence %d%%: the text may be wrong, or in a language "
                         "not among '%s'",
                         n, conf, tg_ocr_opts(lim->ocr)->lang);
-    if (text && *text)
+    if (text && *text) {
+        /* words the page cut at a line end are joined, as in a text layer */
+        size_t at = x->text.len;
         tg_text_append_utf8(text, strlen(text), &x->text, info);
+        tg_text_join_hyphens(&x->text, at, NULL);
+    }
     tg_ocr_page_free(&p);
     return TG_OK;
 }

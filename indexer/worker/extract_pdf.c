@@ -184,7 +184,9 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
         }
         gchar *t = poppler_page_get_text(page);
         if (has_text(t)) {
+            size_t at = x->text.len;
             tg_text_append_utf8(t, strlen(t), &x->text, &info);
+            tg_text_join_hyphens(&x->text, at, NULL);
         } else {
             empty++;
             char perr[512];

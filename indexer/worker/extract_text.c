@@ -22,6 +22,18 @@ static void decode(tg_extract_t *x, const char *raw, size_t got, uint64_t total,
     tg_decode_info_t info;
     tg_text_decode(raw, got, &x->text, &info);
     x->charset = tg_xstrdup(info.charset);
+    if (strstr(info.charset, "by line"))
+        tg_extract_warn(x, "lines in UTF-8 and lines in Windows-1252: each line read in its own");
+    /* NUL and control bytes in a text (not UTF-16 or UTF-32, whose NULs
+     * are characters): damage, or another file's bytes */
+    size_t binary = strncmp(info.charset, "UTF-16", 6) && strncmp(info.charset, "UTF-32", 6)
+                        ? tg_text_binary_bytes(raw, got)
+                        : 0;
+    if (binary)
+        tg_extract_warn(x,
+                        "%zu bytes that are not text (NUL or control characters: damage, or "
+                        "binary data) left out; the text around them is indexed",
+                        binary);
     if (info.replaced)
         tg_extract_warn(x, "%zu invalid byte sequences in %s text replaced", info.replaced,
                         info.charset);

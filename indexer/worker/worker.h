@@ -14,8 +14,9 @@
  *   1  text, PDF
  *   2  images and scanned PDF pages (OCR)
  *   3  web pages, Word and OpenDocument, .doc and RTF, e-mail and mbox
- *   4  other XML */
-#define TG_EXTRACTOR_VERSION 4
+ *   4  other XML
+ *   5  words cut by a hyphen at a line end joined (PDF text, OCR) */
+#define TG_EXTRACTOR_VERSION 5
 
 /* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
  * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall

@@ -7,16 +7,19 @@
  * that are easily mistaken for Spanish (Portuguese, Galician, Catalan,
  * Italian, French, German, Dutch).  Each list keeps only words the others
  * do not use, so one language's count is not inflated by its neighbours'.
- * The vote decides only when it is clear (at least MIN_VOTES words, four
- * times as many as any other language); it costs about 1/50 of textcat's
- * guess on the same text.
+ * The vote decides only when it is clear: at least MIN_VOTES words, four
+ * times as many as any other language; or, for a short paragraph, where
+ * textcat's n-grams are too few to trust, at least MIN_SHORT_VOTES words
+ * and none of any other language.  It costs about 1/50 of textcat's guess
+ * on the same text.
  *
  * Otherwise, libexttextcat: it answers "[es--utf8]" when sure, several
  * candidates when unsure, and "SHORT" or "UNKNOWN".  With several
  * candidates the first is taken only if the sample is long enough for
- * n-gram statistics to mean something; short fragments ("Testimonio de la
- * madre" comes back as Esperanto) are "und", and the indexer then stems
- * them both ways. */
+ * n-gram statistics to mean something, or if it is Spanish or English and
+ * the function words lean the same way with no vote against; other short
+ * fragments ("Testimonio de la madre" comes back as Esperanto) are "und",
+ * and the indexer then stems them both ways. */
 #define _GNU_SOURCE /* memfd_create */
 #include "lang.h"
 
@@ -45,6 +48,14 @@
  * next language. */
 #define MIN_VOTES   8
 #define VOTE_MARGIN 4
+/* ...or, with no vote for any other language, this many, being at least
+ * one word in SHORT_VOTE_SHARE of the text's words */
+#define MIN_SHORT_VOTES  3
+#define SHORT_VOTE_SHARE 12
+/* ...or, with no vote for any other language, this many, being at least
+ * one word in SHORT_VOTE_SHARE of the text's words */
+#define MIN_SHORT_VOTES  3
+#define SHORT_VOTE_SHARE 12
 /* Bytes of text the vote reads. */
 #define VOTE_BYTES 4096
 /* Bytes of the longest word in the lists ("nosotros", "también"). */
@@ -73,6 +84,7 @@ typedef struct {
 static const vote_word_t vote_words[] = {
     {"aan", B(V_NL)},
     {"about", B(V_EN)},
+    {"adem\xc3\xa1s", B(V_ES)},
     {"after", B(V_EN)},
     {"alla", B(V_IT)},
     {"amb", B(V_CA)},
@@ -88,6 +100,7 @@ static const vote_word_t vote_words[] = {
     {"aunque", B(V_ES)},
     {"aux", B(V_FR)},
     {"avec", B(V_FR)},
+    {"ayer", B(V_ES)},
     {"be", B(V_EN)},
     {"been", B(V_EN)},
     {"but", B(V_EN)},
@@ -97,7 +110,11 @@ static const vote_word_t vote_words[] = {
     {"che", B(V_IT)},
     {"co", B(V_GL)},
     {"coa", B(V_GL)},
+    {"cualquier", B(V_ES)},
     {"cuando", B(V_ES)},
+    {"cu\xc3\xa1l", B(V_ES)},
+    {"cu\xc3\xa1ndo", B(V_ES)},
+    {"c\xc3\xb3mo", B(V_ES)},
     {"dans", B(V_FR)},
     {"dat", B(V_NL)},
     {"degli", B(V_IT)},
@@ -114,6 +131,7 @@ static const vote_word_t vote_words[] = {
     {"do", B(V_PT) | B(V_GL)},
     {"donde", B(V_ES)},
     {"du", B(V_FR)},
+    {"d\xc3\xb3nde", B(V_ES)},
     {"een", B(V_NL)},
     {"ein", B(V_DE)},
     {"eine", B(V_DE)},
@@ -127,6 +145,8 @@ static const vote_word_t vote_words[] = {
     {"est", B(V_FR)},
     {"estaba", B(V_ES)},
     {"esto", B(V_ES)},
+    {"estos", B(V_ES)},
+    {"estoy", B(V_ES)},
     {"est\xc3\xa1n", B(V_ES)},
     {"et", B(V_FR)},
     {"from", B(V_EN)},
@@ -134,21 +154,25 @@ static const vote_word_t vote_words[] = {
     {"fueron", B(V_ES)},
     {"f\xc3\xbcr", B(V_DE)},
     {"gli", B(V_IT)},
+    {"hacia", B(V_ES)},
     {"has", B(V_EN)},
     {"hasta", B(V_ES)},
     {"have", B(V_EN)},
     {"hay", B(V_ES)},
     {"he", B(V_EN)},
+    {"hemos", B(V_ES)},
     {"her", B(V_EN)},
     {"het", B(V_NL)},
     {"him", B(V_EN)},
     {"his", B(V_EN)},
+    {"hoy", B(V_ES)},
     {"ist", B(V_DE)},
     {"it", B(V_EN)},
     {"its", B(V_EN)},
     {"je", B(V_FR)},
     {"las", B(V_ES)},
     {"los", B(V_ES)},
+    {"luego", B(V_ES)},
     {"mais", B(V_FR)},
     {"met", B(V_NL)},
     {"mientras", B(V_ES)},
@@ -161,12 +185,19 @@ static const vote_word_t vote_words[] = {
     {"muy", B(V_ES)},
     {"m\xc3\xa1is", B(V_GL)},
     {"naar", B(V_NL)},
+    {"nadie", B(V_ES)},
     {"nel", B(V_IT)},
     {"nicht", B(V_DE)},
     {"niet", B(V_NL)},
+    {"ninguna", B(V_ES)},
+    {"ninguno", B(V_ES)},
+    {"ning\xc3\xban", B(V_ES)},
     {"non", B(V_GL) | B(V_IT)},
     {"nosotros", B(V_ES)},
     {"nous", B(V_FR)},
+    {"nuestra", B(V_ES)},
+    {"nuestro", B(V_ES)},
+    {"nuestros", B(V_ES)},
     {"n\xc3\xa3o", B(V_PT)},
     {"of", B(V_EN)},
     {"on", B(V_EN)},
@@ -185,22 +216,29 @@ static const vote_word_t vote_words[] = {
     {"pola", B(V_GL)},
     {"polo", B(V_GL)},
     {"pour", B(V_FR)},
+    {"puede", B(V_ES)},
+    {"pueden", B(V_ES)},
     {"pues", B(V_ES)},
     {"questo", B(V_IT)},
     {"qui", B(V_FR)},
+    {"qu\xc3\xa9", B(V_ES)},
     {"said", B(V_EN)},
     {"seg\xc3\xban", B(V_ES)},
     {"she", B(V_EN)},
     {"sich", B(V_DE)},
     {"siempre", B(V_ES)},
     {"sin", B(V_ES)},
+    {"sino", B(V_ES)},
     {"sono", B(V_IT)},
     {"sont", B(V_FR)},
+    {"soy", B(V_ES)},
     {"sua", B(V_PT)},
     {"sur", B(V_FR)},
     {"sus", B(V_ES)},
     {"tambi\xc3\xa9n", B(V_ES)},
+    {"tampoco", B(V_ES)},
     {"tam\xc3\xa9n", B(V_GL)},
+    {"tengo", B(V_ES)},
     {"than", B(V_EN)},
     {"that", B(V_EN)},
     {"the", B(V_EN)},
@@ -209,7 +247,12 @@ static const vote_word_t vote_words[] = {
     {"there", B(V_EN)},
     {"they", B(V_EN)},
     {"this", B(V_EN)},
+    {"tiene", B(V_ES)},
+    {"tienen", B(V_ES)},
     {"to", B(V_EN)},
+    {"todav\xc3\xad"
+     "a",
+     B(V_ES)},
     {"um", B(V_PT)},
     {"uma", B(V_PT)},
     {"und", B(V_DE)},
@@ -234,6 +277,7 @@ static const vote_word_t vote_words[] = {
     {"zijn", B(V_NL)},
     {"zu", B(V_DE)},
     {"\xc3\xa8", B(V_IT)},
+    {"\xc3\xa9l", B(V_ES)},
     {"\xc3\xa9s", B(V_CA)},
     {"\xc3\xa9t\xc3\xa9", B(V_FR)},
 };
@@ -265,12 +309,15 @@ static size_t punct_len(const unsigned char *s, size_t n)
     return 0;
 }
 
-int tg_langid_vote(const char *text, size_t len, char code[8])
+/* Counts the votes of each language in the first VOTE_BYTES of text;
+ * *words gets the number of words read. */
+static void count_votes(const char *text, size_t len, unsigned votes[V_COUNT], size_t *words)
 {
     const unsigned char *s = (const unsigned char *)text;
     if (len > VOTE_BYTES)
         len = VOTE_BYTES;
-    unsigned votes[V_COUNT] = {0};
+    memset(votes, 0, V_COUNT * sizeof *votes);
+    *words = 0;
     size_t i = 0;
     while (i < len) {
         size_t p = punct_len(s + i, len - i);
@@ -288,6 +335,7 @@ int tg_langid_vote(const char *text, size_t len, char code[8])
                 fits = 0;
             i++;
         }
+        (*words)++;
         if (!fits)
             continue;
         w[n] = '\0';
@@ -301,11 +349,34 @@ int tg_langid_vote(const char *text, size_t len, char code[8])
             if (langs & (1u << l))
                 votes[l]++;
     }
-    unsigned best = votes[V_ES] >= votes[V_EN] ? V_ES : V_EN, next = 0;
+}
+
+/* Spanish or English, whichever has more votes, and the most votes of any
+ * other language. */
+static unsigned leader(const unsigned votes[V_COUNT], unsigned *next)
+{
+    unsigned best = votes[V_ES] >= votes[V_EN] ? V_ES : V_EN;
+    *next = 0;
     for (unsigned l = 0; l < V_COUNT; l++)
-        if (l != best && votes[l] > next)
-            next = votes[l];
-    if (votes[best] < MIN_VOTES || votes[best] < VOTE_MARGIN * next)
+        if (l != best && votes[l] > *next)
+            *next = votes[l];
+    return best;
+}
+
+int tg_langid_vote(const char *text, size_t len, char code[8])
+{
+    unsigned votes[V_COUNT], next;
+    size_t words;
+    count_votes(text, len, votes, &words);
+    unsigned best = leader(votes, &next);
+    /* a long text: many votes and a wide margin; a short one (a paragraph
+     * of 25 words has three or four of these words) also when no other
+     * language has any and the votes are not a few words lost in a text
+     * of another kind */
+    int clear = votes[best] >= MIN_VOTES && votes[best] >= VOTE_MARGIN * next;
+    int short_clear =
+        votes[best] >= MIN_SHORT_VOTES && next == 0 && votes[best] * SHORT_VOTE_SHARE >= words;
+    if (!clear && !short_clear)
         return 0;
     strcpy(code, vote_code[best]);
     return 1;
@@ -391,12 +462,21 @@ void tg_langid_guess(tg_langid_t *li, const char *text, size_t len, char code[8]
     const char *r = textcat_Classify(li->tc, text, len);
     if (!r || r[0] != '[')
         return;
-    if (strchr(r + 1, '[') && len < MIN_AMBIGUOUS_BYTES)
-        return;
     /* "[es--utf8]..." -> "es"; "[zh-Hans--utf8]" -> "zh" */
     size_t n = strcspn(r + 1, "-]");
     if (n == 0 || n >= 8)
         return;
+    if (strchr(r + 1, '[') && len < MIN_AMBIGUOUS_BYTES) {
+        /* too short for n-grams alone: their first guess stands only if
+         * it is Spanish or English and the function words agree (some
+         * for it, none for any other language) */
+        unsigned votes[V_COUNT], next;
+        size_t words;
+        count_votes(text, len, votes, &words);
+        unsigned best = leader(votes, &next);
+        if (!(n == 2 && !memcmp(r + 1, vote_code[best], 2) && votes[best] > 0 && next == 0))
+            return;
+    }
     memcpy(code, r + 1, n);
     code[n] = '\0';
 }

@@ -180,6 +180,31 @@ static int valid_utf8_with_multibyte(const char *in, size_t len)
     return invalid == 0 && valid_mb > 0;
 }
 
+/* Both valid UTF-8 and bytes that are not: files put together from parts
+ * in UTF-8 and in Windows-1252 (a common concatenation), or UTF-8 with
+ * damage.  Each line is read as what it is: UTF-8 when it has more valid
+ * multi-byte sequences than invalid bytes (damage then becomes U+FFFD),
+ * else Windows-1252.  info->charset says whether both were used. */
+static void decode_by_line(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
+{
+    int utf8 = 0, legacy = 0;
+    for (size_t i = 0; i < len && !info->truncated;) {
+        const char *nl = memchr(in + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - in) + 1 : len;
+        if (mostly_utf8(in + i, end - i)) {
+            decode_utf8(in + i, end - i, out, info);
+            utf8 = 1;
+        } else {
+            decode_iconv("WINDOWS-1252", 1, in + i, end - i, out, info);
+            legacy = 1;
+        }
+        i = end;
+    }
+    info->charset = utf8 && legacy ? "UTF-8 and WINDOWS-1252 (by line)"
+                    : legacy       ? "WINDOWS-1252"
+                                   : "UTF-8";
+}
+
 void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info)
 {
     info->charset = "UTF-8";
@@ -219,12 +244,50 @@ void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t 
         return;
     }
 
-    if (mostly_utf8(in, len)) {
+    size_t valid_mb, invalid;
+    count_utf8(in, len, &valid_mb, &invalid);
+    if (invalid == 0) {
         decode_utf8(in, len, out, info);
         return;
     }
-    info->charset = "WINDOWS-1252";
-    decode_iconv("WINDOWS-1252", 1, in, len, out, info);
+    if (valid_mb == 0) {
+        info->charset = "WINDOWS-1252";
+        decode_iconv("WINDOWS-1252", 1, in, len, out, info);
+        return;
+    }
+    decode_by_line(in, len, out, info);
+}
+
+static int binary_byte(unsigned char c)
+{
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' &&
+            c != 0x1B) ||
+           c == 0x7F;
+}
+
+size_t tg_text_binary_bytes(const char *in, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += binary_byte((unsigned char)in[i]);
+    return n;
+}
+
+int tg_text_mostly_text(const char *in, size_t len)
+{
+    size_t bytes = 0, letters = 0, controls = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == 0)
+            continue;
+        bytes++;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            letters++;
+        else if (binary_byte(c))
+            controls++;
+    }
+    return bytes >= 32 && letters * 10 >= bytes * 6 && controls * 20 <= bytes;
 }
 
 static int has_bom(const char *in, size_t len)
@@ -598,4 +661,183 @@ int tg_tok_next(tg_tok_t *t, size_t *start, size_t *end)
     }
     *end = t->off;
     return 1;
+}
+
+/* ==== Words hyphenated at a line end ===================================== */
+
+/* Bytes of a hyphen at s[i] ('-', U+00AD soft hyphen, U+2010), else 0;
+ * *soft is set for the soft hyphen. */
+static size_t hyphen_at(const char *s, size_t i, size_t len, int *soft)
+{
+    *soft = 0;
+    if (s[i] == '-')
+        return 1;
+    if ((unsigned char)s[i] == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xAD) {
+        *soft = 1;
+        return 2;
+    }
+    if ((unsigned char)s[i] == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+        (unsigned char)s[i + 2] == 0x90)
+        return 3;
+    return 0;
+}
+
+static int is_letter(utf8proc_int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    int k = classify(cp);
+    return (k == CH_WORD || k == CH_MARK) && utf8proc_category(cp) != UTF8PROC_CATEGORY_CF;
+}
+
+/* Bytes of the longest part of a cut word looked at: a longer run of
+ * letters is no word, and the scans stay bounded (a text of "x-\n" lines
+ * would otherwise grow the head at each join and rescan it). */
+#define MAX_CUT_PART (4 * TG_MAX_WORD)
+
+/* End of the run of letters starting at i; i itself if the run is longer
+ * than MAX_CUT_PART. */
+static size_t letters_forward(const char *s, size_t i, size_t len)
+{
+    size_t start = i;
+    if (len - i > MAX_CUT_PART + 4)
+        len = i + MAX_CUT_PART + 4;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0 || !is_letter(cp))
+            break;
+        i += (size_t)n;
+    }
+    return i - start > MAX_CUT_PART ? start : i;
+}
+
+/* Start of the run of letters ending at i, not before lo; i itself if
+ * the run is longer than MAX_CUT_PART. */
+static size_t letters_backward(const char *s, size_t lo, size_t i)
+{
+    size_t end = i;
+    if (end - lo > MAX_CUT_PART + 4)
+        lo = end - MAX_CUT_PART - 4;
+    while (i > lo) {
+        size_t j = i - 1;
+        while (j > lo && i - j < 4 && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j--;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + j, (utf8proc_ssize_t)(i - j), &cp);
+        if (n <= 0 || (size_t)n != i - j || !is_letter(cp))
+            break;
+        i = j;
+    }
+    return end - i > MAX_CUT_PART ? end : i;
+}
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Whether head-tail, cut at a line end, is one word. */
+static int is_cut(const char *h, size_t hl, const char *t, size_t tl, int soft,
+                  const tg_lexicon_t **lx)
+{
+    if (soft)
+        return 1;
+    tg_case_t tc = tg_word_case(t, tl), hc = tg_word_case(h, hl);
+    if (tc != TG_CASE_LOWER && !(tc == TG_CASE_UPPER && hc == TG_CASE_UPPER))
+        return 0; /* "Franco-\nVenezuelan", "Ana-\nMaría" */
+    if (!*lx)
+        *lx = tg_lexicon_system();
+    if (tg_lexicon_size(*lx) == 0)
+        return tc == TG_CASE_LOWER;
+    char j[8 * TG_MAX_WORD];
+    if (hl + tl > sizeof j)
+        return 1;
+    memcpy(j, h, hl);
+    memcpy(j + hl, t, tl);
+    if (tg_lexicon_knows(*lx, j, hl + tl))
+        return 1;
+    /* Spanish endings that are words too ("fue-ron", "sabe-mos", "pana-les")
+     * but never the second part of a compound */
+    static const char *const endings[] = {"ron", "ran", "ren", "mos", "ban", "bas",
+                                          "les", "nes", "res", "ses", "dos", "das"};
+    for (size_t i = 0; i < TG_ARRAY_LEN(endings); i++)
+        if (tl == strlen(endings[i]) && !memcmp(t, endings[i], tl))
+            return 1;
+    /* a compound's parts are words of one language ("tie" and "nen" are
+     * an English and a Spanish word: "tienen" was cut) */
+    unsigned hb = tg_lexicon_knows(*lx, h, hl), tb = tg_lexicon_knows(*lx, t, tl);
+    return !(hb & tb & ~TG_LEX_NAME);
+}
+
+size_t tg_text_join_hyphens(tg_buf_t *b, size_t from, const tg_lexicon_t *lx)
+{
+    if (!b->data || from >= b->len)
+        return 0;
+    char *s = b->data;
+    size_t len = b->len, r = from, w = from, joined = 0;
+    while (r < len) {
+        int soft;
+        size_t hl = hyphen_at(s, r, len, &soft);
+        if (!hl) {
+            s[w++] = s[r++];
+            continue;
+        }
+        /* hyphen, blanks, one line end, blanks, a letter */
+        size_t q = r + hl;
+        while (q < len && blank(s[q]))
+            q++;
+        size_t t0 = q + 1;
+        while (t0 < len && blank(s[t0]))
+            t0++;
+        size_t t1 = t0 < len ? letters_forward(s, t0, len) : t0;
+        size_t h0 = letters_backward(s, from, w);
+        if (q >= len || s[q] != '\n' || t1 == t0 || h0 == w ||
+            !is_cut(s + h0, w - h0, s + t0, t1 - t0, soft, &lx)) {
+            memmove(s + w, s + r, hl);
+            w += hl;
+            r += hl;
+            continue;
+        }
+        /* the tail's word, and what sticks to it, moves up */
+        size_t t2 = t1;
+        while (t2 < len && !blank(s[t2]) && s[t2] != '\n' && s[t2] != '\f')
+            t2++;
+        /* ...unless it is cut again at its own line end: then up to that
+         * hyphen, which is looked at next with the longer head */
+        int again = 0;
+        for (size_t p = t2 >= t1 + 3 ? t2 - 3 : t1; p < t2; p++) {
+            int sf;
+            size_t k = hyphen_at(s, p, len, &sf);
+            if (k && p + k == t2) {
+                size_t e = t2;
+                while (e < len && blank(s[e]))
+                    e++;
+                if (e < len && s[e] == '\n') {
+                    t2 = p;
+                    again = 1;
+                }
+                break;
+            }
+        }
+        memmove(s + w, s + t0, t2 - t0);
+        w += t2 - t0;
+        joined++;
+        if (again) {
+            r = t2;
+            continue;
+        }
+        /* the rest of the tail's line starts a line of its own */
+        q = t2;
+        while (q < len && blank(s[q]))
+            q++;
+        if (q < len && s[q] != '\n' && s[q] != '\f')
+            s[w++] = '\n';
+        r = q;
+    }
+    b->len = w;
+    s[w] = '\0';
+    return joined;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "lexicon.h"
 #include "status.h"
 
 /* ==== Decoding =========================================================== */
@@ -23,13 +24,31 @@ typedef struct {
 /* Converts bytes in an unknown encoding to UTF-8, appended to out.
  *
  * Recognises a UTF-8, UTF-16 or UTF-32 byte order mark; else UTF-16 without a
- * mark (by its NUL bytes); else UTF-8 if the bytes are mostly valid UTF-8;
- * else Windows-1252 (a superset of ISO-8859-1, the usual legacy encoding of
- * Spanish text).  Invalid sequences become U+FFFD and never stop the
- * conversion.  Control characters other than tab, CR and LF become spaces, and
- * form feeds become newlines: a form feed is Testigo's page separator.
- * Stops quietly at out's cap (info->truncated).  Cannot fail. */
+ * mark (by its NUL bytes); else UTF-8 if the bytes are valid UTF-8; else
+ * Windows-1252 (a superset of ISO-8859-1, the usual legacy encoding of
+ * Spanish text) if they hold no valid multi-byte UTF-8 sequence; else, both
+ * being there (parts in each joined into one file, or damaged UTF-8), line
+ * by line: a line is UTF-8 if it has more valid multi-byte sequences than
+ * invalid bytes, else Windows-1252 (info->charset is then
+ * "UTF-8 and WINDOWS-1252 (by line)" when both were used).  Invalid sequences become U+FFFD and
+ * never stop the conversion.  Control characters other than tab, CR and LF become spaces, and form
+ * feeds become newlines: a form feed is Testigo's page separator. Stops quietly at out's cap
+ * (info->truncated).  Cannot fail. */
 void tg_text_decode(const char *in, size_t len, tg_buf_t *out, tg_decode_info_t *info);
+
+/* Whether bytes that are not recognised as text (libmagic's "data") are
+ * still mostly text: a text file with damage in it (runs of NUL bytes,
+ * stray control characters, bytes of another file).  Looks at the bytes
+ * that are not NUL: at least 32 of them, at least 60% ASCII letters,
+ * digits and blanks, at most 5% control characters other than tab, line
+ * ends, form feed and escape.  Random or compressed bytes have about 25%
+ * letters; text in Spanish or English 80% and more. */
+int tg_text_mostly_text(const char *in, size_t len);
+
+/* Number of bytes of in that no text holds: NUL and the control
+ * characters but tab, LF, VT, FF, CR and ESC (tg_text_decode makes them
+ * spaces). */
+size_t tg_text_binary_bytes(const char *in, size_t len);
 
 /* Converts bytes whose encoding a document declares (an HTML <meta>, an
  * XML declaration, a MIME charset parameter) to UTF-8, appended to out.
@@ -65,6 +84,25 @@ char *tg_utf8_escape_bytes(const char *s, size_t len);
 
 /* Length in bytes of the UTF-8 sequence starting at s (1 if invalid). */
 size_t tg_utf8_seqlen(const char *s, size_t avail);
+
+/* ==== Words hyphenated at a line end ===================================== */
+
+/* Joins, in b from byte `from` on, the words that a line end cut with a
+ * hyphen ("Col-\nlaboration", "deten-\nción"), as typesetters and OCR
+ * leave them: the tail moves up to the end of the line ("Collaboration\n"),
+ * with what sticks to it (punctuation), so the word is whole in the stored
+ * text, the index and snippets.  A soft hyphen (U+00AD) at a line end is
+ * always a cut.  A hyphen ('-' or U+2010) is a cut when the tail starts in
+ * lowercase (or both parts are capitals) and the lexicon says so: the
+ * joined word is a word (or an inflection of one), or not both parts are
+ * words; a compound whose parts are both words and whose join is not
+ * ("franco-\nvenezolano", "well-\nknown") keeps its hyphen and line end.
+ * lx: the lexicon to ask; NULL for tg_lexicon_system(), read only when a
+ * candidate is met.  An empty lexicon (no word lists installed) joins
+ * every line-end hyphen before a lowercase letter, as pdftotext does.
+ * Page breaks ('\f') and blank lines are never crossed.  The text only
+ * gets shorter.  Returns the number of words joined. */
+size_t tg_text_join_hyphens(tg_buf_t *b, size_t from, const tg_lexicon_t *lx);
 
 /* ==== Folding ============================================================ */
 

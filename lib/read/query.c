@@ -131,6 +131,32 @@ static void list_add(char ***v, size_t *n, const char *s, size_t len)
     (*v)[(*n)++] = tg_xstrndup(s, len);
 }
 
+/* Adds a hit group of n words (see tg_hitgroup_t). */
+static void group_add(tg_parsed_t *out, char **words, size_t n, unsigned near)
+{
+    out->groups = tg_xrealloc(out->groups, (out->n_groups + 1) * sizeof *out->groups);
+    tg_hitgroup_t *g = &out->groups[out->n_groups++];
+    g->words = tg_xcalloc(n, sizeof *g->words);
+    for (size_t i = 0; i < n; i++)
+        g->words[i] = tg_xstrdup(words[i]);
+    g->n = n;
+    g->near = near;
+}
+
+static void group_free(tg_hitgroup_t *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        free(g->words[i]);
+    free(g->words);
+}
+
+/* Drops the groups added after the first `keep`. */
+static void groups_truncate(tg_parsed_t *out, size_t keep)
+{
+    while (out->n_groups > keep)
+        group_free(&out->groups[--out->n_groups]);
+}
+
 /* ==== Lexer ================================================================ */
 
 static int is_space(char c)
@@ -335,6 +361,7 @@ static node_t text_query(parser_t *p, const char *s, size_t n, const char *prefi
     tg_buf_t term;
     tg_buf_init(&term, 4 * TG_MAX_WORD + 16);
     size_t last_a = 0, last_b = 0;
+    char **gw = NULL; /* the body words, for the snippet's hit group */
     while (tg_tok_next(&tok, &a, &b)) {
         tg_buf_reset(&term);
         tg_buf_adds(&term, prefix);
@@ -342,10 +369,17 @@ static node_t text_query(parser_t *p, const char *s, size_t n, const char *prefi
             continue; /* longer than any indexed word: cannot match anyway */
         list_add(&p->out->words, &p->out->n_words, term.data + strlen(prefix),
                  term.len - strlen(prefix));
+        gw = tg_xrealloc(gw, (words.n + 1) * sizeof *gw);
+        gw[words.n] = tg_xstrndup(term.data + strlen(prefix), term.len - strlen(prefix));
         qvec_push(&words, tg_query_term(term.data, term.len, (unsigned)words.n + 1));
         last_a = a;
         last_b = b;
     }
+    if (words.n > 0 && !wildcard && !prefix[0])
+        group_add(p->out, gw, words.n, 0);
+    for (size_t i = 0; i < words.n; i++)
+        free(gw[i]);
+    free(gw);
     if (words.n == 0) {
         tg_buf_free(&term);
         return r;
@@ -618,9 +652,11 @@ static node_t parse_prim(parser_t *p)
  * exactly: stems have no positions in the index. */
 static node_t parse_near(parser_t *p)
 {
+    size_t g0 = p->out->n_groups;
     node_t left = parse_prim(p);
     while (!p->failed && peek(p)->t == T_NEAR) {
         tok_t op = take(p);
+        size_t g1 = p->out->n_groups;
         node_t right = parse_prim(p);
         if (!p->failed && (!left.exact || !right.exact))
             fail(p, op.off, "%s", "NEAR needs a single word on each side");
@@ -634,6 +670,17 @@ static node_t parse_near(parser_t *p)
         left.q = tg_query_combine(TG_Q_NEAR, v, 2, op.window);
         left.exact = NULL;
         right.q = right.exact = NULL;
+        /* the two words' groups become one NEAR group (title:a NEAR b has
+         * a group for b alone: then b stays a word) */
+        if (g1 == g0 + 1 && p->out->n_groups == g1 + 1) {
+            tg_hitgroup_t *a = &p->out->groups[g0], *b = &p->out->groups[g1];
+            a->words = tg_xrealloc(a->words, 2 * sizeof *a->words);
+            a->words[1] = b->words[0];
+            free(b->words);
+            a->n = 2;
+            a->near = op.window;
+            p->out->n_groups = g1;
+        }
     }
     return left;
 }
@@ -673,7 +720,10 @@ static node_t parse_and(parser_t *p)
         int sign = peek(p)->sign;
         if (sign == '-')
             negate = !negate;
+        size_t groups_before = p->out->n_groups;
         node_t n = parse_near(p);
+        if (negate)
+            groups_truncate(p->out, groups_before); /* not in the document */
         if (p->failed) {
             node_free(&n);
             break;
@@ -779,6 +829,9 @@ void tg_parsed_free(tg_parsed_t *p)
     free(p->words);
     free(p->stems);
     free(p->prefixes);
+    for (size_t i = 0; i < p->n_groups; i++)
+        group_free(&p->groups[i]);
+    free(p->groups);
     memset(p, 0, sizeof *p);
 }
 

@@ -37,6 +37,16 @@ typedef struct {
     unsigned max_clauses;  /* words, phrases and fields in one query (0: 256) */
 } tg_parse_opts_t;
 
+/* A part of the query a snippet's excerpt should hold whole: a body word,
+ * a phrase (its words adjacent, in order) or a NEAR pair (within `near`
+ * positions, either order).  Negated parts are not listed; nor are field
+ * values (title:, person: ...), whose words are only highlighted. */
+typedef struct {
+    char **words;  /* folded body terms, in the query's order */
+    size_t n;      /* >= 1 */
+    unsigned near; /* 0: a word or a phrase; else the NEAR window */
+} tg_hitgroup_t;
+
 /* A parsed query and what a snippet should highlight. */
 typedef struct {
     tg_query_t *query;
@@ -47,6 +57,8 @@ typedef struct {
     char **prefixes; /* wildcard prefixes, folded */
     size_t n_prefixes;
     struct tg_stemmers *stemmers; /* the parser's, for matching stems; borrowed */
+    tg_hitgroup_t *groups;        /* what the excerpt should hold (see above) */
+    size_t n_groups;
 } tg_parsed_t;
 
 tg_qparser_t *tg_qparser_new(void);

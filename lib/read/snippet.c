@@ -1,8 +1,13 @@
 /* Snippets (see snippet.h).
  *
  * Finding the best hit: the positions of the query's exact words in the
- * document come from the index (cheap, exact), and the window of a dozen
- * positions holding the most distinct query words wins.  Its page is found
+ * document come from the index (cheap, exact); from them, the places where
+ * each part of the query occurs whole (a word, a phrase's words in order,
+ * a NEAR pair within its window), and the window of a dozen positions
+ * holding whole occurrences of the most parts wins: so the excerpt and its
+ * page are where the phrase, the NEAR or the AND matched, not where its
+ * first word first appears.  Cost: linear in the positions of the query's
+ * words (a binary search per phrase word), capped per term.  Its page is found
  * from the record's page start positions, and its place in the text by
  * re-tokenizing that one page.  Only when no exact word has positions (a
  * stem or wildcard match) is the text scanned, and then only its first
@@ -16,80 +21,218 @@
 #include "text.h"
 #include "util.h"
 
-#define WINDOW        12
-#define SCAN_LIMIT    ((size_t)2 << 20)
-#define MAX_POSITIONS 100000
+#define WINDOW     12
+#define SCAN_LIMIT ((size_t)2 << 20)
+/* positions read per term, and occurrences of query parts kept: beyond
+ * these a huge document's excerpt is looked for in what was read */
+#define MAX_TERM_POSITIONS ((size_t)1 << 20)
+#define MAX_OCCURRENCES    ((size_t)1 << 21)
+/* occurrences looked at from one window's start */
+#define MAX_SPAN_STEPS 512
 
 typedef struct {
-    unsigned pos;
-    unsigned term; /* index in parsed->words */
-} hitpos_t;
-
-typedef struct {
-    hitpos_t *v;
+    unsigned *v;
     size_t n, cap;
-    unsigned term;
 } poslist_t;
 
 static int add_pos(void *ctx, unsigned pos)
 {
     poslist_t *l = ctx;
-    if (l->n >= MAX_POSITIONS)
+    if (l->n >= MAX_TERM_POSITIONS)
         return 1;
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         l->v = tg_xrealloc(l->v, l->cap * sizeof *l->v);
     }
-    l->v[l->n].pos = pos;
-    l->v[l->n].term = l->term;
-    l->n++;
+    l->v[l->n++] = pos;
     return 0;
 }
 
-static int cmp_pos(const void *a, const void *b)
+/* The positions of a term in the document, ascending (Xapian's order). */
+static poslist_t positions(const tg_snippet_src_t *src, const char *term)
 {
-    unsigned x = ((const hitpos_t *)a)->pos, y = ((const hitpos_t *)b)->pos;
-    return x < y ? -1 : x > y;
+    poslist_t l = {0};
+    tg_db_each_position(src->db, src->docid, term, add_pos, &l);
+    return l;
 }
 
-/* Position at the centre of the best window, or 0 if none. */
+/* Does the sorted list hold pos?  (binary search from *from, which moves on) */
+static int has_pos(const poslist_t *l, size_t *from, unsigned pos)
+{
+    size_t lo = *from, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->v[mid] < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *from = lo;
+    return lo < l->n && l->v[lo] == pos;
+}
+
+/* An occurrence of a query part: positions [start, end]. */
+typedef struct {
+    unsigned start, end;
+    unsigned group;
+} occ_t;
+
+typedef struct {
+    occ_t *v;
+    size_t n, cap;
+} occlist_t;
+
+static int add_occ(occlist_t *o, unsigned start, unsigned end, unsigned group)
+{
+    if (o->n >= MAX_OCCURRENCES)
+        return 1;
+    if (o->n == o->cap) {
+        o->cap = o->cap ? 2 * o->cap : 256;
+        o->v = tg_xrealloc(o->v, o->cap * sizeof *o->v);
+    }
+    o->v[o->n++] = (occ_t){start, end, group};
+    return 0;
+}
+
+/* The occurrences of group gi: each position of a word; each place a
+ * phrase's words stand in order; each pair of a NEAR's words within its
+ * window. */
+static void group_occurrences(const tg_snippet_src_t *src, const tg_hitgroup_t *g, unsigned gi,
+                              occlist_t *out)
+{
+    poslist_t *l = tg_xcalloc(g->n, sizeof *l);
+    for (size_t i = 0; i < g->n; i++) {
+        l[i] = positions(src, g->words[i]);
+        if (l[i].n == 0)
+            goto out; /* a part of it is not in the text */
+    }
+    if (g->n == 1) {
+        for (size_t k = 0; k < l[0].n; k++)
+            if (add_occ(out, l[0].v[k], l[0].v[k], gi))
+                break;
+    } else if (!g->near) {
+        size_t *from = tg_xcalloc(g->n, sizeof *from);
+        for (size_t k = 0; k < l[0].n; k++) {
+            unsigned p = l[0].v[k];
+            size_t i = 1;
+            while (i < g->n && has_pos(&l[i], &from[i], p + (unsigned)i))
+                i++;
+            if (i == g->n && add_occ(out, p, p + (unsigned)g->n - 1, gi))
+                break;
+        }
+        free(from);
+    } else {
+        /* NEAR (two words): for each position of the first, the nearest
+         * of the second, within the window */
+        size_t j = 0;
+        for (size_t k = 0; k < l[0].n; k++) {
+            unsigned p = l[0].v[k];
+            while (j + 1 < l[1].n && l[1].v[j + 1] <= p)
+                j++;
+            unsigned best = 0, dist = (unsigned)-1;
+            for (size_t c = j; c < l[1].n && c <= j + 1; c++) {
+                unsigned q = l[1].v[c], d = q > p ? q - p : p - q;
+                if (d < dist) {
+                    dist = d;
+                    best = q;
+                }
+            }
+            if (dist < g->near && add_occ(out, p < best ? p : best, p < best ? best : p, gi))
+                break;
+        }
+    }
+out:
+    for (size_t i = 0; i < g->n; i++)
+        free(l[i].v);
+    free(l);
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+    const occ_t *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* The page (0-based) holding position pos: the last i with pp[i] < pos. */
+static size_t page_of(const unsigned *pp, size_t np, unsigned pos)
+{
+    size_t lo = 0, hi = np;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pp[mid] < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+/* Position where the best excerpt starts, or 0 if none.  Each occurrence
+ * starts a window of WINDOW positions (or its own length) on its page;
+ * the window scores, for each query part with an occurrence wholly inside
+ * it, two points a word (one less if that occurrence runs onto the next
+ * page, where the excerpt cannot show it).  The best score wins, then the
+ * tightest window (its counted occurrences' extent), then the first. */
 static unsigned best_position(const tg_snippet_src_t *src, const tg_parsed_t *parsed)
 {
-    if (!src->db || !src->docid || parsed->n_words == 0)
+    if (!src->db || !src->docid)
         return 0;
-    poslist_t l = {0};
-    for (size_t i = 0; i < parsed->n_words; i++) {
-        l.term = (unsigned)i;
-        tg_db_each_position(src->db, src->docid, parsed->words[i], add_pos, &l);
+    /* the parts of the query, or (a query of fields only) its words */
+    tg_hitgroup_t *groups = parsed->groups;
+    size_t ng = parsed->n_groups;
+    tg_hitgroup_t *own = NULL;
+    if (ng == 0 && parsed->n_words) {
+        own = tg_xcalloc(parsed->n_words, sizeof *own);
+        for (size_t i = 0; i < parsed->n_words; i++)
+            own[i] = (tg_hitgroup_t){&parsed->words[i], 1, 0};
+        groups = own;
+        ng = parsed->n_words;
     }
-    if (l.n == 0) {
-        free(l.v);
-        return 0;
-    }
-    qsort(l.v, l.n, sizeof *l.v, cmp_pos);
-    /* sliding window: most distinct words within WINDOW positions */
-    unsigned best = l.v[0].pos, best_score = 0;
-    unsigned char *seen = tg_xcalloc(parsed->n_words, 1);
-    for (size_t i = 0; i < l.n; i++) {
-        memset(seen, 0, parsed->n_words);
-        unsigned score = 0;
-        for (size_t k = i; k < l.n && l.v[k].pos < l.v[i].pos + WINDOW; k++) {
-            if (!seen[l.v[k].term]) {
-                seen[l.v[k].term] = 1;
-                score += 2;
-            } else {
-                score += 1;
-            }
+    occlist_t o = {0};
+    for (size_t i = 0; i < ng; i++)
+        group_occurrences(src, &groups[i], (unsigned)i, &o);
+    unsigned best = 0;
+    unsigned *pp = NULL;
+    size_t np = json_array_size(src->page_pos);
+    if (o.n == 0)
+        goto out;
+    qsort(o.v, o.n, sizeof *o.v, cmp_occ);
+    pp = tg_xcalloc(np ? np : 1, sizeof *pp);
+    for (size_t i = 0; i < np; i++)
+        pp[i] = (unsigned)json_integer_value(json_array_get(src->page_pos, i));
+    /* seen[g] == i + 1: group g already counted in the window of i */
+    size_t *seen = tg_xcalloc(ng, sizeof *seen);
+    size_t best_score = 0;
+    unsigned best_extent = 0;
+    for (size_t i = 0; i < o.n; i++) {
+        unsigned start = o.v[i].start, span = o.v[i].end - start + 1;
+        unsigned end = start + (span > WINDOW ? span : WINDOW);
+        size_t page = np ? page_of(pp, np, start) : 0;
+        unsigned page_end = np && page + 1 < np ? pp[page + 1] : (unsigned)-1;
+        size_t score = 0;
+        unsigned extent = 0;
+        for (size_t k = i; k < o.n && k < i + MAX_SPAN_STEPS && o.v[k].start < end; k++) {
+            const occ_t *c = &o.v[k];
+            if (c->start > page_end || c->end >= end || seen[c->group] == i + 1)
+                continue;
+            seen[c->group] = i + 1;
+            score += 2 * groups[c->group].n - (c->end > page_end);
+            if (c->end - start > extent)
+                extent = c->end - start;
         }
-        if (score > best_score) {
+        if (score > best_score || (score == best_score && extent < best_extent)) {
             best_score = score;
-            best = l.v[i].pos;
+            best_extent = extent;
+            best = start;
         }
-        if (i > 4096)
-            break; /* plenty of candidates: keep the time bounded */
     }
     free(seen);
-    free(l.v);
+out:
+    free(pp);
+    free(o.v);
+    free(own);
     return best;
 }
 

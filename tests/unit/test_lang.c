@@ -133,12 +133,51 @@ static void short_mixed_and_empty(void **state)
         "");
 }
 
+/* Short paragraphs: clear Spanish or English gets its language (the vote
+ * of function words, or textcat's first guess when the function words
+ * agree); short texts that are ambiguous, mixed or in another language
+ * keep their answer. */
+static void short_paragraphs(void **state)
+{
+    (void)state;
+    /* 170 bytes: textcat alone is unsure ([es][ca]...); the vote decides */
+    check("El 5 de agosto, funcionarios del SEBIN se llevaron a Marino Alvarado de su casa en "
+          "Caracas. Su familia no sabe dónde está detenido ni de qué lo acusan; nadie les dice.",
+          "es", "es");
+    /* too few function words to vote; textcat's first guess, backed by them */
+    check("También fue excarcelada la periodista Ana Lucía Ibáñez Torres, detenida en Maracaibo "
+          "el 10 de enero de 2025, quien salió junto a otras cuatro mujeres",
+          "es", "");
+    check("Le devolvieron la cédula, pero no el teléfono. Tampoco le devolvieron la lancha, que "
+          "sigue retenida.",
+          "es", "");
+    check("They took him at night and did not say where. His mother went to the station every "
+          "day.",
+          "en", "en");
+    /* still unknown: a title, a headline of names, Galician */
+    check("Testimonio de la madre", "und", "");
+    check("Venezuela: student Jose Gregorio Perez must be released, says Andean Rights Monitor",
+          "und", "");
+    check("O avogado afirmou que os documentos foron entregados ao tribunal en marzo, pero que a "
+          "vista foi aprazada.",
+          "und", "");
+    /* another language, short: not Spanish */
+    check("Els familiars dels detinguts van denunciar que no els deixen entrar a la presó des de "
+          "fa tres setmanes.",
+          "ca", "");
+    /* a few Spanish words in an English paragraph do not make it Spanish */
+    assert_string_equal(vote("The lawyer said that los familiares were told nothing; they waited "
+                             "outside with their children until the evening."),
+                        "en");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spanish_and_english),
         cmocka_unit_test(neighbours_of_spanish),
         cmocka_unit_test(short_mixed_and_empty),
+        cmocka_unit_test(short_paragraphs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

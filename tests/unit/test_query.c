@@ -5,12 +5,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "query.h"
 #include "schema.h"
+#include "util.h"
 
 static tg_qparser_t *qp;
 
@@ -281,6 +283,54 @@ static void long_boolean_terms_are_hashed(void **state)
     tg_buf_free(&b);
 }
 
+/* The parts a snippet's excerpt must hold whole, as "|"-separated groups
+ * of space-separated words ("~N" after a NEAR group), malloc'd. */
+static char *groups(const char *q)
+{
+    tg_parsed_t p;
+    char err[256] = "";
+    if (tg_query_parse(qp, q, NULL, &p, err, sizeof err))
+        fail_msg("'%s' did not parse: %s", q, err);
+    char out[1024] = "";
+    for (size_t i = 0; i < p.n_groups; i++) {
+        if (i)
+            strcat(out, "|");
+        for (size_t k = 0; k < p.groups[i].n; k++) {
+            if (k)
+                strcat(out, " ");
+            strcat(out, p.groups[i].words[k]);
+        }
+        if (p.groups[i].near)
+            sprintf(out + strlen(out), "~%u", p.groups[i].near);
+    }
+    tg_parsed_free(&p);
+    return tg_xstrdup(out);
+}
+
+#define GROUPS(q, want)                                                                            \
+    do {                                                                                           \
+        char *g_ = groups(q);                                                                      \
+        assert_string_equal(g_, want);                                                             \
+        free(g_);                                                                                  \
+    } while (0)
+
+static void snippet_groups(void **state)
+{
+    (void)state;
+    GROUPS("Pérez", "perez");
+    GROUPS("\"activities remained free\"", "activities remained free");
+    GROUPS("gamma AND delta", "gamma|delta");
+    GROUPS("kappa OR \"Pagina 12\"", "kappa|pagina 12");
+    GROUPS("alfa NEAR omega", "alfa omega~10");
+    GROUPS("alfa NEAR/3 omega beta", "alfa omega~3|beta");
+    /* negated parts are not in the document: not looked for */
+    GROUPS("\"Pagina 4321\" NOT ausente -otra", "pagina 4321");
+    GROUPS("a -(b OR \"c d\")", "a");
+    /* fields: only highlighted; wildcards: no positions to look at */
+    GROUPS("\"Pagina 1\" type:pdf title:informe person:\"Ana Pérez\" det*", "pagina 1");
+    GROUPS("title:informe NEAR marino", "marino");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +343,7 @@ int main(void)
         cmocka_unit_test(highlight_lists),
         cmocka_unit_test(dates),
         cmocka_unit_test(long_boolean_terms_are_hashed),
+        cmocka_unit_test(snippet_groups),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

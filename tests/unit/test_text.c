@@ -258,6 +258,62 @@ static void one_line(void **state)
     assert_null(tg_utf8_one_line(NULL, 100));
 }
 
+/* A file made of UTF-8 lines and Windows-1252 lines (a concatenation):
+ * each line read as what it is. */
+static void mixed_lines(void **state)
+{
+    (void)state;
+    tg_decode_info_t info;
+    const char s[] = "Declaración de José Pérez\n"
+                     "Declaraci\xf3n de Jos\xe9 P\xe9rez\n"
+                     "señor Núñez\n";
+    char *out = decode(s, sizeof s - 1, &info);
+    assert_string_equal(out, "Declaración de José Pérez\nDeclaración de José Pérez\nseñor Núñez\n");
+    assert_string_equal(info.charset, "UTF-8 and WINDOWS-1252 (by line)");
+    assert_int_equal(info.replaced, 0);
+    free(out);
+    /* damaged UTF-8 on a line with good UTF-8 stays UTF-8 there */
+    const char d[] = "Pérez \xff Núñez\nplain\n";
+    out = decode(d, sizeof d - 1, &info);
+    assert_string_equal(out, "Pérez \xEF\xBF\xBD Núñez\nplain\n");
+    assert_string_equal(info.charset, "UTF-8");
+    assert_int_equal(info.replaced, 1);
+    free(out);
+    /* all Windows-1252, all UTF-8: as before */
+    out = decode("P\xe9rez\nN\xfa\xf1"
+                 "ez",
+                 11, &info);
+    assert_string_equal(out, "Pérez\nNúñez");
+    assert_string_equal(info.charset, "WINDOWS-1252");
+    free(out);
+}
+
+static void damaged_text(void **state)
+{
+    (void)state;
+    char buf[600];
+    const char *t = "Testimonio de la madre sobre la detencion de su hijo. ";
+    size_t n = 0;
+    while (n + strlen(t) < 400) {
+        memcpy(buf + n, t, strlen(t));
+        n += strlen(t);
+    }
+    memset(buf + n, 0, 150); /* a run of NULs */
+    n += 150;
+    memcpy(buf + n, "\x01\x02\x03\xff\xfe", 5);
+    n += 5;
+    assert_true(tg_text_mostly_text(buf, n));
+    assert_int_equal(tg_text_binary_bytes(buf, n), 153);
+    /* random bytes are not text */
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (char)(x >> 16);
+    }
+    assert_false(tg_text_mostly_text(buf, sizeof buf));
+    assert_false(tg_text_mostly_text("short", 5));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +331,8 @@ int main(void)
         cmocka_unit_test(escape_bytes),
         cmocka_unit_test(word_case),
         cmocka_unit_test(one_line),
+        cmocka_unit_test(mixed_lines),
+        cmocka_unit_test(damaged_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
