@@ -442,9 +442,11 @@ static int route_api_doc(web_req_t *q, web_resp_t *resp)
 }
 
 /* A file name safe in a Content-Disposition header, from a location: its
- * last component without control characters, quotes, backslashes or
- * slashes, and without leading dots.  utf8 keeps non-ASCII characters
- * (for filename*=), otherwise they become '_'. */
+ * last component without control characters, bidirectional or invisible
+ * characters (tg_utf8_next_shown: a saved "testimonio\u202Etxt.exe" must
+ * not read "...exe.txt"), quotes, backslashes or slashes, and without
+ * leading dots.  utf8 keeps the other non-ASCII characters (for
+ * filename*=), otherwise they become '_'. */
 static void safe_name(tg_buf_t *out, const char *location, int utf8)
 {
     const char *base = location ? tg_location_basename(location) : "";
@@ -453,13 +455,22 @@ static void safe_name(tg_buf_t *out, const char *location, int utf8)
         base = slash + 1;
     while (*base == '.')
         base++;
-    for (const unsigned char *p = (const unsigned char *)base; *p && out->len < 200; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '/' || *p == ';')
+    size_t len = strlen(base);
+    for (size_t i = 0; i < len && out->len < 200;) {
+        int hidden;
+        size_t n = tg_utf8_next_shown(base + i, len - i, &hidden);
+        if (hidden) {
             tg_buf_addc(out, '_');
-        else if (*p >= 0x80 && !utf8)
-            tg_buf_addc(out, '_');
-        else
-            tg_buf_addc(out, (char)*p);
+            i += n;
+            continue;
+        }
+        for (const unsigned char *p = (const unsigned char *)base + i; n-- && out->len < 200;
+             p++, i++) {
+            if (*p == '"' || *p == '\\' || *p == '/' || *p == ';' || (*p >= 0x80 && !utf8))
+                tg_buf_addc(out, '_');
+            else
+                tg_buf_addc(out, (char)*p);
+        }
     }
     /* a name cut at 200 bytes must not end inside a character */
     if (utf8 && out->len && !web_text_clean(out->data, out->len)) {
