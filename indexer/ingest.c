@@ -281,7 +281,7 @@ static void event_x(ing_t *g, const char *what, const char *loc, const char *sha
         json_object_set_new(by, code, json_integer(tg_rec_int(by, code, 0) + 1));
 
     json_t *ev = json_pack("{s:s}", "event", what);
-    tg_rec_set_str(ev, "location", loc);
+    tg_rec_set_exact(ev, "location", loc);
     if (sha)
         json_object_set_new(ev, "sha256", json_string(sha));
     if (code)

@@ -52,7 +52,7 @@ tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
     tg_buf_init(&key, 4096);
     tg_location_key(&key, p->loc);
     json_t *m = json_object();
-    tg_rec_set_str(m, "loc", p->loc);
+    tg_rec_set_exact(m, "loc", p->loc);
     json_object_set_new(m, "sha256", json_string(p->sha));
     json_object_set_new(m, "size", json_integer((json_int_t)p->size));
     json_object_set_new(m, "mtime", json_integer((json_int_t)p->mtime_ns));
@@ -190,8 +190,8 @@ int tg_rec_add_location(json_t *rec, const tg_place_t *p)
     int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, (int64_t)json_array_size(l)) + 1;
     if (json_array_size(l) < TG_MAX_RECORD_LOCATIONS) {
         json_t *e = json_object();
-        tg_rec_set_str(e, "path", p->loc);
-        tg_rec_set_str(e, "folder", p->folder);
+        tg_rec_set_exact(e, "path", p->loc);
+        tg_rec_set_exact(e, "folder", p->folder);
         if (p->container)
             json_object_set_new(e, "in", json_string(p->container));
         if (p->lm)
