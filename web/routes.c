@@ -480,6 +480,25 @@ static void safe_name(tg_buf_t *out, const char *location, int utf8)
     }
 }
 
+/* The types an original is sent as: those no browser runs anything in,
+ * and only those (an allow-list: a new active type is never let through by
+ * oversight).  Everything else, HTML, XHTML, SVG, XML (XSLT), JavaScript,
+ * PDF (forms, scripts, and Firefox shows it even as an attachment), mail
+ * and MHTML (Chromium renders saved pages), goes as
+ * application/octet-stream: with the file's name, but never rendered from
+ * this origin. */
+static int passive_type(const char *mime)
+{
+    static const char *const passive[] = {
+        "text/plain", "text/csv",  "image/png",  "image/jpeg",
+        "image/gif",  "image/bmp", "image/webp", "image/tiff",
+    };
+    for (size_t i = 0; mime && i < TG_ARRAY_LEN(passive); i++)
+        if (!strcmp(mime, passive[i]))
+            return 1;
+    return 0;
+}
+
 /* A media type safe to send as Content-Type: "type/subtype" of plain
  * token characters; anything else is sent as application/octet-stream. */
 static int safe_token(const char *s, int slash)
@@ -535,7 +554,7 @@ static int route_download(web_req_t *q, web_resp_t *resp)
     tg_buf_init(&h, 4096);
     const char *mime = tg_rec_str(rec, TG_REC_MIME);
     const char *charset = tg_rec_str(rec, TG_REC_CHARSET);
-    if (safe_token(mime, 1)) {
+    if (safe_token(mime, 1) && passive_type(mime)) {
         tg_buf_adds(&h, mime);
         if (!strncmp(mime, "text/", 5) && safe_token(charset, 0))
             tg_buf_addf(&h, "; charset=%s", charset);
