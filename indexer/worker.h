@@ -14,8 +14,10 @@
  *   1  text, PDF
  *   2  images and scanned PDF pages (OCR)
  *   3  web pages, Word and OpenDocument, .doc and RTF, e-mail and mbox
- *   4  other XML */
-#define TG_EXTRACTOR_VERSION 4
+ *   4  other XML
+ *   5  pages that lie turned, found by OSD (their cached readings are
+ *      judged by the OCR cache's own version, see ocrcache.h) */
+#define TG_EXTRACTOR_VERSION 5
 
 /* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
  * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall
