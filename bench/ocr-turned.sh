@@ -4,7 +4,8 @@
 # (90, 180, 270 degrees in turn, no EXIF), one worker, a fresh archive each
 # run (no OCR cache); the best of RUNS runs counts (the machine may be
 # shared).  Also prints the recogniser's readings and OSD's checks per page,
-# from the ingest log.  Prints a Markdown table.
+# from the ingest log.  Prints a Markdown section (make bench appends it
+# to bench/RESULTS.md).
 #
 # Usage: bench/ocr-turned.sh [N]   (N page images, default 8; BIN=folder of
 #                                   the testigo-index to measure, default bin/)
@@ -58,6 +59,11 @@ print("%.2f %.2f %.2f %s/%d" % (float(sys.argv[2]) / n, sum(x.get("recognised", 
 PY
 }
 
+echo
+echo "## OCR of pages that lie turned"
+echo
+echo "- The same $n pages of bench/ocr.sh upright, then each turned 90, 180 or 270 degrees (no EXIF); one worker; best of $runs runs"
+echo
 echo "| pages ($n, A5 200 dpi) | worker CPU s/page | readings/page | OSD checks/page | pages found by a word |"
 echo "|---|---|---|---|---|"
 for set in up turned; do
