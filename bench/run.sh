@@ -4,7 +4,7 @@
 # Recoll's recollindex on the same files in the same run, measures the
 # pdftotext floor, the Xapian floor under small text files (bench/floor.c)
 # and memory at scale, and runs the other sections (bench/ocr.sh,
-# bench/web.sh) when present; writes bench/RESULTS.md.
+# bench/ocr-turned.sh, bench/web.sh) when present; writes bench/RESULTS.md.
 #
 # Usage: bench/run.sh [SET...]   SETs: text mixed pdf many huge (default: all)
 set -eu
@@ -75,7 +75,7 @@ for set in $sets; do
 done
 
 python3 "$top/bench/report.py" "$W/res" "$top/bench/RESULTS.md" $sets
-for extra in ocr web; do
+for extra in ocr ocr-turned web; do
     if [ -x "$top/bench/$extra.sh" ]; then
         "$top/bench/$extra.sh" >>"$top/bench/RESULTS.md" || echo "bench: $extra.sh failed" >&2
     fi

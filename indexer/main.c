@@ -19,6 +19,7 @@
 
 #include "ingest.h"
 #include "names.h"
+#include "progress.h"
 #include "text.h"
 #include "util.h"
 #include "verify.h"
@@ -86,7 +87,7 @@ static void on_signal(int sig)
 
 static int bad_value(const char *opt, const char *v)
 {
-    fprintf(stderr, "testigo-index: invalid value for %s: '%s'\n", opt, v);
+    tg_progress_print(NULL, "testigo-index: invalid value for %s: '%s'\n", opt, v);
     return 2;
 }
 
@@ -388,7 +389,7 @@ int main(int argc, char **argv)
         char nerr[1024];
         tg_names_t *nl;
         if (tg_names_load(names, &nl, nerr, sizeof nerr)) {
-            fprintf(stderr, "testigo-index: names list: %s\n", nerr);
+            tg_progress_print(NULL, "testigo-index: names list: %s\n", nerr);
             return 2;
         }
         tg_names_free(nl);
@@ -397,7 +398,8 @@ int main(int argc, char **argv)
         int utf8 = shown && !strcmp(shown, names_abs);
         free(shown);
         if (!utf8) {
-            fprintf(stderr, "testigo-index: names list: %s: the path must be UTF-8\n", names);
+            tg_progress_print(NULL, "testigo-index: names list: %s: the path must be UTF-8\n",
+                              names);
             free(names_abs);
             return 2;
         }
@@ -409,7 +411,8 @@ int main(int argc, char **argv)
     char *abs = realpath(archive, NULL);
     if (!abs) {
         if (mkdir(archive, 0700) != 0 || !(abs = realpath(archive, NULL))) {
-            fprintf(stderr, "testigo-index: cannot create the archive folder %s: %m\n", archive);
+            tg_progress_print(NULL, "testigo-index: cannot create the archive folder %s: %m\n",
+                              archive);
             free(names_abs);
             return 2;
         }
@@ -432,7 +435,7 @@ int main(int argc, char **argv)
     char err[1024] = "";
     tg_status_t st = tg_ingest_run(&o, argv + optind, argc - optind, &n, err, sizeof err);
     if (st) {
-        fprintf(stderr, "testigo-index: %s\n", err);
+        tg_progress_print(NULL, "testigo-index: %s\n", err);
         tg_ingest_counts_free(&n);
         free(abs);
         free(names_abs);
@@ -465,7 +468,9 @@ int main(int argc, char **argv)
                (double)kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6,
                (double)kids.ru_stime.tv_sec + kids.ru_stime.tv_usec / 1e6);
     }
-    printf("testigo-index: archive %s (log: %s/log/ingest.jsonl)\n", abs, abs);
+    char *shown = tg_utf8_terminal(abs);
+    printf("testigo-index: archive %s (log: %s/log/ingest.jsonl)\n", shown, shown);
+    free(shown);
     int rc = n.interrupted ? 130 : n.errors ? 1 : 0;
     tg_ingest_counts_free(&n);
     free(abs);

@@ -11,7 +11,7 @@ level=${1:-test}
 
 build_pkgs="build-essential pkg-config python3 file
  libxapian-dev libarchive-dev libmagic-dev libpoppler-glib-dev libcairo2-dev poppler-data
- libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa libexif-dev
+ libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd libexif-dev
  libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
  libexttextcat-dev libexttextcat-data libxml2-dev libgmime-3.0-dev catdoc
  wspanish wamerican wbritish"

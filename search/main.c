@@ -2,6 +2,9 @@
  *
  * Output is for people by default (one block per result, hits in bold on a
  * terminal, marked [like this] otherwise) and for programs with --json.
+ * What comes from documents (names, titles, metadata, snippets) is printed
+ * for people in its terminal form (tg_utf8_terminal: control and
+ * bidirectional characters as visible escapes), in JSON and exports exactly.
  * Exit status follows grep: 0 something found, 1 nothing found, 2 error. */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -15,6 +18,7 @@
 #include "export.h"
 #include "schema.h"
 #include "search.h"
+#include "text.h"
 #include "util.h"
 
 #ifndef TG_VERSION
@@ -73,6 +77,32 @@ static void human_size(int64_t n, char *buf, size_t len)
 }
 
 /* The sidecar fields of a result, on one line. */
+/* Prints s (from a document or a file name) in its terminal form. */
+static void put_shown(const char *s)
+{
+    char *t = tg_utf8_terminal(s);
+    fputs(t, stdout);
+    free(t);
+}
+
+/* Prints a snippet in terminal form, its hits between hs and he. */
+static void put_snippet(const tg_snippet_t *sn, const char *hs, const char *he)
+{
+    /* rendered with marks no text holds (stored text has no C0 controls),
+     * so the text between them can be escaped and the marks replaced */
+    char *s = tg_snippet_render(sn, "\x01", "\x02");
+    for (char *p = s; *p;) {
+        size_t n = strcspn(p, "\x01\x02");
+        char c = p[n];
+        p[n] = '\0';
+        put_shown(p);
+        if (c)
+            fputs(c == '\x01' ? hs : he, stdout);
+        p += n + (c != '\0');
+    }
+    free(s);
+}
+
 static void print_metadata(const json_t *sc)
 {
     static const char *const keys[] = {"collection", "place", "witness", "tags"};
@@ -83,7 +113,11 @@ static void print_metadata(const json_t *sc)
         if (!json_array_size(l))
             continue;
         printf("%s%s: ", sep, keys[k]);
-        json_array_foreach(l, i, e) printf("%s%s", i ? ", " : "", json_string_value(e));
+        json_array_foreach(l, i, e)
+        {
+            printf("%s", i ? ", " : "");
+            put_shown(json_string_value(e));
+        }
         sep = " · ";
     }
     if (strcmp(sep, "   "))
@@ -106,7 +140,8 @@ static void print_list(const char *label, const json_t *arr, const char *key, si
             break;
         }
         const char *v = key ? tg_rec_str(e, key) : json_string_value(e);
-        printf("%s%s", i ? ", " : "", v ? v : "?");
+        printf("%s", i ? ", " : "");
+        put_shown(v ? v : "?");
     }
     printf("\n");
 }
@@ -128,8 +163,9 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
                      tg_record_hidden(rec) ? "EMBARGOED until" : "embargo ended", embargo);
         else if (embargo)
             snprintf(emark, sizeof emark, " (embargo until %s)", embargo);
-        printf("%s%zu. %s%s%s%s\n", tty ? "\033[1m" : "", offset + i + 1, h->title,
-               tty ? "\033[0m" : "", restricted ? "  [RESTRICTED]" : "", emark);
+        printf("%s%zu. ", tty ? "\033[1m" : "", offset + i + 1);
+        put_shown(h->title);
+        printf("%s%s%s\n", tty ? "\033[0m" : "", restricted ? "  [RESTRICTED]" : "", emark);
         const char *dsrc = tg_rec_str(rec, TG_REC_DATE_SOURCE);
         printf("   %s · %.10s%s%s%s · %s", kind ? kind : "?", date ? date : "no date",
                date && dsrc ? " (" : "", date && dsrc ? dsrc : "", date && dsrc ? ")" : "", size);
@@ -149,7 +185,9 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
                 printf("   (and %zu more locations)\n", json_array_size(locs) - 3);
                 break;
             }
-            printf("   %s\n", tg_rec_str(e, "path") ? tg_rec_str(e, "path") : "?");
+            printf("   ");
+            put_shown(tg_rec_str(e, "path") ? tg_rec_str(e, "path") : "?");
+            printf("\n");
         }
         print_metadata(json_object_get(rec, TG_REC_SIDECAR));
         printf("   sha256 %s\n",
@@ -157,10 +195,9 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
         print_list("persons", json_object_get(rec, TG_REC_PERSONS), "name", 5);
         print_list("ids", json_object_get(rec, TG_REC_IDS), NULL, 5);
         if (h->snippet.text[0]) {
-            char *s =
-                tg_snippet_render(&h->snippet, tty ? "\033[1;33m" : "[", tty ? "\033[0m" : "]");
-            printf("   %s\n", s);
-            free(s);
+            printf("   ");
+            put_snippet(&h->snippet, tty ? "\033[1;33m" : "[", tty ? "\033[0m" : "]");
+            printf("\n");
         }
         printf("\n");
     }
@@ -379,8 +416,9 @@ static int list_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         json_t *e;
         json_array_foreach(list, i, e)
         {
-            printf("%6lld  %s\n", (long long)tg_rec_int(e, "documents", 0),
-                   tg_rec_str(e, "name") ? tg_rec_str(e, "name") : "?");
+            printf("%6lld  ", (long long)tg_rec_int(e, "documents", 0));
+            put_shown(tg_rec_str(e, "name") ? tg_rec_str(e, "name") : "?");
+            printf("\n");
         }
         long long total = tg_rec_int(out, "total", 0), docs = tg_rec_int(out, "documents", 0);
         printf("%lld person%s in %lld document%s", total, total == 1 ? "" : "s", docs,

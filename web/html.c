@@ -33,6 +33,41 @@ void html_escf(tg_buf_t *b, const char *fmt, ...)
     free(s);
 }
 
+void html_name(tg_buf_t *b, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    size_t plain = 0; /* printable ASCII needs no isolation, nothing is hidden */
+    while (plain < len && s[plain] >= 0x20 && s[plain] < 0x7f)
+        plain++;
+    if (plain == len) {
+        html_escn(b, s ? s : "", len);
+        return;
+    }
+    html_raw(b, "<bdi dir=\"ltr\">");
+    for (size_t i = 0; i < len;) {
+        int hidden;
+        size_t n = tg_utf8_next_shown(s + i, len - i, &hidden);
+        if (hidden) {
+            char e[12];
+            tg_utf8_escape_one(s + i, n, e);
+            html_raw(b, "<span class=\"esc\">");
+            html_esc(b, e);
+            html_raw(b, "</span>");
+        } else {
+            html_escn(b, s + i, n);
+        }
+        i += n;
+    }
+    html_raw(b, "</bdi>");
+}
+
+void html_name_text(tg_buf_t *b, const char *s)
+{
+    char *t = tg_utf8_terminal(s);
+    html_esc(b, t);
+    free(t);
+}
+
 void html_raw(tg_buf_t *b, const char *s)
 {
     tg_buf_adds(b, s);

@@ -183,7 +183,7 @@ static void page_start(tg_buf_t *b, const web_req_t *q, const char *title, const
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
     if (title && *title) {
-        html_esc(b, title);
+        html_name_text(b, title);
         html_raw(b, " · ");
     }
     html_raw(b, "Testigo</title>\n"
@@ -387,7 +387,7 @@ static void facet_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, 
         html_raw(b, "<li>");
         open_search_link(b, q, &t, at >= 0 ? "on" : NULL);
         html_raw(b, "<span class=\"v\">");
-        html_esc(b, value_label(q, facet, v[i].value));
+        html_name(b, value_label(q, facet, v[i].value)); /* folders, persons */
         html_raw(b, "</span> <span class=\"n\">");
         html_escf(b, "%lld", v[i].count);
         html_raw(b, "</span></a></li>\n");
@@ -555,7 +555,7 @@ static void active_filters(tg_buf_t *b, const web_req_t *q, const web_search_t *
         open_search_link(b, q, &t, "chip");
         html_esc(b, facet_label(q, s->filters[i].facet));
         html_raw(b, ": ");
-        html_esc(b, value_label(q, s->filters[i].facet, s->filters[i].value));
+        html_name(b, value_label(q, s->filters[i].facet, s->filters[i].value));
         html_raw(b, " <span aria-label=\"");
         html_esc(b, M(M_REMOVE));
         html_raw(b, "\">×</span></a>");
@@ -626,7 +626,7 @@ static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, co
     html_raw(b, "<li class=\"hit\">\n<h3><a href=\"");
     doc_href(b, q, sha, s->q);
     html_raw(b, "\">");
-    html_esc(b, h->title && *h->title ? h->title : sha);
+    html_name(b, h->title && *h->title ? h->title : sha);
     html_raw(b, "</a></h3>\n<p class=\"meta\"><span class=\"kind\">");
     html_esc(b, kind_label(q, tg_rec_str(rec, TG_REC_KIND)));
     html_raw(b, "</span> · ");
@@ -664,7 +664,7 @@ static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, co
     const char *path = loc ? tg_rec_str(loc, "path") : NULL;
     if (path) {
         html_raw(b, "<p class=\"loc\">");
-        html_esc(b, path);
+        html_name(b, path);
         html_raw(b, "</p>\n");
     }
     html_raw(b, "<p class=\"actions\"><a class=\"dl\" href=\"/download/");
@@ -797,7 +797,7 @@ static void field(tg_buf_t *b, const web_req_t *q, web_msg_t label, const char *
     html_raw(b, "<dt>");
     html_esc(b, M(label));
     html_raw(b, "</dt><dd>");
-    html_esc(b, value);
+    html_name(b, value); /* metadata: as a title, it can carry bidi controls */
     html_raw(b, "</dd>\n");
 }
 
@@ -842,7 +842,7 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
         html_raw(b, "</a></p>\n");
     }
     html_raw(b, "<h1>");
-    html_esc(b, title ? title : sha);
+    html_name(b, title ? title : sha);
     html_raw(b, "</h1>\n<p class=\"actions\"><a class=\"button dl\" href=\"/download/");
     html_esc(b, sha);
     html_raw(b, "\" download>");
@@ -906,7 +906,7 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
             if (!json_is_string(w))
                 continue;
             html_raw(b, "<li>");
-            html_esc(b, json_string_value(w));
+            html_name(b, json_string_value(w)); /* they name members, pages */
             html_raw(b, "</li>");
         }
         html_raw(b, "</ul></dd>\n");
@@ -928,7 +928,7 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
         if (!p)
             continue;
         html_raw(b, "<li><code>");
-        html_esc(b, p);
+        html_name(b, p);
         html_raw(b, "</code></li>\n");
     }
     long long total = (long long)tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, 0);

@@ -444,9 +444,11 @@ static int route_api_doc(web_req_t *q, web_resp_t *resp)
 }
 
 /* A file name safe in a Content-Disposition header, from a location: its
- * last component without control characters, quotes, backslashes or
- * slashes, and without leading dots.  utf8 keeps non-ASCII characters
- * (for filename*=), otherwise they become '_'. */
+ * last component without control characters, bidirectional or invisible
+ * characters (tg_utf8_next_shown: a saved "testimonio\u202Etxt.exe" must
+ * not read "...exe.txt"), quotes, backslashes or slashes, and without
+ * leading dots.  utf8 keeps the other non-ASCII characters (for
+ * filename*=), otherwise they become '_'. */
 static void safe_name(tg_buf_t *out, const char *location, int utf8)
 {
     const char *base = location ? tg_location_basename(location) : "";
@@ -455,13 +457,22 @@ static void safe_name(tg_buf_t *out, const char *location, int utf8)
         base = slash + 1;
     while (*base == '.')
         base++;
-    for (const unsigned char *p = (const unsigned char *)base; *p && out->len < 200; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '/' || *p == ';')
+    size_t len = strlen(base);
+    for (size_t i = 0; i < len && out->len < 200;) {
+        int hidden;
+        size_t n = tg_utf8_next_shown(base + i, len - i, &hidden);
+        if (hidden) {
             tg_buf_addc(out, '_');
-        else if (*p >= 0x80 && !utf8)
-            tg_buf_addc(out, '_');
-        else
-            tg_buf_addc(out, (char)*p);
+            i += n;
+            continue;
+        }
+        for (const unsigned char *p = (const unsigned char *)base + i; n-- && out->len < 200;
+             p++, i++) {
+            if (*p == '"' || *p == '\\' || *p == '/' || *p == ';' || (*p >= 0x80 && !utf8))
+                tg_buf_addc(out, '_');
+            else
+                tg_buf_addc(out, (char)*p);
+        }
     }
     /* a name cut at 200 bytes must not end inside a character */
     if (utf8 && out->len && !web_text_clean(out->data, out->len)) {
@@ -469,6 +480,25 @@ static void safe_name(tg_buf_t *out, const char *location, int utf8)
             out->len--;
         out->data[out->len] = '\0';
     }
+}
+
+/* The types an original is sent as: those no browser runs anything in,
+ * and only those (an allow-list: a new active type is never let through by
+ * oversight).  Everything else, HTML, XHTML, SVG, XML (XSLT), JavaScript,
+ * PDF (forms, scripts, and Firefox shows it even as an attachment), mail
+ * and MHTML (Chromium renders saved pages), goes as
+ * application/octet-stream: with the file's name, but never rendered from
+ * this origin. */
+static int passive_type(const char *mime)
+{
+    static const char *const passive[] = {
+        "text/plain", "text/csv",  "image/png",  "image/jpeg",
+        "image/gif",  "image/bmp", "image/webp", "image/tiff",
+    };
+    for (size_t i = 0; mime && i < TG_ARRAY_LEN(passive); i++)
+        if (!strcmp(mime, passive[i]))
+            return 1;
+    return 0;
 }
 
 /* A media type safe to send as Content-Type: "type/subtype" of plain
@@ -520,7 +550,7 @@ static int route_download(web_req_t *q, web_resp_t *resp)
     tg_buf_init(&h, 4096);
     const char *mime = tg_rec_str(rec, TG_REC_MIME);
     const char *charset = tg_rec_str(rec, TG_REC_CHARSET);
-    if (safe_token(mime, 1)) {
+    if (safe_token(mime, 1) && passive_type(mime)) {
         tg_buf_adds(&h, mime);
         if (!strncmp(mime, "text/", 5) && safe_token(charset, 0))
             tg_buf_addf(&h, "; charset=%s", charset);

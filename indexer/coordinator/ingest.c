@@ -283,7 +283,7 @@ static void event_x(ing_t *g, const char *what, const char *loc, const char *sha
         json_object_set_new(by, code, json_integer(tg_rec_int(by, code, 0) + 1));
 
     json_t *ev = json_pack("{s:s}", "event", what);
-    tg_rec_set_str(ev, "location", loc);
+    tg_rec_set_exact(ev, "location", loc);
     if (sha)
         json_object_set_new(ev, "sha256", json_string(sha));
     if (code)
@@ -322,7 +322,8 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
 }
 
 /* What OCR did for a document, for its ingest event: {"ocr": {"pages",
- * "recognised", "cached"}}, or NULL if OCR read nothing.  Pages OCR could
+ * "recognised", "cached", "orientation_checks" (when OSD ran)}}, or NULL if
+ * OCR read nothing.  Pages OCR could
  * not read are printed, naming the page: the file is indexed without them. */
 static json_t *ocr_summary(ing_t *g, const char *loc, json_t *rec)
 {
@@ -339,9 +340,23 @@ static json_t *ocr_summary(ing_t *g, const char *loc, json_t *rec)
                               "testigo-index: %s: warning: page %lld not read by OCR: %s\n", loc,
                               (long long)tg_rec_int(p, "page", 0), e);
     }
-    return json_pack("{s:{s:I, s:I, s:I}}", "ocr", "pages", (json_int_t)json_array_size(pages),
-                     "recognised", (json_int_t)tg_rec_int(o, "recognised", 0), "cached",
-                     (json_int_t)tg_rec_int(o, "cached", 0));
+    static int osd_missing_said; /* once a run: it is the machine's, not the file's */
+    if (tg_rec_int(o, "orientation_unchecked", 0) > 0 && !osd_missing_said && !g->o->quiet) {
+        osd_missing_said = 1;
+        tg_progress_print(g->progress,
+                          "testigo-index: warning: tesseract's OSD model (osd.traineddata, Debian "
+                          "package tesseract-ocr-osd) is not installed: pages that may lie turned "
+                          "are read as they come (the first: %s); once it is installed, "
+                          "--reextract reads them again\n",
+                          loc);
+    }
+    json_t *r = json_pack("{s:{s:I, s:I, s:I}}", "ocr", "pages", (json_int_t)json_array_size(pages),
+                          "recognised", (json_int_t)tg_rec_int(o, "recognised", 0), "cached",
+                          (json_int_t)tg_rec_int(o, "cached", 0));
+    if (tg_rec_int(o, "orientation_checks", 0) > 0)
+        json_object_set_new(json_object_get(r, "ocr"), "orientation_checks",
+                            json_integer(tg_rec_int(o, "orientation_checks", 0)));
+    return r;
 }
 
 /* Collects worker i's stderr (what poppler and friends print) and returns
@@ -489,7 +504,7 @@ static void propagate(ing_t *g, const char *loc, const char *rel, const tg_locme
             else
                 json_object_del(m, "held");
             if (mrel)
-                tg_rec_set_str(m, "rel", mrel);
+                tg_rec_set_exact(m, "rel", mrel);
             check(g, tg_loc_update(g->db, m), "cannot record a location");
             if (held_changed)
                 event(g, "updated", mloc, sha, NULL,

@@ -1,7 +1,8 @@
 /* The progress line (see progress.h).  Uses only "\r" and "erase to end of
  * line" (ESC [ K), which every terminal understands, and cuts the line to
  * the terminal's width so it never wraps (a wrapped line cannot be redrawn
- * in place). */
+ * in place).  Everything else it writes is in terminal form: file names
+ * never reach the terminal raw (an ESC in a name would drive it). */
 #define _GNU_SOURCE
 #include "progress.h"
 
@@ -77,15 +78,17 @@ void tg_progress_update(tg_progress_t *p, uint64_t done, uint64_t total, uint64_
         line[w] = '\0';
     } else if (current) {
         /* the end of the path says most: cut from the left, at a character */
-        size_t room = w - (size_t)n, len = strlen(current);
-        const char *c = current;
+        char *shown = tg_utf8_terminal(current);
+        size_t room = w - (size_t)n, len = strlen(shown);
+        const char *c = shown;
         if (len > room) {
-            c = current + len - room + 3;
+            c = shown + len - room + 3;
             while (*c && ((unsigned char)*c & 0xC0) == 0x80)
                 c++;
             strncat(line, "...", sizeof line - strlen(line) - 1);
         }
         strncat(line, c, sizeof line - strlen(line) - 1);
+        free(shown);
     }
     fprintf(stderr, "\r%s\033[K", line);
     fflush(stderr);
@@ -107,6 +110,16 @@ void tg_progress_print(tg_progress_t *p, const char *fmt, ...)
     tg_progress_clear(p);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    char *raw = NULL;
+    int n = vasprintf(&raw, fmt, ap);
     va_end(ap);
+    if (n < 0)
+        tg_oom();
+    int nl = n > 0 && raw[n - 1] == '\n';
+    if (nl)
+        raw[n - 1] = '\0';
+    char *shown = tg_utf8_terminal(raw);
+    fprintf(stderr, "%s%s", shown, nl ? "\n" : "");
+    free(shown);
+    free(raw);
 }

@@ -22,6 +22,7 @@
 #include "schema.h"
 #include "search.h"
 #include "store.h"
+#include "text.h"
 #include "util.h"
 #include "xap.h"
 
@@ -136,13 +137,17 @@ static void check_store(verify_t *v)
         size_t n2;
         char **l2 = strlen(l1[i]) == 2 && is_hex(l1[i], 2) ? list_dir(p1, &n2) : NULL;
         if (!l2) {
-            printf("STRANGE  store/%s: not part of the store's layout\n", l1[i]);
+            char *shown = tg_utf8_terminal(l1[i]); /* whatever was put there */
+            printf("STRANGE  store/%s: not part of the store's layout\n", shown);
+            free(shown);
             v->strange++;
         }
         for (size_t k = 0; l2 && k < n2; k++) {
             const char *name = l2[k];
             char *path = tg_xasprintf("%s/%s", p1, name);
-            char *rel = tg_xasprintf("store/%s/%s", l1[i], name);
+            char *raw = tg_xasprintf("store/%s/%s", l1[i], name);
+            char *rel = tg_utf8_terminal(raw); /* as printed */
+            free(raw);
             if (!tg_sha256_valid(name) || strncmp(name, l1[i], 2)) {
                 printf("STRANGE  %s: not named by a SHA-256 where it lies\n", rel);
                 v->strange++;
@@ -187,8 +192,10 @@ static int each_document(void *ctx, const char *term, size_t len, unsigned freq)
             json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
             where = l0 ? tg_rec_str(l0, "path") : NULL;
         }
+        char *shown = where ? tg_utf8_terminal(where) : NULL;
         printf("MISSING  %s: the original is gone from the store%s%s%s\n", sha,
-               where ? " (found at " : "", where ? where : "", where ? ")" : "");
+               where ? " (found at " : "", where ? shown : "", where ? ")" : "");
+        free(shown);
         v->missing++;
         json_decref(rec);
         tg_doc_free(doc);

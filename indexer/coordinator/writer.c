@@ -49,7 +49,7 @@ json_t *tg_loc_get(tg_db_t *db, const char *loc)
 tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
 {
     json_t *m = json_object();
-    tg_rec_set_str(m, "loc", p->loc);
+    tg_rec_set_exact(m, "loc", p->loc);
     json_object_set_new(m, "sha256", json_string(p->sha));
     json_object_set_new(m, "size", json_integer((json_int_t)p->size));
     json_object_set_new(m, "mtime", json_integer((json_int_t)p->mtime_ns));
@@ -64,7 +64,7 @@ tg_status_t tg_loc_put(tg_db_t *db, const tg_place_t *p, const char *status)
     if (p->lm && p->lm->held)
         json_object_set_new(m, "held", json_deep_copy(p->lm->held));
     if (p->rel)
-        tg_rec_set_str(m, "rel", p->rel);
+        tg_rec_set_exact(m, "rel", p->rel);
     tg_status_t st = tg_loc_update(db, m);
     json_decref(m);
     return st;
@@ -206,7 +206,7 @@ int tg_rec_add_location(json_t *rec, const tg_place_t *p)
         json_t *e = json_array_get(l, (size_t)k);
         int changed = 0;
         if (p->rel && (!tg_rec_str(e, "rel") || strcmp(tg_rec_str(e, "rel"), p->rel))) {
-            tg_rec_set_str(e, "rel", p->rel);
+            tg_rec_set_exact(e, "rel", p->rel);
             changed = 1;
         }
         return (p->lm ? tg_locmeta_store(e, p->lm) : 0) | changed;
@@ -214,10 +214,10 @@ int tg_rec_add_location(json_t *rec, const tg_place_t *p)
     int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, (int64_t)json_array_size(l)) + 1;
     if (json_array_size(l) < TG_MAX_RECORD_LOCATIONS) {
         json_t *e = json_object();
-        tg_rec_set_str(e, "path", p->loc);
+        tg_rec_set_exact(e, "path", p->loc);
         if (p->rel)
-            tg_rec_set_str(e, "rel", p->rel);
-        tg_rec_set_str(e, "folder", p->folder);
+            tg_rec_set_exact(e, "rel", p->rel);
+        tg_rec_set_exact(e, "folder", p->folder);
         if (p->container)
             json_object_set_new(e, "in", json_string(p->container));
         if (p->lm)
@@ -262,7 +262,7 @@ int tg_rec_set_inherited(json_t *rec, const char *loc, const json_t *held, const
         changed = 1;
     }
     if (rel && (!tg_rec_str(e, "rel") || strcmp(tg_rec_str(e, "rel"), rel))) {
-        tg_rec_set_str(e, "rel", rel);
+        tg_rec_set_exact(e, "rel", rel);
         changed = 1;
     }
     return changed;

@@ -11,15 +11,29 @@
  * checked once more than 1 MB has come out.  The 293-byte recursive gzip of
  * libarchive's test suite trips the ratio within the first megabytes.
  * Runs inside a worker process, whose CPU and memory limits are the
- * backstop. */
+ * backstop.
+ *
+ * Names that lie: libarchive hands over a member's name as a C string, so a
+ * zip entry stored as "bueno.txt\0.exe" comes out as "bueno.txt" (what some
+ * tools show; others extract "bueno.txt\0.exe" or ".exe").  libarchive does
+ * not say how long the stored name was, but the zip does: for a zip, the
+ * local header of every entry (found through the central directory, as
+ * libarchive finds them) is read here first, and when some name holds a
+ * NUL, each member libarchive hands over is matched to its header in order,
+ * named with its whole stored name ("bueno.txt\x00.exe") and reported. */
 #define _GNU_SOURCE
 #include "bundle.h"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "hash.h"
 #include "text.h"
 #include "util.h"
 
@@ -62,17 +76,25 @@ static char *raw_member_name(const char *name)
     return tg_xasprintf("%s.data", name);
 }
 
-/* A member name as UTF-8 (bytes that are not, as \xHH); bounded.  *unsafe
- * is set if the raw name would leave the bundle: absolute, a drive letter,
- * or a ".." component (with either slash). */
-static char *member_name(struct archive_entry *e, int *unsafe)
+/* The name libarchive gives a member: UTF-8 if it can, else its bytes. */
+static const char *entry_name(struct archive_entry *e)
 {
     const char *u = archive_entry_pathname_utf8(e);
-    const char *raw = u ? u : archive_entry_pathname(e);
+    return u ? u : archive_entry_pathname(e);
+}
+
+/* A member name as UTF-8 (bytes that are not, as \xHH, a NUL as \x00);
+ * bounded.  whole (len bytes) is the name as the zip stores it when it
+ * holds a NUL, else NULL (libarchive's name is then the name).  *unsafe is
+ * set if the raw name would leave the bundle: absolute, a drive letter, or a
+ * ".." component (with either slash). */
+static char *member_name(struct archive_entry *e, const char *whole, size_t len, int *unsafe)
+{
+    const char *raw = whole ? whole : entry_name(e);
     *unsafe = 0;
-    if (!raw || !*raw)
+    if (!raw || (!whole && !*raw))
         return tg_xstrdup("(no name)");
-    size_t n = strnlen(raw, MAX_NAME);
+    size_t n = whole ? (len < MAX_NAME ? len : MAX_NAME) : strnlen(raw, MAX_NAME);
     if (raw[0] == '/' || raw[0] == '\\' || (n > 1 && raw[1] == ':'))
         *unsafe = 1;
     for (size_t i = 0; i < n;) {
@@ -84,6 +106,230 @@ static char *member_name(struct archive_entry *e, int *unsafe)
         i = k + 1;
     }
     return tg_utf8_escape_bytes(raw, n);
+}
+
+/* ==== Zip names with a NUL ================================================ */
+
+/* One entry's stored name: what libarchive will show of it (the bytes
+ * before a NUL) by length and digest, and the whole name only when it holds
+ * a NUL, so that a million long names cost little memory. */
+typedef struct {
+    int ok;                             /* its header could be read */
+    size_t cut;                         /* bytes before the first NUL */
+    char digest[TG_SHA256_HEX_LEN + 1]; /* of those bytes */
+    char *whole;                        /* the whole name if it holds a NUL */
+    size_t len;                         /* its length */
+} zname_t;
+
+typedef struct {
+    zname_t *v; /* every entry's local name, in the order of the file */
+    size_t n, next;
+} znames_t;
+
+static void znames_free(znames_t *z)
+{
+    if (!z)
+        return;
+    for (size_t i = 0; i < z->n; i++)
+        free(z->v[i].whole);
+    free(z->v);
+    free(z);
+}
+
+static uint32_t le16(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+static uint32_t le32(const unsigned char *p)
+{
+    return le16(p) | le16(p + 2) << 16;
+}
+static uint64_t le64(const unsigned char *p)
+{
+    return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* Reads a zip's headers through a window of the file: its central
+ * directory and its local headers come in file order, so a zip of a
+ * hundred thousand small members costs a few hundred reads. */
+#define ZWIN (128 * 1024) /* holds the largest piece asked for (64 KB) */
+
+typedef struct {
+    int fd;
+    unsigned char *buf;
+    uint64_t base; /* file offset of buf[0] */
+    size_t len;    /* bytes in buf */
+} zreader_t;
+
+/* n bytes at off, or NULL past the end of the file. */
+static const unsigned char *zwin(zreader_t *r, uint64_t off, size_t n)
+{
+    if (off >= r->base && off - r->base <= r->len && n <= r->len - (off - r->base))
+        return r->buf + (off - r->base);
+    if (n > ZWIN || off > (uint64_t)INT64_MAX)
+        return NULL;
+    ssize_t got;
+    do
+        got = pread(r->fd, r->buf, ZWIN, (off_t)off);
+    while (got < 0 && errno == EINTR);
+    r->base = off;
+    r->len = got > 0 ? (size_t)got : 0;
+    return r->len >= n ? r->buf : NULL;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The local header offsets of a zip's entries (ascending, at most max),
+ * from its central directory; NULL when there is none to read (not a zip,
+ * damaged: libarchive will say). */
+static uint64_t *zip_offsets(zreader_t *r, uint64_t max, size_t *count)
+{
+    *count = 0;
+    struct stat sb;
+    if (fstat(r->fd, &sb) || sb.st_size < 22)
+        return NULL;
+    uint64_t size = (uint64_t)sb.st_size;
+    size_t tail = size < 65557 ? (size_t)size : 65557;
+    const unsigned char *t = zwin(r, size - tail, tail);
+    uint64_t *offs = NULL;
+    if (!t)
+        return NULL;
+    size_t e = tail - 22 + 1;
+    while (e-- > 0 && memcmp(t + e, "PK\5\6", 4))
+        ;
+    if (e == (size_t)-1)
+        return NULL;
+    uint64_t eocd = size - tail + e, entries = le16(t + e + 10);
+    uint64_t cd_size = le32(t + e + 12), cd_off = le32(t + e + 16), end = eocd;
+    if ((entries == 0xFFFF || cd_size == 0xFFFFFFFF || cd_off == 0xFFFFFFFF) && e >= 20 &&
+        !memcmp(t + e - 20, "PK\6\7", 4)) {
+        uint64_t at = le64(t + e - 20 + 8);
+        const unsigned char *z = zwin(r, at, 56);
+        if (!z || memcmp(z, "PK\6\6", 4))
+            return NULL;
+        entries = le64(z + 32);
+        cd_size = le64(z + 40);
+        cd_off = le64(z + 48);
+        end = at;
+    }
+    /* a self-extracting zip has bytes before it: offsets count from the
+     * zip's own start, which is where the directory really is less where
+     * it says it is */
+    if (cd_size > end || end - cd_size < cd_off)
+        return NULL;
+    uint64_t delta = end - cd_size - cd_off;
+    if (entries > max)
+        entries = max;
+    offs = tg_xmalloc((size_t)(entries ? entries : 1) * sizeof *offs);
+    uint64_t at = cd_off + delta;
+    size_t n = 0;
+    for (; n < entries; n++) {
+        const unsigned char *h = zwin(r, at, 46);
+        if (!h || memcmp(h, "PK\1\2", 4))
+            break;
+        uint32_t nl = le16(h + 28), xl = le16(h + 30), cl = le16(h + 32);
+        uint64_t off = le32(h + 42);
+        int z64 = off == 0xFFFFFFFF;
+        uint32_t skip = (le32(h + 24) == 0xFFFFFFFF ? 8 : 0) + (le32(h + 20) == 0xFFFFFFFF ? 8 : 0);
+        const unsigned char *x = z64 && xl ? zwin(r, at + 46 + nl, xl) : NULL;
+        for (uint32_t k = 0; x && k + 4 <= xl;) { /* the zip64 extra field */
+            uint32_t id = le16(x + k), sz = le16(x + k + 2);
+            if (id == 1 && k + 4 + sz <= xl) {
+                if (skip + 8 <= sz)
+                    off = le64(x + k + 4 + skip);
+                break;
+            }
+            k += 4 + sz;
+        }
+        offs[n] = off + delta;
+        at += 46 + (uint64_t)nl + xl + cl;
+    }
+    qsort(offs, n, sizeof *offs, by_offset);
+    *count = n;
+    if (!n) {
+        free(offs);
+        offs = NULL;
+    }
+    return offs;
+}
+
+/* The stored names of a zip's entries, when one of them holds a NUL byte;
+ * else NULL (the usual case: nothing is kept). */
+static znames_t *zip_names(const char *path, uint64_t max)
+{
+    zreader_t r = {.fd = open(path, O_RDONLY | O_CLOEXEC)};
+    if (r.fd < 0)
+        return NULL;
+    r.buf = tg_xmalloc(ZWIN);
+    size_t n = 0;
+    uint64_t *offs = zip_offsets(&r, max, &n);
+    znames_t *z = NULL;
+    int nul = 0;
+    for (int pass = 0; pass < 2 && offs; pass++) {
+        if (pass == 1) {
+            if (!nul)
+                break;
+            z = tg_xcalloc(1, sizeof *z);
+            z->v = tg_xcalloc(n, sizeof *z->v);
+            z->n = n;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const unsigned char *h = zwin(&r, offs[i], 30);
+            if (!h || memcmp(h, "PK\3\4", 4))
+                continue;
+            size_t len = le16(h + 26);
+            const char *name = (const char *)zwin(&r, offs[i] + 30, len);
+            if (!name)
+                continue;
+            size_t cut = strnlen(name, len);
+            if (cut < len)
+                nul = 1;
+            if (pass == 1) {
+                zname_t *e = &z->v[i];
+                e->ok = 1;
+                e->cut = cut;
+                tg_sha256_hex(name, cut, e->digest);
+                if (cut < len) {
+                    e->whole = tg_xmalloc(len + 1);
+                    memcpy(e->whole, name, len);
+                    e->whole[len] = '\0';
+                    e->len = len;
+                }
+            }
+        }
+    }
+    free(offs);
+    free(r.buf);
+    close(r.fd);
+    return z;
+}
+
+/* The whole stored name of the member libarchive calls `shown`, when it
+ * holds a NUL (*len its length), else NULL.  Entries come in the order of
+ * the file; a few may be passed over (entries libarchive merges or whose
+ * names it converts), so the next few are looked at. */
+static const char *zip_whole_name(znames_t *z, const char *shown, size_t *len)
+{
+    if (!z || !shown)
+        return NULL;
+    size_t sl = strlen(shown);
+    char digest[TG_SHA256_HEX_LEN + 1];
+    tg_sha256_hex(shown, sl, digest);
+    for (size_t k = z->next; k < z->n && k < z->next + 64; k++) {
+        zname_t *e = &z->v[k];
+        if (!e->ok || e->cut != sl || strcmp(e->digest, digest))
+            continue;
+        z->next = k + 1;
+        if (!e->whole)
+            return NULL; /* no NUL in it */
+        *len = e->len;
+        return e->whole;
+    }
+    return NULL;
 }
 
 typedef struct {
@@ -148,6 +394,7 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
     budget_t budget = {0, lim, a};
     char *buf = tg_xmalloc(BLOCK);
     struct archive_entry *e;
+    znames_t *znames = NULL; /* a zip's stored names, when one holds a NUL */
     for (unsigned idx = 0;; idx++) {
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF)
@@ -186,9 +433,23 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
             break;
         }
         *entries = idx + 1;
+        if (idx == 0 && archive_format(a) == ARCHIVE_FORMAT_ZIP)
+            znames = zip_names(path, lim->max_members + 16);
+        size_t wlen = 0;
+        const char *whole = raw ? NULL : zip_whole_name(znames, entry_name(e), &wlen);
         int unsafe = 0;
-        char *mname = raw ? raw_member_name(name) : member_name(e, &unsafe);
+        char *mname = raw ? raw_member_name(name) : member_name(e, whole, wlen, &unsafe);
         tg_member_t m = {.index = idx, .name = mname};
+        char warning[MAX_NAME + 256];
+        if (whole) {
+            char *cut = member_name(e, NULL, 0, &(int){0});
+            tg_errf(warning, sizeof warning,
+                    "member %u's name holds a NUL byte: it is '%s', which tools that stop at the "
+                    "NUL show as '%s'",
+                    idx + 1, mname, cut);
+            free(cut);
+            m.warning = warning;
+        }
         m.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
         m.mtime_ns = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) * 1000000000 +
                                                          archive_entry_mtime_nsec(e)
@@ -314,6 +575,7 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
             break;
     }
     free(buf);
+    znames_free(znames);
     archive_read_free(a);
     return st;
 }

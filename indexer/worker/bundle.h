@@ -27,14 +27,16 @@ typedef struct {
 } tg_bundle_limits_t;
 
 typedef struct {
-    unsigned index;     /* entry number in the bundle, from 0 */
-    const char *name;   /* path inside the bundle, UTF-8 (bad bytes as \xHH) */
-    int64_t size;       /* bytes expanded */
-    int64_t mtime_ns;   /* entry's modification time, 0 if none */
-    const char *sha;    /* digest in the store; NULL if not stored */
-    const char *code;   /* why not stored: "symlink member", "encrypted", ... */
-    const char *reason; /* the same for people */
-    int error;          /* 1: a failure (damaged, limit), 0: a deliberate skip */
+    unsigned index;      /* entry number in the bundle, from 0 */
+    const char *name;    /* path inside the bundle, UTF-8 (bad bytes, NUL, as \xHH) */
+    int64_t size;        /* bytes expanded */
+    int64_t mtime_ns;    /* entry's modification time, 0 if none */
+    const char *sha;     /* digest in the store; NULL if not stored */
+    const char *code;    /* why not stored: "symlink member", "encrypted", ... */
+    const char *reason;  /* the same for people */
+    int error;           /* 1: a failure (damaged, limit), 0: a deliberate skip */
+    const char *warning; /* what the bundle's reader should know about a member
+                          * that was read (a name holding a NUL byte), or NULL */
 } tg_member_t;
 
 /* Called when an entry starts (stored == 0: name and index only, so a crash

@@ -190,8 +190,24 @@ static json_t *ocr_record(tg_extract_t *x, const tg_extract_limits_t *lim)
         x->ocr = json_pack("{s:s, s:s, s:[]}", "lang", tg_ocr_opts(lim->ocr)->lang, "engine",
                            tg_ocr_engine(), "pages");
         x->ocr_calls0 = tg_ocr_calls(lim->ocr);
+        x->ocr_osd0 = tg_ocr_osd_calls(lim->ocr);
     }
     return json_object_get(x->ocr, "pages");
+}
+
+/* Whether a cached page may stand: not when it was read before orientation
+ * was checked and read badly (it may lie turned), nor when its orientation
+ * could not be checked then and can be now (the OSD model was installed
+ * since). */
+static int cached_page_stands(const tg_ocr_cached_t *c, tg_ocr_t *ocr)
+{
+    if (c->blank)
+        return 1;
+    if (c->legacy && c->confidence < TG_OCR_RECHECK_CONFIDENCE)
+        return 0;
+    if (c->orientation_unchecked && tg_ocr_can_check_orientation(ocr))
+        return 0;
+    return 1;
 }
 
 tg_status_t tg_extract_ocr_page(tg_extract_t *x, const tg_extract_limits_t *lim, unsigned n,
@@ -201,11 +217,11 @@ tg_status_t tg_extract_ocr_page(tg_extract_t *x, const tg_extract_limits_t *lim,
     json_t *pages = ocr_record(x, lim);
     json_t *entry = json_pack("{s:i}", "page", (int)n);
     json_array_append_new(pages, entry);
-    const char *text = NULL;
-    int conf = -1, blank = 0;
     tg_ocr_page_t p = {0};
+    tg_ocr_cached_t c;
     tg_status_t st = TG_OK;
-    if (lim->ocr_cache && tg_ocr_cache_get(lim->ocr_cache, n, &text, &conf, &blank)) {
+    if (lim->ocr_cache && tg_ocr_cache_get(lim->ocr_cache, n, &c) &&
+        cached_page_stands(&c, lim->ocr)) {
         json_object_set_new(
             x->ocr, "cached",
             json_integer(json_integer_value(json_object_get(x->ocr, "cached")) + 1));
@@ -219,31 +235,46 @@ tg_status_t tg_extract_ocr_page(tg_extract_t *x, const tg_extract_limits_t *lim,
             tg_ocr_page_free(&p);
             return st;
         }
-        text = p.text ? p.text : "";
-        conf = p.confidence;
-        blank = p.blank;
         if (p.damaged)
             tg_extract_warn(x, "page %u: the image is damaged; what could be decoded was read", n);
         if (lim->ocr_cache) {
-            tg_ocr_cache_put(lim->ocr_cache, n, text, conf, blank);
+            tg_ocr_cache_put(lim->ocr_cache, n, &p);
             /* now and then, so a worker killed mid-document keeps its pages */
             if (tg_ocr_cache_save(lim->ocr_cache, 5.0))
                 tg_extract_warn(x, "the OCR cache could not be written");
         }
+        c = (tg_ocr_cached_t){.text = p.text ? p.text : "",
+                              .confidence = p.confidence,
+                              .blank = p.blank,
+                              .rotation = p.rotation,
+                              .orientation_unchecked = p.orientation_unchecked};
     }
-    if (blank)
+    if (c.blank)
         json_object_set_new(entry, "blank", json_true());
-    else if (conf >= 0)
-        json_object_set_new(entry, "confidence", json_integer(conf));
-    if (conf >= 0 && conf < LOW_CONFIDENCE)
+    else if (c.confidence >= 0)
+        json_object_set_new(entry, "confidence", json_integer(c.confidence));
+    if (c.rotation)
+        json_object_set_new(entry, "rotation", json_integer(c.rotation));
+    if (c.orientation_unchecked) {
+        json_object_set_new(entry, "orientation_unchecked", json_true());
+        json_int_t k = json_integer_value(json_object_get(x->ocr, "orientation_unchecked"));
+        json_object_set_new(x->ocr, "orientation_unchecked", json_integer(k + 1));
+        if (!k)
+            tg_extract_warn(x,
+                            "page %u: the page may lie turned, and its orientation could not be "
+                            "checked: tesseract's OSD model (osd.traineddata, Debian package "
+                            "tesseract-ocr-osd) is not installed",
+                            n);
+    }
+    if (c.confidence >= 0 && c.confidence < LOW_CONFIDENCE)
         tg_extract_warn(x,
                         "page %u: OCR confidence %d%%: the text may be wrong, or in a language "
                         "not among '%s'",
-                        n, conf, tg_ocr_opts(lim->ocr)->lang);
-    if (text && *text) {
+                        n, c.confidence, tg_ocr_opts(lim->ocr)->lang);
+    if (c.text && *c.text) {
         /* words the page cut at a line end are joined, as in a text layer */
         size_t at = x->text.len;
-        tg_text_append_utf8(text, strlen(text), &x->text, info);
+        tg_text_append_utf8(c.text, strlen(c.text), &x->text, info);
         tg_text_join_hyphens(&x->text, at, NULL);
     }
     tg_ocr_page_free(&p);
@@ -256,6 +287,9 @@ void tg_extract_ocr_done(tg_extract_t *x, const tg_extract_limits_t *lim)
         return;
     json_object_set_new(x->ocr, "recognised",
                         json_integer((json_int_t)(tg_ocr_calls(lim->ocr) - x->ocr_calls0)));
+    unsigned long checks = tg_ocr_osd_calls(lim->ocr) - x->ocr_osd0;
+    if (checks)
+        json_object_set_new(x->ocr, "orientation_checks", json_integer((json_int_t)checks));
     if (!json_object_get(x->ocr, "cached"))
         json_object_set_new(x->ocr, "cached", json_integer(0));
     if (lim->ocr_cache && tg_ocr_cache_save(lim->ocr_cache, 0))

@@ -72,6 +72,7 @@ typedef struct {
     json_t *ocr;              /* the record's "ocr" object (schema.h), or NULL when no
                                * page went through OCR */
     unsigned long ocr_calls0; /* tg_ocr_calls() before the first OCR page */
+    unsigned long ocr_osd0;   /* tg_ocr_osd_calls() then */
     int ocr_skipped;          /* an image, or pages without text, that OCR would have
                                * read while it was off (--no-ocr) */
 } tg_extract_t;

@@ -9,6 +9,27 @@
  * hanging the worker.  Layout analysis before the first word is not
  * interruptible; the worker's wall clock and CPU limits are the backstop.
  *
+ * Orientation.  A scan or photo without EXIF orientation may lie on its
+ * side or upside down, and tesseract reads such a page as garbage (and
+ * slowly: 3-4 times an upright page's time).  Tesseract's OSD (orientation
+ * and script detection, osd.traineddata, a second engine loaded at its
+ * first use) says how a page lies, but costs a quarter to a half of a
+ * recognition, too much to run on every upright page.  So:
+ *   1. without EXIF orientation, leptonica's text-orientation test
+ *      (pixOrientDetect: ascenders against descenders, a few milliseconds
+ *      on a binarised copy) looks at the page; only when it thinks the page
+ *      is turned does OSD check it before the first reading;
+ *   2. a reading with mean confidence under TG_OCR_RECHECK_CONFIDENCE (or
+ *      no words) reads badly: OSD checks the page (if not done yet) and the
+ *      page is read once more, turned as OSD says (or as it came, when OSD
+ *      turned it in step 1 against leptonica's look; when both agreed, a
+ *      poor reading is a poor page, not a wrong turn); the better reading,
+ *      by confidence, is kept.
+ * A page costs at most two readings and one OSD check, all within its
+ * --ocr-timeout (the second reading gets what is left).  Without the OSD
+ * model the page is read as it came, as before, and marked
+ * orientation_unchecked where a check was due.
+ *
  * Image files are first read by their header only: the pixel limit is
  * enforced before a single pixel is decoded (a 293-byte PNG can claim
  * 65535 x 65535 pixels).  GIF headers are read here, because leptonica's
@@ -23,6 +44,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <tesseract/capi.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -32,7 +54,10 @@ struct tg_ocr {
     TessBaseAPI *api;    /* NULL until the first page */
     char *loaded;        /* languages api was initialised with */
     int init_failed;     /* loading `lang` failed: do not try again */
-    unsigned long calls; /* pages recognised */
+    unsigned long calls; /* recognitions run */
+    TessBaseAPI *osd;    /* the orientation detector; NULL until needed */
+    int osd_state;       /* 0 not tried yet, 1 loaded, -1 not installed */
+    unsigned long osd_calls;
 };
 
 struct tg_image {
@@ -45,6 +70,19 @@ struct tg_image {
  * than BLANK_INK is blank. */
 #define INK       128
 #define BLANK_INK 16
+
+/* OSD: blobs it classifies before it may answer (tesseract's default, 50,
+ * leaves a short notice or a label unanswered; 20 answered every sample
+ * page rightly, and faster); pages smaller than OSD_SMALL pixels are shown
+ * to it at twice their size (its blobs must be 10 pixels tall: text on a
+ * small screenshot is not). */
+#define OSD_MIN_CHARS "20"
+#define OSD_SMALL     1000000
+
+/* The confidence leptonica's quick look needs to call a page turned: lower
+ * than its own default (8), since a false alarm costs one OSD check and a
+ * miss a slow reading of garbage before OSD is asked anyway. */
+#define LOOK_MIN_CONF 5.0f
 
 static void quiet_leptonica(void)
 {
@@ -74,8 +112,19 @@ void tg_ocr_set_opts(tg_ocr_t *o, const tg_ocr_opts_t *opts)
         o->init_failed = 0; /* a new language set gets its chance */
 }
 
+static void unload_osd(tg_ocr_t *o)
+{
+    if (o->osd) {
+        TessBaseAPIEnd(o->osd);
+        TessBaseAPIDelete(o->osd);
+        o->osd = NULL;
+    }
+    o->osd_state = 0;
+}
+
 static void unload(tg_ocr_t *o)
 {
+    unload_osd(o);
     if (o->api) {
         TessBaseAPIEnd(o->api);
         TessBaseAPIDelete(o->api);
@@ -102,6 +151,11 @@ const tg_ocr_opts_t *tg_ocr_opts(const tg_ocr_t *o)
 unsigned long tg_ocr_calls(const tg_ocr_t *o)
 {
     return o->calls;
+}
+
+unsigned long tg_ocr_osd_calls(const tg_ocr_t *o)
+{
+    return o->osd_calls;
 }
 
 const char *tg_ocr_engine(void)
@@ -181,25 +235,17 @@ static unsigned long ink(PIX *pix, unsigned long enough)
     return n;
 }
 
-/* Recognises pix (1 or 8 bpp, upright).  Consumes nothing: pix stays the
- * caller's. */
-static tg_status_t recognise(tg_ocr_t *o, PIX *pix, tg_ocr_page_t *out, char *err, size_t errlen)
+/* One reading of pix within budget seconds (0: no deadline; at least a
+ * millisecond otherwise).  On TG_OK *text is malloc'd and *conf is the mean
+ * word confidence, -1 when no words were found. */
+static tg_status_t read_pix(tg_ocr_t *o, PIX *pix, double budget, char **text, int *conf, char *err,
+                            size_t errlen)
 {
-    memset(out, 0, sizeof *out);
-    out->confidence = -1;
-    if (ink(pix, BLANK_INK) < BLANK_INK) {
-        out->blank = 1;
-        out->text = tg_xstrdup("");
-        return TG_OK;
-    }
-    tg_status_t st = load(o, err, errlen);
-    if (st)
-        return st;
     TessBaseAPISetImage2(o->api, pix);
     ETEXT_DESC *monitor = TessMonitorCreate();
     int ms = 0;
     if (o->opts.timeout > 0) {
-        double t = o->opts.timeout * 1000;
+        double t = budget * 1000;
         ms = t > 2e9 ? 2000000000 : t < 1 ? 1 : (int)t;
         TessMonitorSetDeadlineMSecs(monitor, ms);
     }
@@ -217,16 +263,185 @@ static tg_status_t recognise(tg_ocr_t *o, PIX *pix, tg_ocr_page_t *out, char *er
         tg_errf(err, errlen, "OCR failed on this image");
         return TG_ERR_FORMAT;
     }
-    char *text = TessBaseAPIGetUTF8Text(o->api);
-    int conf = TessBaseAPIMeanTextConf(o->api);
+    char *t = TessBaseAPIGetUTF8Text(o->api);
+    int c = TessBaseAPIMeanTextConf(o->api);
     TessBaseAPIClear(o->api);
-    out->text = tg_xstrdup(text ? text : "");
-    TessDeleteText(text);
+    *text = tg_xstrdup(t ? t : "");
+    TessDeleteText(t);
     int words = 0;
-    for (const unsigned char *c = (const unsigned char *)out->text; *c && !words; c++)
+    for (const unsigned char *p = (const unsigned char *)*text; *p && !words; p++)
         words =
-            *c >= 0x80 || (*c >= '0' && *c <= '9') || ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z');
-    out->confidence = words ? (conf < 0 ? 0 : conf > 100 ? 100 : conf) : -1;
+            *p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z');
+    *conf = words ? (c < 0 ? 0 : c > 100 ? 100 : c) : -1;
+    return TG_OK;
+}
+
+/* ==== Orientation ========================================================= */
+
+#define OSD_NOT_RUN     (-3)
+#define OSD_UNAVAILABLE (-2)
+#define OSD_NO_ANSWER   (-1)
+
+/* A new Pix of a page that lies turned `rotation` degrees clockwise, turned
+ * back upright (a new reference to pix when rotation is 0); NULL if
+ * leptonica fails. */
+static PIX *turned_back(PIX *pix, int rotation)
+{
+    return rotation ? pixRotateOrth(pix, (360 - rotation) / 90) : pixClone(pix);
+}
+
+/* Leptonica's quick look: 90, 180 or 270 when the text lines of pix look
+ * turned that many degrees clockwise, 0 when they look upright or it cannot
+ * tell (too little text, or not Latin script).  A few milliseconds. */
+static int looks_turned(PIX *pix)
+{
+    PIX *b = pixGetDepth(pix) == 1 ? pixClone(pix) : pixThresholdToBinary(pix, INK);
+    /* it reads text at 150-300 ppi best: a large page is reduced first */
+    for (int k = 0; b && k < 3 && pixGetWidth(b) > 2000 && pixGetHeight(b) > 2000; k++) {
+        PIX *r = pixReduceRankBinary2(b, 1, NULL);
+        pixDestroy(&b);
+        b = r;
+    }
+    if (!b)
+        return 0;
+    l_float32 up = 0, left = 0;
+    l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+    if (pixOrientDetect(b, &up, &left, 0, 0) == 0)
+        makeOrientDecision(up, left, LOOK_MIN_CONF, 0, &orient, 0);
+    pixDestroy(&b);
+    switch (orient) {
+    case L_TEXT_ORIENT_RIGHT:
+        return 90;
+    case L_TEXT_ORIENT_DOWN:
+        return 180;
+    case L_TEXT_ORIENT_LEFT:
+        return 270;
+    default:
+        return 0;
+    }
+}
+
+/* Loads the OSD model once, from where the language models were found;
+ * 1 if it is there.  The file is looked for first, so that a missing model
+ * costs no message from tesseract. */
+static int osd_ready(tg_ocr_t *o)
+{
+    if (o->osd_state)
+        return o->osd_state > 0;
+    o->osd_state = -1;
+    const char *dir = o->api ? TessBaseAPIGetDatapath(o->api) : NULL;
+    if (!dir || !*dir)
+        return 0;
+    size_t n = strlen(dir);
+    char *path = tg_xasprintf("%s%sosd.traineddata", dir, dir[n - 1] == '/' ? "" : "/");
+    int there = access(path, R_OK) == 0;
+    free(path);
+    if (!there)
+        return 0;
+    o->osd = TessBaseAPICreate();
+    if (TessBaseAPIInit2(o->osd, NULL, "osd", OEM_TESSERACT_ONLY) != 0) {
+        TessBaseAPIDelete(o->osd);
+        o->osd = NULL;
+        return 0;
+    }
+    TessBaseAPISetVariable(o->osd, "debug_file", "/dev/null");
+    TessBaseAPISetVariable(o->osd, "min_characters_to_try", OSD_MIN_CHARS);
+    o->osd_state = 1;
+    return 1;
+}
+
+int tg_ocr_can_check_orientation(tg_ocr_t *o)
+{
+    char err[256];
+    return load(o, err, sizeof err) == TG_OK && osd_ready(o);
+}
+
+/* Tesseract's OSD on pix: how many degrees clockwise the page lies turned
+ * (0, 90, 180, 270), OSD_NO_ANSWER when it cannot tell (too few letters),
+ * OSD_UNAVAILABLE without the model. */
+static int osd_check(tg_ocr_t *o, PIX *pix)
+{
+    if (!osd_ready(o))
+        return OSD_UNAVAILABLE;
+    uint64_t px = (uint64_t)pixGetWidth(pix) * (uint64_t)pixGetHeight(pix);
+    PIX *p = px < OSD_SMALL ? pixScale(pix, 2.0f, 2.0f) : pixClone(pix);
+    if (!p)
+        return OSD_NO_ANSWER;
+    TessBaseAPISetImage2(o->osd, p);
+    int deg = -1;
+    float conf = 0, script_conf = 0;
+    const char *script = NULL;
+    o->osd_calls++;
+    int ok = TessBaseAPIDetectOrientationScript(o->osd, &deg, &conf, &script, &script_conf);
+    TessBaseAPIClear(o->osd);
+    pixDestroy(&p);
+    if (!ok || deg < 0 || deg > 270 || deg % 90)
+        return OSD_NO_ANSWER;
+    return deg;
+}
+
+/* Recognises pix (1 or 8 bpp, upright as far as EXIF knows; exif: EXIF gave
+ * an orientation) after the orientation checks described at the top.
+ * Consumes nothing: pix stays the caller's. */
+static tg_status_t recognise(tg_ocr_t *o, PIX *pix, int exif, tg_ocr_page_t *out, char *err,
+                             size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->confidence = -1;
+    if (ink(pix, BLANK_INK) < BLANK_INK) {
+        out->blank = 1;
+        out->text = tg_xstrdup("");
+        return TG_OK;
+    }
+    tg_status_t st = load(o, err, errlen);
+    if (st)
+        return st;
+    double start = tg_now(), limit = o->opts.timeout;
+    int osd = OSD_NOT_RUN, turn = 0, look = exif ? 0 : looks_turned(pix);
+    if (look) {
+        osd = osd_check(o, pix);
+        if (osd > 0)
+            turn = osd;
+    }
+    char *text = NULL;
+    int conf = -1;
+    PIX *p = turned_back(pix, turn);
+    if (!p)
+        tg_oom();
+    st = read_pix(o, p, limit - (tg_now() - start), &text, &conf, err, errlen);
+    pixDestroy(&p);
+    if (st)
+        return st;
+    if (conf < TG_OCR_RECHECK_CONFIDENCE) {
+        if (osd == OSD_NOT_RUN)
+            osd = osd_check(o, pix);
+        int again = -1;
+        if (osd >= 0 && osd != turn)
+            again = osd;
+        else if (turn && turn != look)
+            again = 0; /* OSD turned it against leptonica's look: try it as it came */
+        double left = limit - (tg_now() - start);
+        if (again >= 0 && (limit <= 0 || left > 0) && (p = turned_back(pix, again))) {
+            char *text2 = NULL, err2[256];
+            int conf2 = -1;
+            /* a second reading that fails or times out leaves the first */
+            if (read_pix(o, p, left, &text2, &conf2, err2, sizeof err2) == TG_OK) {
+                if (conf2 > conf) {
+                    free(text);
+                    text = text2;
+                    conf = conf2;
+                    turn = again;
+                } else {
+                    free(text2);
+                }
+            }
+            pixDestroy(&p);
+        }
+    }
+    out->text = text;
+    out->confidence = conf;
+    out->rotation = turn;
+    out->orientation_unchecked = osd == OSD_UNAVAILABLE;
     return TG_OK;
 }
 
@@ -420,7 +635,7 @@ tg_status_t tg_ocr_image_page(tg_ocr_t *o, tg_image_t *im, unsigned i, int orien
         l_int32 xres = pixGetXRes(pix);
         if (xres < 70 || xres > 2400)
             pixSetResolution(pix, 0, 0); /* nonsense: let tesseract estimate */
-        st = recognise(o, pix, out, err, errlen);
+        st = recognise(o, pix, orientation >= 1 && orientation <= 8, out, err, errlen);
         out->damaged = warnings > 0;
     }
     pixDestroy(&pix);
@@ -466,7 +681,7 @@ tg_status_t tg_ocr_pixels(tg_ocr_t *o, const unsigned char *data, int width, int
     }
     if (dpi > 0)
         pixSetResolution(pix, dpi, dpi);
-    tg_status_t st = recognise(o, pix, out, err, errlen);
+    tg_status_t st = recognise(o, pix, 0, out, err, errlen);
     pixDestroy(&pix);
     return st;
 }

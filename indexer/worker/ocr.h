@@ -6,6 +6,12 @@
  * end in the same recogniser.  No type of the underlying libraries
  * (tesseract, leptonica) appears in this interface.
  *
+ * Pages that lie turned (on their side, upside down) are found and read
+ * turned back: see "Orientation" in ocr.c.  That needs tesseract's OSD
+ * model (osd.traineddata, Debian's tesseract-ocr-osd); without it pages are
+ * read as they come, and the pages it would have checked say so
+ * (orientation_unchecked).
+ *
  * An engine is made once per worker process and kept: loading the language
  * models costs far more than a small image.  It is single-threaded by
  * design (the indexer runs one engine per worker process; OMP_THREAD_LIMIT=1
@@ -41,19 +47,36 @@ void tg_ocr_set_opts(tg_ocr_t *o, const tg_ocr_opts_t *opts);
 /* Accepts NULL. */
 void tg_ocr_free(tg_ocr_t *o);
 const tg_ocr_opts_t *tg_ocr_opts(const tg_ocr_t *o);
-/* Pages the recogniser has actually run on since the engine was made (what
- * the OCR cache saves; tests and the ingest log observe it). */
+/* Readings the recogniser has run since the engine was made (what the OCR
+ * cache saves; tests and the ingest log observe it).  A page read twice,
+ * once turned, counts twice. */
 unsigned long tg_ocr_calls(const tg_ocr_t *o);
+/* Orientation checks (tesseract's OSD) run since the engine was made. */
+unsigned long tg_ocr_osd_calls(const tg_ocr_t *o);
+/* 1 if the engine can check a page's orientation (osd.traineddata is
+ * installed beside the language models).  Loads the models if they are not
+ * yet loaded (the first call may take a second); 0 when they cannot be. */
+int tg_ocr_can_check_orientation(tg_ocr_t *o);
 /* "tesseract 5.3.0": the engine's name and version. */
 const char *tg_ocr_engine(void);
 
+/* A first reading whose mean word confidence is below this (or that found
+ * no words) reads badly: the page's orientation is then checked, and the
+ * page read again turned if that reads better. */
+#define TG_OCR_RECHECK_CONFIDENCE 75
+
 /* The text of one page. */
 typedef struct {
-    char *text;     /* UTF-8, malloc'd (possibly ""); NULL after a failure */
-    int confidence; /* mean word confidence, 0..100; -1 when no words */
-    int blank;      /* the page has no ink at all: not recognised */
-    int damaged;    /* the image was decoded despite errors (a truncated
-                     * JPEG): what could be decoded was read */
+    char *text;                /* UTF-8, malloc'd (possibly ""); NULL after a failure */
+    int confidence;            /* mean word confidence, 0..100; -1 when no words */
+    int blank;                 /* the page has no ink at all: not recognised */
+    int damaged;               /* the image was decoded despite errors (a truncated
+                                * JPEG): what could be decoded was read */
+    int rotation;              /* 0, or 90, 180, 270: the page lay turned that many
+                                * degrees clockwise (after EXIF) and was read turned
+                                * back */
+    int orientation_unchecked; /* the page may lie turned, but there was no
+                                * OSD model to check it: read as it came */
 } tg_ocr_page_t;
 
 void tg_ocr_page_free(tg_ocr_page_t *p);
@@ -77,7 +100,9 @@ void tg_image_close(tg_image_t *im);
 
 /* Recognises page i (0-based) of an image file.  orientation is the EXIF
  * orientation (1..8; 0 when unknown): the page is turned upright before
- * recognition.  The pixel limit is checked from the header, before
+ * recognition.  Without one, a quick look at the page's text lines decides
+ * whether OSD checks it first; either way a page that reads badly is
+ * checked afterwards (see ocr.c).  The pixel limit is checked from the header, before
  * anything is decoded.  out is filled on TG_OK (the caller frees it). */
 tg_status_t tg_ocr_image_page(tg_ocr_t *o, tg_image_t *im, unsigned i, int orientation,
                               tg_ocr_page_t *out, char *err, size_t errlen);

@@ -67,36 +67,54 @@ static void load(tg_ocr_cache_t *c)
         c->pages = json_incref(pages);
     else
         c->pages = json_object();
+    if (json_integer_value(json_object_get(root, "v")) < 2) {
+        /* read before orientation was checked: each page says so, also
+         * once saved again beside pages read since */
+        const char *k;
+        json_t *p;
+        json_object_foreach(c->pages, k, p) if (json_is_object(p))
+            json_object_set_new(p, "legacy", json_true());
+    }
     json_decref(root);
 }
 
-int tg_ocr_cache_get(tg_ocr_cache_t *c, unsigned n, const char **text, int *confidence, int *blank)
+int tg_ocr_cache_get(tg_ocr_cache_t *c, unsigned n, tg_ocr_cached_t *out)
 {
     load(c);
+    memset(out, 0, sizeof *out);
     char key[16];
     snprintf(key, sizeof key, "%u", n);
     json_t *p = json_object_get(c->pages, key);
     if (!json_is_object(p))
         return 0;
     json_t *t = json_object_get(p, "text");
-    *blank = json_is_true(json_object_get(p, "blank"));
-    if (!*blank && !json_is_string(t))
+    out->blank = json_is_true(json_object_get(p, "blank"));
+    if (!out->blank && !json_is_string(t))
         return 0;
-    *text = *blank ? "" : json_string_value(t);
+    out->text = out->blank ? "" : json_string_value(t);
     json_t *conf = json_object_get(p, "confidence");
-    *confidence = json_is_integer(conf) ? (int)json_integer_value(conf) : -1;
+    out->confidence = json_is_integer(conf) ? (int)json_integer_value(conf) : -1;
+    json_int_t rot = json_integer_value(json_object_get(p, "rotation"));
+    out->rotation = rot == 90 || rot == 180 || rot == 270 ? (int)rot : 0;
+    out->orientation_unchecked = json_is_true(json_object_get(p, "orientation_unchecked"));
+    out->legacy = json_is_true(json_object_get(p, "legacy"));
     return 1;
 }
 
-void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const char *text, int confidence, int blank)
+void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const tg_ocr_page_t *page)
 {
     load(c);
     char key[16];
     snprintf(key, sizeof key, "%u", n);
-    json_t *p = blank ? json_pack("{s:b}", "blank", 1)
-                      : json_pack("{s:s, s:i}", "text", text ? text : "", "confidence", confidence);
+    json_t *p = page->blank ? json_pack("{s:b}", "blank", 1)
+                            : json_pack("{s:s, s:i}", "text", page->text ? page->text : "",
+                                        "confidence", page->confidence);
     if (!p) /* text that jansson refuses (not UTF-8): not cached */
         return;
+    if (page->rotation)
+        json_object_set_new(p, "rotation", json_integer(page->rotation));
+    if (page->orientation_unchecked)
+        json_object_set_new(p, "orientation_unchecked", json_true());
     json_object_set_new(c->pages, key, p);
     c->dirty = 1;
 }
@@ -105,8 +123,8 @@ tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval)
 {
     if (!c->dirty || (min_interval > 0 && tg_now() - c->last_save < min_interval))
         return TG_OK;
-    json_t *root =
-        json_pack("{s:s, s:s, s:O}", "lang", c->lang, "engine", c->engine, "pages", c->pages);
+    json_t *root = json_pack("{s:i, s:s, s:s, s:O}", "v", 2, "lang", c->lang, "engine", c->engine,
+                             "pages", c->pages);
     char *s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(root);
     if (!s)

@@ -5,8 +5,13 @@
  *
  * A cache file holds the pages recognised in one content for one set of
  * languages:
- *   {"lang": "spa+eng", "engine": "tesseract 5.3.0",
- *    "pages": {"1": {"text": "...", "confidence": 87}, "3": {"blank": true}}}
+ *   {"v": 2, "lang": "spa+eng", "engine": "tesseract 5.3.0",
+ *    "pages": {"1": {"text": "...", "confidence": 87, "rotation": 90},
+ *              "2": {"text": "...", "confidence": 41, "orientation_unchecked": true},
+ *              "3": {"blank": true}}}
+ * "v" 2: pages read since Testigo checks orientation (ocr.c).  The pages
+ * of a file without it are reported as `legacy`, so the caller can read
+ * again those that read badly (they may lie turned).
  * Pages whose recognition failed (timed out, too large) are not cached, so
  * a later run tries them again.  A file for other languages, or damaged,
  * counts as empty and is replaced at the next save.  Writes go through
@@ -14,6 +19,7 @@
 #ifndef TG_OCRCACHE_H
 #define TG_OCRCACHE_H
 
+#include "ocr.h"
 #include "status.h"
 #include "store.h"
 
@@ -26,12 +32,22 @@ tg_ocr_cache_t *tg_ocr_cache_new(tg_store_t *store, const char *sha, const char 
 /* Accepts NULL.  Does not save. */
 void tg_ocr_cache_free(tg_ocr_cache_t *c);
 
-/* Page n (1-based): returns 1 and sets *text (owned by the cache, valid
- * until the next put or free), *confidence (-1: no words) and *blank;
- * 0 when the page is not cached. */
-int tg_ocr_cache_get(tg_ocr_cache_t *c, unsigned n, const char **text, int *confidence, int *blank);
-/* Records page n. */
-void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const char *text, int confidence, int blank);
+typedef struct {
+    const char *text;          /* owned by the cache, valid until the next put or
+                                * free; "" for a blank page */
+    int confidence;            /* -1: no words */
+    int blank;                 /* no ink: never recognised */
+    int rotation;              /* as tg_ocr_page_t */
+    int orientation_unchecked; /* as tg_ocr_page_t */
+    int legacy;                /* read before orientation was checked (a file
+                                * without "v": 2) */
+} tg_ocr_cached_t;
+
+/* Page n (1-based): returns 1 and fills *p; 0 when the page is not cached. */
+int tg_ocr_cache_get(tg_ocr_cache_t *c, unsigned n, tg_ocr_cached_t *p);
+/* Records page n as OCR read it (text, confidence, blank, rotation,
+ * orientation_unchecked). */
+void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const tg_ocr_page_t *p);
 /* Writes the file if something was put since the last save and at least
  * min_interval seconds have passed since then (0: now).  TG_ERR_IO if it
  * cannot be written (the cache is an optimisation: callers warn, go on). */

@@ -283,7 +283,8 @@ typedef struct {
     worker_t *w;
     json_int_t id;
     double cpu;
-    tg_buf_t names; /* the bundle's listing: its document's text */
+    tg_buf_t names;  /* the bundle's listing: its document's text */
+    tg_extract_t *x; /* the bundle's document: members' warnings go there */
 } bundle_ctx_t;
 
 static int on_member(void *ctx, const tg_member_t *m, int done)
@@ -301,6 +302,8 @@ static int on_member(void *ctx, const tg_member_t *m, int done)
         if (m->reason)
             json_object_set_new(msg, "reason", json_string(m->reason));
         json_object_set_new(msg, "error", json_boolean(m->error));
+        if (m->warning)
+            tg_extract_warn(b->x, "%s", m->warning);
         tg_buf_adds(&b->names, m->name);
         tg_buf_addc(&b->names, '\n');
     } else {
@@ -325,7 +328,7 @@ static void read_bundle(worker_t *w, json_int_t id, json_t *go, const char *stor
     };
     const char *name = json_string_value(json_object_get(go, "name"));
     unsigned skip = (unsigned)json_integer_value(json_object_get(go, "skip"));
-    bundle_ctx_t b = {.w = w, .id = id, .cpu = cpu};
+    bundle_ctx_t b = {.w = w, .id = id, .cpu = cpu, .x = (tg_extract_t *)in->x};
     tg_buf_init(&b.names, in->x->text.max);
     char err[1024] = "";
     unsigned entries;

@@ -15,8 +15,10 @@
  *   2  images and scanned PDF pages (OCR)
  *   3  web pages, Word and OpenDocument, .doc and RTF, e-mail and mbox
  *   4  other XML
- *   5  words cut by a hyphen at a line end joined (PDF text, OCR) */
-#define TG_EXTRACTOR_VERSION 5
+ *   5  words cut by a hyphen at a line end joined (PDF text, OCR)
+ *   6  pages that lie turned, found by OSD (their cached readings are
+ *      judged by the OCR cache's own version, see ocrcache.h) */
+#define TG_EXTRACTOR_VERSION 6
 
 /* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
  * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall

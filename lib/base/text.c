@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -430,6 +431,89 @@ char *tg_utf8_one_line(const char *s, size_t max)
         return NULL;
     }
     return c;
+}
+
+/* ==== Showing names ====================================================== */
+
+/* Code points shown as escapes (see text.h). */
+static int hidden_cp(utf8proc_int32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+        return 1;
+    if (cp < 0xA0)
+        return 0;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_CF: /* U+200B-200F, U+202A-202E, U+2066-2069, U+061C, U+FEFF ... */
+    case UTF8PROC_CATEGORY_ZL: /* U+2028 */
+    case UTF8PROC_CATEGORY_ZP: /* U+2029 */
+    case UTF8PROC_CATEGORY_CN: /* unassigned: no one knows how a terminal shows it */
+        return 1;
+    default:
+        /* letters that show as nothing: Hangul fillers, the combining
+         * grapheme joiner */
+        return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x034F;
+    }
+}
+
+size_t tg_utf8_next_shown(const char *s, size_t len, int *hidden)
+{
+    size_t i = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        int bad = n <= 0 || hidden_cp(cp);
+        if (bad) {
+            if (i > 0)
+                break; /* the shown run ends here */
+            *hidden = 1;
+            return n > 0 ? (size_t)n : 1;
+        }
+        i += (size_t)n;
+    }
+    *hidden = 0;
+    return i;
+}
+
+void tg_utf8_escape_one(const char *s, size_t n, char buf[static 12])
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp);
+    if (k <= 0 || cp < 0x20 || cp == 0x7F) {
+        unsigned char c = (unsigned char)s[0];
+        if (k > 0 && c == '\n')
+            snprintf(buf, 12, "\\n");
+        else if (k > 0 && c == '\t')
+            snprintf(buf, 12, "\\t");
+        else if (k > 0 && c == '\r')
+            snprintf(buf, 12, "\\r");
+        else
+            snprintf(buf, 12, "\\x%02X", c);
+    } else if (cp <= 0xFFFF) {
+        snprintf(buf, 12, "\\u%04X", (unsigned)cp);
+    } else {
+        snprintf(buf, 12, "\\U%08X", (unsigned)cp);
+    }
+}
+
+char *tg_utf8_terminal(const char *s)
+{
+    tg_buf_t b;
+    tg_buf_init(&b, (size_t)-1);
+    size_t len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        int hidden;
+        size_t n = tg_utf8_next_shown(s + i, len - i, &hidden);
+        if (hidden) {
+            char e[12];
+            tg_utf8_escape_one(s + i, n, e);
+            tg_buf_adds(&b, e);
+        } else {
+            tg_buf_add(&b, s + i, n);
+        }
+        i += n;
+    }
+    return tg_buf_detach(&b);
 }
 
 /* ==== Folding ============================================================ */

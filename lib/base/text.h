@@ -82,6 +82,33 @@ char *tg_utf8_one_line(const char *s, size_t max);
  * "\xHH".  Valid input comes back unchanged, so the mapping is stable. */
 char *tg_utf8_escape_bytes(const char *s, size_t len);
 
+/* ==== Showing names ======================================================
+ *
+ * A file name (or a title, a snippet: anything from a document) may hold
+ * characters that act instead of showing: control characters (an ESC
+ * sequence rewrites a terminal; a newline forges a line), bidirectional
+ * controls (U+202E makes "testimonio\u202Etxt.exe" read "testimonioexe.txt"),
+ * invisible format characters (U+200B, U+2060, U+FEFF, tags), line and
+ * paragraph separators.  Wherever such a string is shown to a person it is
+ * shown with each of those as a visible escape: "\n", "\t", "\r", "\x1B"
+ * (other C0 controls, DEL; and any byte that is not UTF-8), "\u202E"
+ * (other code points: C1 controls, categories Cf, Zl, Zp and unassigned, and
+ * the Hangul fillers that show as nothing), "\U000E0041" past U+FFFF.
+ * Backslashes themselves are left as they are, so the escaped form is for
+ * people; exact names are in the JSON outputs. */
+
+/* The next piece of s (len > 0 bytes) as it is to be shown: returns its
+ * length and sets *hidden to 0 for a run of characters shown as they are,
+ * to 1 for one character (or one byte that is not UTF-8) to be shown as its
+ * escape (tg_utf8_escape_one). */
+size_t tg_utf8_next_shown(const char *s, size_t len, int *hidden);
+/* The escape of a hidden piece (n bytes, from tg_utf8_next_shown) into buf,
+ * NUL-terminated: at most 11 bytes with the NUL. */
+void tg_utf8_escape_one(const char *s, size_t n, char buf[static 12]);
+/* A malloc'd copy of the string s with every hidden piece escaped: the form
+ * in which every program shows a name on a terminal.  NULL gives "". */
+char *tg_utf8_terminal(const char *s);
+
 /* Length in bytes of the UTF-8 sequence starting at s (1 if invalid). */
 size_t tg_utf8_seqlen(const char *s, size_t avail);
 

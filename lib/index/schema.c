@@ -525,3 +525,12 @@ void tg_rec_set_str(json_t *rec, const char *key, const char *value)
     json_object_set_new(rec, key, json_string(clean));
     free(clean);
 }
+
+void tg_rec_set_exact(json_t *rec, const char *key, const char *value)
+{
+    json_t *v = json_string(value); /* NULL unless valid UTF-8 */
+    if (v)
+        json_object_set_new(rec, key, v);
+    else
+        tg_rec_set_str(rec, key, value);
+}

@@ -307,5 +307,10 @@ const char *tg_rec_str(const json_t *rec, const char *key);
 int64_t tg_rec_int(const json_t *rec, const char *key, int64_t dflt);
 /* Sets a string member from UTF-8 of unknown cleanliness (cleaned first). */
 void tg_rec_set_str(json_t *rec, const char *key, const char *value);
+/* Sets a string member exactly as it is, control characters and all, when it
+ * is valid UTF-8 (else as tg_rec_set_str): for locations, which name a file
+ * exactly (an ESC in a file name stays one, JSON writes it \u001b) and must
+ * compare equal to the location they were made from. */
+void tg_rec_set_exact(json_t *rec, const char *key, const char *value);
 
 #endif

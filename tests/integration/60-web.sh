@@ -122,7 +122,8 @@ check "document JSON: record, text with page breaks, links" test "$(jq_body \
     'd["record"]["sha256"] == d["sha256"] == "'"$S_PDF"'" and "\f" in d["text"] and d["download"] == "/download/'"$S_PDF"'"')" = True
 status_of 200 "download" "/download/$S_PDF"
 check "download is the original, byte for byte" test "$(sha "$T/body")" = "$S_PDF"
-check "download: Content-Type from the record" header_is Content-Type 'application/pdf'
+check "download: a PDF (which a browser renders) as application/octet-stream" \
+    header_is Content-Type 'application/octet-stream'
 check "download: attachment with a safe file name" \
     header_is Content-Disposition "attachment; filename=\"pdfjs__tracemonkey.pdf\"; filename\\*=UTF-8''pdfjs__tracemonkey.pdf"
 check "download: SHA-256 in a header" header_is X-Testigo-SHA256 "$S_PDF"

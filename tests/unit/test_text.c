@@ -241,6 +241,74 @@ static void escape_bytes(void **state)
     free(s);
 }
 
+/* The terminal form of names: every character that acts instead of
+ * showing becomes a visible escape; everything else is left alone. */
+static void terminal_form(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+        {"acta.pdf", "acta.pdf"},
+        {"Declaración de Núñez — 2024.pdf", "Declaración de Núñez — 2024.pdf"},
+        {"حقوق.txt", "حقوق.txt"}, /* right-to-left letters are letters */
+        {"中文 文件.png", "中文 文件.png"},
+        {"a\x1b[2Jb", "a\\x1B[2Jb"}, /* ESC: clears a screen */
+        {"a\x1b]0;pwned\x07"
+         "b",
+         "a\\x1B]0;pwned\\x07b"}, /* OSC: retitles a window */
+        {"uno\ndos\tt\rx", "uno\\ndos\\tt\\rx"},
+        {"\x7f\x01", "\\x7F\\x01"},
+        {"caf\xe9", "caf\\xE9"}, /* not UTF-8 */
+        {"c1\xc2\x9b"
+         "31m",
+         "c1\\u009B31m"}, /* C1 CSI */
+        {"testimonio\u202etxt.exe", "testimonio\\u202Etxt.exe"},
+        {"\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069",
+         "\\u202A\\u202B\\u202C\\u202D\\u2066\\u2067\\u2068\\u2069"},
+        {"\u200e\u200f\u061c", "\\u200E\\u200F\\u061C"},
+        {"a\u200bb\u2060c\ufeffd\u00ade", "a\\u200Bb\\u2060c\\uFEFFd\\u00ADe"},
+        {"l\u2028p\u2029", "l\\u2028p\\u2029"},
+        {"tag\U000E0041", "tag\\U000E0041"},
+        {"fill\u3164er", "fill\\u3164er"},
+        {"back\\slash", "back\\slash"}, /* left as it is */
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *s = tg_utf8_terminal(rows[i].in);
+        if (strcmp(s, rows[i].out))
+            fail_msg("row %zu: '%s', wanted '%s'", i, s, rows[i].out);
+        free(s);
+    }
+    char *s = tg_utf8_terminal(NULL);
+    assert_string_equal(s, "");
+    free(s);
+
+    /* the pieces: a shown run, then one hidden character */
+    const char *name = "bueno\u202Eexe.txt";
+    int hidden = -1;
+    assert_int_equal(tg_utf8_next_shown(name, strlen(name), &hidden), 5);
+    assert_int_equal(hidden, 0);
+    assert_int_equal(tg_utf8_next_shown(name + 5, strlen(name + 5), &hidden), 3);
+    assert_int_equal(hidden, 1);
+    char e[12];
+    tg_utf8_escape_one(name + 5, 3, e);
+    assert_string_equal(e, "\\u202E");
+    /* a truncated sequence at the end is one byte at a time */
+    assert_int_equal(tg_utf8_next_shown("\xe2\x80", 2, &hidden), 1);
+    assert_int_equal(hidden, 1);
+    /* nothing printable survives: every byte of the output is visible */
+    char all[256 * 2];
+    for (int c = 1; c < 256; c++)
+        all[c - 1] = (char)c;
+    all[255] = '\0';
+    s = tg_utf8_terminal(all);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            fail_msg("a control byte 0x%02X is left in '%s'", *p, s);
+    free(s);
+}
+
 static void one_line(void **state)
 {
     (void)state;
@@ -333,6 +401,7 @@ int main(void)
         cmocka_unit_test(one_line),
         cmocka_unit_test(mixed_lines),
         cmocka_unit_test(damaged_text),
+        cmocka_unit_test(terminal_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
