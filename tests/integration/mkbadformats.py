@@ -1,4 +1,4 @@
-"""Writes malformed pages, packages and mail for 55-formats.sh into the
+"""Writes malformed pages, packages and mail for 56-formats.sh into the
 folder given.  Everything is fictional; each file is named for what is wrong
 with it.
 

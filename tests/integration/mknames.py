@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Files whose names lie or attack a terminal, for 56-names.sh (python3
+"""Files whose names lie or attack a terminal, for 57-names.sh (python3
 standard library only).
 
 usage: mknames.py DIR   writes under DIR:

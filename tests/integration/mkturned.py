@@ -13,7 +13,7 @@ usage: mkturned.py DIR [PHOTOTEST.png]   writes under DIR:
   recibo_derecho.png      an upright page, the control
 and, given tesseract's phototest (tesseract.js's testocr.png, an RGBA PNG):
   phototest_90.png, phototest_180.png, phototest_270.png   it turned, as grey PNGs
-Known answers: tests/integration/51-ocr-turned.sh.
+Known answers: tests/integration/53-ocr-turned.sh.
 """
 import os
 import random
