@@ -365,8 +365,9 @@ def main():
               "from medians. CPU (user, system) and page faults are the whole process tree's (wait4, "
               "orphans included); peak memory is the largest sum of PSS over the tree, sampled every 100 ms; "
               "\"largest process\" is the biggest single RSS. \"load before\" is the 1-minute load average just "
-              "before each run and \"others' CPU\" the CPU that everything else on the machine used during it: "
-              "on a quiet machine both are near 0. A spread (max-min)/median over 20%% is flagged **NOISY**."
+              "before each run (it still holds the previous runs' own load: 1 to 2 on a quiet two-core machine) and "
+              "\"others' CPU\" the CPU that everything else on the machine used during it (kernel threads writing "
+              "the tool's data back included): near 0 on a quiet machine. A spread (max-min)/median over 20%% is flagged **NOISY**."
               % env.get("runs", 0), ""]
     if env.get("runs", 0) < 3:
         lines += ["**Only %d run(s) per tool: the spread cannot show noise.**" % env.get("runs", 0), ""]
