@@ -32,6 +32,7 @@ environment:
   WARMUP=sample   sample, full or none
   WHY=1           0: skip the evidence for "Why earlier numbers differed"
   BENCH_SAMPLE_MS=100  memory sampling interval
+  BENCH_TIMEOUT=7200   seconds before a run is killed (its process group)
 Results: bench/work/res/<set>.json, env.json, why.json."""
 import json, os, shutil, subprocess, sys, time
 

@@ -22,7 +22,7 @@ What one run records (run() returns it as a dict):
   (/proc/stat "processes"): the command's own on a quiet machine.
 
 usage: measure.py OUT.json CMD ARGS...   (exit status: the command's)"""
-import ctypes, json, os, resource, select, shutil, sys, time
+import ctypes, json, os, resource, select, shutil, signal, sys, time
 
 PR_SET_CHILD_SUBREAPER = 36
 SAMPLE = float(os.environ.get("BENCH_SAMPLE_MS", "100")) / 1000
@@ -118,7 +118,9 @@ def _spawn(cmd, stdin, stderr, cwd, env):
     env = env if env is not None else dict(os.environ)
     # the command is looked up in the PATH it is given, not ours
     path = shutil.which(cmd[0], path=env.get("PATH", os.defpath)) or cmd[0]
-    return os.posix_spawn(path, cmd, env, file_actions=fa)
+    # a session of its own, so that a run past its time can be ended as a
+    # whole (its process group), and nothing else
+    return os.posix_spawn(path, cmd, env, file_actions=fa, setsid=True)
 
 
 def _add(total, ru):
@@ -129,8 +131,13 @@ def _add(total, ru):
         total[k] += getattr(ru, "ru_" + k)
 
 
-def run(cmd, stdin=None, stderr=None, cwd=None, env=None, sample=True):
-    """Runs cmd (a list) to its end; returns the measurements (see above)."""
+def run(cmd, stdin=None, stderr=None, cwd=None, env=None, sample=True, timeout=None):
+    """Runs cmd (a list) to its end, or kills its process group after
+    timeout seconds (BENCH_TIMEOUT, default 7200; "timed_out" says so);
+    returns the measurements (see above)."""
+    if timeout is None:
+        timeout = float(os.environ.get("BENCH_TIMEOUT", "7200"))
+    killed = False
     become_subreaper()
     load1, running = loadavg()
     busy0, forks0 = machine_cpu()
@@ -147,6 +154,12 @@ def run(cmd, stdin=None, stderr=None, cwd=None, env=None, sample=True):
         got, status, ru = os.wait4(pid, os.WNOHANG)
         if got == pid:
             break
+        if not killed and time.monotonic() - t0 > timeout:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            killed = True
         if sample:
             peak = max(peak, sum(pss(p) for p in descendants(os.getpid())))
             samples += 1
@@ -160,7 +173,7 @@ def run(cmd, stdin=None, stderr=None, cwd=None, env=None, sample=True):
     r = {"cmd": [str(c) for c in cmd], "start": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start)),
          "wall": wall, "user": 0.0, "sys": 0.0, "maxrss_kb": 0, "minflt": 0, "majflt": 0,
          "nvcsw": 0, "nivcsw": 0, "peak_pss": peak, "samples": samples,
-         "load1": load1, "running": max(running - 1, 0), "strays": 0}
+         "load1": load1, "running": max(running - 1, 0), "strays": 0, "timed_out": killed}
     _add(r, ru)
     r["status"] = os.waitstatus_to_exitcode(status)
     # descendants handed to us as orphans: wait for them (a minute at most)

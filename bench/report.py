@@ -168,7 +168,8 @@ def set_section(s, S, env):
         bad = S.failed(t)
         flag = ("%.0f%%" % (sp * 100)) + (" **NOISY**" if sp > SPREAD else "")
         out.append("| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            tool_label(t, cores), " (exit %s)" % ",".join(str(r["status"]) for r in bad) if bad else "",
+            tool_label(t, cores), " (%s)" % ", ".join("timed out" if r.get("timed_out") else "exit %d" % r["status"]
+                                                       for r in bad) if bad else "",
             cell(w), cell(S.vals(t, "user")), cell(S.vals(t, "sys")),
             cell(S.vals(t, "peak_pss"), "%.0f", 1e-6), cell(S.vals(t, "maxrss_kb"), "%.0f", 1e-3),
             cell(S.vals(t, "minflt"), "%.0f", 1e-3), cell(S.vals(t, "load1")),
