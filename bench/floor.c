@@ -5,7 +5,7 @@
  * no copy into the store, no language guess, no dates, names or identity
  * numbers, no records, no ingest log, no syncfs.
  *
- * bench/run.sh runs it beside testigo-index on the text set, once with one
+ * bench/bench.py runs it beside testigo-index on the text set, once with one
  * process (one database, as testigo-index's one writer has) and once with
  * one process per core, each writing its own database (the most a sharded
  * design could gain).  The difference between testigo-index and the first

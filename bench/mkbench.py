@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Builds the benchmark corpora (deterministic; python3 standard library).
 
-usage: mkbench.py OUT SET
+usage: mkbench.py OUT SET [SCALE]
   text    3,400 small Spanish/English text files
   mixed   5,000 documents: 3,000 text files, 1,400 PDFs (1-5 pages), and 20 zips
           of 30 members each (text and PDFs), 5 of them holding a nested zip
   pdf     the 1,400 PDFs of `mixed` alone (the pdftotext floor is measured on them)
   many    50,000 small text files in 500 folders (memory at scale)
   huge    one 1 GB text file, and one zip with 100,000 small members
+SCALE (default 1) multiplies every count and size, for a quick check of the
+harness (0.05: 170 text files, 70 PDFs...); in the text, pdf and many sets
+the first files of a scaled set are the full set's first files.
 
 Words are drawn with their frequencies from the sample corpus (corpus/),
 so the text has the vocabulary and the repetition of real testimonies.
@@ -98,26 +101,27 @@ def zips(out, n, rng):
 
 def main():
     out, which = sys.argv[1], sys.argv[2]
+    scale = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
+    n = lambda count: max(1, int(round(count * scale)))
     rng = random.Random(2026)
     if which == "text":
-        texts(out, 3400, rng)
+        texts(out, n(3400), rng)
     elif which == "mixed":
-        texts(os.path.join(out, "txt"), 3000, rng, folders=30)
-        pdfs(out, 1400, rng)
-        zips(out, 20, rng)
+        texts(os.path.join(out, "txt"), n(3000), rng, folders=30)
+        pdfs(out, n(1400), rng)
+        zips(out, n(20), rng)
     elif which == "pdf":
-        pdfs(out, 1400, rng)
+        pdfs(out, n(1400), rng)
     elif which == "many":
-        texts(out, 50000, rng, folders=500)
-        lang, title, body = text_doc(rng, 1)
+        texts(out, n(50000), rng, folders=500)
     elif which == "huge":
         os.makedirs(out, exist_ok=True)
         line = paragraph(rng, "es", 200).encode("utf-8") + b"\n"
         with open(os.path.join(out, "registro-1gb.txt"), "wb") as f:
-            for _ in range((1 << 30) // len(line) + 1):
+            for _ in range(n((1 << 30) // len(line) + 1)):
                 f.write(line)
         with zipfile.ZipFile(os.path.join(out, "cien-mil.zip"), "w", zipfile.ZIP_DEFLATED) as zf:
-            for m in range(100000):
+            for m in range(n(100000)):
                 zf.writestr("m/%06d.txt" % m, "miembro %d de %s\n" % (m, rng.choice(VOCAB[0][0])))
     else:
         sys.exit("unknown set " + which)

@@ -8,8 +8,9 @@
 # Usage: bench/ocr.sh [N]   (N page images, default 40; needs bin/testigo-index,
 #                            tesseract-ocr, poppler-utils: scripts/deps.sh bench)
 # The images are A5 pages of dense Spanish text at 200 dpi made by
-# scripts/mkscans.py --bench.  Each side runs RUNS times; the best run counts
-# (the machine may be shared).  Target: testigo-index within 1.15x of the floor.
+# scripts/mkscans.py --bench.  Each side runs RUNS times (default 3),
+# alternating; the median counts, and the range is shown.  Target:
+# testigo-index within 1.15x of the floor.
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -27,32 +28,38 @@ if [ ! -d "$img" ] || [ "$(ls "$img" | wc -l)" -ne "$n" ]; then
 fi
 command -v tesseract >/dev/null || { echo "bench/ocr.sh: tesseract not installed (scripts/deps.sh bench)" >&2; exit 2; }
 [ -x "$top/bin/testigo-index" ] || { echo "bench/ocr.sh: build first (make)" >&2; exit 2; }
+load=$(cut -d' ' -f1 /proc/loadavg)
 
 now() { date +%s.%N; }
-best() { sort -n | head -1; }
 calc() { awk "BEGIN { print $1 }"; }
+# median [min-max] of the numbers on stdin
+stats() { sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+    printf "%.2f %.2f %.2f\n", m, v[1], v[NR] }'; }
 
-# the floor: tesseract, one process per image, `cores` at a time
+# alternating: the floor (tesseract, one process per image, `cores` at a
+# time), then testigo-index (a fresh archive each run: no OCR cache,
+# `cores` workers), RUNS times
 floor_times=""
-for r in $(seq "$runs"); do
+ours_times=""
+for _ in $(seq "$runs"); do
     t0=$(now)
     find "$img" -name '*.png' | sort | OMP_THREAD_LIMIT=1 xargs -P "$cores" -n 1 \
         sh -c 'tesseract "$0" - -l '"$lang"' >/dev/null 2>&1'
     t1=$(now)
     floor_times="$floor_times $(calc "$t1 - $t0")"
-done
-floor=$(printf '%s\n' $floor_times | best)
-
-# testigo-index: a fresh archive each run (no OCR cache), `cores` workers
-ours_times=""
-for r in $(seq "$runs"); do
     rm -rf "$work/archive"
+    sync
     t0=$(now)
     "$top/bin/testigo-index" -q --archive "$work/archive" --jobs "$cores" --ocr-lang "$lang" "$img" >/dev/null
     t1=$(now)
     ours_times="$ours_times $(calc "$t1 - $t0")"
 done
-ours=$(printf '%s\n' $ours_times | best)
+# shellcheck disable=SC2046,SC2086  # the times are words; so are stats' three numbers
+set -- $(printf '%s\n' $floor_times | stats)
+floor=$1 floor_range="$2-$3"
+# shellcheck disable=SC2046,SC2086
+set -- $(printf '%s\n' $ours_times | stats)
+ours=$1 ours_range="$2-$3"
 recognised=$(python3 -c 'import json,sys
 print(sum(json.loads(l).get("ocr",{}).get("recognised",0) for l in open(sys.argv[1])))' "$work/archive/log/ingest.jsonl")
 
@@ -81,12 +88,12 @@ cat <<EOF
 - Machine: $cpu, $cores cores, $(free -g | awk '/^Mem/ {print $2}') GB
 - Engine: $(tesseract --version 2>&1 | head -1), languages \`$lang\`, OMP_THREAD_LIMIT=1
 - Images: $n PNG pages of dense Spanish text (A5, 200 dpi, $px pixels, ${mb} MB in all), made by \`scripts/mkscans.py --bench $n\`
-- Best of $runs runs each
+- $runs runs each, alternating; median [min-max]; load before: $load
 
 | | seconds | pages/s |
 |---|---:|---:|
-| floor: \`tesseract IMG - -l $lang\`, $cores processes at a time | $(printf '%.2f' "$floor") | $(printf '%.2f' "$(calc "$n / $floor")") |
-| \`testigo-index --jobs $cores\` (fresh archive: store, OCR, index) | $(printf '%.2f' "$ours") | $(printf '%.2f' "$(calc "$n / $ours")") |
+| floor: \`tesseract IMG - -l $lang\`, $cores processes at a time | $floor [$floor_range] | $(printf '%.2f' "$(calc "$n / $floor")") |
+| \`testigo-index --jobs $cores\` (fresh archive: store, OCR, index) | $ours [$ours_range] | $(printf '%.2f' "$(calc "$n / $ours")") |
 | ratio testigo-index / floor | $(printf '%.3f' "$ratio") | $verdict |
 | second run, same files (unchanged, not read) | $(printf '%.2f' "$rerun") | |
 | \`--reextract\` (every page from the OCR cache) | $(printf '%.2f' "$reext") | |

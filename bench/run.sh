@@ -1,83 +1,52 @@
 #!/bin/sh
-# make bench: builds the benchmark corpora (bench/mkbench.py) under
-# bench/work/ (not in git), times testigo-index beside Xapian's omindex and
-# Recoll's recollindex on the same files in the same run, measures the
-# pdftotext floor, the Xapian floor under small text files (bench/floor.c)
-# and memory at scale, and runs the other sections (bench/ocr.sh,
-# bench/ocr-turned.sh, bench/web.sh) when present; writes bench/RESULTS.md.
+# make bench: times testigo-index beside Xapian's omindex and Recoll's
+# recollindex on the same corpora (bench/mkbench.py, made under bench/work/,
+# not in git), with the floors: pdftotext alone and the PDF floor
+# (bench/pdffloor.c) under the PDFs, the Xapian floor (bench/floor.c) under
+# small text files.  Each tool runs RUNS times per set, alternating with the
+# others, on a warm page cache (bench/bench.py); the report gives medians and
+# ranges of wall time, CPU and memory, the load, the machine's probes, the
+# targets of issue 16, and the versions and environment the peers depend
+# on (bench/report.py).  A full run also appends the OCR and web sections
+# (bench/ocr.sh, bench/ocr-turned.sh, bench/web.sh).  docs/benchmarking.md.
 #
-# Usage: bench/run.sh [SET...]   SETs: text mixed pdf many huge (default: all)
+# Usage: bench/run.sh [SET...]   SETs: text mixed pdf many huge (default all,
+#                                or $SETS)
+#   RUNS=3 BENCH_SCALE=1 TOOLS=a,b WARMUP=sample|full|none WHY=0|1: bench/bench.py
+#   OUT=FILE      the report; default bench/RESULTS.md for a full run (every
+#                 set, BENCH_SCALE=1, RUNS>=3, no TOOLS), else bench/RESULTS-dev.md
+#   EXTRAS="ocr web"  the sections appended (default: both for a full run,
+#                 none otherwise)
+# Needs what scripts/deps.sh bench installs and make bench-bins builds.
 set -eu
+LC_ALL=C.UTF-8
+export LC_ALL
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-W=$top/bench/work
-BIN=$top/bin
-sets=${*:-text mixed pdf many huge}
-jobs=$(nproc)
-mkdir -p "$W/corpus" "$W/res"
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
-measure() { # NAME CMD... : runs and records wall time and peak memory
-    name=$1
-    shift
-    echo "bench: $name" >&2
-    python3 "$top/bench/measure.py" "$W/res/$name.json" "$@" || true
-}
+sets=${*:-${SETS:-text mixed pdf many huge}}
+runs=${RUNS:-3}
+scale=${BENCH_SCALE:-1}
+full=no
+if [ "$sets" = "text mixed pdf many huge" ] && [ "$scale" = 1 ] && [ "$runs" -ge 3 ] && [ -z "${TOOLS:-}" ]; then
+    full=yes
+fi
+if [ -z "${OUT:-}" ]; then
+    if [ $full = yes ]; then OUT=$top/bench/RESULTS.md; else OUT=$top/bench/RESULTS-dev.md; fi
+fi
+if [ $full = yes ]; then extras=${EXTRAS-ocr ocr-turned web}; else extras=${EXTRAS:-}; fi
 
-db_docs() { # xapian database folder -> document count
-    xapian-delve "$1" 2>/dev/null | sed -n 's/^number of documents = //p'
-}
-
-for set in $sets; do
-    C=$W/corpus/$set
-    [ -d "$C" ] || { echo "bench: generating the '$set' corpus" >&2; python3 bench/mkbench.py "$C" "$set"; }
-    R=$W/run/$set
-    rm -rf "$R"
-    mkdir -p "$R"
-    files=$(find "$C" -type f | wc -l)
-    bytes=$(du -sb "$C" | cut -f1)
-    echo "{\"files\": $files, \"bytes\": $bytes}" >"$W/res/$set-input.json"
-    # warm the page cache so every tool reads from memory alike
-    find "$C" -type f -exec cat {} + >/dev/null
-
-    measure "$set-testigo" "$BIN/testigo-index" -q --archive "$R/testigo" "$C"
-    db_docs "$R/testigo/index" >"$W/res/$set-testigo.docs" || true
-    du -sb "$R/testigo/index" | cut -f1 >"$W/res/$set-testigo.size"
-
-    if [ "$set" = text ]; then
-        # the floor under small files (bench/floor.c): Xapian with Testigo's
-        # terms and nothing else, in one process, then one shard per core
-        find "$C" -type f | sort >"$R/list"
-        for n in $(printf '1\n%s\n' "$jobs" | sort -nu); do
-            measure "$set-floor$n" "$top/build/release/bench/floor" "$R/floor$n" "$n" <"$R/list"
-            echo "$(find "$C" -type f | wc -l)" >"$W/res/$set-floor$n.docs"
-            du -sb "$R/floor$n" | cut -f1 >"$W/res/$set-floor$n.size"
-        done
-    fi
-
-
-    if [ "$set" != huge ]; then
-        mkdir -p "$R/omega"
-        measure "$set-omindex" omindex --db "$R/omega/db" --url / "$C"
-        db_docs "$R/omega/db" >"$W/res/$set-omindex.docs" || true
-        du -sb "$R/omega/db" | cut -f1 >"$W/res/$set-omindex.size"
-
-        mkdir -p "$R/recoll"
-        printf 'topdirs = %s\ndbdir = %s/xapiandb\nloglevel = 1\n' "$C" "$R/recoll" >"$R/recoll/recoll.conf"
-        measure "$set-recollindex" recollindex -c "$R/recoll"
-        db_docs "$R/recoll/xapiandb" >"$W/res/$set-recollindex.docs" || true
-        du -sb "$R/recoll/xapiandb" | cut -f1 >"$W/res/$set-recollindex.size"
-    fi
-    if [ "$set" = pdf ]; then
-        # the floor: pdftotext alone over the same PDFs, as many at once as cores
-        measure "pdf-pdftotext" sh -c "find '$C' -name '*.pdf' -print0 | xargs -0 -P $jobs -n 25 sh -c 'for f; do pdftotext \"\$f\" /dev/null; done' sh"
-    fi
-    rm -rf "$R"
-done
-
-python3 "$top/bench/report.py" "$W/res" "$top/bench/RESULTS.md" $sets
-for extra in ocr ocr-turned web; do
+echo "bench: sets: $sets; $runs runs per tool; scale $scale; report: $OUT" >&2
+echo "bench: load now: $(cut -d' ' -f1-3 /proc/loadavg) (the report flags noisy runs; a quiet machine gives usable ones)" >&2
+# shellcheck disable=SC2086
+RUNS=$runs BENCH_SCALE=$scale $PY "$top/bench/bench.py" $sets
+# shellcheck disable=SC2086
+$PY "$top/bench/report.py" "$top/bench/work/res" "$OUT" $sets
+for extra in $extras; do
     if [ -x "$top/bench/$extra.sh" ]; then
-        "$top/bench/$extra.sh" >>"$top/bench/RESULTS.md" || echo "bench: $extra.sh failed" >&2
+        "$top/bench/$extra.sh" >>"$OUT" || echo "bench: $extra.sh failed" >&2
     fi
 done
-echo "bench: wrote bench/RESULTS.md" >&2
+echo "bench: wrote $OUT" >&2
