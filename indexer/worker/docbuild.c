@@ -152,6 +152,8 @@ typedef struct {
 static int on_person(void *ctx, const tg_person_t *p)
 {
     persons_t *c = ctx;
+    if (p->weak)
+        return 0; /* a lone surname after a title: not a person by itself */
     json_t *e = json_object_get(c->by_key, p->key);
     if (!e) {
         if (json_object_size(c->by_key) >= TG_MAX_TERMS_PER_KIND)
