@@ -59,6 +59,7 @@ typedef struct {
     const char *w[MAX_WORDS];
     size_t nw;
     size_t given; /* leading given names, at most nw - 1 */
+    int given0;   /* the first word is a given name */
     /* resolution */
     size_t root;
     size_t pos;       /* place in the order of resolution */
@@ -162,53 +163,16 @@ static int in_words(const char *w, const char *const *list, size_t n)
 
 /* Words that may stand between a name and its number ("..., venezolano,
  * mayor de edad, titular de la cédula de identidad N° V-..."). */
-static const char *const fillers[] = {"cedula",
-                                      "cedulas",
-                                      "de",
-                                      "del",
-                                      "identidad",
-                                      "c",
-                                      "i",
-                                      "ci",
-                                      "n",
-                                      "no",
-                                      "nro",
-                                      "num",
-                                      "numero",
-                                      "titular",
-                                      "portador",
-                                      "portadora",
-                                      "la",
-                                      "el",
-                                      "con",
-                                      "su",
-                                      "venezolano",
-                                      "venezolana",
-                                      "extranjero",
-                                      "extranjera",
-                                      "nacionalidad",
-                                      "mayor",
-                                      "edad",
-                                      "civil",
-                                      "soltero",
-                                      "soltera",
-                                      "casado",
-                                      "casada",
-                                      "identificado",
-                                      "identificada",
-                                      "quien",
-                                      "se",
-                                      "identifica",
-                                      "como",
-                                      "v",
-                                      "e",
-                                      "id",
-                                      "identity",
-                                      "card",
-                                      "number",
-                                      "holder",
-                                      "of",
-                                      "nac"};
+/* clang-format off */
+static const char *const fillers[] = {
+    "cedula", "cedulas", "de", "del", "identidad", "c", "i", "ci", "n", "no", "nro", "num",
+    "numero", "titular", "portador", "portadora", "la", "el", "con", "su", "venezolano",
+    "venezolana", "extranjero", "extranjera", "nacionalidad", "mayor", "edad", "civil", "soltero",
+    "soltera", "casado", "casada", "identificado", "identificada", "quien", "se", "identifica",
+    "como", "v", "e", "id", "identity", "card", "number", "holder", "of", "nac", "anos", "years",
+    "old", "aged",
+};
+/* clang-format on */
 /* Of them, abbreviations whose dot does not end a sentence ("C.I.", "N.°"). */
 static const char *const abbrevs[] = {"c", "i", "ci", "n", "no", "nro", "num", "v", "e", "nac"};
 
@@ -249,7 +213,9 @@ static int filler_gap(const char *g, size_t n)
         }
         memcpy(fw, f.data, m);
         fw[m] = '\0';
-        if (!in_words(fw, fillers, TG_ARRAY_LEN(fillers)))
+        /* an age: "de 23 años" */
+        int age = m <= 3 && strspn(fw, "0123456789") == m;
+        if (!age && !in_words(fw, fillers, TG_ARRAY_LEN(fillers)))
             ok = 0;
         prev_abbrev = in_words(fw, abbrevs, TG_ARRAY_LEN(abbrevs));
         prev_end = b;
@@ -447,8 +413,12 @@ static int fits(const form_t *s, const form_t *f)
         if (k == s->nw)
             return 1;
     }
-    /* surnames alone: words of f after its given names, together */
-    for (size_t j = f->given; j + s->nw <= f->nw; j++) {
+    /* surnames alone: words of f after its given names, together, and not
+     * opening with a given name ("Carmen Ortega" is not a short form of
+     * "Yuraima del Carmen Ortega") */
+    if (s->given0)
+        return 0;
+    for (size_t j = f->given ? f->given : 1; j + s->nw <= f->nw; j++) {
         size_t k = 0;
         while (k < s->nw && !strcmp(s->w[k], f->w[j + k]))
             k++;
@@ -647,10 +617,10 @@ void tg_docpersons_resolve(tg_docpersons_t *d)
         form_t *f = &d->f[i];
         f->root = i;
         size_t g = 0;
-        while (lx && g + 1 < f->nw &&
-               (tg_lexicon_find(lx, f->w[g], strlen(f->w[g])) & TG_LEX_GIVEN))
+        while (lx && g < f->nw && (tg_lexicon_find(lx, f->w[g], strlen(f->w[g])) & TG_LEX_GIVEN))
             g++;
-        f->given = g;
+        f->given0 = g > 0;
+        f->given = g && g == f->nw ? g - 1 : g; /* "José Luis" alone: a surname at least */
         memcpy(f->eid, f->id, sizeof f->eid);
         memcpy(f->eidshow, f->idshow, sizeof f->eidshow);
         f->elisted = f->listed ? i + 1 : 0;

@@ -112,7 +112,7 @@ static const char *const common_words[] = {
 /* clang-format off */
 static const char *const title_words[] = {
     "sr", "sra", "srta", "srs", "don", "dona", "dr", "dra", "doctor", "doctora", "lic", "licdo",
-    "licda", "licenciado", "licenciada", "abg", "abog", "abogado", "abogada", "ing", "ingeniero",
+    "licda", "lcdo", "lcda", "licenciado", "licenciada", "abg", "abog", "abogado", "abogada", "ing", "ingeniero",
     "ingeniera", "prof", "profesor", "profesora", "gral", "general", "gen", "cnel", "coronel",
     "tcnel", "tte", "teniente", "cap", "capitan", "capitana", "sgto", "sargento", "cabo", "mayor",
     "comisario", "comisaria", "inspector", "inspectora", "detective", "fiscal", "juez", "jueza",
@@ -317,6 +317,7 @@ typedef struct {
     uint8_t hyph;     /* joined to the word before by a hyphen */
     uint8_t after_of; /* the first word of a run after a capitalised word and
                        * "de" ("Dirección General de Contrainteligencia") */
+    uint8_t nl;       /* a line ends between it and the word before */
 } ptok_t;
 
 /* What the scan keeps for the end, in text order. */
@@ -436,7 +437,7 @@ static void classify(scan_t *s, ptok_t *t)
     for (size_t i = 0; i < TG_ARRAY_LEN(particles) && t->fn <= 3; i++)
         if (!strcmp(t->f, particles[i]))
             t->particle = 1;
-    t->part = t->hyph = t->after_of = 0;
+    t->part = t->hyph = t->after_of = t->nl = 0;
     t->letters = 0;
     t->digits = 0;
     t->initial = 0;
@@ -515,9 +516,14 @@ static int name_gap(const char *g, size_t n, int after_initial, int list)
         return 0;
     if (n == 1 && g[0] == '-')
         return 1;
-    int nl = 0, dot = 0, comma = 0;
+    int nl = 0, dot = 0, comma = 0, spaces = 0;
     for (size_t i = 0; i < n; i++) {
         char c = g[i];
+        /* four spaces or more part the columns of a signature line or a
+         * table ("Wilfredo Antonio Chirinos        Recibe: ...") */
+        spaces = c == ' ' ? spaces + 1 : 0;
+        if (spaces >= 4 && !list)
+            return 0;
         if (c == ' ' || c == '\r' || (c == '\t' && list))
             continue;
         if (c == '\n') {
@@ -572,6 +578,9 @@ static int crosses_ok(const scan_t *s, const char *g, size_t n, const ptok_t *y)
     size_t e = y->b;
     if (e + 2 < s->len && s->text[e] == ',' && s->text[e + 1] == ' ' && s->text[e + 2] >= '0' &&
         s->text[e + 2] <= '9')
+        return 0;
+    /* nor into the label that opens it ("...Tovar\nEntrevistada: ...") */
+    if (e < s->len && s->text[e] == ':')
         return 0;
     return 1;
 }
@@ -745,7 +754,11 @@ static item_t *add_item(scan_t *s, int kind, const run_t *r, const run_t *r2)
             ptok_t *t = &s->pool[s->npool++];
             *t = *at(s, x->k[i]);
             t->part = (uint8_t)x->part[i];
-            t->hyph = i > 0 && t->a == at(s, x->k[i - 1])->b + 1 && s->text[t->a - 1] == '-';
+            if (i > 0) {
+                size_t pb = at(s, x->k[i - 1])->b;
+                t->hyph = t->a == pb + 1 && s->text[pb] == '-';
+                t->nl = memchr(s->text + pb, '\n', t->a - pb) != NULL;
+            }
         }
     }
     if (r) {
@@ -778,14 +791,21 @@ static int comma_shape(scan_t *s, const run_t *r, run_t *given)
     return given->n > 0 && given->n < RUN_MAX && run_words(given) <= 3;
 }
 
-/* Is the current word named by the lowercase word before it as a place or
- * an institution ("parroquia", "estado", "liceo", "hospital")? */
+/* Is the current word named by the word before it as a place or an
+ * institution ("parroquia", "estado", "liceo", "hospital", "San")? */
 static int after_place_word(scan_t *s)
 {
-    if (!s->have_before || !(s->before.cat & (C_ORG | C_PLACE)) || s->before.cs != TG_CASE_LOWER)
+    if (!s->have_before || !(s->before.cat & (C_ORG | C_PLACE)))
+        return 0;
+    /* capitalised, only an institution's word: "San Juan de los Morros",
+     * "Hospital Ruiz y Páez", "Puerto Ordaz" ("en Caracas Luis Mora dijo"
+     * keeps Luis Mora) */
+    if (s->before.cs != TG_CASE_LOWER && !(s->before.cat & C_ORG))
         return 0;
     const ptok_t *t = at(s, 0);
-    return spaces_only(s->text + s->before.b, t->a - s->before.b);
+    const char *g = s->text + s->before.b;
+    size_t gn = t->a - s->before.b;
+    return spaces_only(g, gn) && !memchr(g, '\n', gn);
 }
 
 /* Is the current word right after a title ("Sr. Pérez", "Mr. Perez", "la
@@ -910,7 +930,7 @@ static int line_end(char c)
     return c == '\n' || c == '\f' || c == '\t'; /* a tab ends a table's cell */
 }
 
-static int in_title_heading(const scan_t *s, size_t a, size_t b)
+static int in_title_heading(scan_t *s, size_t a, size_t b)
 {
     size_t la = a, lb = b;
     while (la > 0 && !line_end(s->text[la - 1]) && a - la < 300)
@@ -949,7 +969,19 @@ static int in_title_heading(const scan_t *s, size_t a, size_t b)
         tg_case_t c = tg_word_case(w, y - x);
         if (c == TG_CASE_LOWER)
             return 0;
-        caps += c == TG_CASE_TITLE || c == TG_CASE_UPPER;
+        /* a headline's capitals are on common words ("Arbitrary
+         * Detentions After the Election"), a line of names' are not */
+        if ((c == TG_CASE_TITLE || c == TG_CASE_UPPER) && y - x < FOLD_MAX) {
+            ptok_t o;
+            memset(&o, 0, sizeof o);
+            tg_buf_reset(&s->fold);
+            size_t m = tg_fold(w, y - x, &s->fold);
+            if (m > 0 && m < FOLD_MAX) {
+                memcpy(o.f, s->fold.data, m);
+                o.fn = (uint8_t)m;
+                caps += !is_given(s, &o) && is_common(s, &o);
+            }
+        }
     }
     return caps >= 2;
 }
@@ -969,7 +1001,7 @@ static int judge(scan_t *s, const ptok_t *w, size_t *from, size_t *to)
      * Eusebio ...", "Boca de Aroa", "Arbitrary Detention"), but for given
      * names */
     int stripped = 0;
-    while (a < b && !w[a].initial && !is_given(s, &w[a])) {
+    while (a < b && !w[a].initial && !(w[a].cat & C_ORG) && !is_given(s, &w[a])) {
         const ptok_t *t = &w[a];
         int common = ((t->sent_start || stripped) && (is_lower_word(s, t) || looks_verb(s, t))) ||
                      is_common(s, t);
@@ -1094,7 +1126,7 @@ static void report(scan_t *s, const ptok_t *w, size_t a, size_t b, int weak)
 
 /* Splits w[0, n) at "y" unless it joins a last surname ("José Ortega y
  * Gasset"), and reports each part that passes. */
-static void judge_and_report(scan_t *s, const ptok_t *w, size_t n)
+static void judge_and_report_y(scan_t *s, const ptok_t *w, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -1113,6 +1145,33 @@ static void judge_and_report(scan_t *s, const ptok_t *w, size_t n)
             start = i + 1;
         }
     }
+}
+
+/* Splits w[0, n) where a line ends, when the next line opens a name of its
+ * own rather than going on with this one: two words or more, the first a
+ * given name or the word before the line end not one ("...— Puerto
+ * Ordaz\nLuis Eduardo Moy — ...", but "el ciudadano Marino\nAlvarado Rivas");
+ * then the "y" splits, and judging. */
+static void judge_and_report(scan_t *s, const ptok_t *w, size_t n)
+{
+    for (size_t k = 1; k < n; k++) {
+        if (!w[k].nl)
+            continue;
+        size_t b = k, a = k, words = 0;
+        while (b > 0 && w[b - 1].part)
+            b--;
+        while (a < n && w[a].part)
+            a++;
+        for (size_t i = a; i < n; i++)
+            words += !w[i].part && !w[i].initial;
+        if (b > 0 && words >= 2 && (is_given(s, &w[a]) || !is_given(s, &w[0]))) {
+            judge_and_report(s, w, b);
+            judge_and_report(s, w + a, n - a);
+            return;
+        }
+        break;
+    }
+    judge_and_report_y(s, w, n);
 }
 
 /* "ALVARADO PÉREZ, Marino José" (it->w: the surname half, then the given

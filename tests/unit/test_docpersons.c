@@ -75,6 +75,9 @@ static void short_forms(void **state)
     expect("El Sr. Velásquez dijo que no.", "");
     expect("Kevin Andrés Mijares Quintero y Rosalba Quintero de Mijares. La Sra. Mijares lloró.",
            "Kevin Andrés Mijares Quintero|Rosalba Quintero de Mijares");
+    /* a given name opening the shorter form is someone else's */
+    expect("Yuraima del Carmen Ortega, enfermera. Su madre, Carmen Ortega, habló.",
+           "Carmen Ortega|Yuraima del Carmen Ortega");
     /* an initial */
     expect("José A. Pérez y José Alberto Pérez son el mismo.", "José Alberto Pérez");
 }
@@ -106,6 +109,9 @@ static void identity_numbers(void **state)
     expect("Comparece Eusebio Arreaza Lugo, cédula V-12.345.678, venezolano.",
            "Eusebio Arreaza Lugo[V-12345678]");
     expect("ARREAZA LUGO, Eusebio (C.I. 12345678)", "Eusebio Arreaza Lugo[12345678]");
+    expect("la ciudadana Dariannys Coromoto Belisario, de 23 años, titular de la cédula de "
+           "identidad N° V-26.540.118, quien expone",
+           "Dariannys Coromoto Belisario[V-26540118]");
     expect("Yo, Maribel del Carmen Sequera de Ortiz, venezolana, mayor de edad, titular de la "
            "cédula de identidad N° V-11.222.333, denuncio.",
            "Maribel del Carmen Sequera de Ortiz[V-11222333]");

@@ -179,6 +179,20 @@ static void legal_news_and_chat(void **state)
          "yusmary hernandez|edgar luis camacho"},
         {"Los bytes FE FF abren el texto, en Helvetica-Bold.", ""},
         {"Sargento Primero Wilfredo Antonio Chirinos", "wilfredo antonio chirinos"},
+        {"Los tenían en San Juan de los Morros, en el Hospital Ruiz y Páez.", ""},
+        {"Entrega: Wilfredo Antonio Chirinos        Recibe: Yelitza Manrique",
+         "wilfredo antonio chirinos|yelitza manrique"},
+        {"Wilfredo Enrique Sanoja — C.I. V-9.112.437 — Puerto Ordaz\n"
+         "Luis Eduardo Moy — C.I. V-18.004.912 — Upata\n"
+         "Yuraima del Carmen Ortega — C.I. V-20.887.154 — Ciudad Bolívar\n",
+         "wilfredo enrique sanoja|luis eduardo moy|yuraima del carmen ortega"},
+        {"Entrevistadora: Lcda. Mirla Josefina Tovar\nEntrevistada: Dariannys Belisario",
+         "mirla josefina tovar|dariannys belisario"},
+        {"el ciudadano que declaró ante la fiscalía del estado fue Marino\n"
+         "Alvarado Rivas, según consta.",
+         "marino alvarado rivas"},
+        {"Signed,\nOmaira Velasquez, Yanet Velasquez de Mata and Jesus Enrique Velasquez",
+         "omaira velasquez|yanet velasquez de mata|jesus enrique velasquez"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         expect(rows[i][0], rows[i][1]);
