@@ -111,7 +111,7 @@ def measure(labels, got):
         if ids_known:
             ids_bad += sum(len(e["ids"]) for e in entries if e["name"] in wrong)
         rows.append({
-            "heldout": bool(lab.get("heldout")),
+            "heldout": int(lab.get("heldout", 0)),
             "doc": doc, "labelled": len(persons), "entries": len(entries),
             "right": len(entries) - len(wrong), "found": len(found),
             "extra": sum(len(hits[i]) - 1 for i in found), "exact": len(exact),
@@ -188,8 +188,8 @@ def main(argv):
                   ratio(u["exact"], u["found"]),
                   ", identity numbers %.3f" % ratio(u["ids_ok"] - u["ids_bad"], u["ids_lab"])
                   if ids_known else ""))
-    summary("tuned on", [r for r in rows if not r["heldout"]])
-    summary("held out", [r for r in rows if r["heldout"]])
+    for h in sorted({r["heldout"] for r in rows}):
+        summary("held-out set %d" % h if h else "first set", [r for r in rows if r["heldout"] == h])
     prec = ratio(t["right"], t["entries"])
     rec = ratio(t["found"], t["labelled"])
     epp = ratio(t["found"] + t["extra"], t["found"])
