@@ -39,6 +39,9 @@
 #define MAX_WORDS 12
 /* Forms a form is compared with before it is left alone as ambiguous. */
 #define MAX_CANDIDATES 64
+/* Forms of a person whose spellings are looked at for its display name
+ * (the first met). */
+#define MAX_SPELLERS 64
 /* Bytes between a name and the identity number written after it. */
 #define ID_AFTER 120
 /* Bytes between an identity number and the name after it on a list line. */
@@ -555,7 +558,7 @@ static char *display_name(tg_docpersons_t *d, const form_t *r, const size_t *mem
         const char *best = p;
         size_t bl = wl;
         int bs = spelling_score(p, wl);
-        for (size_t m = 0; m < n; m++) {
+        for (size_t m = 0; m < n && m < MAX_SPELLERS; m++) {
             const form_t *f = &d->f[members[m]];
             for (size_t k = 0; k < f->nspell; k++) {
                 for (const char *q = f->spell[k]; *q;) {
