@@ -92,7 +92,7 @@ WEB_C := $(sort $(wildcard web/*.c))
 WEB_STATIC := $(sort $(wildcard web/static/*))
 TOOLS_C := $(sort $(wildcard tests/tools/*.c))
 
-LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/givennames.o
 INDEXER_OBJ := $(INDEXER_C:%.c=$(BUILD)/%.o) $(BUILD)/gen/textmagic.o
 SEARCH_OBJ := $(SEARCH_C:%.c=$(BUILD)/%.o)
 # web/static/ is embedded by a C file generated in the build folder
@@ -143,6 +143,16 @@ $(BUILD)/gen/textmagic.c: $(BUILD)/gen/text.magic.mgc scripts/embed.sh
 	$(Q)scripts/embed.sh tg_text_magic $< >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/textmagic.o: $(BUILD)/gen/textmagic.c
+	$(call say,CC)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Testigo's list of given names (lib/base/lexicon.c), embedded in the library.
+$(BUILD)/gen/givennames.c: lib/base/given-names.txt scripts/embed.sh
+	@mkdir -p $(@D)
+	$(call say,GEN)
+	$(Q)scripts/embed.sh tg_given_names lib/base/given-names.txt >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/givennames.o: $(BUILD)/gen/givennames.c
 	$(call say,CC)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

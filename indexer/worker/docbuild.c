@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "dates.h"
+#include "docpersons.h"
 #include "idnum.h"
-#include "persons.h"
 #include "text.h"
 #include "util.h"
 #include "worker.h"
@@ -143,68 +143,46 @@ static json_t *sorted_dates(json_t *seen)
     return a;
 }
 
-typedef struct {
-    tg_doc_t *doc;
-    json_t *by_key; /* object: key -> {"name", "key", "forms", "count", "listed"} */
-    tg_buf_t term;
-} persons_t;
-
-static int on_person(void *ctx, const tg_person_t *p)
+/* Record list and XP terms: the persons of the document (docpersons.h),
+ * most mentioned first, one term per person. */
+static void add_persons(tg_doc_t *doc, json_t *rec, const tg_docpersons_t *dp)
 {
-    persons_t *c = ctx;
-    json_t *e = json_object_get(c->by_key, p->key);
-    if (!e) {
-        if (json_object_size(c->by_key) >= TG_MAX_TERMS_PER_KIND)
-            return 1;
-        e = json_object();
+    size_t n = tg_docpersons_count(dp);
+    json_t *list = json_array(), *terms = json_object();
+    tg_buf_t term;
+    tg_buf_init(&term, 4096);
+    for (size_t i = 0; i < n; i++) {
+        const tg_docperson_t *p = tg_docpersons_get(dp, i);
+        if (!json_object_get(terms, p->key) && json_object_size(terms) < TG_MAX_TERMS_PER_KIND) {
+            json_object_set_new(terms, p->key, json_true());
+            tg_buf_reset(&term);
+            tg_bool_term(&term, TG_PREFIX_PERSON, p->key);
+            tg_doc_add_term(doc, term.data, term.len, 0);
+        }
+        if (i >= TG_MAX_RECORD_PERSONS)
+            continue;
+        json_t *e = json_object(), *forms = json_array();
         tg_rec_set_str(e, "name", p->name);
         tg_rec_set_str(e, "key", p->key);
-        json_object_set_new(e, "forms", json_array());
-        json_object_set_new(e, "count", json_integer(0));
+        for (size_t k = 0; k < p->nforms && k < TG_MAX_RECORD_FORMS; k++)
+            json_array_append_new(forms, json_string(p->forms[k]));
+        json_object_set_new(e, "forms", forms);
+        json_object_set_new(e, "count", json_integer((json_int_t)p->count));
         json_object_set_new(e, "listed", json_boolean(p->listed));
-        json_object_set_new(c->by_key, p->key, e);
-        tg_buf_reset(&c->term);
-        tg_bool_term(&c->term, TG_PREFIX_PERSON, p->key);
-        tg_doc_add_term(c->doc, c->term.data, c->term.len, 0);
+        if (p->nids) {
+            json_t *ids = json_array();
+            for (size_t k = 0; k < p->nids; k++)
+                json_array_append_new(ids, json_string(p->ids[k]));
+            json_object_set_new(e, "ids", ids);
+        }
+        json_array_append_new(list, e);
     }
-    json_object_set_new(e, "count",
-                        json_integer(json_integer_value(json_object_get(e, "count")) + 1));
-    json_t *forms = json_object_get(e, "forms"), *f;
-    size_t i;
-    json_array_foreach(forms, i, f) if (!strcmp(json_string_value(f), p->form)) return 0;
-    if (json_array_size(forms) < TG_MAX_RECORD_FORMS) {
-        char *clean = tg_utf8_clean(p->form, strlen(p->form));
-        json_array_append_new(forms, json_string(clean));
-        free(clean);
-    }
-    return 0;
-}
-
-static int cmp_person(const void *a, const void *b)
-{
-    const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
-    json_int_t cx = json_integer_value(json_object_get(x, "count"));
-    json_int_t cy = json_integer_value(json_object_get(y, "count"));
-    if (cx != cy)
-        return cx > cy ? -1 : 1;
-    return strcmp(json_string_value(json_object_get(x, "key")),
-                  json_string_value(json_object_get(y, "key")));
-}
-
-/* Record list: the persons, most mentioned first. */
-static json_t *sorted_persons(json_t *by_key)
-{
-    size_t n = json_object_size(by_key), i = 0;
-    json_t **v = tg_xcalloc(n ? n : 1, sizeof *v);
-    const char *k;
-    json_t *e;
-    json_object_foreach(by_key, k, e) v[i++] = e;
-    qsort(v, n, sizeof *v, cmp_person);
-    json_t *a = json_array();
-    for (i = 0; i < n && i < TG_MAX_RECORD_PERSONS; i++)
-        json_array_append(a, v[i]);
-    free(v);
-    return a;
+    if (json_array_size(list))
+        json_object_set_new(rec, TG_REC_PERSONS, list);
+    else
+        json_decref(list);
+    json_decref(terms);
+    tg_buf_free(&term);
 }
 
 typedef struct {
@@ -248,20 +226,20 @@ static void add_mentions(tg_doc_t *doc, json_t *rec, const tg_docbuild_in_t *in,
         json_object_set_new(rec, TG_REC_MENTIONS, sorted_dates(dm.seen));
     json_decref(dm.seen);
 
-    persons_t pm = {doc, json_object(), {0}};
-    tg_buf_init(&pm.term, 4096);
+    /* persons and identity numbers: read together, so that a number is
+     * attached to the name it follows */
+    tg_docpersons_t *dp = tg_docpersons_new(in->names);
     if (title)
-        tg_persons_scan(title, strlen(title), in->names, on_person, &pm);
-    tg_persons_scan(text, len, in->names, on_person, &pm);
-    if (json_object_size(pm.by_key))
-        json_object_set_new(rec, TG_REC_PERSONS, sorted_persons(pm.by_key));
-    json_decref(pm.by_key);
-    tg_buf_free(&pm.term);
+        tg_docpersons_scan(dp, title, strlen(title));
+    tg_docpersons_scan(dp, text, len);
+    tg_docpersons_resolve(dp);
+    add_persons(doc, rec, dp);
 
     ids_t im = {doc, json_object(), json_array()};
-    if (title)
-        tg_idnum_scan(title, strlen(title), on_idnum, &im);
-    tg_idnum_scan(text, len, on_idnum, &im);
+    for (size_t i = 0; i < tg_docpersons_nids(dp); i++)
+        if (on_idnum(&im, tg_docpersons_id(dp, i)))
+            break;
+    tg_docpersons_free(dp);
     if (json_array_size(im.order)) {
         json_t *a = json_array(), *d;
         size_t i;

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,8 +138,8 @@ tg_status_t tg_lexicon_add_words(tg_lexicon_t *lx, const char *data, size_t len,
         i = end + 1;
         if (wl && w[wl - 1] == '\r')
             wl--;
-        if (wl == 0 || wl > 4 * TG_MAX_WORD || memchr(w, ' ', wl) || memchr(w, '\'', wl) ||
-            memchr(w, '\t', wl))
+        if (wl == 0 || wl > 4 * TG_MAX_WORD || w[0] == '#' || memchr(w, ' ', wl) ||
+            memchr(w, '\'', wl) || memchr(w, '\t', wl))
             continue;
         /* ASCII letters (most words): lowercased here, no tg_fold */
         char low[TG_MAX_WORD];
@@ -246,6 +247,7 @@ static const struct {
     {"ador", "ar"},
     {"an", "ar"},
     {"as", "ar"},
+    {"a", "ar"},
     {"o", "ar"},
     {"e", "ar"},
     {"en", "ar"},
@@ -304,9 +306,9 @@ unsigned tg_lexicon_knows(const tg_lexicon_t *lx, const char *word, size_t len)
 {
     if (!lx || lx->n == 0 || len == 0 || len > 4 * TG_MAX_WORD)
         return 0;
-    char fw[4 * TG_MAX_WORD + 16];
+    char fw[TG_MAX_WORD];
     tg_buf_t f;
-    tg_buf_init(&f, sizeof fw - 1);
+    tg_buf_init(&f, 4 * TG_MAX_WORD + 16);
     tg_fold(word, len, &f);
     size_t n = f.len;
     if (n == 0 || n > TG_MAX_WORD) {
@@ -315,6 +317,13 @@ unsigned tg_lexicon_knows(const tg_lexicon_t *lx, const char *word, size_t len)
     }
     memcpy(fw, f.data, n);
     tg_buf_free(&f);
+    return tg_lexicon_knows_folded(lx, fw, n);
+}
+
+unsigned tg_lexicon_knows_folded(const tg_lexicon_t *lx, const char *fw, size_t n)
+{
+    if (!lx || lx->n == 0 || n == 0 || n > TG_MAX_WORD)
+        return 0;
     /* every reading counts: "politicos" is an English word as written and
      * the plural of a Spanish one */
     unsigned r[8 + TG_ARRAY_LEN(rules)], k = 0;
@@ -330,6 +339,10 @@ unsigned tg_lexicon_knows(const tg_lexicon_t *lx, const char *word, size_t len)
         r[k++] = with(lx, fw, n - 2, "o");
     if (ends_with(fw, n, "a") && n > 3)
         r[k++] = with(lx, fw, n - 1, "o");
+    /* given names are not a language: a reading only they hold is none */
+    for (unsigned i = 0; i < k; i++)
+        if (!(r[i] & (TG_LEX_ES | TG_LEX_EN)))
+            r[i] = 0;
     unsigned langs = 0;
     for (unsigned i = 0; i < k; i++)
         langs |= r[i];
@@ -349,18 +362,21 @@ unsigned tg_lexicon_knows(const tg_lexicon_t *lx, const char *word, size_t len)
     int common = 0;
     for (unsigned i = 0; i < k; i++)
         common |= r[i] && !(r[i] & TG_LEX_NAME);
-    langs &= 0x3Fu;
+    langs &= TG_LEX_ES | TG_LEX_EN;
     return langs && !common ? langs | TG_LEX_NAME : langs;
 }
 
 /* ==== The system's lists ================================================= */
 
-static tg_lexicon_t *system_lexicon;
+/* Testigo's given names (lib/base/given-names.txt), embedded by the
+ * Makefile (scripts/embed.sh). */
+extern const tg_blob_t tg_given_names[];
 
-const tg_lexicon_t *tg_lexicon_system(void)
+static tg_lexicon_t *system_lexicon;
+static pthread_once_t system_once = PTHREAD_ONCE_INIT;
+
+static void load_system(void)
 {
-    if (system_lexicon)
-        return system_lexicon;
     static const struct {
         const char *name;
         unsigned langs;
@@ -382,6 +398,13 @@ const tg_lexicon_t *tg_lexicon_system(void)
         tg_lexicon_add_file(lx, path, lists[i].langs); /* a missing list is left out */
         free(path);
     }
+    for (const tg_blob_t *b = tg_given_names; b->name; b++)
+        tg_lexicon_add_words(lx, (const char *)b->data, b->len, TG_LEX_GIVEN);
     system_lexicon = lx;
-    return lx;
+}
+
+const tg_lexicon_t *tg_lexicon_system(void)
+{
+    pthread_once(&system_once, load_system);
+    return system_lexicon;
 }

@@ -163,10 +163,14 @@ enum {
 /* Dates mentioned: array of "YYYY", "YYYY-MM" or "YYYY-MM-DD", distinct,
  * oldest first, at most TG_MAX_RECORD_MENTIONS. */
 #define TG_REC_MENTIONS "mentions"
-/* Persons named: array of {"name": canonical or as written, "key": the XP
- * term's value, "forms": [as written, at most TG_MAX_RECORD_FORMS],
- * "count": mentions, "listed": true when from the names list}, most
- * mentioned first, at most TG_MAX_RECORD_PERSONS. */
+/* Persons named, one entry per person of the document
+ * (lib/evidence/docpersons.h): array of {"name": the canonical name when
+ * listed, else the display name (fullest form, proper case), "key": the
+ * XP term's value, "forms": [as written, shorter forms included, at most
+ * TG_MAX_RECORD_FORMS], "count": mentions, "listed": true when from the
+ * names list, "ids": [identity numbers written next to the name,
+ * "V-12345678"; absent when none]}, most mentioned first, at most
+ * TG_MAX_RECORD_PERSONS. */
 #define TG_REC_PERSONS "persons"
 /* Identity numbers: array of "V-12345678", "E-8765432" or "12345678" (no
  * letter written), distinct by digits, in text order, at most

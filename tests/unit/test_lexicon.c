@@ -209,13 +209,45 @@ static void ocr_pages_are_joined(void **state)
     tg_ocr_free(ocr);
 }
 
+/* Given names: their own bit, a comment line is no word, and they are not
+ * words of a language (the hyphen joiner does not see them). */
+static void given_names(void **state)
+{
+    (void)state;
+    static const char given[] = "# given names, one a line\n#NoWord\nRosa\nYelitza\nMarino\n";
+    static const char es[] = "rosa\nmarino\ndeclarar\nconstar\n";
+    tg_lexicon_t *lx = tg_lexicon_new();
+    assert_int_equal(tg_lexicon_add_words(lx, es, sizeof es - 1, TG_LEX_ES), TG_OK);
+    assert_int_equal(tg_lexicon_add_words(lx, given, sizeof given - 1, TG_LEX_GIVEN), TG_OK);
+    assert_int_equal(tg_lexicon_size(lx), 5);
+    assert_int_equal(tg_lexicon_find(lx, "rosa", 4), TG_LEX_ES | TG_LEX_GIVEN);
+    assert_int_equal(tg_lexicon_find(lx, "yelitza", 7), TG_LEX_GIVEN | TG_LEX_NAME);
+    assert_int_equal(tg_lexicon_find(lx, "#noword", 7), 0);
+    assert_int_equal(KNOWS("Rosa"), TG_LEX_ES);
+    assert_int_equal(KNOWS("Yelitza"), 0);
+    assert_int_equal(KNOWS("Marinos"), TG_LEX_ES);
+    /* third person of -ar verbs: "Declara", "Consta" */
+    assert_int_equal(KNOWS("Declara"), TG_LEX_ES);
+    assert_int_equal(KNOWS("consta"), TG_LEX_ES);
+    assert_int_equal(tg_lexicon_knows_folded(lx, "declara", 7), TG_LEX_ES);
+    assert_int_equal(tg_lexicon_knows_folded(lx, "yelitza", 7), 0);
+    tg_lexicon_free(lx);
+    /* the system's lexicon always has Testigo's given names */
+    const tg_lexicon_t *sys = tg_lexicon_system();
+    assert_true(tg_lexicon_find(sys, "yelitza", 7) & TG_LEX_GIVEN);
+    assert_true(tg_lexicon_find(sys, "marino", 6) & TG_LEX_GIVEN);
+    assert_false(tg_lexicon_find(sys, "comparece", 9) & TG_LEX_GIVEN);
+    assert_ptr_equal(tg_lexicon_system(), sys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(lookup_and_inflections), cmocka_unit_test(missing_list),
-        cmocka_unit_test(joins_cut_words),        cmocka_unit_test(keeps_compounds),
-        cmocka_unit_test(without_lexicon),        cmocka_unit_test(only_from_the_offset),
-        cmocka_unit_test(ocr_pages_are_joined),   cmocka_unit_test(long_runs_are_bounded),
+        cmocka_unit_test(given_names),           cmocka_unit_test(lookup_and_inflections),
+        cmocka_unit_test(missing_list),          cmocka_unit_test(joins_cut_words),
+        cmocka_unit_test(keeps_compounds),       cmocka_unit_test(without_lexicon),
+        cmocka_unit_test(only_from_the_offset),  cmocka_unit_test(ocr_pages_are_joined),
+        cmocka_unit_test(long_runs_are_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
