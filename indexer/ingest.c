@@ -1114,7 +1114,7 @@ static int saved_page_resource(const char *path, const char *root, char **what)
                 char *page =
                     tg_xasprintf("%.*s%s", (int)((p - path) + n - sl), path, page_suffixes[e]);
                 struct stat sb;
-                int is = lstat(page, &sb) == 0 && S_ISREG(sb.st_mode);
+                int is = tg_lstat_path(page, &sb) == 0 && S_ISREG(sb.st_mode);
                 if (is) {
                     const char *b = page + (p - path);
                     char *name = tg_utf8_escape_bytes(b, strlen(b));
@@ -1779,7 +1779,7 @@ static int alive(ing_t *g, const char *loc)
         bang = p;
     if (!bang) {
         struct stat sb;
-        return lstat(loc, &sb) == 0 || errno != ENOENT;
+        return tg_lstat_path(loc, &sb) == 0 || errno != ENOENT;
     }
     char *bundle = tg_xstrndup(loc, (size_t)(bang - loc));
     int ok = alive(g, bundle);

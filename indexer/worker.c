@@ -248,7 +248,8 @@ static int store_file(worker_t *w, json_int_t id, const char *path, uint64_t max
 {
     w->head_len = 0;
     char err[1024];
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    /* a path may be longer than PATH_MAX (a deep tree): tg_open_path */
+    int fd = tg_open_path(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, sizeof err, "cannot open: %s", strerror(errno));
         send_fail(w, id, TG_ERR_IO, err);
