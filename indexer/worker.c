@@ -483,15 +483,23 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     char sha[TG_SHA256_HEX_LEN + 1];
     uint64_t size = 0;
     if (stored_sha && tg_sha256_valid(stored_sha)) {
-        /* already in the store (a bundle member): nothing to copy */
+        /* already in the store (a bundle member): nothing to copy; its
+         * head is read once, for detection and, when that is all of it,
+         * for the extractor (as for a file copied in) */
         struct stat sb;
-        if (stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        ssize_t got = -1;
+        if (fd >= 0 && !fstat(fd, &sb) && S_ISREG(sb.st_mode))
+            got = tg_read_full(fd, w->head, TG_DETECT_HEAD);
+        if (fd >= 0)
+            close(fd);
+        if (got < 0) {
             send_fail(w, id, TG_ERR_IO, "the stored copy is missing");
             return;
         }
         memcpy(sha, stored_sha, sizeof sha);
         size = (uint64_t)sb.st_size;
-        w->head_len = 0;
+        w->head_len = (size_t)got;
         set_cpu_budget(cpu);
     } else if (store_file(w, id, path, (uint64_t)max_file, cpu, sha, &size)) {
         return;
