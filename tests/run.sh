@@ -18,6 +18,13 @@ TESTIGO_BIN="$top/$build/bin"
 TESTIGO_TOOLS="$top/$build/tests/tools"
 [ "$build" = release ] && TESTIGO_TOOLS="$top/build/release/tests/tools"
 export TESTIGO_BIN TESTIGO_TOOLS
+# the real-world test files beside the checkout (../shared), or beside the
+# main checkout when this is a git worktree one level further down
+if [ -z "${TESTIGO_REAL:-}" ] && [ ! -d "$top/../shared/testdata/real" ] &&
+    [ -d "$top/../../shared/testdata/real" ]; then
+    TESTIGO_REAL=$(cd "$top/../../shared/testdata/real" && pwd)
+    export TESTIGO_REAL
+fi
 # Leaks inside system libraries (fontconfig, glib) are not ours to fix.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
