@@ -56,6 +56,12 @@ static void usage(FILE *f)
            "      --max-expanded MB    expanded size of one bundle (default 65536)\n"
            "      --max-ratio N        expansion ratio of one bundle (default 1000)\n"
            "      --max-members N      members in one bundle (default 1000000)\n"
+           "One file of PATH, all its nesting levels together (bundles and attachments):\n"
+           "      --max-total-expanded MB  bytes its bundles expand (default 131072)\n"
+           "      --max-total-ratio N  ...at most N times its own size (default 1000)\n"
+           "      --max-total-members N  members (default 2000000)\n"
+           "      --max-unpack-time SEC  CPU time of the workers reading its bundles, not\n"
+           "                           extracting text from members (default 1800)\n"
            "\n"
            "      --prune              forget locations under PATH that no longer exist\n"
            "      --purge-store        with --prune: also delete originals no document uses\n"
@@ -160,7 +166,11 @@ int main(int argc, char **argv)
         OPT_OCR_LANG,
         OPT_OCR_TIMEOUT,
         OPT_OCR_PIXELS,
-        OPT_REEXTRACT
+        OPT_REEXTRACT,
+        OPT_TOTAL_EXPANDED,
+        OPT_TOTAL_RATIO,
+        OPT_TOTAL_MEMBERS,
+        OPT_UNPACK_TIME
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -178,6 +188,10 @@ int main(int argc, char **argv)
         {"max-expanded", required_argument, NULL, OPT_EXPANDED},
         {"max-ratio", required_argument, NULL, OPT_RATIO},
         {"max-members", required_argument, NULL, OPT_MEMBERS},
+        {"max-total-expanded", required_argument, NULL, OPT_TOTAL_EXPANDED},
+        {"max-total-ratio", required_argument, NULL, OPT_TOTAL_RATIO},
+        {"max-total-members", required_argument, NULL, OPT_TOTAL_MEMBERS},
+        {"max-unpack-time", required_argument, NULL, OPT_UNPACK_TIME},
         {"prune", no_argument, NULL, OPT_PRUNE},
         {"purge-store", no_argument, NULL, OPT_PURGE},
         {"names", required_argument, NULL, OPT_NAMES},
@@ -211,6 +225,10 @@ int main(int argc, char **argv)
         .max_expanded = (uint64_t)65536 << 20,
         .max_ratio = 1000,
         .max_members = 1000000,
+        .max_total_expanded = (uint64_t)131072 << 20,
+        .max_total_ratio = 1000,
+        .max_total_members = 2000000,
+        .max_unpack_time = 1800,
         .ocr = 1,
         .ocr_lang = "spa+eng",
         .ocr_timeout = 60,
@@ -299,6 +317,26 @@ int main(int argc, char **argv)
             if (tg_parse_long(optarg, 1, 1000000000, &v))
                 return bad_value("--max-members", optarg);
             o.max_members = (uint64_t)v;
+            break;
+        case OPT_TOTAL_EXPANDED:
+            if (tg_parse_long(optarg, 1, 1L << 30, &v))
+                return bad_value("--max-total-expanded", optarg);
+            o.max_total_expanded = (uint64_t)v << 20;
+            break;
+        case OPT_TOTAL_RATIO:
+            if (tg_parse_long(optarg, 2, 1000000000, &v))
+                return bad_value("--max-total-ratio", optarg);
+            o.max_total_ratio = (double)v;
+            break;
+        case OPT_TOTAL_MEMBERS:
+            if (tg_parse_long(optarg, 1, 1000000000, &v))
+                return bad_value("--max-total-members", optarg);
+            o.max_total_members = (uint64_t)v;
+            break;
+        case OPT_UNPACK_TIME:
+            if (parse_number(optarg, 0.001, 1e7, &d))
+                return bad_value("--max-unpack-time", optarg);
+            o.max_unpack_time = d;
             break;
         case OPT_PRUNE:
             o.prune = 1;

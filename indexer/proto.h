@@ -17,6 +17,13 @@
  *                       recognises with OCR (zero or more times)
  *   worker  -> indexer  {"type":"doc", "id", "record"} + serialised document
  *                   or  {"type":"fail", "id", "status", "reason"}
+ * A bundle's "go" also carries its limits and what is left of its top-level
+ * file's budget ("tree_bytes", "tree_members", "tree_cpu"); while reading
+ * it the worker sends {"type":"entry", "id", "index", "name", "size"} as each
+ * member starts and {"type":"member", ..., "sha256" or "code"/"reason",
+ * "expanded", "cpu"} when it is stored (a document's embedded files are
+ * sent as "member" too); the bundle's "doc" then has "unpack": {"expanded",
+ * "cpu", "budget" (which budget stopped it, if one did)}.
  * A job's "ocr" member, {"lang", "timeout" (seconds per page), "max_pixels"},
  * carries the OCR options; when it is absent, OCR is off (--no-ocr).  A
  * "progress" gives the job a fresh wall-clock deadline (ingest.c).

@@ -1,16 +1,18 @@
 /* Sidecar metadata in the indexer (see docmeta.h).
  *
  * Relies on lib/evidence/sidecar.c to parse, schema.h for terms and record keys.
- * Reads sidecar files itself, each opened without following symbolic links
- * and read up to its cap; never writes anything but the document and record
- * it is given.  Manifests are cached per folder (a depth-first walk needs
- * only its current chain of folders), least recently used out first, within
+ * Reads sidecar files itself (by paths of any length: tg_open_path), each
+ * opened without following symbolic links and read up to its cap; never
+ * writes anything but the document and record it is given.  Manifests are
+ * cached per folder (a depth-first walk needs only its current chain of
+ * folders), least recently used out first, within
  * a bound on count and bytes. */
 #define _GNU_SOURCE
 #include "docmeta.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,7 +77,7 @@ static void report(tg_sidecars_t *s, const char *path, const char *reason)
  * (ENOENT: no such file). */
 static int read_small(const char *path, size_t max, tg_buf_t *out)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int fd = tg_open_path(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return errno;
     struct stat sb;
@@ -304,10 +306,15 @@ void tg_sidecars_lookup(tg_sidecars_t *s, const char *path, const char *root, tg
         json_object_update(meta, (json_t *)folder_meta);
     free(dir);
 
-    /* FILE.json overrides the manifest field by field */
+    /* FILE.json overrides the manifest field by field; a file whose name
+     * is within 5 bytes of NAME_MAX (255) cannot have one */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
     char *jpath = tg_xasprintf("%s%s", path, TG_SIDECAR_SUFFIX);
     tg_buf_t data;
-    int e = read_small(jpath, TG_SIDECAR_MAX_JSON, &data);
+    int e = strlen(base) + strlen(TG_SIDECAR_SUFFIX) > NAME_MAX
+                ? ENOENT
+                : read_small(jpath, TG_SIDECAR_MAX_JSON, &data);
     if (e && e != ENOENT) {
         /* it is about this file and might say restricted: fail closed */
         out->restricted = 1;
@@ -384,7 +391,7 @@ int tg_sidecars_is_sidecar(tg_sidecars_t *s, const char *path, const char *root,
     if (bl > sl && !strcmp(base + bl - sl, TG_SIDECAR_SUFFIX)) {
         char *target = tg_xstrndup(path, strlen(path) - sl);
         struct stat sb;
-        int is = lstat(target, &sb) == 0 && S_ISREG(sb.st_mode);
+        int is = tg_lstat_path(target, &sb) == 0 && S_ISREG(sb.st_mode);
         if (is) {
             char *b = tg_utf8_escape_bytes(base, bl - sl);
             *what = tg_xasprintf("sidecar of %s", b);

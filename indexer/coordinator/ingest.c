@@ -99,6 +99,11 @@ volatile int tg_ingest_stop = 0;
 #define MAX_QUEUE 2000
 /* Times a bundle is read again after its reader died on a member. */
 #define MAX_RESUMES 3
+/* The expanded bytes --max-total-ratio allows a top-level file never go
+ * under this (a tiny file may hold a page of text). */
+#define TREE_RATIO_GRACE ((uint64_t)1 << 20)
+/* Seconds between notes about a file whose members are still at work. */
+#define NOTE_EVERY 30.0
 
 typedef struct job {
     uint64_t id;
@@ -144,12 +149,40 @@ typedef struct job {
     struct job *next;                /* link in a waiting list or the queue */
     struct job *all_prev, *all_next; /* every live job, for cleanup */
     tg_locmeta_t lm;                 /* sidecar metadata of this location */
+    /* The accounts of a top-level file (a file of the walk), kept on its
+     * job for every bundle and embedded file inside it, at every level: */
+    uint64_t tree_bytes;   /* bytes its readings expanded */
+    uint64_t tree_members; /* members they reported */
+    uint64_t tree_done;    /* of them, finished */
+    double tree_cpu;       /* CPU seconds of the readings */
+    unsigned tree_depth;   /* the deepest member's depth */
+    const char *tree_stop; /* the budget that ran out ("bytes", "members", "time"), or NULL */
+    double tree_noted;     /* when its last progress note was printed */
+    /* ...and, on any job inside it: */
+    double unpack_cpu; /* this reading's CPU seconds, as last reported */
+    int unopened;      /* a bundle left unopened: the top-level file's budget was spent */
+    int cut;           /* its reading was stopped by that budget */
+    int limited;       /* it or something inside it was cut or left unopened */
 } job_t;
 
 typedef struct {
     job_t *head, *tail;
     size_t n;
 } jobq_t;
+
+/* A content's document and record read from the index, kept until the next
+ * commit (see "Documents of this batch"). */
+typedef struct cached {
+    char sha[TG_SHA256_HEX_LEN + 1];
+    tg_doc_t *doc;
+    json_t *rec;
+    int dirty; /* changed: to be written before the commit */
+    struct cached *next;
+} cached_t;
+
+#define CACHE_SLOTS 256
+/* Documents kept at most; past it they are all written and forgotten. */
+#define CACHE_MAX 512
 
 typedef struct {
     const tg_ingest_opts_t *o;
@@ -181,8 +214,10 @@ typedef struct {
     struct {
         char buf[STDERR_CAP];
         size_t len;
-    } * err;             /* per worker: its stderr during the current job */
-    json_t *reextracted; /* --reextract: SHA-256 -> true for contents done this run */
+    } * err;                      /* per worker: its stderr during the current job */
+    json_t *reextracted;          /* --reextract: SHA-256 -> true for contents done this run */
+    cached_t *cache[CACHE_SLOTS]; /* by the first two hex digits of the SHA-256 */
+    unsigned cached;
 } ing_t;
 
 /* ==== Small helpers ======================================================= */
@@ -221,6 +256,26 @@ static void set_str(char **dst, const char *s)
 {
     free(*dst);
     *dst = s ? tg_xstrdup(s) : NULL;
+}
+
+/* The file of the walk that job j came from (j itself for such a file). */
+static job_t *root_of(job_t *j)
+{
+    while (j->parent)
+        j = j->parent;
+    return j;
+}
+
+static void fmt_size(char *buf, size_t n, uint64_t bytes)
+{
+    if (bytes < 1024)
+        snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
+    else if (bytes < ((uint64_t)1 << 20))
+        snprintf(buf, n, "%.1f KB", (double)bytes / 1024);
+    else if (bytes < ((uint64_t)1 << 30))
+        snprintf(buf, n, "%.1f MB", (double)bytes / (1 << 20));
+    else
+        snprintf(buf, n, "%.1f GB", (double)bytes / (1 << 30));
 }
 
 static void check(ing_t *g, tg_status_t st, const char *what)
@@ -400,19 +455,266 @@ static void loc_put(ing_t *g, const job_t *j, const char *status)
     g->dirty = 1;
 }
 
+/* ==== Documents of this batch ============================================= */
+
+/* A content found at many places (the same photo forwarded a thousand
+ * times; the 1,500 copies of one inner zip in a 42.zip) has its document,
+ * with up to TG_MAX_RECORD_LOCATIONS locations, read and written at each
+ * one: parsing and writing a record of 1,000 locations cost 30 million
+ * instructions, so 1,500 copies took 10 s.  The documents read since the
+ * last commit are kept here, parsed, and each is written once, before the
+ * commit; nothing else reads the index in between (tg_content_detach is
+ * handed the written copy).  What is committed is what writing at each
+ * change would have committed. */
+
+static unsigned cache_slot(const char *sha)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 2; k++)
+        v = v << 4 | (unsigned)(sha[k] <= '9' ? sha[k] - '0' : (sha[k] | 0x20) - 'a' + 10);
+    return v % CACHE_SLOTS;
+}
+
+static void content_flush(ing_t *g);
+
+/* The record and document of content sha, or NULL if it is not indexed;
+ * both belong to the cache (until the next commit or content_drop). */
+static json_t *content_get(ing_t *g, const char *sha, tg_doc_t **doc)
+{
+    unsigned s = cache_slot(sha);
+    for (cached_t *c = g->cache[s]; c; c = c->next) {
+        if (!strcmp(c->sha, sha)) {
+            *doc = c->doc;
+            return c->rec;
+        }
+    }
+    json_t *rec = tg_content_load(g->db, sha, doc);
+    if (!rec) {
+        tg_doc_free(*doc);
+        *doc = NULL;
+        return NULL;
+    }
+    if (g->cached >= CACHE_MAX) {
+        content_flush(g);
+        s = cache_slot(sha);
+    }
+    cached_t *c = tg_xcalloc(1, sizeof *c);
+    snprintf(c->sha, sizeof c->sha, "%s", sha);
+    c->doc = *doc;
+    c->rec = rec;
+    c->next = g->cache[s];
+    g->cache[s] = c;
+    g->cached++;
+    return rec;
+}
+
+/* The cached record of sha was changed: its document is written before
+ * the commit. */
+static void content_changed(ing_t *g, const char *sha)
+{
+    for (cached_t *c = g->cache[cache_slot(sha)]; c; c = c->next)
+        if (!strcmp(c->sha, sha))
+            c->dirty = 1;
+    g->pending_docs++;
+    g->dirty = 1;
+}
+
+static void cached_free(ing_t *g, cached_t *c, int write)
+{
+    if (write && c->dirty)
+        check(g, tg_content_put(g->db, g->stem, c->sha, c->doc, c->rec), "cannot write a document");
+    json_decref(c->rec);
+    tg_doc_free(c->doc);
+    free(c);
+}
+
+/* Forgets sha's cached document, written first if write and it changed. */
+static void content_drop(ing_t *g, const char *sha, int write)
+{
+    for (cached_t **p = &g->cache[cache_slot(sha)]; *p; p = &(*p)->next) {
+        if (!strcmp((*p)->sha, sha)) {
+            cached_t *c = *p;
+            *p = c->next;
+            g->cached--;
+            cached_free(g, c, write);
+            return;
+        }
+    }
+}
+
+/* Writes the cached documents that changed (unless the run is failing)
+ * and forgets them all. */
+static void content_flush(ing_t *g)
+{
+    for (unsigned s = 0; s < CACHE_SLOTS; s++) {
+        while (g->cache[s]) {
+            cached_t *c = g->cache[s];
+            g->cache[s] = c->next;
+            cached_free(g, c, !g->fatal);
+        }
+    }
+    g->cached = 0;
+}
+
 static void detach(ing_t *g, const char *sha, const char *loc, int *deleted)
 {
+    content_drop(g, sha, 1);
     check(g, tg_content_detach(g->db, g->stem, sha, loc, deleted), "cannot update a document");
     g->pending_docs++;
     g->dirty = 1;
 }
 
+/* A new document for content sha (an extraction's): written now. */
 static void put(ing_t *g, const char *sha, tg_doc_t *doc, json_t *rec)
 {
+    content_drop(g, sha, 0); /* superseded */
     check(g, tg_content_put(g->db, g->stem, sha, doc, rec), "cannot write a document");
     g->pending_docs++;
     g->dirty = 1;
 }
+
+/* ==== The top-level file's budget ========================================== */
+
+/* A file of the walk may hold bundles in bundles in bundles (42.zip: five
+ * levels of 16 zips, 4.5 PB of zeros in 42 KB).  Each bundle's own limits
+ * bound one reading; these bound all the readings of one top-level file
+ * together: the bytes they expand, the members they report and the CPU
+ * time they take.  The readers report what they used with each member; a
+ * bundle is opened with what is left, so a reader stops where the budget
+ * runs out.  From then on the file's bundles that are still queued are
+ * indexed as documents without being opened, what was read before is
+ * indexed, and the file is reported as an error (its location is recorded
+ * as failed: the next run reads it again, and stops again at the same
+ * budget).  Several readers working on one file at once can together pass
+ * the budget by what each was given when it started. */
+
+/* The bytes file r may expand: --max-total-expanded, or its size times
+ * --max-total-ratio if that is less (*by_ratio then says so). */
+static uint64_t tree_byte_cap(const ing_t *g, const job_t *r, int *by_ratio)
+{
+    double c = g->o->max_total_ratio * (double)(r->size > 0 ? r->size : 0);
+    if (c < (double)TREE_RATIO_GRACE)
+        c = (double)TREE_RATIO_GRACE;
+    *by_ratio = c < (double)g->o->max_total_expanded;
+    return *by_ratio ? (uint64_t)c : g->o->max_total_expanded;
+}
+
+/* What stopped the unpacking of file r, for people (malloc'd). */
+static char *tree_limit_text(const ing_t *g, const job_t *r)
+{
+    int by_ratio;
+    char got[32], size[32];
+    tree_byte_cap(g, r, &by_ratio);
+    fmt_size(got, sizeof got, r->tree_bytes);
+    fmt_size(size, sizeof size, (uint64_t)(r->size > 0 ? r->size : 0));
+    if (!strcmp(r->tree_stop, "bytes") && by_ratio)
+        return tg_xasprintf("its bundles, all nesting levels together, expanded to more than %g "
+                            "times its size (%s from %s; --max-total-ratio): likely a zip bomb",
+                            g->o->max_total_ratio, got, size);
+    if (!strcmp(r->tree_stop, "bytes"))
+        return tg_xasprintf("its bundles, all nesting levels together, expanded to more than "
+                            "%llu MB (--max-total-expanded): likely a zip bomb",
+                            (unsigned long long)(g->o->max_total_expanded >> 20));
+    if (!strcmp(r->tree_stop, "members"))
+        return tg_xasprintf("it holds more than %llu members, all nesting levels together "
+                            "(--max-total-members)",
+                            (unsigned long long)g->o->max_total_members);
+    return tg_xasprintf("reading its bundles took more than %g s of CPU time, all nesting "
+                        "levels together (--max-unpack-time)",
+                        g->o->max_unpack_time);
+}
+
+/* File r's budget ran out (why: "bytes", "members" or "time"): say so now;
+ * its error is reported when what was read is indexed. */
+static void tree_stop(ing_t *g, job_t *r, const char *why)
+{
+    if (r->tree_stop)
+        return;
+    r->tree_stop = why;
+    if (!g->o->quiet) {
+        char *t = tree_limit_text(g, r);
+        tg_progress_print(g->progress,
+                          "testigo-index: %s: unpacking stopped: %s; indexing what was read\n",
+                          r->loc, t);
+        free(t);
+    }
+}
+
+static void tree_check(ing_t *g, job_t *r)
+{
+    int by_ratio;
+    if (r->tree_bytes > tree_byte_cap(g, r, &by_ratio))
+        tree_stop(g, r, "bytes");
+    else if (r->tree_members > g->o->max_total_members)
+        tree_stop(g, r, "members");
+    else if (r->tree_cpu > g->o->max_unpack_time)
+        tree_stop(g, r, "time");
+}
+
+/* Reading j used CPU seconds in all so far (as its worker reports). */
+static void tree_cpu(job_t *j, job_t *r, double cpu)
+{
+    if (cpu > j->unpack_cpu) {
+        r->tree_cpu += cpu - j->unpack_cpu;
+        j->unpack_cpu = cpu;
+    }
+}
+
+/* Reading j (a bundle, or a document handing out embedded files) reported
+ * member m, at that depth. */
+static void tree_count(ing_t *g, job_t *j, json_t *m, unsigned depth)
+{
+    job_t *r = root_of(j);
+    json_t *x = json_object_get(m, "expanded");
+    json_int_t bytes = x ? json_integer_value(x) : tg_rec_int(m, "size", 0);
+    r->tree_members++;
+    r->tree_bytes += bytes > 0 ? (uint64_t)bytes : 0;
+    tree_cpu(j, r, json_number_value(json_object_get(m, "cpu")));
+    if (depth > r->tree_depth)
+        r->tree_depth = depth;
+    tree_check(g, r);
+}
+
+/* What is left of the budget of j's top-level file, for the "go" of a
+ * bundle. */
+static void tree_left(ing_t *g, job_t *j, json_t *go)
+{
+    job_t *r = root_of(j);
+    int by_ratio;
+    uint64_t cap = tree_byte_cap(g, r, &by_ratio);
+    uint64_t bytes = cap > r->tree_bytes ? cap - r->tree_bytes : 0;
+    uint64_t members =
+        g->o->max_total_members > r->tree_members ? g->o->max_total_members - r->tree_members : 0;
+    double cpu = g->o->max_unpack_time - r->tree_cpu;
+    json_object_set_new(go, "tree_bytes", json_integer((json_int_t)bytes));
+    json_object_set_new(go, "tree_members", json_integer((json_int_t)members));
+    json_object_set_new(go, "tree_cpu", json_real(cpu > 0 ? cpu : 0));
+    j->unpack_cpu = 0; /* a new reading */
+}
+
+/* Every NOTE_EVERY seconds, a line about each file whose members are still
+ * at work, so that a long one is seen to move. */
+static void tree_notes(ing_t *g)
+{
+    if (g->o->quiet)
+        return;
+    double now = tg_now();
+    for (unsigned i = 0; i < g->pool->n; i++) {
+        job_t *j = g->pool->w[i].job;
+        if (!j || (!j->parent && !j->tree_members))
+            continue;
+        job_t *r = root_of(j);
+        if (!r->started || now - r->started < NOTE_EVERY || now - r->tree_noted < NOTE_EVERY)
+            continue;
+        r->tree_noted = now;
+        char got[32];
+        fmt_size(got, sizeof got, r->tree_bytes);
+        tg_progress_print(g->progress,
+                          "testigo-index: %s: at work for %.0f s: %llu members found at up to %u "
+                          "levels (%s unpacked, %.0f s of CPU), %llu done\n",
+                          r->loc, now - r->started, (unsigned long long)r->tree_members,
+                          r->tree_depth, got, r->tree_cpu, (unsigned long long)r->tree_done);
+    }
 
 /* ==== What flows down ======================================================= */
 
@@ -494,11 +796,9 @@ static void propagate(ing_t *g, const char *loc, const char *rel, const tg_locme
         const char *sha = tg_rec_str(m, "sha256");
         if ((held_changed || rel_changed) && sha && tg_sha256_valid(sha)) {
             tg_doc_t *doc;
-            json_t *rec = tg_content_load(g->db, sha, &doc);
+            json_t *rec = content_get(g, sha, &doc);
             if (rec && tg_rec_set_inherited(rec, mloc, held, mrel))
-                put(g, sha, doc, rec);
-            json_decref(rec);
-            tg_doc_free(doc);
+                content_changed(g, sha);
             if (held)
                 json_object_set(m, "held", held);
             else
@@ -524,12 +824,17 @@ static void propagate(ing_t *g, const char *loc, const char *rel, const tg_locme
 /* ==== Job completion ======================================================= */
 
 static void complete(ing_t *g, job_t *j);
+static void tree_final(ing_t *g, job_t *j);
 
 /* j is over: account for it, free it, and let its bundle know. */
 static void finish(ing_t *g, job_t *j)
 {
     job_t *parent = j->parent;
     g->done_files++;
+    if (parent)
+        root_of(parent)->tree_done++;
+    if (parent && j->limited)
+        parent->limited = 1;
     if (parent && (j->member_errors || (j->final_what && !strcmp(j->final_what, "error"))))
         parent->member_errors++;
     if (parent && (j->no_ocr || (j->final_status && !strcmp(j->final_status, TG_LOC_NO_OCR))))
@@ -600,9 +905,11 @@ static void complete(ing_t *g, job_t *j)
     j->done_self = 1;
     if (j->children)
         return;
+    tree_final(g, j);
     /* a bundle with failed members is read again next time, so that they
-     * are retried and reported again */
-    if (j->member_errors && j->final_status)
+     * are retried and reported again; so is one not read in full because
+     * its top-level file's budget ran out */
+    if ((j->member_errors || j->limited) && j->final_status)
         set_str(&j->final_status, TG_LOC_FAILED);
     else if (j->no_ocr && j->final_status && !strcmp(j->final_status, TG_LOC_INDEXED))
         set_str(&j->final_status, TG_LOC_NO_OCR);
@@ -634,11 +941,40 @@ static void set_final(job_t *j, const char *what, const char *code, const char *
     set_str(&j->final_status, status);
 }
 
+/* The event of j, done with everything inside it, when its top-level
+ * file's budget ran out: the file itself is an error that says which
+ * budget and what was read; a bundle inside it left unopened or read in
+ * part is skipped (its own failure, if it had one, stays). */
+static void tree_final(ing_t *g, job_t *j)
+{
+    job_t *r = root_of(j);
+    const char *status = j->final_status ? TG_LOC_FAILED : NULL;
+    int failed = j->final_what && !strcmp(j->final_what, "error");
+    if (j == r && r->tree_stop) {
+        char *lim = tree_limit_text(g, r);
+        char *why = tg_xasprintf("%s%sstopped unpacking: %s; the %llu members read before, at up "
+                                 "to %u levels, are indexed, the rest is not",
+                                 failed && !j->cut && j->final_reason ? j->final_reason : "",
+                                 failed && !j->cut && j->final_reason ? "; " : "", lim,
+                                 (unsigned long long)r->tree_members, r->tree_depth);
+        set_final(j, "error", "limit", why, status);
+        free(why);
+        free(lim);
+        j->limited = 1;
+    } else if (j != r && (j->cut || (j->unopened && !failed))) {
+        char *why = tg_xasprintf("%s: the file it is in, %s, reached its unpacking limit",
+                                 j->cut ? "read in part" : "not opened", r->loc);
+        set_final(j, "skipped", "limit", why, status);
+        free(why);
+        j->limited = 1;
+    }
+}
+
 /* Content j->sha is indexed: give it location j->loc. */
 static void attach(ing_t *g, job_t *j)
 {
     tg_doc_t *doc;
-    json_t *rec = tg_content_load(g->db, j->sha, &doc);
+    json_t *rec = content_get(g, j->sha, &doc);
     if (!rec) {
         set_final(j, "error", "internal", "content vanished from the index", NULL);
         complete(g, j);
@@ -648,22 +984,17 @@ static void attach(ing_t *g, job_t *j)
     tg_place_t p = place_of(j);
     int changed = tg_rec_add_location(rec, &p);
     if (changed)
-        put(g, j->sha, doc, rec);
+        content_changed(g, j->sha);
+    const char *status = tg_rec_loc_status(rec);
     if (known)
-        propagate(g, j->loc, j->rel, &j->lm); /* a bundle not read again */
+        propagate(g, j->loc, j->rel, &j->lm); /* a bundle not read again; rec may go */
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
     if (moved)
-        detach(g, j->old_sha, j->loc, NULL);
+        detach(g, j->old_sha, j->loc, NULL); /* rec may be gone from here */
     if (known && changed && !moved)
-        set_final(j, "updated", NULL, "sidecar metadata changed", tg_rec_loc_status(rec));
+        set_final(j, "updated", NULL, "sidecar metadata changed", status);
     else
-        set_final(j,
-                  moved   ? "updated"
-                  : known ? "unchanged"
-                          : "duplicate",
-                  NULL, NULL, tg_rec_loc_status(rec));
-    json_decref(rec);
-    tg_doc_free(doc);
+        set_final(j, moved ? "updated" : known ? "unchanged" : "duplicate", NULL, NULL, status);
     complete(g, j);
 }
 
@@ -672,7 +1003,7 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
                       const char *failure_code)
 {
     tg_doc_t *prev_doc;
-    json_t *prev = tg_content_load(g->db, j->sha, &prev_doc);
+    json_t *prev = content_get(g, j->sha, &prev_doc);
     char now[32];
     tg_iso8601((int64_t)time(NULL), now, sizeof now);
     if (prev) {
@@ -688,9 +1019,7 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char
     }
     int had = prev != NULL;
     int known = prev && tg_rec_has_location(prev, j->loc);
-    json_decref(prev);
-    tg_doc_free(prev_doc);
-    prev = NULL;
+    prev = NULL; /* the cache's, and superseded by put() */
     tg_place_t p = place_of(j);
     tg_rec_add_location(rec, &p);
     put(g, j->sha, doc, rec);
@@ -772,6 +1101,7 @@ static void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
 
 static void commit(ing_t *g)
 {
+    content_flush(g);
     if (!g->dirty || g->fatal)
         return;
     if (tg_store_sync(g->store)) {
@@ -856,24 +1186,23 @@ static void reapply(ing_t *g, job_t *j, const char *reason)
 {
     memcpy(j->sha, j->old_sha, sizeof j->sha);
     tg_doc_t *doc;
-    json_t *rec = tg_content_load(g->db, j->sha, &doc);
+    json_t *rec = content_get(g, j->sha, &doc);
     if (!rec) {
         event(g, "error", j->loc, j->sha, "internal", "content vanished from the index", 0);
         return;
     }
     tg_place_t p = place_of(j);
     if (tg_rec_add_location(rec, &p))
-        put(g, j->sha, doc, rec);
+        content_changed(g, j->sha);
+    const char *status = tg_rec_loc_status(rec);
     /* what it holds first, its own record last: a run killed in between
-     * finds it changed and does it all again */
+     * finds it changed and does it all again (rec may be gone after) */
     propagate(g, j->loc, j->rel, &j->lm);
     json_t *m = tg_loc_get(g->db, j->loc);
     const char *st = m ? tg_rec_str(m, "status") : NULL;
-    loc_put(g, j, st ? st : tg_rec_loc_status(rec));
+    loc_put(g, j, st ? st : status);
     json_decref(m);
     event(g, reason ? "updated" : "unchanged", j->loc, j->sha, NULL, reason, 0);
-    json_decref(rec);
-    tg_doc_free(doc);
 }
 
 /* A sidecar file or a saved page's resource: never a document (code says
@@ -921,7 +1250,7 @@ static int saved_page_resource(const char *path, const char *root, char **what)
                 char *page =
                     tg_xasprintf("%.*s%s", (int)((p - path) + n - sl), path, page_suffixes[e]);
                 struct stat sb;
-                int is = lstat(page, &sb) == 0 && S_ISREG(sb.st_mode);
+                int is = tg_lstat_path(page, &sb) == 0 && S_ISREG(sb.st_mode);
                 if (is) {
                     const char *b = page + (p - path);
                     char *name = tg_utf8_escape_bytes(b, strlen(b));
@@ -1121,6 +1450,7 @@ static void reply_go(ing_t *g, unsigned i, job_t *j)
         json_object_set_new(m, "max_total", json_integer((json_int_t)g->o->max_expanded));
         json_object_set_new(m, "max_ratio", json_real(g->o->max_ratio));
         json_object_set_new(m, "max_members", json_integer((json_int_t)g->o->max_members));
+        tree_left(g, j, m);
     }
     reply(g, i, m);
     j->extracting = 1;
@@ -1170,7 +1500,11 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     int same_place = j->old_sha && !strcmp(j->old_sha, j->sha) && j->old_settled;
-    if (!strcmp(j->kind, "archive") && !same_place) {
+    if (!strcmp(j->kind, "archive") && !same_place && root_of(j)->tree_stop) {
+        /* its top-level file's budget is spent: a document like any
+         * other, not opened (tree_final says so) */
+        j->unopened = 1;
+    } else if (!strcmp(j->kind, "archive") && !same_place) {
         /* read it even if its content is known: its members need this
          * location too */
         if (j->depth < g->o->max_depth) {
@@ -1198,14 +1532,12 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     tg_doc_t *doc;
-    json_t *rec = tg_content_load(g->db, j->sha, &doc);
+    json_t *rec = content_get(g, j->sha, &doc);
     const char *ex = rec ? tg_rec_str(rec, TG_REC_EXTRACTION) : NULL;
     int need = !rec || (ex && !strcmp(ex, TG_EXTRACTION_FAILED)) ||
                (ex && !strcmp(ex, TG_EXTRACTION_UNSUPPORTED) &&
                 tg_rec_int(rec, TG_REC_EXTRACTOR, 0) < TG_EXTRACTOR_VERSION) ||
                (g->o->ocr && rec && json_is_true(json_object_get(rec, TG_REC_OCR_SKIPPED)));
-    json_decref(rec);
-    tg_doc_free(doc);
     if (g->o->reextract && !json_object_get(g->reextracted, j->sha)) {
         need = 1;
         json_object_set_new(g->reextracted, j->sha, json_true());
@@ -1295,17 +1627,16 @@ static void late_manifest(ing_t *g, job_t *j)
                             .container = j->sha,
                             .rel = rel};
             tg_doc_t *doc;
-            json_t *rec = tg_content_load(g->db, sha, &doc);
+            json_t *rec = content_get(g, sha, &doc);
             if (rec) {
                 if (tg_rec_add_location(rec, &p))
-                    put(g, sha, doc, rec);
-                /* a bundle or mail among them passes its new row down */
-                propagate(g, loc, rel, &lm);
+                    content_changed(g, sha);
                 const char *st = tg_rec_str(m, "status");
-                check(g, tg_loc_put(g->db, &p, st ? st : tg_rec_loc_status(rec)),
-                      "cannot record a location");
-                json_decref(rec);
-                tg_doc_free(doc);
+                st = st ? st : tg_rec_loc_status(rec);
+                /* a bundle or mail among them passes its new row down
+                 * (first: its own row last; rec may be gone after) */
+                propagate(g, loc, rel, &lm);
+                check(g, tg_loc_put(g->db, &p, st), "cannot record a location");
             }
         }
         free(rel);
@@ -1324,6 +1655,7 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
     if (!j->members)
         j->members = json_object();
     json_object_set_new(j->members, loc, json_true());
+    tree_count(g, j, m, j->depth + 1);
     const char *sha = tg_rec_str(m, "sha256");
     const char *code = tg_rec_str(m, "code");
     if (!sha || !tg_sha256_valid(sha)) {
@@ -1394,6 +1726,23 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
         json_array_append_new(w, json_string(msg));
         free(msg);
         free(said);
+    }
+    json_t *unpack = json_object_get(m, "unpack");
+    if (j->bundle && json_is_object(unpack)) {
+        /* a bundle's reading is over: its CPU time, and whether its
+         * top-level file's budget stopped it */
+        job_t *r = root_of(j);
+        tree_cpu(j, r, json_number_value(json_object_get(unpack, "cpu")));
+        const char *budget = tg_rec_str(unpack, "budget");
+        if (budget) {
+            j->cut = 1;
+            tree_stop(g, r,
+                      !strcmp(budget, "members") ? "members"
+                      : !strcmp(budget, "time")  ? "time"
+                                                 : "bytes");
+        } else {
+            tree_check(g, r);
+        }
     }
     json_t *failed = json_object_get(m, "failed");
     const char *reason = failed ? tg_rec_str(failed, "reason") : NULL;
@@ -1584,7 +1933,7 @@ static int alive(ing_t *g, const char *loc)
         bang = p;
     if (!bang) {
         struct stat sb;
-        return lstat(loc, &sb) == 0 || errno != ENOENT;
+        return tg_lstat_path(loc, &sb) == 0 || errno != ENOENT;
     }
     char *bundle = tg_xstrndup(loc, (size_t)(bang - loc));
     int ok = alive(g, bundle);
@@ -1887,6 +2236,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
         if (check_rss)
             last_rss = now;
         watch(&g, check_rss);
+        tree_notes(&g);
         maybe_commit(&g);
         tg_progress_update(g.progress, g.done_files, g.total_files, counts->bytes, NULL, 0);
     }

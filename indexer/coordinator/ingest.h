@@ -12,33 +12,38 @@
 #include "status.h"
 
 typedef struct {
-    const char *archive;     /* absolute path of the archive folder */
-    unsigned jobs;           /* worker processes */
-    double timeout;          /* wall-clock seconds to extract one file */
-    double cpu_limit;        /* CPU seconds to extract one file */
-    size_t mem_limit;        /* bytes of memory per worker */
-    size_t max_text;         /* bytes of text kept per document */
-    unsigned max_pages;      /* pages read per document */
-    uint64_t max_file;       /* bytes: larger files are not stored */
-    unsigned batch;          /* documents per index commit */
-    double batch_seconds;    /* seconds between index commits */
-    const char *names;       /* absolute path of the names list (--names), or NULL */
-    unsigned max_depth;      /* bundles inside bundles are opened down to this depth */
-    uint64_t max_member;     /* bytes expanded from one bundle member */
-    uint64_t max_expanded;   /* bytes expanded from one bundle */
-    double max_ratio;        /* expansion ratio of a bundle */
-    uint64_t max_members;    /* members per bundle */
-    int prune;               /* forget locations under the paths that are gone */
-    int purge_store;         /* with prune: delete originals no document uses */
-    int ocr;                 /* read images and scanned pages with OCR */
-    const char *ocr_lang;    /* tesseract languages, "spa+eng" */
-    double ocr_timeout;      /* seconds to recognise one page */
-    uint64_t ocr_max_pixels; /* larger images are refused */
-    int reextract;           /* extract known contents again (their OCR comes
-                              * from the cache) */
-    int verbose;             /* print every event */
-    int quiet;               /* print only errors and the summary */
-    int progress;            /* draw the live progress line */
+    const char *archive;   /* absolute path of the archive folder */
+    unsigned jobs;         /* worker processes */
+    double timeout;        /* wall-clock seconds to extract one file */
+    double cpu_limit;      /* CPU seconds to extract one file */
+    size_t mem_limit;      /* bytes of memory per worker */
+    size_t max_text;       /* bytes of text kept per document */
+    unsigned max_pages;    /* pages read per document */
+    uint64_t max_file;     /* bytes: larger files are not stored */
+    unsigned batch;        /* documents per index commit */
+    double batch_seconds;  /* seconds between index commits */
+    const char *names;     /* absolute path of the names list (--names), or NULL */
+    unsigned max_depth;    /* bundles inside bundles are opened down to this depth */
+    uint64_t max_member;   /* bytes expanded from one bundle member */
+    uint64_t max_expanded; /* bytes expanded from one bundle */
+    double max_ratio;      /* expansion ratio of a bundle */
+    uint64_t max_members;  /* members per bundle */
+    /* one top-level file (a file of the walk), all nesting levels together */
+    uint64_t max_total_expanded; /* bytes expanded from its bundles */
+    double max_total_ratio;      /* those bytes over the file's own size */
+    uint64_t max_total_members;  /* members of its bundles and embedded files */
+    double max_unpack_time;      /* CPU seconds the workers spend reading its bundles */
+    int prune;                   /* forget locations under the paths that are gone */
+    int purge_store;             /* with prune: delete originals no document uses */
+    int ocr;                     /* read images and scanned pages with OCR */
+    const char *ocr_lang;        /* tesseract languages, "spa+eng" */
+    double ocr_timeout;          /* seconds to recognise one page */
+    uint64_t ocr_max_pixels;     /* larger images are refused */
+    int reextract;               /* extract known contents again (their OCR comes
+                                  * from the cache) */
+    int verbose;                 /* print every event */
+    int quiet;                   /* print only errors and the summary */
+    int progress;                /* draw the live progress line */
 } tg_ingest_opts_t;
 
 typedef struct {

@@ -10,6 +10,10 @@
  * bytes libarchive has read from the file (archive_filter_bytes(a, -1)),
  * checked once more than 1 MB has come out.  The 293-byte recursive gzip of
  * libarchive's test suite trips the ratio within the first megabytes.
+ * A bundle inside a bundle is read by a reading of its own; what all the
+ * readings of one top-level file may still use (bytes, members, CPU time)
+ * comes in the limits and is checked here too, block by block and entry by
+ * entry, so that a 42.zip stops wherever its budget runs out.
  * Runs inside a worker process, whose CPU and memory limits are the
  * backstop.
  *
@@ -32,6 +36,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "hash.h"
 #include "text.h"
@@ -336,16 +341,47 @@ typedef struct {
     uint64_t total;
     const tg_bundle_limits_t *lim;
     struct archive *a;
+    double cpu0, cpu; /* process CPU time when the reading began, at the last check */
+    int stop;         /* a limit of the whole bundle (or of its top-level file) was passed */
+    tg_bundle_result_t *res;
 } budget_t;
 
-/* Checks the bundle-wide limits; fills err and returns a status if one is
+static double cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Checks the top-level file's budget of CPU time: 1 if it is spent (err
+ * says so). */
+static int out_of_time(budget_t *b, const char *member, char *err, size_t errlen)
+{
+    b->cpu = cpu_now();
+    b->res->cpu = b->cpu - b->cpu0;
+    if (b->res->cpu <= b->lim->tree_cpu)
+        return 0;
+    tg_errf(err, errlen,
+            "stopped in member %s: the top-level file's budget of unpacking time (all nesting "
+            "levels together) is spent",
+            member);
+    b->res->budget = "time";
+    b->stop = 1;
+    return 1;
+}
+
+/* Checks the bundle-wide limits and the top-level file's budget (its CPU
+ * time too if check_cpu); fills err and returns a status if one is
  * passed. */
-static tg_status_t over_budget(budget_t *b, const char *member, char *err, size_t errlen)
+static tg_status_t over_budget(budget_t *b, const char *member, int check_cpu, char *err,
+                               size_t errlen)
 {
     if (b->total > b->lim->max_total) {
         tg_errf(err, errlen,
                 "bundle expands to more than %llu MB (stopped in member %s): likely a zip bomb",
                 (unsigned long long)(b->lim->max_total >> 20), member);
+        b->stop = 1;
         return TG_ERR_LIMIT;
     }
     int64_t raw = archive_filter_bytes(b->a, -1);
@@ -354,8 +390,20 @@ static tg_status_t over_budget(budget_t *b, const char *member, char *err, size_
                 "expansion ratio over %.0f:1 (%llu bytes from %lld, in member %s): likely a "
                 "zip bomb",
                 b->lim->max_ratio, (unsigned long long)b->total, (long long)raw, member);
+        b->stop = 1;
         return TG_ERR_LIMIT;
     }
+    if (b->total > b->lim->tree_bytes) {
+        tg_errf(err, errlen,
+                "stopped in member %s: the top-level file's budget of expanded bytes (all "
+                "nesting levels together) is spent",
+                member);
+        b->res->budget = "bytes";
+        b->stop = 1;
+        return TG_ERR_LIMIT;
+    }
+    if (check_cpu && out_of_time(b, member, err, errlen))
+        return TG_ERR_LIMIT;
     return TG_OK;
 }
 
@@ -376,9 +424,9 @@ int tg_bundle_probe(const char *path)
 
 tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store,
                            const tg_bundle_limits_t *lim, unsigned skip, tg_member_cb cb, void *ctx,
-                           unsigned *entries, char *err, size_t errlen)
+                           tg_bundle_result_t *res, char *err, size_t errlen)
 {
-    *entries = 0;
+    memset(res, 0, sizeof *res);
     struct archive *a = archive_read_new();
     if (!a)
         tg_oom();
@@ -391,7 +439,9 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
         archive_read_free(a);
         return TG_ERR_FORMAT;
     }
-    budget_t budget = {0, lim, a};
+    budget_t budget = {.lim = lim, .a = a, .res = res};
+    budget.cpu0 = budget.cpu = cpu_now();
+    uint64_t reported = 0; /* members reported done */
     char *buf = tg_xmalloc(BLOCK);
     struct archive_entry *e;
     znames_t *znames = NULL; /* a zip's stored names, when one holds a NUL */
@@ -432,7 +482,7 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
             st = TG_ERR_LIMIT;
             break;
         }
-        *entries = idx + 1;
+        res->entries = idx + 1;
         if (idx == 0 && archive_format(a) == ARCHIVE_FORMAT_ZIP)
             znames = zip_names(path, lim->max_members + 16);
         size_t wlen = 0;
@@ -458,6 +508,21 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
         if (idx < skip || type == AE_IFDIR) {
             free(mname);
             continue; /* resuming, or a folder: nothing to report */
+        }
+        if (out_of_time(&budget, mname, err, errlen)) {
+            free(mname);
+            st = TG_ERR_LIMIT;
+            break;
+        }
+        if (reported >= lim->tree_members) {
+            tg_errf(err, errlen,
+                    "stopped before member %s: the top-level file's budget of members (all "
+                    "nesting levels together) is spent",
+                    mname);
+            free(mname);
+            res->budget = "members";
+            st = TG_ERR_LIMIT;
+            break;
         }
         if (cb(ctx, &m, 0)) {
             free(mname);
@@ -487,6 +552,8 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
         }
         if (m.code) {
             m.reason = reason;
+            m.cpu = budget.cpu - budget.cpu0;
+            reported++;
             int stop = cb(ctx, &m, 1);
             free(mname);
             if (stop)
@@ -504,7 +571,7 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
         }
         uint64_t got = 0;
         tg_status_t mst = TG_OK;
-        for (;;) {
+        for (unsigned blocks = 1;; blocks++) {
             la_ssize_t n = archive_read_data(a, buf, BLOCK);
             if (n == 0)
                 break;
@@ -515,13 +582,15 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
             }
             got += (uint64_t)n;
             budget.total += (uint64_t)n;
+            res->expanded = budget.total;
             if (got > lim->max_member) {
                 tg_errf(reason, sizeof reason, "member expands to more than %llu MB",
                         (unsigned long long)(lim->max_member >> 20));
                 mst = TG_ERR_LIMIT;
                 break;
             }
-            if ((mst = over_budget(&budget, mname, err, errlen)) != TG_OK) {
+            /* the CPU clock is a system call: every 16 blocks (1 MB) */
+            if ((mst = over_budget(&budget, mname, blocks % 16 == 0, err, errlen)) != TG_OK) {
                 tg_errf(reason, sizeof reason, "%s", err);
                 break;
             }
@@ -547,19 +616,20 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
         if (mst != TG_OK) {
             m.code = mst == TG_ERR_LIMIT ? "limit" : mst == TG_ERR_IO ? "unreadable" : "corrupt";
             m.reason = reason;
-            m.error = 1;
+            /* stopped where the top-level file's budget ran out: the file
+             * is the error, this member is skipped */
+            m.error = !(mst == TG_ERR_LIMIT && res->budget);
         }
+        m.expanded = got;
+        m.cpu = budget.cpu - budget.cpu0;
+        reported++;
         int stop = cb(ctx, &m, 1);
         if (mst == TG_ERR_FORMAT)
             tg_errf(err, errlen, "damaged at member %u (%s): %s", idx + 1, mname,
                     archive_error_string(a) ? archive_error_string(a) : "no reason given");
         free(mname);
-        if (mst == TG_ERR_LIMIT && budget.total > lim->max_total) {
+        if (mst == TG_ERR_LIMIT && budget.stop) {
             st = TG_ERR_LIMIT; /* err already says which limit */
-            break;
-        }
-        if (mst == TG_ERR_LIMIT && strstr(reason, "ratio")) {
-            st = TG_ERR_LIMIT;
             break;
         }
         if (mst == TG_ERR_FORMAT) {
@@ -577,6 +647,7 @@ tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store
     free(buf);
     znames_free(znames);
     archive_read_free(a);
+    res->cpu = cpu_now() - budget.cpu0;
     return st;
 }
 

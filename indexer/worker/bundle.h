@@ -8,8 +8,10 @@
  * absolute path is only ever a name.  Symbolic links, hard links, devices
  * and encrypted members are reported, not read.  Limits stop a bomb early:
  * the size of one member, the bytes expanded from the whole bundle, the
- * expansion ratio, and the number of members.  Damage stops the reading; what
- * was read before it stays. */
+ * expansion ratio, and the number of members; and what is left of the
+ * budget of the top-level file the bundle came from, all its nesting levels
+ * counted (bytes, members, CPU time: the indexer keeps the accounts).
+ * Damage stops the reading; what was read before it stays. */
 #ifndef TG_BUNDLE_H
 #define TG_BUNDLE_H
 
@@ -24,7 +26,21 @@ typedef struct {
     uint64_t max_total;   /* bytes expanded from the whole bundle */
     double max_ratio;     /* expanded bytes / bundle bytes read (checked past 1 MB) */
     uint64_t max_members; /* members (entries) per bundle */
+    /* what is left of the top-level file's budget, all nesting levels
+     * together (UINT64_MAX, HUGE_VAL: none) */
+    uint64_t tree_bytes;   /* bytes this reading may still expand */
+    uint64_t tree_members; /* members it may still report */
+    double tree_cpu;       /* CPU seconds it may still use */
 } tg_bundle_limits_t;
+
+/* What one reading did. */
+typedef struct {
+    unsigned entries;   /* entries seen */
+    uint64_t expanded;  /* bytes decompressed, members that were stopped included */
+    double cpu;         /* CPU seconds of this process spent in the reading */
+    const char *budget; /* NULL, or the top-level file's budget that stopped it:
+                         * "bytes", "members" or "time" (static strings) */
+} tg_bundle_result_t;
 
 typedef struct {
     unsigned index;      /* entry number in the bundle, from 0 */
@@ -37,6 +53,8 @@ typedef struct {
     int error;           /* 1: a failure (damaged, limit), 0: a deliberate skip */
     const char *warning; /* what the bundle's reader should know about a member
                           * that was read (a name holding a NUL byte), or NULL */
+    uint64_t expanded;   /* bytes decompressed for it, also when it was stopped */
+    double cpu;          /* CPU seconds of the reading so far (when done) */
 } tg_member_t;
 
 /* Called when an entry starts (stored == 0: name and index only, so a crash
@@ -55,12 +73,13 @@ int tg_bundle_probe(const char *path);
  * to name the single member of a compressed file ("acta.txt.gz" holds
  * "acta.txt").  The first `skip` entries are skipped without being stored
  * (resuming after an entry that killed a reader).  Returns TG_OK when the
- * end was reached, TG_ERR_LIMIT when a limit stopped it, TG_ERR_FORMAT when
- * damage stopped it, TG_ERR_ENCRYPTED when the bundle itself is encrypted;
- * err says what and after which member.  *entries gets the entries seen. */
+ * end was reached, TG_ERR_LIMIT when a limit stopped it (res->budget says
+ * whether it was the top-level file's), TG_ERR_FORMAT when damage stopped
+ * it, TG_ERR_ENCRYPTED when the bundle itself is encrypted; err says what
+ * and after which member.  *res is filled in every case. */
 tg_status_t tg_bundle_read(const char *path, const char *name, tg_store_t *store,
                            const tg_bundle_limits_t *lim, unsigned skip, tg_member_cb cb, void *ctx,
-                           unsigned *entries, char *err, size_t errlen);
+                           tg_bundle_result_t *res, char *err, size_t errlen);
 
 /* Reading the parts of a package: formats that are zip files (DOCX, ODT).
  * For each regular member, pick(ctx, name) returns 1 to have its bytes;

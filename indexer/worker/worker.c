@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,13 +164,6 @@ static void drop_built(built_t *b)
     memset(b, 0, sizeof *b);
 }
 
-static void send_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg_status_t fst)
-{
-    built_t b;
-    build_doc(w, id, in, fst, &b);
-    send_built(w, &b);
-}
-
 /* Embedded files of the job being extracted (attachments, messages of a
  * mail folder): each goes into the store and is reported as a member, as
  * a bundle's members are, so the indexer makes it a job of its own. */
@@ -254,7 +248,8 @@ static int store_file(worker_t *w, json_int_t id, const char *path, uint64_t max
 {
     w->head_len = 0;
     char err[1024];
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    /* a path may be longer than PATH_MAX (a deep tree): tg_open_path */
+    int fd = tg_open_path(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, sizeof err, "cannot open: %s", strerror(errno));
         send_fail(w, id, TG_ERR_IO, err);
@@ -295,6 +290,9 @@ static int on_member(void *ctx, const tg_member_t *m, int done)
                   "index", (int)m->index, "name", m->name, "size", (json_int_t)m->size);
     if (done) {
         json_object_set_new(msg, "mtime", json_integer((json_int_t)m->mtime_ns));
+        /* for the top-level file's accounts (ingest.c) */
+        json_object_set_new(msg, "expanded", json_integer((json_int_t)m->expanded));
+        json_object_set_new(msg, "cpu", json_real(m->cpu));
         if (m->sha)
             json_object_set_new(msg, "sha256", json_string(m->sha));
         if (m->code)
@@ -315,32 +313,53 @@ static int on_member(void *ctx, const tg_member_t *m, int done)
     return st != TG_OK;
 }
 
+/* A budget of the top-level file from the "go" message; absent: none. */
+static uint64_t budget_of(json_t *go, const char *key)
+{
+    json_t *v = json_object_get(go, key);
+    return json_is_integer(v) && json_integer_value(v) >= 0 ? (uint64_t)json_integer_value(v)
+                                                            : UINT64_MAX;
+}
+
 /* Reads a bundle: reports its members, then sends its own document, whose
- * text is the list of member names (so a name finds the bundle). */
+ * text is the list of member names (so a name finds the bundle), and what
+ * the reading cost ("unpack": the indexer keeps the top-level file's
+ * accounts). */
 static void read_bundle(worker_t *w, json_int_t id, json_t *go, const char *stored,
                         tg_docbuild_in_t *in, double cpu)
 {
+    json_t *tc = json_object_get(go, "tree_cpu");
     tg_bundle_limits_t lim = {
         .max_member = (uint64_t)json_integer_value(json_object_get(go, "max_member")),
         .max_total = (uint64_t)json_integer_value(json_object_get(go, "max_total")),
         .max_ratio = json_number_value(json_object_get(go, "max_ratio")),
         .max_members = (uint64_t)json_integer_value(json_object_get(go, "max_members")),
+        .tree_bytes = budget_of(go, "tree_bytes"),
+        .tree_members = budget_of(go, "tree_members"),
+        .tree_cpu = json_is_number(tc) ? json_number_value(tc) : HUGE_VAL,
     };
     const char *name = json_string_value(json_object_get(go, "name"));
     unsigned skip = (unsigned)json_integer_value(json_object_get(go, "skip"));
     bundle_ctx_t b = {.w = w, .id = id, .cpu = cpu, .x = (tg_extract_t *)in->x};
     tg_buf_init(&b.names, in->x->text.max);
     char err[1024] = "";
-    unsigned entries;
+    tg_bundle_result_t res;
     tg_status_t st = tg_bundle_read(stored, name ? name : "bundle", w->store, &lim, skip, on_member,
-                                    &b, &entries, err, sizeof err);
+                                    &b, &res, err, sizeof err);
     tg_extract_t *x = (tg_extract_t *)in->x;
     tg_buf_add(&x->text, b.names.data ? b.names.data : "", b.names.len);
     tg_buf_free(&b.names);
-    json_object_set_new(x->meta, "members", json_integer(entries));
+    json_object_set_new(x->meta, "members", json_integer(res.entries));
     if (st)
         in->failure = err;
-    send_doc(w, id, in, st);
+    built_t d;
+    build_doc(w, id, in, st, &d);
+    json_t *u = json_pack("{s:I, s:f}", "expanded", (json_int_t)res.expanded, "cpu", res.cpu);
+    if (res.budget)
+        json_object_set_new(u, "budget", json_string(res.budget));
+    json_object_set_new(d.msg, "unpack", u);
+    send_built(w, &d);
+    in->failure = NULL; /* err dies here */
 }
 
 /* Called before each page OCR actually recognises: tells the indexer the
@@ -467,15 +486,23 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     char sha[TG_SHA256_HEX_LEN + 1];
     uint64_t size = 0;
     if (stored_sha && tg_sha256_valid(stored_sha)) {
-        /* already in the store (a bundle member): nothing to copy */
+        /* already in the store (a bundle member): nothing to copy; its
+         * head is read once, for detection and, when that is all of it,
+         * for the extractor (as for a file copied in) */
         struct stat sb;
-        if (stat(path, &sb) || !S_ISREG(sb.st_mode)) {
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        ssize_t got = -1;
+        if (fd >= 0 && !fstat(fd, &sb) && S_ISREG(sb.st_mode))
+            got = tg_read_full(fd, w->head, TG_DETECT_HEAD);
+        if (fd >= 0)
+            close(fd);
+        if (got < 0) {
             send_fail(w, id, TG_ERR_IO, "the stored copy is missing");
             return;
         }
         memcpy(sha, stored_sha, sizeof sha);
         size = (uint64_t)sb.st_size;
-        w->head_len = 0;
+        w->head_len = (size_t)got;
         set_cpu_budget(cpu);
     } else if (store_file(w, id, path, (uint64_t)max_file, cpu, sha, &size)) {
         return;

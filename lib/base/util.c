@@ -1,12 +1,14 @@
-/* Allocation, formatting and time helpers (see util.h).
+/* Allocation, formatting, time and long-path helpers (see util.h).
  *
  * Nothing here prints except tg_oom(), which is the one deliberate exit from
  * library code: running out of memory is not a condition Testigo tries to
  * recover from, because every input-driven allocation is capped upstream. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* O_PATH */
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,4 +160,72 @@ int tg_write_all(int fd, const void *buf, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+/* For a path too long for the kernel: opens its folder (O_PATH), one
+ * component at a time, and points *last at its last component.  Returns the
+ * folder's descriptor, or -1 with errno set. */
+static int open_parent(const char *path, const char **last)
+{
+    int dir = open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    const char *p = path;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        const char *slash = strchr(p, '/');
+        const char *rest = slash;
+        while (rest && *rest == '/')
+            rest++;
+        if (!slash || !*rest)
+            break; /* p is the last component (perhaps with a trailing '/') */
+        if (dir < 0)
+            return -1;
+        size_t n = (size_t)(slash - p);
+        if (n > NAME_MAX) {
+            close(dir);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        char comp[NAME_MAX + 1];
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        int next = openat(dir, comp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int e = errno;
+        close(dir);
+        errno = e;
+        dir = next;
+        p = rest;
+    }
+    *last = p;
+    return dir;
+}
+
+int tg_open_path(const char *path, int flags)
+{
+    if (strlen(path) < PATH_MAX)
+        return open(path, flags, 0);
+    const char *last;
+    int dir = open_parent(path, &last);
+    if (dir < 0)
+        return -1;
+    int fd = openat(dir, last, flags, 0);
+    int e = errno;
+    close(dir);
+    errno = e;
+    return fd;
+}
+
+int tg_lstat_path(const char *path, struct stat *sb)
+{
+    if (strlen(path) < PATH_MAX)
+        return lstat(path, sb);
+    const char *last;
+    int dir = open_parent(path, &last);
+    if (dir < 0)
+        return -1;
+    int r = fstatat(dir, last, sb, AT_SYMLINK_NOFOLLOW);
+    int e = errno;
+    close(dir);
+    errno = e;
+    return r;
 }

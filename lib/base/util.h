@@ -1,5 +1,5 @@
 /* Small helpers every part of Testigo may use: allocation that never returns
- * NULL, formatted strings, and time stamps.
+ * NULL, formatted strings, time stamps, and opening paths of any length.
  *
  * Allocation failure aborts with a message (Redis's policy): the callers stay
  * free of NULL checks, and the only inputs that can make Testigo allocate a
@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,6 +61,13 @@ ssize_t tg_read_full(int fd, void *buf, size_t n);
 /* Writes all n bytes, retrying short and interrupted writes.  Returns 0, or
  * -1 with errno set. */
 int tg_write_all(int fd, const void *buf, size_t n);
+
+/* open(2) and lstat(2) for paths of any length: one longer than PATH_MAX
+ * (a folder tree 100 levels deep can make one) is opened a folder at a time
+ * with openat(2), following symbolic links in its folders as open does.
+ * Same results and errno as the system calls otherwise. */
+int tg_open_path(const char *path, int flags);
+int tg_lstat_path(const char *path, struct stat *sb);
 
 /* Wall-clock time in seconds (CLOCK_MONOTONIC), for budgets and rates. */
 double tg_now(void);
