@@ -1,7 +1,8 @@
 /* The search library: an archive opened for reading, queries run against
  * it, and results ready for any front end (the CLI, the web server).  It
  * is the only way the programs read an archive: no Xapian handle, document
- * or store reaches them (scripts/check-sealed.sh keeps it so).
+ * or store reaches them (scripts/check-includes.sh, run by make check,
+ * keeps it so).
  *
  * An archive handle opens the index read-only; tg_archive_refresh catches up
  * with the indexer's latest commit, so a long-running reader sees new
