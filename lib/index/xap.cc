@@ -802,7 +802,8 @@ extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
             auto *spy = new TermPrefixSpy(opts->facet_prefixes[i],
                                           opts->term_facet_max_docs ? opts->term_facet_max_docs
                                                                     : TG_XAP_TERM_FACET_DOCS,
-                                          TG_XAP_TERM_FACET_VALUES);
+                                          opts->term_facet_max_values ? opts->term_facet_max_values
+                                                                      : TG_XAP_TERM_FACET_VALUES);
             ms->term_spies.push_back(spy);
             ms->enq->add_matchspy(spy);
         }

@@ -205,10 +205,12 @@ typedef struct {
      * these prefixes that the matching documents hold.  Reading a document's
      * terms costs more than reading a value, so at most term_facet_max_docs
      * documents are looked at (0: TG_XAP_TERM_FACET_DOCS), and at most
-     * TG_XAP_TERM_FACET_VALUES distinct terms are kept per prefix. */
+     * term_facet_max_values distinct terms are kept per prefix (0:
+     * TG_XAP_TERM_FACET_VALUES). */
     const char *const *facet_prefixes;
     size_t n_facet_prefixes;
     unsigned term_facet_max_docs;
+    unsigned term_facet_max_values;
 } tg_search_opts_t;
 
 #define TG_XAP_TERM_FACET_DOCS   10000

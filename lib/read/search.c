@@ -1107,8 +1107,10 @@ json_t *tg_hit_json(const tg_hit_t *h)
 
 /* ==== Persons ============================================================== */
 
+/* The persons counted: XP term -> {"term", "key", "documents"}, and once
+ * named "name" and "listed" (and the record's "key"). */
 typedef struct {
-    json_t *by_term; /* object: XP term -> {"name", "key", "documents", "listed"} */
+    json_t *by_term;
     tg_buf_t term;
 } pcount_t;
 
@@ -1134,28 +1136,35 @@ static void name_from_record(pcount_t *c, const json_t *rec)
     }
 }
 
-static int count_term(void *ctx, const char *term, size_t len, unsigned freq)
+/* A person's term (its prefix included, or not: prefixed) counted in freq
+ * documents. */
+static void count_person(pcount_t *c, const char *term, size_t len, unsigned freq, int prefixed)
 {
-    pcount_t *c = ctx;
-    char *t = tg_xstrndup(term, len);
-    json_t *p = json_object_get(c->by_term, t);
-    if (!p) {
-        p = json_object();
-        json_object_set_new(p, "documents", json_integer(0));
-        json_object_set_new(c->by_term, t, p);
-    }
-    /* freq: the term's document frequency when listing the whole index,
-     * 0 when counting one matching document */
-    json_int_t n = json_integer_value(json_object_get(p, "documents"));
-    json_object_set_new(p, "documents", json_integer(n + (freq ? freq : 1)));
-    free(t);
+    tg_buf_reset(&c->term);
+    if (!prefixed)
+        tg_buf_adds(&c->term, TG_PREFIX_PERSON);
+    tg_buf_add(&c->term, term, len);
+    const char *t = tg_buf_str(&c->term);
+    json_t *p = json_object();
+    json_object_set_new(p, "term", json_string(t));
+    /* the key the term was made from (unless it was hashed, too long) */
+    json_object_set_new(p, "key", json_string(t + strlen(TG_PREFIX_PERSON)));
+    json_object_set_new(p, "documents", json_integer(freq));
+    json_object_set_new(c->by_term, t, p);
+}
+
+/* From the index's list of terms: freq is the term's document frequency. */
+static int count_index_term(void *ctx, const char *term, size_t len, unsigned freq)
+{
+    count_person(ctx, term, len, freq, 1);
     return 0;
 }
 
-static int doc_term(void *ctx, const char *term, size_t len, unsigned freq)
+/* From the match spy: the term without its prefix, and its matches. */
+static int count_facet_term(void *ctx, const char *term, size_t len, unsigned freq)
 {
-    (void)freq;
-    return count_term(ctx, term, len, 0);
+    count_person(ctx, term, len, freq, 0);
+    return 0;
 }
 
 static int cmp_count(const void *x, const void *y)
@@ -1171,51 +1180,36 @@ static int cmp_count(const void *x, const void *y)
 
 /* One attempt at counting the persons of the documents matching parsed
  * (every document when parsed is NULL) into c->by_term and *ndocs, which it
- * empties first. */
-static tg_status_t persons_once(tg_archive_t *a, const tg_parsed_t *parsed, double time_limit,
-                                pcount_t *c, unsigned *ndocs)
+ * empties first.  Every document: the index's own term frequencies.  A
+ * query: a match spy counts the person terms of every match within the
+ * one pass of the match (the person facet's counter, without its caps), so
+ * that the attempt is short even over many documents. */
+static tg_status_t count_persons_once(tg_archive_t *a, const tg_parsed_t *parsed, double time_limit,
+                                      pcount_t *c, unsigned *ndocs)
 {
     json_object_clear(c->by_term);
     *ndocs = 0;
     tg_status_t st;
-    tg_doc_t *doc;
-    json_t *rec;
     if (!parsed) {
-        /* every document: the index already counts them per term */
         st = tg_db_doccount(a->db, ndocs);
         if (!st)
-            st = tg_db_each_term(a->db, TG_PREFIX_PERSON, count_term, c);
-        if (st)
-            return db_failed(a, st);
-        const char *t;
-        json_t *p;
-        json_object_foreach(c->by_term, t, p)
-        {
-            tg_docid_t id;
-            st = tg_db_find(a->db, t, &id);
-            if (!st)
-                st = tg_db_get(a->db, id, &doc);
-            if (st)
-                return db_failed(a, st);
-            st = read_record(a, doc, &rec);
-            tg_doc_free(doc);
-            if (st)
-                return st;
-            if (rec)
-                name_from_record(c, rec);
-            json_decref(rec);
-        }
-        return TG_OK;
+            st = tg_db_each_term(a->db, TG_PREFIX_PERSON, count_index_term, c);
+        return st ? db_failed(a, st) : TG_OK;
     }
     unsigned all = 0;
     st = tg_db_doccount(a->db, &all);
     if (st)
         return db_failed(a, st);
+    const char *prefix = TG_PREFIX_PERSON;
     tg_search_opts_t so = {
-        .limit = all ? all : 1,
+        .limit = 1,
         .sort_slot = -1,
-        .check_at_least = all,
+        .check_at_least = all, /* every match goes past the spy */
         .time_limit = time_limit,
+        .facet_prefixes = &prefix,
+        .n_facet_prefixes = 1,
+        .term_facet_max_docs = all ? all : 1,
+        .term_facet_max_values = UINT_MAX,
     };
     tg_mset_t *ms = NULL;
     st = tg_db_search(a->db, parsed->query, &so, &ms);
@@ -1223,25 +1217,49 @@ static tg_status_t persons_once(tg_archive_t *a, const tg_parsed_t *parsed, doub
         return fail(a, st, "%s", tg_db_error(a->db));
     if (st)
         return db_failed(a, st);
-    *ndocs = tg_mset_size(ms);
-    for (unsigned i = 0; i < *ndocs && !st; i++) {
-        st = tg_mset_doc(ms, i, &doc);
-        if (st) {
-            mset_failed(a, ms, st);
-            break;
-        }
-        rec = NULL;
-        st = tg_doc_each_term(doc, TG_PREFIX_PERSON, doc_term, c);
+    tg_mset_estimate(ms, ndocs, NULL, NULL); /* exact: every match was counted */
+    st = tg_mset_each_term_facet(ms, TG_PREFIX_PERSON, count_facet_term, c, NULL);
+    if (st)
+        mset_failed(a, ms, st);
+    tg_mset_free(ms);
+    return st;
+}
+
+/* One attempt at naming the persons v[0..n) that are still nameless, from
+ * the record of a document naming each (one the handle may show, with
+ * hide), which may name others at once. */
+static tg_status_t name_persons_once(tg_archive_t *a, int hide, pcount_t *c, json_t **v, size_t n)
+{
+    tg_status_t st = TG_OK;
+    for (size_t k = 0; k < n && !st; k++) {
+        if (json_object_get(v[k], "name"))
+            continue;
+        const char *term = tg_rec_str(v[k], "term");
+        tg_query_t *q = tg_query_term(term, strlen(term), 0);
+        if (hide)
+            q = without_hidden(q);
+        tg_search_opts_t so = {.limit = 1, .sort_slot = -1};
+        tg_mset_t *ms = NULL;
+        st = tg_db_search(a->db, q, &so, &ms);
+        tg_query_free(q);
         if (st)
-            doc_failed(a, doc, st);
-        else
-            st = read_record(a, doc, &rec);
-        tg_doc_free(doc);
+            return db_failed(a, st);
+        tg_doc_t *doc;
+        json_t *rec = NULL;
+        if (tg_mset_size(ms) > 0) {
+            st = tg_mset_doc(ms, 0, &doc);
+            if (st) {
+                mset_failed(a, ms, st);
+            } else {
+                st = read_record(a, doc, &rec);
+                tg_doc_free(doc);
+            }
+        }
+        tg_mset_free(ms);
         if (rec)
             name_from_record(c, rec);
         json_decref(rec);
     }
-    tg_mset_free(ms);
     return st;
 }
 
@@ -1268,35 +1286,39 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
     unsigned ndocs = 0;
     int tries = 0;
     do
-        st = persons_once(a, everything ? NULL : &parsed, req->time_limit, &c, &ndocs);
+        st = count_persons_once(a, everything ? NULL : &parsed, req->time_limit, &c, &ndocs);
     while (again(a, &st, &tries));
     if (!everything)
         tg_parsed_free(&parsed);
-    if (st) {
-        tg_errf(err, errlen, "%s", a->err);
-        json_decref(c.by_term);
-        tg_buf_free(&c.term);
-        return st;
-    }
     size_t n = json_object_size(c.by_term), k = 0;
     json_t **v = tg_xcalloc(n ? n : 1, sizeof *v);
     const char *t;
     json_t *p;
-    json_object_foreach(c.by_term, t, p)
-    {
-        if (!json_object_get(p, "key")) {
-            /* a record without the person (older or damaged): the term
-             * still says who, unless it was hashed */
-            const char *key = t + strlen(TG_PREFIX_PERSON);
-            json_object_set_new(p, "key", json_string(key));
-            json_object_set_new(p, "name", json_string(key));
-            json_object_set_new(p, "listed", json_false());
-        }
-        v[k++] = p;
-    }
+    json_object_foreach(c.by_term, t, p) v[k++] = p;
     qsort(v, n, sizeof *v, cmp_count);
+    size_t shown = limit && limit < n ? limit : n;
+    /* only the persons listed are named: a record read each at most */
+    tries = 0;
+    if (!st) {
+        do
+            st = name_persons_once(a, hide, &c, v, shown);
+        while (again(a, &st, &tries));
+    }
+    if (st) {
+        tg_errf(err, errlen, "%s", a->err);
+        free(v);
+        json_decref(c.by_term);
+        tg_buf_free(&c.term);
+        return st;
+    }
     json_t *list = json_array();
-    for (k = 0; k < n && (!limit || k < limit); k++) {
+    for (k = 0; k < shown; k++) {
+        if (!json_object_get(v[k], "name")) {
+            /* no record names it (older or damaged): the term still says
+             * who, unless it was hashed */
+            json_object_set(v[k], "name", json_object_get(v[k], "key"));
+            json_object_set_new(v[k], "listed", json_false());
+        }
         json_t *e = json_object();
         json_object_set(e, "name", json_object_get(v[k], "name"));
         json_object_set(e, "key", json_object_get(v[k], "key"));
