@@ -732,14 +732,16 @@ out:
 
 /* ==== Documents ============================================================= */
 
-static tg_status_t get_once(tg_archive_t *a, const char *sha, int hide, json_t **rec,
-                            tg_docid_t *docid)
+/* The record of the document of sha if the handle may show it: as stored
+ * (raw), or as the handle shows it.  TG_ERR_CORRUPT if it does not parse. */
+static tg_status_t shown_record(tg_archive_t *a, const char *sha, int hide, int raw, json_t **rec,
+                                tg_docid_t *docid)
 {
     tg_doc_t *doc;
     tg_status_t st = find_shown(a, sha, hide, &doc, docid);
     if (st)
         return st;
-    st = record_of(a, doc, rec);
+    st = raw ? read_record(a, doc, rec) : record_of(a, doc, rec);
     tg_doc_free(doc);
     if (!st && !*rec)
         st = fail(a, TG_ERR_CORRUPT, "the record of %s does not parse", sha);
@@ -754,7 +756,7 @@ tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted
     tg_status_t st;
     int tries = 0;
     do
-        st = get_once(a, sha, hide_restricted, rec, &id);
+        st = shown_record(a, sha, hide_restricted, 0, rec, &id);
     while (again(a, &st, &tries));
     if (docid)
         *docid = st ? 0 : id;
@@ -826,16 +828,9 @@ static tg_status_t holds_hidden(tg_archive_t *a, const json_t *raw, int *hidden)
  * original. */
 static tg_status_t original_once(tg_archive_t *a, const char *sha, int hide, json_t **raw)
 {
-    tg_doc_t *doc;
-    tg_status_t st = find_shown(a, sha, hide, &doc, NULL);
+    tg_status_t st = shown_record(a, sha, hide, 1, raw, NULL);
     if (st)
         return st;
-    st = read_record(a, doc, raw);
-    tg_doc_free(doc);
-    if (st)
-        return st;
-    if (!*raw)
-        return fail(a, TG_ERR_CORRUPT, "the record of %s does not parse", sha);
     int hidden = 0;
     if (a->pub)
         st = holds_hidden(a, *raw, &hidden);
@@ -1041,6 +1036,21 @@ const json_t *tg_hit_ocr_page(const tg_hit_t *h)
     return NULL;
 }
 
+/* The string member of each object of list, in order (those without it
+ * left out). */
+static json_t *members_of(const json_t *list, const char *member)
+{
+    json_t *out = json_array(), *e;
+    size_t i;
+    json_array_foreach(list, i, e)
+    {
+        const char *s = tg_rec_str(e, member);
+        if (s)
+            json_array_append_new(out, json_string(s));
+    }
+    return out;
+}
+
 json_t *tg_hit_json(const tg_hit_t *h)
 {
     const json_t *rec = h->rec;
@@ -1048,15 +1058,7 @@ json_t *tg_hit_json(const tg_hit_t *h)
     const char *sha = tg_rec_str(rec, TG_REC_SHA256);
     json_object_set_new(o, "sha256", sha ? json_string(sha) : json_null());
     tg_rec_set_str(o, "title", h->title);
-    json_t *locs = json_array(), *e;
-    size_t i;
-    json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), i, e)
-    {
-        const char *p = tg_rec_str(e, "path");
-        if (p)
-            json_array_append_new(locs, json_string(p));
-    }
-    json_object_set_new(o, "locations", locs);
+    json_object_set_new(o, "locations", members_of(json_object_get(rec, TG_REC_LOCATIONS), "path"));
     const char *mime = tg_rec_str(rec, TG_REC_MIME);
     json_object_set_new(o, "type", mime ? json_string(mime) : json_null());
     const char *kind = tg_rec_str(rec, TG_REC_KIND);
@@ -1088,14 +1090,7 @@ json_t *tg_hit_json(const tg_hit_t *h)
     json_t *md = json_is_object(sc) ? json_deep_copy(sc) : json_object();
     json_object_del(md, "restricted");
     json_object_set_new(o, "metadata", md);
-    json_t *names = json_array();
-    json_array_foreach(json_object_get(rec, TG_REC_PERSONS), i, e)
-    {
-        const char *n = tg_rec_str(e, "name");
-        if (n)
-            json_array_append_new(names, json_string(n));
-    }
-    json_object_set_new(o, "persons", names);
+    json_object_set_new(o, "persons", members_of(json_object_get(rec, TG_REC_PERSONS), "name"));
     json_t *ids = json_object_get(rec, TG_REC_IDS);
     json_object_set_new(o, "ids", json_is_array(ids) ? json_copy(ids) : json_array());
     json_t *ment = json_object_get(rec, TG_REC_MENTIONS);

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "hash.h"
 #include "schema.h"
 #include "text.h"
 #include "util.h"
@@ -463,14 +464,6 @@ typedef struct {
     unsigned char match;
 } memo_t;
 
-static size_t memo_hash(const char *s, size_t len)
-{
-    size_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 size_t tg_highlight(const tg_parsed_t *parsed, const char *text, size_t len, size_t max_hits,
                     tg_span_t **out)
 {
@@ -484,7 +477,7 @@ size_t tg_highlight(const tg_parsed_t *parsed, const char *text, size_t len, siz
     size_t a, b;
     while (n < max_hits && tg_tok_next(&tok, &a, &b)) {
         const char *w = text + a;
-        size_t wl = b - a, i = memo_hash(w, wl) & (MEMO_SLOTS - 1);
+        size_t wl = b - a, i = tg_fnv1a(w, wl) & (MEMO_SLOTS - 1);
         while (memo[i].word && (memo[i].len != wl || memcmp(memo[i].word, w, wl)))
             i = (i + 1) & (MEMO_SLOTS - 1);
         int m;

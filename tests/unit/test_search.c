@@ -69,6 +69,19 @@ static fixture_t docs[] = {
      ""},
 };
 
+/* Stores rec (taken) as d's record and d (freed) as the document holding
+ * qterm. */
+static void replace(tg_db_t *db, const char *qterm, tg_doc_t *d, json_t *rec)
+{
+    size_t len;
+    char *data = tg_record_dump(rec, &len);
+    tg_doc_set_data(d, data, len);
+    free(data);
+    json_decref(rec);
+    assert_int_equal(tg_db_replace(db, qterm, d, NULL), TG_OK);
+    tg_doc_free(d);
+}
+
 static void add_doc(tg_db_t *db, tg_store_t *store, tg_stemmers_t *st, fixture_t *f)
 {
     tg_sha256_hex(f->text, strlen(f->text), f->sha);
@@ -121,14 +134,8 @@ static void add_doc(tg_db_t *db, tg_store_t *store, tg_stemmers_t *st, fixture_t
     json_object_set_new(loc, "folder", json_string(f->folder));
     json_array_append_new(locs, loc);
     json_object_set_new(rec, TG_REC_LOCATIONS, locs);
-    size_t len;
-    char *data = tg_record_dump(rec, &len);
-    tg_doc_set_data(d, data, len);
-    free(data);
-    json_decref(rec);
-    assert_int_equal(tg_db_replace(db, qterm, d, NULL), TG_OK);
+    replace(db, qterm, d, rec);
     free(qterm);
-    tg_doc_free(d);
     assert_int_equal(tg_store_put_text(store, f->sha, f->text, strlen(f->text)), TG_OK);
 }
 
@@ -369,14 +376,8 @@ static void put(tg_db_t *db, tg_store_t *store, const char *text, json_t *rec, c
     if (slot_embargo)
         tg_doc_set_value(d, TG_SLOT_EMBARGO, slot_embargo, strlen(slot_embargo));
     json_object_set_new(rec, TG_REC_SHA256, json_string(sha));
-    size_t len;
-    char *data = tg_record_dump(rec, &len);
-    tg_doc_set_data(d, data, len);
-    free(data);
-    json_decref(rec);
-    assert_int_equal(tg_db_replace(db, tg_buf_str(&t), d, NULL), TG_OK);
+    replace(db, tg_buf_str(&t), d, rec);
     tg_buf_free(&t);
-    tg_doc_free(d);
 }
 
 enum { P_SHOWN, P_LEGACY, P_RESTRICTED, P_EMBARGO, P_ENDED, P_BUNDLE, P_N };
@@ -635,14 +636,8 @@ static void big_doc(tg_db_t *db, unsigned i, unsigned round, char sha[65])
         json_pack("{s:s, s:s, s:[{s:s}], s:[{s:s, s:s}], s:b}", TG_REC_SHA256, sha, TG_REC_TITLE,
                   pad, TG_REC_LOCATIONS, "path", "/big/doc.txt", TG_REC_PERSONS, "name",
                   big_names[i % 3], "key", big_names[i % 3], TG_REC_RESTRICTED, i % 100 == 7);
-    size_t len;
-    char *data = tg_record_dump(rec, &len);
-    tg_doc_set_data(d, data, len);
-    free(data);
-    json_decref(rec);
-    assert_int_equal(tg_db_replace(db, qterm, d, NULL), TG_OK);
+    replace(db, qterm, d, rec);
     free(qterm);
-    tg_doc_free(d);
 }
 
 /* Rewrites every document, committing `commits` times. */
