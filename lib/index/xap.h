@@ -197,7 +197,7 @@ typedef struct {
     int sort_slot;           /* -1: relevance; otherwise sort by this value slot */
     int sort_descending;     /* with sort_slot: largest value first */
     unsigned check_at_least; /* count at least this many matches exactly */
-    double time_limit;       /* seconds; 0 for none (see docs/search.md) */
+    double time_limit;       /* seconds; 0 for none (docs/web.md, Safety) */
     /* Facets: count distinct values of these slots over the matches. */
     const unsigned *facet_slots;
     size_t n_facet_slots;
