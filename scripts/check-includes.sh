@@ -1,6 +1,7 @@
 #!/bin/sh
 # Each outside library lives behind one file (docs/architecture.md): this
-# checks that no other source file includes its headers.  The Makefile gives
+# checks that no other source file includes its headers; and that the
+# programs reading an archive go through the search library (below).  The Makefile gives
 # each library's compiler flags only to its file, but headers installed in
 # /usr/include need no flags, so the rule is checked here, by make check.
 #
@@ -42,4 +43,26 @@ echo "$rules" | while read -r pat allowed; do
     done
 done | grep -q bad && bad=1
 [ "$bad" -eq 0 ] && echo "check-includes: each outside library is included by its one file"
+
+# The programs that read an archive (search/, web/) read it only through
+# the search library (lib/read/search.h), which hides what a public handle
+# may not show and retries a read the indexer's commits interrupted: no
+# Xapian handle, document, query or result set (lib/index/xap.h) and no
+# store (lib/index/store.h) of their own.  tg_query_parse is the read
+# side's query parser, not a Xapian call.
+sealed=0
+for f in $(find search web -name '*.[ch]' | sort); do
+    grep -nE '#[[:space:]]*include[[:space:]]*"(xap|store)\.h"|\btg_(db|doc|mset|store|stemmer)_[a-z_]+|\btg_stem\b|\btg_query_[a-z_]+' "$f" |
+        grep -v '\btg_query_parse\b' | while IFS=: read -r n line; do
+        echo "check-includes: $f:$n: $line: search/ and web/ read an archive only through lib/read/search.h" >&2
+        echo bad
+    done
+done | grep -q bad && sealed=1
+# ...and the search library hands out none (as tg_archive_db once did)
+if grep -nE '\btg_(db|doc|mset|store)_t\b' lib/read/search.h >&2; then
+    echo "check-includes: lib/read/search.h: the search library gives no index or store handle" >&2
+    sealed=1
+fi
+[ "$sealed" -eq 0 ] && echo "check-includes: search/ and web/ use no index or store handle of their own"
+[ "$sealed" -eq 0 ] || bad=1
 exit "$bad"

@@ -242,6 +242,33 @@ static int write_out(const tg_buf_t *b)
     return fwrite(tg_buf_str(b), 1, b->len, stdout) == b->len ? 0 : -1;
 }
 
+/* Copies the original of sha into the bag; 0, or -1 after saying why. */
+static int add_to_bag(tg_archive_t *a, tg_bag_t *bag, const char *sha, const char *name,
+                      char **bag_path)
+{
+    if (!sha) {
+        fprintf(stderr, "testigo-search: a result has no SHA-256\n");
+        return -1;
+    }
+    json_t *rec;
+    int fd;
+    uint64_t size;
+    /* the operator's export: restricted documents go too, marked */
+    if (tg_archive_original(a, sha, 0, &rec, &fd, &size)) {
+        fprintf(stderr, "testigo-search: %s\n", tg_archive_error(a));
+        return -1;
+    }
+    json_decref(rec);
+    char err[1024];
+    tg_status_t st = tg_bag_add_original(bag, fd, sha, name, bag_path, err, sizeof err);
+    close(fd);
+    if (st) {
+        fprintf(stderr, "testigo-search: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 static int run_export(tg_archive_t *a, tg_qparser_t *qp, const char *query, tg_search_req_t req,
                       const export_t *x)
 {
@@ -297,10 +324,7 @@ static int run_export(tg_archive_t *a, tg_qparser_t *qp, const char *query, tg_s
                 const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
                 json_t *l0 = json_array_get(json_object_get(h->rec, TG_REC_LOCATIONS), 0);
                 const char *p = l0 ? tg_rec_str(l0, "path") : NULL;
-                if (!sha || tg_bag_add_original(bag, tg_archive_store(a), sha,
-                                                p ? tg_location_basename(p) : "original", &bag_path,
-                                                err, sizeof err)) {
-                    fprintf(stderr, "testigo-search: %s\n", sha ? err : "a result has no SHA-256");
+                if (add_to_bag(a, bag, sha, p ? tg_location_basename(p) : "original", &bag_path)) {
                     rc = 2;
                     break;
                 }

@@ -133,6 +133,13 @@ static int route_not_found(web_req_t *q, web_resp_t *resp)
     return fail(q, resp, 404, M(M_ERR_NOT_FOUND));
 }
 
+/* An index problem: the operator reads its message (Xapian's own) in the
+ * server's log, a visitor only that the server failed. */
+static void log_index_error(const web_req_t *q)
+{
+    fprintf(stderr, "testigo-web: %s: %s\n", q->path, tg_archive_error(q->archive));
+}
+
 /* ==== Searching ============================================================ */
 
 typedef struct {
@@ -239,12 +246,6 @@ static int run_search(web_req_t *q, search_args_t *a, tg_results_t *r, char *msg
     char err[512];
     const char *text = effective_query(a);
     tg_status_t st = tg_search_run(q->archive, q->qp, text, &a->req, r, err, sizeof err);
-    if (st && st != TG_ERR_QUERY && st != TG_ERR_INVALID && st != TG_ERR_TIMEOUT) {
-        /* the index moved on under us (two commits during the search):
-         * catch up and try once more */
-        tg_archive_refresh(q->archive);
-        st = tg_search_run(q->archive, q->qp, text, &a->req, r, err, sizeof err);
-    }
     switch (st) {
     case TG_OK:
         return 0;
@@ -258,6 +259,7 @@ static int run_search(web_req_t *q, search_args_t *a, tg_results_t *r, char *msg
         tg_errf(msg, msglen, "%s", M(M_ERR_TIMEOUT));
         return 503;
     default:
+        log_index_error(q);
         tg_errf(msg, msglen, "%s", M(M_ERR_SERVER));
         return 500;
     }
@@ -364,6 +366,8 @@ static int find_doc(web_req_t *q, const char *sha, json_t **rec)
     tg_status_t st = tg_archive_get(q->archive, sha, 1, rec, NULL);
     if (st == TG_ERR_NOTFOUND)
         return 404;
+    if (st)
+        log_index_error(q);
     return st ? 500 : 0;
 }
 
@@ -537,11 +541,14 @@ static int route_download(web_req_t *q, web_resp_t *resp)
     json_t *rec;
     int fd;
     uint64_t size;
-    tg_status_t st = sha ? tg_archive_original(q->archive, sha, &rec, &fd, &size) : TG_ERR_NOTFOUND;
+    tg_status_t st =
+        sha ? tg_archive_original(q->archive, sha, 1, &rec, &fd, &size) : TG_ERR_NOTFOUND;
     if (st == TG_ERR_NOTFOUND)
         return fail(q, resp, 404, M(M_ERR_NOT_FOUND));
-    if (st)
+    if (st) {
+        log_index_error(q);
         return fail(q, resp, 500, M(M_ERR_SERVER));
+    }
     resp->fd = fd;
     resp->fd_size = size;
     resp->download = 1;
@@ -602,8 +609,10 @@ static int route_download(web_req_t *q, web_resp_t *resp)
 static int route_home(web_req_t *q, web_resp_t *resp)
 {
     unsigned n = 0;
-    if (tg_archive_count(q->archive, &n))
+    if (tg_archive_count(q->archive, &n)) {
+        log_index_error(q);
         return html_error(q, resp, 500, M(M_ERR_SERVER));
+    }
     render_home(&resp->body, q, n);
     return html_done(q, resp, 200);
 }

@@ -36,11 +36,6 @@ void tg_progress_free(tg_progress_t *p)
     free(p);
 }
 
-int tg_progress_enabled(const tg_progress_t *p)
-{
-    return p && p->enabled;
-}
-
 static unsigned width(void)
 {
     struct winsize ws;

@@ -25,7 +25,5 @@ void tg_progress_update(tg_progress_t *p, uint64_t done, uint64_t total, uint64_
 void tg_progress_print(tg_progress_t *p, const char *fmt, ...) TG_PRINTF(2, 3);
 /* Removes the line (end of run). */
 void tg_progress_clear(tg_progress_t *p);
-/* 1 if the line is being drawn. */
-int tg_progress_enabled(const tg_progress_t *p);
 
 #endif

@@ -186,7 +186,8 @@ static int each_document(void *ctx, const char *term, size_t len, unsigned freq)
         json_t *rec = NULL;
         if (tg_db_find(v->db, term, &id) == TG_OK && tg_db_get(v->db, id, &doc) == TG_OK) {
             size_t dl;
-            char *data = tg_doc_get_data(doc, &dl);
+            char *data;
+            tg_doc_get_data(doc, &data, &dl);
             rec = tg_record_parse(data, dl);
             free(data);
             json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
@@ -229,7 +230,8 @@ static int report_restrictions(verify_t *v)
         if (tg_mset_doc(ms, i, &doc))
             continue;
         size_t len;
-        char *data = tg_doc_get_data(doc, &len);
+        char *data;
+        tg_doc_get_data(doc, &data, &len);
         tg_doc_free(doc);
         json_t *rec = tg_record_parse(data, len);
         free(data);

@@ -160,7 +160,8 @@ json_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc)
     json_t *rec = NULL;
     if (tg_db_find(db, t.data, &id) == TG_OK && tg_db_get(db, id, doc) == TG_OK) {
         size_t len;
-        char *data = tg_doc_get_data(*doc, &len);
+        char *data;
+        tg_doc_get_data(*doc, &data, &len); /* NULL on an error: damaged */
         rec = tg_record_parse(data, len);
         free(data);
         if (!rec)

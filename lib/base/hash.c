@@ -1,5 +1,6 @@
-/* SHA-256 over nettle (see hash.h).  The nettle context is kept inside an
- * opaque fixed-size struct so nettle's header does not leak to callers. */
+/* SHA-256 over nettle, and FNV-1a (see hash.h).  The nettle context is kept
+ * inside an opaque fixed-size struct so nettle's header does not leak to
+ * callers. */
 #define _POSIX_C_SOURCE 200809L
 #include "hash.h"
 
@@ -76,4 +77,17 @@ int tg_sha256_valid(const char *s)
         if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
             return 0;
     return i == TG_SHA256_HEX_LEN;
+}
+
+uint32_t tg_fnv1a_more(uint32_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+uint32_t tg_fnv1a(const void *data, size_t len)
+{
+    return tg_fnv1a_more(2166136261u, data, len);
 }

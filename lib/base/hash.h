@@ -1,11 +1,13 @@
 /* SHA-256 of byte streams, over nettle (already linked by libarchive on
- * Debian, so it adds no new dependency; small, audited, and stable API).
+ * Debian, so it adds no new dependency; small, audited, and stable API);
+ * and the one quick hash of Testigo's in-memory hash tables.
  *
  * Digests travel through Testigo as 64 lowercase hex characters. */
 #ifndef TG_HASH_H
 #define TG_HASH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 
@@ -26,5 +28,11 @@ void tg_sha256_hex(const void *data, size_t len, char hex[TG_SHA256_HEX_LEN + 1]
 tg_status_t tg_sha256_file(const char *path, char hex[TG_SHA256_HEX_LEN + 1]);
 /* 1 if s is exactly 64 lowercase hex digits. */
 int tg_sha256_valid(const char *s);
+
+/* FNV-1a of len bytes: for choosing a slot of a hash table (words, stems),
+ * never for telling contents apart (SHA-256 does that). */
+uint32_t tg_fnv1a(const void *data, size_t len);
+/* The same, going on from h (the value of the bytes before). */
+uint32_t tg_fnv1a_more(uint32_t h, const void *data, size_t len);
 
 #endif

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "text.h"
 #include "util.h"
 
@@ -36,14 +37,6 @@ struct tg_lexicon {
     size_t nslots;        /* a power of two */
     size_t n;             /* words */
 };
-
-static uint32_t hash(const char *s, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
 
 tg_lexicon_t *tg_lexicon_new(void)
 {
@@ -70,7 +63,7 @@ size_t tg_lexicon_size(const tg_lexicon_t *lx)
 /* The slot holding the word, or the empty slot where it would go. */
 static size_t probe(const tg_lexicon_t *lx, const char *w, size_t len)
 {
-    size_t mask = lx->nslots - 1, i = hash(w, len) & mask;
+    size_t mask = lx->nslots - 1, i = tg_fnv1a(w, len) & mask;
     for (;;) {
         uint32_t o = lx->slots[i];
         if (!o)

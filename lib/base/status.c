@@ -32,6 +32,8 @@ const char *tg_status_str(tg_status_t st)
         return "timed out";
     case TG_ERR_CRASHED:
         return "extractor crashed";
+    case TG_ERR_MODIFIED:
+        return "the index changed while being read";
     }
     return "unknown status";
 }

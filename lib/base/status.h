@@ -23,6 +23,9 @@ typedef enum {
     TG_ERR_ENCRYPTED = 11,   /* the input needs a password */
     TG_ERR_TIMEOUT = 12,     /* a time budget ran out */
     TG_ERR_CRASHED = 13,     /* an extraction worker died */
+    TG_ERR_MODIFIED = 14,    /* the index revision being read was discarded by the
+                              * writer's later commits: reopen and read again
+                              * (the search library does so itself) */
 } tg_status_t;
 
 /* A short English description of a status; never NULL. */

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "persons.h"
 #include "text.h"
@@ -94,13 +95,11 @@ struct tg_docpersons {
 
 static uint32_t hash3(const char *key, const char *id, int weak)
 {
-    uint32_t h = 2166136261u;
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    h = (h ^ 0x1f) * 16777619u;
-    for (const char *p = id; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return (h ^ (unsigned)weak) * 16777619u;
+    uint32_t h = tg_fnv1a(key, strlen(key));
+    h = tg_fnv1a_more(h, "\x1f", 1);
+    h = tg_fnv1a_more(h, id, strlen(id));
+    unsigned char w = (unsigned char)weak;
+    return tg_fnv1a_more(h, &w, 1);
 }
 
 tg_docpersons_t *tg_docpersons_new(const tg_names_t *names)
@@ -455,10 +454,7 @@ typedef struct {
 
 static bucket_t *bucket(windex_t *x, const char *w)
 {
-    uint32_t h = 2166136261u;
-    for (const char *p = w; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    size_t i = h & (x->nb - 1);
+    size_t i = tg_fnv1a(w, strlen(w)) & (x->nb - 1);
     while (x->b[i].word && strcmp(x->b[i].word, w))
         i = (i + 1) & (x->nb - 1);
     x->b[i].word = w;

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "lookahead.h"
 #include "text.h"
@@ -195,14 +196,6 @@ typedef struct {
     tg_buf_t arena;
 } sset_t;
 
-static uint32_t hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static void sset_init(sset_t *s, size_t max)
 {
     memset(s, 0, sizeof *s);
@@ -222,7 +215,7 @@ static void sset_free(sset_t *s)
 
 static size_t slot(const sset_t *s, const char *w, size_t n)
 {
-    size_t i = hash(w, n) & (s->cap - 1);
+    size_t i = tg_fnv1a(w, n) & (s->cap - 1);
     while (s->off[i]) {
         const char *e = s->arena.data + s->off[i] - 1;
         if (!strncmp(e, w, n) && e[n] == '\0')

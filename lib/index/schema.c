@@ -104,14 +104,6 @@ void tg_stemmers_free(tg_stemmers_t *s)
     free(s);
 }
 
-static uint32_t hash_bytes(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 16777619u;
-    return h;
-}
-
 /* The cache entry of a word (of at most 4 * TG_MAX_WORD bytes). */
 static word_t *lookup(tg_stemmers_t *s, const char *word, size_t len)
 {
@@ -119,7 +111,7 @@ static word_t *lookup(tg_stemmers_t *s, const char *word, size_t len)
         s->cache = tg_xcalloc(WORD_CACHE, sizeof *s->cache);
     if (s->used >= WORD_CACHE / 4 * 3)
         cache_clear(s);
-    uint32_t h = hash_bytes(word, len);
+    uint32_t h = tg_fnv1a(word, len);
     size_t i = h & (WORD_CACHE - 1);
     for (;; i = (i + 1) & (WORD_CACHE - 1)) {
         word_t *w = &s->cache[i];

@@ -1,18 +1,21 @@
 /* The Xapian wrapper (see xap.h): the only C++ in Testigo.
  *
- * Every entry point runs its body inside TRY/CATCH so that no exception
- * reaches C: Xapian::Error becomes a status plus a message on the handle,
- * std::bad_alloc aborts like every other allocation failure, and anything
- * else is reported as TG_ERR_XAPIAN.  The handles are thin structs holding the
- * Xapian objects by value; Xapian's own objects are reference counted, so
- * copies are cheap.
+ * Every entry point runs its body inside try / catch (...) so that no
+ * exception reaches C, and every catch hands what was thrown to one
+ * function, caught(): a Xapian::Error becomes its status (status_of) and
+ * its message (type, message, context), std::bad_alloc alone aborts like
+ * every other allocation failure, and any other exception is TG_ERR_XAPIAN
+ * with its what().  The message goes on the handle the call was made on
+ * (tg_db_t, tg_doc_t, tg_mset_t: each keeps the last one), or into the
+ * caller's buffer for the calls that make a handle; it is never dropped.
+ * The handles are thin structs holding the Xapian objects by value;
+ * Xapian's own objects are reference counted, so copies are cheap.
  *
  * It relies on Xapian 1.4 (Debian 12: 1.4.22) and its glass backend. */
 #include "xap.h"
 
 #include <xapian.h>
 
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +34,7 @@ struct tg_db {
 
 struct tg_doc {
     Xapian::Document doc;
+    std::string err;
 };
 
 struct tg_query {
@@ -52,6 +56,7 @@ struct tg_mset {
     Xapian::MSet ms;
     std::vector<std::pair<unsigned, Xapian::ValueCountMatchSpy *>> spies;
     std::vector<TermPrefixSpy *> term_spies;
+    std::string err;
 };
 
 namespace
@@ -161,7 +166,9 @@ std::string describe(const Xapian::Error &e)
     return s;
 }
 
-/* Xapian::Error has no virtual functions, so its class is told by name. */
+/* Xapian::Error has no virtual functions, so its class is told by name.
+ * DatabaseModifiedError has a status of its own: it is the one error a
+ * reader recovers from (reopen, read again), and callers retry exactly it. */
 tg_status_t status_of(const Xapian::Error &e)
 {
     static const struct {
@@ -173,6 +180,7 @@ tg_status_t status_of(const Xapian::Error &e)
         {"DatabaseCorruptError", TG_ERR_CORRUPT},   {"DatabaseVersionError", TG_ERR_CORRUPT},
         {"SerialisationError", TG_ERR_CORRUPT},     {"WildcardError", TG_ERR_QUERY},
         {"QueryParserError", TG_ERR_QUERY},         {"InvalidArgumentError", TG_ERR_INVALID},
+        {"DatabaseModifiedError", TG_ERR_MODIFIED},
     };
     for (const auto &m : map)
         if (std::strcmp(e.get_type(), m.type) == 0)
@@ -180,56 +188,47 @@ tg_status_t status_of(const Xapian::Error &e)
     return TG_ERR_XAPIAN;
 }
 
-[[noreturn]] void internal_error(const std::string &msg)
+/* Called only from inside a catch block: what is being handled, as a
+ * status, with its message in msg.  Out of memory aborts here. */
+tg_status_t caught(std::string &msg)
 {
+    try {
+        throw;
+    } catch (const Xapian::Error &e) {
+        msg = describe(e);
+        return status_of(e);
+    } catch (const std::bad_alloc &) {
+        tg_oom();
+    } catch (const std::exception &e) {
+        msg = e.what();
+    } catch (...) {
+        msg = "unknown C++ exception (not a std::exception)";
+    }
+    return TG_ERR_XAPIAN;
+}
+
+/* The same, with the message written into a caller's buffer. */
+tg_status_t caught_into(char *buf, size_t len)
+{
+    std::string msg;
+    tg_status_t st = caught(msg);
+    set_err(buf, len, msg);
+    return st;
+}
+
+/* For calls that cannot fail short of running out of memory (building a
+ * query, stemming a word): anything else thrown is a bug in Testigo (an
+ * invalid query shape), and stops the program with its message rather than
+ * pass for success.  Called only from inside a catch block. */
+[[noreturn]] void internal_error(void)
+{
+    std::string msg;
+    caught(msg);
     std::fprintf(stderr, "testigo: internal error: %s\n", msg.c_str());
     std::abort();
 }
 
 } // namespace
-
-/* Wraps a body for calls on a database handle: the message goes on the handle. */
-#define DB_TRY try {
-#define DB_CATCH(db)                                                                               \
-    }                                                                                              \
-    catch (const Xapian::Error &e)                                                                 \
-    {                                                                                              \
-        (db)->err = describe(e);                                                                   \
-        return status_of(e);                                                                       \
-    }                                                                                              \
-    catch (const std::bad_alloc &)                                                                 \
-    {                                                                                              \
-        tg_oom();                                                                                  \
-    }                                                                                              \
-    catch (const std::exception &e)                                                                \
-    {                                                                                              \
-        (db)->err = e.what();                                                                      \
-        return TG_ERR_XAPIAN;                                                                      \
-    }                                                                                              \
-    catch (...)                                                                                    \
-    {                                                                                              \
-        (db)->err = "unknown C++ exception";                                                       \
-        return TG_ERR_XAPIAN;                                                                      \
-    }
-
-/* For calls that cannot fail short of running out of memory: any other
- * exception is a programming error in Testigo (an invalid query shape), and
- * stops the program with Xapian's message rather than pass for success. */
-#define OOM_TRY try {
-#define OOM_CATCH                                                                                  \
-    }                                                                                              \
-    catch (const std::bad_alloc &)                                                                 \
-    {                                                                                              \
-        tg_oom();                                                                                  \
-    }                                                                                              \
-    catch (const Xapian::Error &e)                                                                 \
-    {                                                                                              \
-        internal_error(describe(e));                                                               \
-    }                                                                                              \
-    catch (...)                                                                                    \
-    {                                                                                              \
-        internal_error("unknown C++ exception");                                                   \
-    }
 
 static char *dup_string(const std::string &s)
 {
@@ -262,17 +261,11 @@ extern "C" tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t *
             db->wr = nullptr;
             db->rd = new Xapian::Database(path);
         }
-    } catch (const Xapian::Error &e) {
-        set_err(errbuf, errlen, describe(e));
-        tg_status_t st = status_of(e);
+    } catch (...) {
+        tg_status_t st = caught_into(errbuf, errlen);
+        delete db->wr;
         delete db;
         return st;
-    } catch (const std::bad_alloc &) {
-        tg_oom();
-    } catch (...) {
-        set_err(errbuf, errlen, "unknown C++ exception");
-        delete db;
-        return TG_ERR_XAPIAN;
     }
     *out = db;
     return TG_OK;
@@ -305,175 +298,206 @@ extern "C" const char *tg_db_error(const tg_db_t *db)
     return db ? db->err.c_str() : "";
 }
 
+/* Writers only: TG_ERR_INVALID with a message on a reader. */
+static bool read_only(tg_db_t *db)
+{
+    if (db->wr)
+        return false;
+    db->err = "database is read-only";
+    return true;
+}
+
 extern "C" tg_status_t tg_db_reopen(tg_db_t *db, int *changed)
 {
-    DB_TRY
-    bool c = db->rd->reopen();
-    if (changed)
-        *changed = c ? 1 : 0;
-    return TG_OK;
-    DB_CATCH(db)
+    try {
+        bool c = db->rd->reopen();
+        if (changed)
+            *changed = c ? 1 : 0;
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
 }
 
 extern "C" tg_status_t tg_db_commit(tg_db_t *db)
 {
-    if (!db->wr) {
-        db->err = "database is read-only";
+    if (read_only(db))
         return TG_ERR_INVALID;
+    try {
+        db->wr->commit_transaction();
+        db->wr->begin_transaction(true);
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    DB_TRY
-    db->wr->commit_transaction();
-    db->wr->begin_transaction(true);
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 extern "C" tg_status_t tg_db_doccount(tg_db_t *db, unsigned *count)
 {
-    DB_TRY
-    *count = db->rd->get_doccount();
-    return TG_OK;
-    DB_CATCH(db)
+    try {
+        *count = db->rd->get_doccount();
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
 }
 
 extern "C" tg_status_t tg_db_termfreq(tg_db_t *db, const char *term, unsigned *freq)
 {
-    DB_TRY
-    *freq = db->rd->get_termfreq(term);
-    return TG_OK;
-    DB_CATCH(db)
+    try {
+        *freq = db->rd->get_termfreq(term);
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
 }
 
 extern "C" tg_status_t tg_db_find(tg_db_t *db, const char *term, tg_docid_t *id)
 {
-    DB_TRY
-    Xapian::PostingIterator p = db->rd->postlist_begin(term);
-    if (p == db->rd->postlist_end(term)) {
-        *id = 0;
-        return TG_ERR_NOTFOUND;
+    *id = 0;
+    try {
+        Xapian::PostingIterator p = db->rd->postlist_begin(term);
+        if (p == db->rd->postlist_end(term))
+            return TG_ERR_NOTFOUND;
+        *id = *p;
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    *id = *p;
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 extern "C" tg_status_t tg_db_get(tg_db_t *db, tg_docid_t id, tg_doc_t **out)
 {
     *out = nullptr;
-    DB_TRY
     if (id == 0) {
         db->err = "document id 0";
         return TG_ERR_NOTFOUND;
     }
-    Xapian::Document d = db->rd->get_document(id);
-    *out = new tg_doc_t{d};
-    return TG_OK;
-    DB_CATCH(db)
+    try {
+        Xapian::Document d = db->rd->get_document(id);
+        *out = new tg_doc_t();
+        (*out)->doc = d;
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
 }
 
 extern "C" tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, const tg_doc_t *doc,
                                      tg_docid_t *id)
 {
-    if (!db->wr) {
-        db->err = "database is read-only";
+    if (read_only(db))
         return TG_ERR_INVALID;
+    try {
+        Xapian::docid d = db->wr->replace_document(unique_term, doc->doc);
+        if (id)
+            *id = d;
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    DB_TRY
-    Xapian::docid d = db->wr->replace_document(unique_term, doc->doc);
-    if (id)
-        *id = d;
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 extern "C" tg_status_t tg_db_delete(tg_db_t *db, const char *term)
 {
-    if (!db->wr) {
-        db->err = "database is read-only";
+    if (read_only(db))
         return TG_ERR_INVALID;
+    try {
+        db->wr->delete_document(term);
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    DB_TRY
-    db->wr->delete_document(term);
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 extern "C" tg_status_t tg_db_get_meta(tg_db_t *db, const char *key, char **value, size_t *len)
 {
     *value = nullptr;
-    DB_TRY
-    std::string v = db->rd->get_metadata(key);
-    if (len)
-        *len = v.size();
-    if (!v.empty())
-        *value = dup_string(v);
-    return TG_OK;
-    DB_CATCH(db)
+    try {
+        std::string v = db->rd->get_metadata(key);
+        if (len)
+            *len = v.size();
+        if (!v.empty())
+            *value = dup_string(v);
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
 }
 
 extern "C" tg_status_t tg_db_set_meta(tg_db_t *db, const char *key, const char *value, size_t len)
 {
-    if (!db->wr) {
-        db->err = "database is read-only";
+    if (read_only(db))
         return TG_ERR_INVALID;
+    try {
+        db->wr->set_metadata(key, std::string(value, len));
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    DB_TRY
-    db->wr->set_metadata(key, std::string(value, len));
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 extern "C" tg_status_t tg_db_each_meta(tg_db_t *db, const char *prefix, int with_values,
                                        tg_meta_cb cb, void *ctx)
 {
-    DB_TRY
-    for (Xapian::TermIterator t = db->rd->metadata_keys_begin(prefix);
-         t != db->rd->metadata_keys_end(prefix); ++t) {
-        std::string k = *t;
-        std::string v;
-        if (with_values)
-            v = db->rd->get_metadata(k);
-        if (cb(ctx, k.c_str(), v.c_str(), v.size()))
-            break;
+    try {
+        for (Xapian::TermIterator t = db->rd->metadata_keys_begin(prefix);
+             t != db->rd->metadata_keys_end(prefix); ++t) {
+            std::string k = *t;
+            std::string v;
+            if (with_values)
+                v = db->rd->get_metadata(k);
+            if (cb(ctx, k.c_str(), v.c_str(), v.size()))
+                break;
+        }
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 extern "C" tg_status_t tg_db_each_term(tg_db_t *db, const char *prefix, tg_term_cb cb, void *ctx)
 {
-    DB_TRY
-    for (Xapian::TermIterator t = db->rd->allterms_begin(prefix); t != db->rd->allterms_end(prefix);
-         ++t) {
-        std::string s = *t;
-        if (cb(ctx, s.c_str(), s.size(), t.get_termfreq()))
-            break;
+    try {
+        for (Xapian::TermIterator t = db->rd->allterms_begin(prefix);
+             t != db->rd->allterms_end(prefix); ++t) {
+            std::string s = *t;
+            if (cb(ctx, s.c_str(), s.size(), t.get_termfreq()))
+                break;
+        }
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 extern "C" tg_status_t tg_db_each_position(tg_db_t *db, tg_docid_t id, const char *term,
                                            tg_pos_cb cb, void *ctx)
 {
-    DB_TRY
-    for (Xapian::PositionIterator p = db->rd->positionlist_begin(id, term);
-         p != db->rd->positionlist_end(id, term); ++p) {
-        if (cb(ctx, *p))
-            break;
+    try {
+        for (Xapian::PositionIterator p = db->rd->positionlist_begin(id, term);
+             p != db->rd->positionlist_end(id, term); ++p) {
+            if (cb(ctx, *p))
+                break;
+        }
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
     }
-    return TG_OK;
-    DB_CATCH(db)
 }
 
 /* ==== Documents ========================================================== */
 
+/* A document fetched from a database reads its terms, values and data
+ * lazily, so any of these calls may meet an index error (a revision
+ * discarded under a reader among them): the message goes on the document. */
+
 extern "C" tg_doc_t *tg_doc_new(void)
 {
-    OOM_TRY
-    return new tg_doc_t();
-    OOM_CATCH
-    return nullptr;
+    tg_doc_t *d = new (std::nothrow) tg_doc_t();
+    if (!d)
+        tg_oom();
+    return d;
 }
 
 extern "C" void tg_doc_free(tg_doc_t *doc)
@@ -481,39 +505,54 @@ extern "C" void tg_doc_free(tg_doc_t *doc)
     delete doc;
 }
 
-extern "C" void tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos)
+extern "C" const char *tg_doc_error(const tg_doc_t *doc)
 {
-    OOM_TRY
-    doc->doc.add_posting(std::string(term, len), pos);
-    OOM_CATCH
+    return doc ? doc->err.c_str() : "";
 }
 
-extern "C" void tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len, unsigned wdf_inc)
+extern "C" tg_status_t tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos)
 {
-    OOM_TRY
-    doc->doc.add_term(std::string(term, len), wdf_inc);
-    OOM_CATCH
+    try {
+        doc->doc.add_posting(std::string(term, len), pos);
+        return TG_OK;
+    } catch (...) {
+        return caught(doc->err);
+    }
 }
 
-extern "C" void tg_doc_remove_term(tg_doc_t *doc, const char *term)
+extern "C" tg_status_t tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len,
+                                       unsigned wdf_inc)
+{
+    try {
+        doc->doc.add_term(std::string(term, len), wdf_inc);
+        return TG_OK;
+    } catch (...) {
+        return caught(doc->err);
+    }
+}
+
+extern "C" tg_status_t tg_doc_remove_term(tg_doc_t *doc, const char *term)
 {
     try {
         doc->doc.remove_term(term);
+        return TG_OK;
     } catch (const Xapian::InvalidArgumentError &) {
-        /* not present: nothing to do */
+        return TG_OK; /* not present: nothing to do */
     } catch (...) {
-        tg_oom();
+        return caught(doc->err);
     }
 }
 
 extern "C" int tg_doc_has_term(tg_doc_t *doc, const char *term)
 {
-    OOM_TRY
-    Xapian::TermIterator t = doc->doc.termlist_begin();
-    t.skip_to(term);
-    return t != doc->doc.termlist_end() && *t == term;
-    OOM_CATCH
-    return 0;
+    try {
+        Xapian::TermIterator t = doc->doc.termlist_begin();
+        t.skip_to(term);
+        return t != doc->doc.termlist_end() && *t == term;
+    } catch (...) {
+        caught(doc->err);
+        return -1;
+    }
 }
 
 extern "C" tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_term_cb cb, void *ctx)
@@ -530,71 +569,69 @@ extern "C" tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_te
                 break;
         }
         return TG_OK;
-    } catch (const Xapian::Error &) {
-        return TG_ERR_XAPIAN;
     } catch (...) {
-        tg_oom();
+        return caught(doc->err);
     }
-    return TG_ERR_XAPIAN;
 }
 
-extern "C" void tg_doc_set_value(tg_doc_t *doc, unsigned slot, const char *value, size_t len)
-{
-    OOM_TRY
-    doc->doc.add_value(slot, std::string(value, len));
-    OOM_CATCH
-}
-
-extern "C" char *tg_doc_get_value(tg_doc_t *doc, unsigned slot)
+extern "C" tg_status_t tg_doc_set_value(tg_doc_t *doc, unsigned slot, const char *value, size_t len)
 {
     try {
-        return dup_string(doc->doc.get_value(slot));
-    } catch (const Xapian::Error &) {
-        return dup_string("");
+        doc->doc.add_value(slot, std::string(value, len));
+        return TG_OK;
     } catch (...) {
-        tg_oom();
+        return caught(doc->err);
     }
-    return nullptr;
 }
 
-extern "C" void tg_doc_set_data(tg_doc_t *doc, const char *data, size_t len)
+extern "C" tg_status_t tg_doc_get_value(tg_doc_t *doc, unsigned slot, char **value)
 {
-    OOM_TRY
-    doc->doc.set_data(std::string(data, len));
-    OOM_CATCH
+    *value = nullptr;
+    try {
+        *value = dup_string(doc->doc.get_value(slot));
+        return TG_OK;
+    } catch (...) {
+        return caught(doc->err);
+    }
 }
 
-extern "C" char *tg_doc_get_data(tg_doc_t *doc, size_t *len)
+extern "C" tg_status_t tg_doc_set_data(tg_doc_t *doc, const char *data, size_t len)
 {
+    try {
+        doc->doc.set_data(std::string(data, len));
+        return TG_OK;
+    } catch (...) {
+        return caught(doc->err);
+    }
+}
+
+extern "C" tg_status_t tg_doc_get_data(tg_doc_t *doc, char **data, size_t *len)
+{
+    *data = nullptr;
+    if (len)
+        *len = 0;
     try {
         std::string d = doc->doc.get_data();
+        *data = dup_string(d);
         if (len)
             *len = d.size();
-        return dup_string(d);
-    } catch (const Xapian::Error &) {
-        if (len)
-            *len = 0;
-        return dup_string("");
+        return TG_OK;
     } catch (...) {
-        tg_oom();
+        return caught(doc->err);
     }
-    return nullptr;
 }
 
 extern "C" tg_status_t tg_doc_serialise(tg_doc_t *doc, char **out, size_t *len)
 {
+    *out = nullptr;
     try {
         std::string s = doc->doc.serialise();
         *len = s.size();
         *out = dup_string(s);
         return TG_OK;
-    } catch (const Xapian::Error &) {
-        *out = nullptr;
-        return TG_ERR_XAPIAN;
     } catch (...) {
-        tg_oom();
+        return caught(doc->err);
     }
-    return TG_ERR_XAPIAN;
 }
 
 extern "C" tg_status_t tg_doc_unserialise(const char *buf, size_t len, tg_doc_t **out, char *errbuf,
@@ -603,17 +640,15 @@ extern "C" tg_status_t tg_doc_unserialise(const char *buf, size_t len, tg_doc_t 
     *out = nullptr;
     try {
         Xapian::Document d = Xapian::Document::unserialise(std::string(buf, len));
-        *out = new tg_doc_t{d};
+        *out = new tg_doc_t();
+        (*out)->doc = d;
         return TG_OK;
-    } catch (const Xapian::Error &e) {
-        set_err(errbuf, errlen, describe(e));
-        return TG_ERR_CORRUPT;
-    } catch (const std::bad_alloc &) {
-        tg_oom();
     } catch (...) {
-        set_err(errbuf, errlen, "unknown C++ exception");
+        /* bytes that are not a serialised document are damaged data,
+         * whatever Xapian calls them; its message says how */
+        caught_into(errbuf, errlen);
+        return TG_ERR_CORRUPT;
     }
-    return TG_ERR_CORRUPT;
 }
 
 /* ==== Stemming ========================================================== */
@@ -626,13 +661,10 @@ extern "C" tg_status_t tg_stemmer_new(const char *lang, tg_stemmer_t **out)
         *out = new tg_stemmer_t{s};
         return TG_OK;
     } catch (const Xapian::InvalidArgumentError &) {
-        return TG_ERR_UNSUPPORTED;
-    } catch (const std::bad_alloc &) {
-        tg_oom();
+        return TG_ERR_UNSUPPORTED; /* Xapian has no stemmer for lang */
     } catch (...) {
-        return TG_ERR_UNSUPPORTED;
+        internal_error();
     }
-    return TG_ERR_UNSUPPORTED;
 }
 
 extern "C" void tg_stemmer_free(tg_stemmer_t *st)
@@ -642,28 +674,33 @@ extern "C" void tg_stemmer_free(tg_stemmer_t *st)
 
 extern "C" char *tg_stem(tg_stemmer_t *st, const char *word, size_t len)
 {
-    OOM_TRY
-    return dup_string(st->stem(std::string(word, len)));
-    OOM_CATCH
-    return nullptr;
+    try {
+        return dup_string(st->stem(std::string(word, len)));
+    } catch (...) {
+        internal_error();
+    }
 }
 
 /* ==== Queries ============================================================ */
 
+/* Building a query fails only for want of memory or by a bug in Testigo
+ * (internal_error). */
+
 static tg_query_t *wrap(const Xapian::Query &q)
 {
-    OOM_TRY
-    return new tg_query_t{q};
-    OOM_CATCH
-    return nullptr;
+    tg_query_t *w = new (std::nothrow) tg_query_t{q};
+    if (!w)
+        tg_oom();
+    return w;
 }
 
 extern "C" tg_query_t *tg_query_term(const char *term, size_t len, unsigned pos)
 {
-    OOM_TRY
-    return wrap(Xapian::Query(std::string(term, len), 1, pos));
-    OOM_CATCH
-    return nullptr;
+    try {
+        return wrap(Xapian::Query(std::string(term, len), 1, pos));
+    } catch (...) {
+        internal_error();
+    }
 }
 
 extern "C" tg_query_t *tg_query_combine(tg_qop_t op, tg_query_t **subs, size_t n, unsigned window)
@@ -673,17 +710,18 @@ extern "C" tg_query_t *tg_query_combine(tg_qop_t op, tg_query_t **subs, size_t n
         Xapian::Query::OP_FILTER,  Xapian::Query::OP_PHRASE, Xapian::Query::OP_NEAR,
         Xapian::Query::OP_SYNONYM,
     };
-    OOM_TRY
-    std::vector<Xapian::Query> v;
-    v.reserve(n);
-    for (size_t i = 0; i < n; i++) {
-        v.push_back(subs[i]->q);
-        delete subs[i];
-        subs[i] = nullptr;
+    try {
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            v.push_back(subs[i]->q);
+            delete subs[i];
+            subs[i] = nullptr;
+        }
+        return wrap(Xapian::Query(ops[op], v.begin(), v.end(), window));
+    } catch (...) {
+        internal_error();
     }
-    return wrap(Xapian::Query(ops[op], v.begin(), v.end(), window));
-    OOM_CATCH
-    return nullptr;
 }
 
 extern "C" tg_query_t *tg_query_all(void)
@@ -691,35 +729,34 @@ extern "C" tg_query_t *tg_query_all(void)
     return wrap(Xapian::Query::MatchAll);
 }
 
-extern "C" tg_query_t *tg_query_none(void)
-{
-    return wrap(Xapian::Query::MatchNothing);
-}
-
 extern "C" tg_query_t *tg_query_value_range(unsigned slot, const char *lo, const char *hi)
 {
-    OOM_TRY
-    return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
-    OOM_CATCH
+    try {
+        return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+    } catch (...) {
+        internal_error();
+    }
 }
 
 extern "C" tg_query_t *tg_query_wildcard(const char *prefix, unsigned max_expansion)
 {
-    OOM_TRY
-    return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
-                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                              Xapian::Query::OP_SYNONYM));
-    OOM_CATCH
-    return nullptr;
+    try {
+        return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, max_expansion,
+                                  Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                  Xapian::Query::OP_SYNONYM));
+    } catch (...) {
+        internal_error();
+    }
 }
 
 extern "C" tg_query_t *tg_query_scale(tg_query_t *q, double factor)
 {
-    OOM_TRY
-    q->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor);
-    return q;
-    OOM_CATCH
-    return nullptr;
+    try {
+        q->q = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor);
+        return q;
+    } catch (...) {
+        internal_error();
+    }
 }
 
 extern "C" tg_query_t *tg_query_copy(const tg_query_t *q)
@@ -732,30 +769,13 @@ extern "C" void tg_query_free(tg_query_t *q)
     delete q;
 }
 
-extern "C" int tg_query_is_empty(const tg_query_t *q)
-{
-    return q->q.empty();
-}
-
 extern "C" char *tg_query_describe(const tg_query_t *q)
 {
-    OOM_TRY
-    return dup_string(q->q.get_description());
-    OOM_CATCH
-    return nullptr;
-}
-
-extern "C" tg_status_t tg_query_each_term(const tg_query_t *q, tg_term_cb cb, void *ctx)
-{
-    OOM_TRY
-    for (Xapian::TermIterator t = q->q.get_unique_terms_begin(); t != q->q.get_terms_end(); ++t) {
-        std::string s = *t;
-        if (cb(ctx, s.c_str(), s.size(), 0))
-            break;
+    try {
+        return dup_string(q->q.get_description());
+    } catch (...) {
+        internal_error();
     }
-    return TG_OK;
-    OOM_CATCH
-    return TG_ERR_XAPIAN;
 }
 
 /* ==== Running a query ==================================================== */
@@ -782,7 +802,8 @@ extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
             auto *spy = new TermPrefixSpy(opts->facet_prefixes[i],
                                           opts->term_facet_max_docs ? opts->term_facet_max_docs
                                                                     : TG_XAP_TERM_FACET_DOCS,
-                                          TG_XAP_TERM_FACET_VALUES);
+                                          opts->term_facet_max_values ? opts->term_facet_max_values
+                                                                      : TG_XAP_TERM_FACET_VALUES);
             ms->term_spies.push_back(spy);
             ms->enq->add_matchspy(spy);
         }
@@ -812,18 +833,12 @@ extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
         db->err = "the search took longer than its time budget";
         tg_mset_free(ms);
         return TG_ERR_TIMEOUT;
-    } catch (const Xapian::Error &e) {
-        db->err = describe(e);
-        tg_mset_free(ms);
-        tg_status_t st = status_of(e);
-        return st == TG_ERR_INVALID ? TG_ERR_QUERY : st;
-    } catch (const std::bad_alloc &) {
-        tg_oom();
     } catch (...) {
-        db->err = "unknown C++ exception";
         tg_mset_free(ms);
+        tg_status_t st = caught(db->err);
+        /* a query Xapian refuses (a wildcard that expands too much) */
+        return st == TG_ERR_INVALID ? TG_ERR_QUERY : st;
     }
-    return TG_ERR_XAPIAN;
 }
 
 extern "C" void tg_mset_free(tg_mset_t *ms)
@@ -837,6 +852,11 @@ extern "C" void tg_mset_free(tg_mset_t *ms)
     for (auto *s : ms->term_spies)
         delete s;
     delete ms;
+}
+
+extern "C" const char *tg_mset_error(const tg_mset_t *ms)
+{
+    return ms ? ms->err.c_str() : "";
 }
 
 extern "C" unsigned tg_mset_size(const tg_mset_t *ms)
@@ -865,42 +885,17 @@ extern "C" int tg_mset_percent(const tg_mset_t *ms, unsigned i)
     return ms->ms[i].get_percent();
 }
 
-extern "C" double tg_mset_weight(const tg_mset_t *ms, unsigned i)
-{
-    return ms->ms[i].get_weight();
-}
-
 extern "C" tg_status_t tg_mset_doc(tg_mset_t *ms, unsigned i, tg_doc_t **out)
 {
     *out = nullptr;
     try {
-        *out = new tg_doc_t{ms->ms[i].get_document()};
+        Xapian::Document d = ms->ms[i].get_document();
+        *out = new tg_doc_t();
+        (*out)->doc = d;
         return TG_OK;
-    } catch (const Xapian::Error &) {
-        return TG_ERR_XAPIAN;
     } catch (...) {
-        tg_oom();
+        return caught(ms->err);
     }
-    return TG_ERR_XAPIAN;
-}
-
-extern "C" tg_status_t tg_mset_each_match_term(tg_mset_t *ms, unsigned i, tg_term_cb cb, void *ctx)
-{
-    try {
-        Xapian::MSetIterator it = ms->ms[i];
-        for (Xapian::TermIterator t = ms->enq->get_matching_terms_begin(it);
-             t != ms->enq->get_matching_terms_end(it); ++t) {
-            std::string s = *t;
-            if (cb(ctx, s.c_str(), s.size(), 0))
-                break;
-        }
-        return TG_OK;
-    } catch (const Xapian::Error &) {
-        return TG_ERR_XAPIAN;
-    } catch (...) {
-        tg_oom();
-    }
-    return TG_ERR_XAPIAN;
 }
 
 extern "C" tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_cb cb, void *ctx)
@@ -917,18 +912,18 @@ extern "C" tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_
             }
             return TG_OK;
         }
+        ms->err = "no facet counted for this slot";
         return TG_ERR_NOTFOUND;
-    } catch (const Xapian::Error &) {
-        return TG_ERR_XAPIAN;
     } catch (...) {
-        tg_oom();
+        return caught(ms->err);
     }
-    return TG_ERR_XAPIAN;
 }
 
 extern "C" tg_status_t tg_mset_each_term_facet(tg_mset_t *ms, const char *prefix, tg_term_cb cb,
                                                void *ctx, unsigned *docs)
 {
+    if (docs)
+        *docs = 0;
     try {
         for (auto *s : ms->term_spies) {
             if (s->prefix() != prefix)
@@ -940,24 +935,9 @@ extern "C" tg_status_t tg_mset_each_term_facet(tg_mset_t *ms, const char *prefix
                     break;
             return TG_OK;
         }
-        if (docs)
-            *docs = 0;
+        ms->err = "no facet counted for this prefix";
         return TG_ERR_NOTFOUND;
     } catch (...) {
-        tg_oom();
-    }
-    return TG_ERR_XAPIAN;
-}
-
-extern "C" double tg_mset_term_weight(tg_mset_t *ms, const char *term)
-{
-    try {
-        double n = ms->db.get_doccount();
-        double tf = ms->ms.get_termfreq(term);
-        if (tf <= 0 || n <= 0)
-            return 0;
-        return std::log(1.0 + n / tf);
-    } catch (...) {
-        return 0;
+        return caught(ms->err);
     }
 }

@@ -3,10 +3,27 @@
  *
  * Handles are opaque.  Every call that can fail returns a tg_status_t and
  * writes results through out-parameters; no C++ exception ever crosses this
- * interface.  Detail about a failure is kept on the handle that failed
- * (tg_db_error) or, for calls without a handle, written into the caller's
- * error buffer.  Allocation failure inside Xapian aborts, as everywhere in
- * Testigo.
+ * interface.
+ *
+ * Errors.  Xapian's message is never dropped.  As notmuch does, it is kept
+ * on the handle the call was made on, until that handle's next failure:
+ * tg_db_error for a database, tg_doc_error for a document, tg_mset_error
+ * for a result set.  The calls that make a handle (tg_db_open,
+ * tg_doc_unserialise) write it into the caller's buffer instead.  The
+ * message reads "DatabaseCorruptError: ... (context)": Xapian's class,
+ * message and context.  The status tells the kind: TG_ERR_NOTFOUND,
+ * TG_ERR_LOCKED, TG_ERR_CORRUPT, TG_ERR_QUERY, TG_ERR_INVALID, TG_ERR_XAPIAN
+ * for any other Xapian error or C++ exception (with its what()), and
+ * TG_ERR_MODIFIED when a reader's revision was discarded by a writer's
+ * later commits (DatabaseModifiedError): then tg_db_reopen and read again,
+ * which lib/read/search.c does for every read it makes.  Out of memory
+ * (std::bad_alloc, and nothing else) aborts, as everywhere in Testigo.
+ * Building queries and stemming cannot fail but for want of memory: any
+ * other exception there is a bug in Testigo and aborts with its message.
+ *
+ * A document fetched from a database (tg_db_get, tg_mset_doc) reads its
+ * terms, values and data lazily, so reading it can fail as the database
+ * can, a reader's DatabaseModifiedError included.
  *
  * Ownership: every *_new/_open result is owned by the caller and released with
  * the matching *_free/_close, which accept NULL.  Strings returned through
@@ -52,7 +69,8 @@ tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t **out, char 
 /* Closes the database.  A writer's changes since its last tg_db_commit are
  * discarded: only an explicit commit ever makes changes durable. */
 void tg_db_close(tg_db_t *db);
-/* Message of the last failure on this handle ("" if none). */
+/* Message of the last failure on this handle ("" if none); valid until
+ * the handle's next call. */
 const char *tg_db_error(const tg_db_t *db);
 
 /* Readers: catches up with the latest commit.  *changed (may be NULL) is set to
@@ -98,25 +116,30 @@ tg_status_t tg_db_each_position(tg_db_t *db, tg_docid_t id, const char *term, tg
 
 /* ==== Documents ========================================================== */
 
+/* A new empty document (in memory: its calls fail only for want of memory). */
 tg_doc_t *tg_doc_new(void);
 void tg_doc_free(tg_doc_t *doc);
+/* Message of the document's last failure ("" if none). */
+const char *tg_doc_error(const tg_doc_t *doc);
 /* Adds term at position pos (positions start at 1), wdf += 1. */
-void tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos);
+tg_status_t tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos);
 /* Adds term without a position, wdf += wdf_inc. */
-void tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len, unsigned wdf_inc);
-/* Removes term if present. */
-void tg_doc_remove_term(tg_doc_t *doc, const char *term);
-/* 1 if the document holds term. */
+tg_status_t tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len, unsigned wdf_inc);
+/* Removes term if present (TG_OK if it was not). */
+tg_status_t tg_doc_remove_term(tg_doc_t *doc, const char *term);
+/* 1 if the document holds term, 0 if not, -1 on an error (tg_doc_error). */
 int tg_doc_has_term(tg_doc_t *doc, const char *term);
 /* Visits the document's terms starting with prefix, in order; the callback's
  * freq is the term's wdf in the document. */
 tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_term_cb cb, void *ctx);
-void tg_doc_set_value(tg_doc_t *doc, unsigned slot, const char *value, size_t len);
-/* Returns a malloc'd copy of the value in slot ("" if unset). */
-char *tg_doc_get_value(tg_doc_t *doc, unsigned slot);
-void tg_doc_set_data(tg_doc_t *doc, const char *data, size_t len);
-/* Returns a malloc'd copy of the document data; *len (may be NULL) its size. */
-char *tg_doc_get_data(tg_doc_t *doc, size_t *len);
+tg_status_t tg_doc_set_value(tg_doc_t *doc, unsigned slot, const char *value, size_t len);
+/* *value gets a malloc'd copy of the value in slot ("" if unset); NULL on
+ * an error. */
+tg_status_t tg_doc_get_value(tg_doc_t *doc, unsigned slot, char **value);
+tg_status_t tg_doc_set_data(tg_doc_t *doc, const char *data, size_t len);
+/* *data gets a malloc'd copy of the document data and *len (may be NULL)
+ * its size; NULL and 0 on an error. */
+tg_status_t tg_doc_get_data(tg_doc_t *doc, char **data, size_t *len);
 /* Serialises the whole document (terms, positions, values, data) so it can
  * cross a pipe from a worker process; *out is malloc'd. */
 tg_status_t tg_doc_serialise(tg_doc_t *doc, char **out, size_t *len);
@@ -153,8 +176,6 @@ tg_query_t *tg_query_term(const char *term, size_t len, unsigned pos);
 tg_query_t *tg_query_combine(tg_qop_t op, tg_query_t **subs, size_t n, unsigned window);
 /* Every document. */
 tg_query_t *tg_query_all(void);
-/* No document. */
-tg_query_t *tg_query_none(void);
 /* Documents whose value in slot lies between lo and hi, both included
  * (compared as bytes); a document without a value there never matches. */
 tg_query_t *tg_query_value_range(unsigned slot, const char *lo, const char *hi);
@@ -165,12 +186,8 @@ tg_query_t *tg_query_wildcard(const char *prefix, unsigned max_expansion);
 tg_query_t *tg_query_scale(tg_query_t *q, double factor);
 tg_query_t *tg_query_copy(const tg_query_t *q);
 void tg_query_free(tg_query_t *q);
-/* 1 if the query matches nothing by construction. */
-int tg_query_is_empty(const tg_query_t *q);
 /* Xapian's description of the query, malloc'd; for tests and debugging. */
 char *tg_query_describe(const tg_query_t *q);
-/* Visits the distinct terms of the query (wildcards unexpanded). */
-tg_status_t tg_query_each_term(const tg_query_t *q, tg_term_cb cb, void *ctx);
 
 /* ==== Running a query ==================================================== */
 
@@ -180,7 +197,7 @@ typedef struct {
     int sort_slot;           /* -1: relevance; otherwise sort by this value slot */
     int sort_descending;     /* with sort_slot: largest value first */
     unsigned check_at_least; /* count at least this many matches exactly */
-    double time_limit;       /* seconds; 0 for none (see docs/search.md) */
+    double time_limit;       /* seconds; 0 for none (docs/web.md, Safety) */
     /* Facets: count distinct values of these slots over the matches. */
     const unsigned *facet_slots;
     size_t n_facet_slots;
@@ -188,31 +205,34 @@ typedef struct {
      * these prefixes that the matching documents hold.  Reading a document's
      * terms costs more than reading a value, so at most term_facet_max_docs
      * documents are looked at (0: TG_XAP_TERM_FACET_DOCS), and at most
-     * TG_XAP_TERM_FACET_VALUES distinct terms are kept per prefix. */
+     * term_facet_max_values distinct terms are kept per prefix (0:
+     * TG_XAP_TERM_FACET_VALUES). */
     const char *const *facet_prefixes;
     size_t n_facet_prefixes;
     unsigned term_facet_max_docs;
+    unsigned term_facet_max_values;
 } tg_search_opts_t;
 
 #define TG_XAP_TERM_FACET_DOCS   10000
 #define TG_XAP_TERM_FACET_VALUES 10000
 
 /* Runs query on db.  TG_ERR_QUERY if Xapian rejects the query (for instance
- * a wildcard that expands too much), with the message on db. */
+ * a wildcard that expands too much), TG_ERR_TIMEOUT past opts->time_limit,
+ * with the message on db.  The result set reads its documents from db
+ * lazily: it is used before db is reopened. */
 tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query, const tg_search_opts_t *opts,
                          tg_mset_t **out);
 void tg_mset_free(tg_mset_t *ms);
+/* Message of the result set's last failure ("" if none). */
+const char *tg_mset_error(const tg_mset_t *ms);
 /* Results held (after offset, at most limit). */
 unsigned tg_mset_size(const tg_mset_t *ms);
 /* Estimated number of matches: lower bound, estimate, upper bound. */
 void tg_mset_estimate(const tg_mset_t *ms, unsigned *lower, unsigned *est, unsigned *upper);
 tg_docid_t tg_mset_docid(const tg_mset_t *ms, unsigned i);
 int tg_mset_percent(const tg_mset_t *ms, unsigned i);
-double tg_mset_weight(const tg_mset_t *ms, unsigned i);
 /* Document of result i, owned by the caller. */
 tg_status_t tg_mset_doc(tg_mset_t *ms, unsigned i, tg_doc_t **out);
-/* Matching terms of the query in result i's document. */
-tg_status_t tg_mset_each_match_term(tg_mset_t *ms, unsigned i, tg_term_cb cb, void *ctx);
 /* Facet counts of slot (one of opts.facet_slots): visits value, count.
  * TG_ERR_NOTFOUND if slot was not asked for. */
 tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_cb cb, void *ctx);
@@ -222,9 +242,6 @@ tg_status_t tg_mset_each_facet(tg_mset_t *ms, unsigned slot, tg_term_cb cb, void
  * NULL) gets how many documents were counted. */
 tg_status_t tg_mset_each_term_facet(tg_mset_t *ms, const char *prefix, tg_term_cb cb, void *ctx,
                                     unsigned *docs);
-/* Inverse document frequency weight of term in the query's collection:
- * log(N / termfreq); for choosing which hits make a snippet. */
-double tg_mset_term_weight(tg_mset_t *ms, const char *term);
 
 #ifdef __cplusplus
 }

@@ -1,9 +1,10 @@
 /* BagIt writer (see bagit.h).
  *
- * Relies on hash.c for SHA-256 and the store for where originals are.  Opens
- * everything it writes with O_CREAT | O_EXCL | O_NOFOLLOW relative to the
- * bag's folder descriptor, so an existing file or link is never written
- * through, and reads originals with O_NOFOLLOW. */
+ * Relies on hash.c for SHA-256; originals come as descriptors the search
+ * library opened (with O_NOFOLLOW), so that what may be exported is decided
+ * there.  Opens everything it writes with O_CREAT | O_EXCL | O_NOFOLLOW
+ * relative to the bag's folder descriptor, so an existing file or link is
+ * never written through. */
 #define _GNU_SOURCE
 #include "bagit.h"
 
@@ -164,7 +165,7 @@ void tg_bag_free(tg_bag_t *b)
     free(b);
 }
 
-tg_status_t tg_bag_add_original(tg_bag_t *b, tg_store_t *store, const char *sha, const char *name,
+tg_status_t tg_bag_add_original(tg_bag_t *b, int in, const char *sha, const char *name,
                                 char **bag_path, char *err, size_t errlen)
 {
     if (bag_path)
@@ -173,16 +174,6 @@ tg_status_t tg_bag_add_original(tg_bag_t *b, tg_store_t *store, const char *sha,
         tg_errf(err, errlen, "'%.70s' is not a SHA-256", sha);
         return TG_ERR_INVALID;
     }
-    char *src = tg_store_path(store, sha);
-    int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (in < 0) {
-        int e = errno;
-        tg_errf(err, errlen, "the original %s is %s: %s", sha,
-                e == ENOENT ? "missing from the store" : "unreadable", strerror(e));
-        free(src);
-        return e == ENOENT ? TG_ERR_NOTFOUND : TG_ERR_IO;
-    }
-    free(src);
     char *safe = tg_bag_safe_name(name);
     tg_status_t st = TG_OK;
     int sub = -1, out = -1;
@@ -245,7 +236,6 @@ out:
         close(out);
     if (sub >= 0)
         close(sub);
-    close(in);
     free(safe);
     return st;
 }

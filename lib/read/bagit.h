@@ -2,9 +2,10 @@
  * their checksums, the usual way archives hand material over.
  *
  *   DIR/bagit.txt               "BagIt-Version: 1.0", UTF-8
- *   DIR/data/<sha256>/<name>    each original, copied from the store and
- *                               re-hashed on the way (an altered store file
- *                               fails the bag), under a sanitised file name
+ *   DIR/data/<sha256>/<name>    each original, copied from the descriptor the
+ *                               search library opened (tg_archive_original)
+ *                               and re-hashed on the way (an altered store
+ *                               file fails the bag), under a sanitised name
  *   DIR/manifest-sha256.txt     "<sha256>  data/<sha256>/<name>" per file
  *   DIR/bag-info.txt            Bagging-Date, Payload-Oxum, agent, and the
  *                               caller's labels
@@ -23,7 +24,6 @@
 #include <jansson.h>
 
 #include "status.h"
-#include "store.h"
 
 typedef struct tg_bag tg_bag_t;
 
@@ -32,12 +32,13 @@ typedef struct tg_bag tg_bag_t;
  * be created. */
 tg_status_t tg_bag_create(const char *dir, tg_bag_t **out, char *err, size_t errlen);
 
-/* Copies the original of sha from the store to data/<sha>/<name>, name
- * being made safe by tg_bag_safe_name.  *bag_path (malloc'd, may be NULL)
- * gets the path inside the bag.  TG_ERR_NOTFOUND if the store has no such
- * original, TG_ERR_CORRUPT if its bytes no longer hash to sha, TG_ERR_IO on
- * a write error; err says which. */
-tg_status_t tg_bag_add_original(tg_bag_t *b, tg_store_t *store, const char *sha, const char *name,
+/* Copies the original of sha, read from fd to its end (fd stays the
+ * caller's), to data/<sha>/<name>, name being made safe by
+ * tg_bag_safe_name.  *bag_path (malloc'd, may be NULL) gets the path inside
+ * the bag.  TG_ERR_INVALID if sha is not a digest, TG_ERR_CORRUPT if the
+ * bytes do not hash to sha, TG_ERR_IO on a read or write error; err says
+ * which. */
+tg_status_t tg_bag_add_original(tg_bag_t *b, int fd, const char *sha, const char *name,
                                 char **bag_path, char *err, size_t errlen);
 
 /* Adds a tag file name (a plain name, no '/') at the bag's top. */

@@ -47,49 +47,39 @@ static json_t *list_of(const json_t *obj, const char *key)
     return json_is_array(l) ? json_deep_copy(l) : json_array();
 }
 
-static json_t *str_or_null(const char *s)
+/* Moves from's key (or null) into to. */
+static void take(json_t *to, json_t *from, const char *key)
 {
-    return s ? json_string(s) : json_null();
+    json_t *v = json_object_get(from, key);
+    json_object_set(to, key, v ? v : json_null());
 }
 
 json_t *tg_export_row(const tg_hit_t *h, const char *bag_path)
 {
-    const json_t *rec = h->rec;
+    /* the fields as every front end publishes them (tg_hit_json), in the
+     * export's columns */
+    json_t *hit = tg_hit_json(h);
     json_t *o = json_object();
     if (bag_path)
         json_object_set_new(o, "file", json_string(bag_path));
-    json_object_set_new(o, "sha256", str_or_null(tg_rec_str(rec, TG_REC_SHA256)));
-    tg_rec_set_str(o, "title", h->title ? h->title : "");
-    json_object_set_new(o, "date", str_or_null(tg_rec_str(rec, TG_REC_DATE)));
-    json_object_set_new(o, "date_source", str_or_null(tg_rec_str(rec, TG_REC_DATE_SOURCE)));
-    json_t *locs = json_array(), *e;
-    size_t i;
-    json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), i, e)
-    {
-        const char *p = tg_rec_str(e, "path");
-        if (p)
-            json_array_append_new(locs, json_string(p));
-    }
-    json_object_set_new(o, "locations", locs);
-    int64_t total = tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, 0);
-    if (total > (int64_t)json_array_size(locs))
+    static const char *const same[] = {"sha256", "title", "date", "date_source", "locations"};
+    for (size_t i = 0; i < TG_ARRAY_LEN(same); i++)
+        take(o, hit, same[i]);
+    int64_t total = tg_rec_int(h->rec, TG_REC_LOCATIONS_TOTAL, 0);
+    if (total > (int64_t)json_array_size(json_object_get(o, "locations")))
         json_object_set_new(o, "locations_total", json_integer(total));
-    json_object_set_new(o, "persons", names_of(rec, TG_REC_PERSONS));
-    json_object_set_new(o, "mentions", names_of(rec, TG_REC_MENTIONS));
-    json_object_set_new(o, "page", h->snippet.page ? json_integer(h->snippet.page) : json_null());
-    char *plain = tg_snippet_render(&h->snippet, "", "");
-    json_object_set_new(o, "snippet", json_string(plain));
-    free(plain);
-    json_object_set_new(o, "restricted",
-                        json_boolean(json_is_true(json_object_get(rec, TG_REC_RESTRICTED))));
-    json_object_set_new(o, "embargo", str_or_null(tg_rec_str(rec, TG_REC_EMBARGO)));
-    const json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
-    json_object_set_new(o, "collection", list_of(sc, "collection"));
-    json_object_set_new(o, "place", list_of(sc, "place"));
-    json_object_set_new(o, "witness", list_of(sc, "witness"));
-    json_object_set_new(o, "tags", list_of(sc, "tags"));
-    json_object_set_new(o, "kind", str_or_null(tg_rec_str(rec, TG_REC_KIND)));
-    json_object_set_new(o, "size", json_integer(tg_rec_int(rec, TG_REC_SIZE, 0)));
+    /* one cell each: the distinct names, the dates mentioned as written */
+    json_object_set_new(o, "persons", names_of(h->rec, TG_REC_PERSONS));
+    json_object_set_new(o, "mentions", names_of(h->rec, TG_REC_MENTIONS));
+    static const char *const more[] = {"page", "snippet", "restricted", "embargo"};
+    for (size_t i = 0; i < TG_ARRAY_LEN(more); i++)
+        take(o, hit, more[i]);
+    static const char *const sidecar[] = {"collection", "place", "witness", "tags"};
+    for (size_t i = 0; i < TG_ARRAY_LEN(sidecar); i++)
+        json_object_set_new(o, sidecar[i], list_of(json_object_get(hit, "metadata"), sidecar[i]));
+    take(o, hit, "kind");
+    take(o, hit, "size");
+    json_decref(hit);
     return o;
 }
 

@@ -2,13 +2,22 @@
  * record, title, page and snippet; fetch one document by its digest.
  *
  * Relies on the schema (schema.h) for every term, slot and record key, and on
- * the Xapian wrapper for everything else.  Never prints: errors go to the
- * caller's buffer.  Restricted and embargoed documents are left out here, in
- * one place (hidden_query, doc_hidden, the public handle), so that no front
- * end has to remember to; embargoes are judged against today's date when
- * each call runs, never at index time.  A public handle's records are
- * rewritten (publish) so that no absolute path of the indexing machine
- * leaves it. */
+ * the Xapian wrapper for everything else.  Never prints: the message of a
+ * failure goes on the handle (tg_archive_error) and, for the calls that
+ * take one, into the caller's buffer; an index error keeps Xapian's own
+ * message.  Restricted and embargoed documents are left out here, in one
+ * place (hidden_query, doc_hidden, the public handle), so that no front end
+ * has to remember to; embargoes are judged against today's date when each
+ * call runs, never at index time.  A public handle's records are rewritten
+ * (publish) so that no absolute path of the indexing machine leaves it.
+ *
+ * Every call that reads the index runs its reading as one attempt (a
+ * function named *_once that owns and frees what it made), and runs it
+ * again after catching up with the writer when Xapian reports that the
+ * revision it was reading has been discarded (TG_ERR_MODIFIED: an indexer
+ * committed twice meanwhile), as notmuch does inside its library: no caller
+ * ever sees that error unless the index keeps changing through READ_TRIES
+ * attempts. */
 #define _GNU_SOURCE
 #include "search.h"
 
@@ -23,18 +32,25 @@
 #include <unistd.h>
 
 #include "schema.h"
+#include "store.h"
 #include "util.h"
 
 /* Matches counted exactly (so "total" is exact) up to this many. */
 #define EXACT_COUNT 10000
 /* Extracted text read for one snippet. */
 #define SNIPPET_TEXT_MAX ((size_t)64 << 20)
+/* Attempts of one call on an index that changes under it (each after a
+ * reopen): a revision is discarded only by the writer's second commit
+ * after it, so one more attempt nearly always does. */
+#define READ_TRIES 8
 
 struct tg_archive {
     tg_store_t *store;
     tg_db_t *db;
-    int pub;       /* a public handle (search.h) */
-    char *abs_dir; /* the archive folder's absolute path, scrubbed from records */
+    int pub;        /* a public handle (search.h) */
+    char *abs_dir;  /* the archive folder's absolute path, scrubbed from records */
+    int tries;      /* attempts per call: READ_TRIES (fewer only in tests) */
+    char err[1024]; /* the last failure's message (tg_archive_error) */
 };
 
 static tg_status_t open_archive(const char *dir, int pub, tg_archive_t **out, char *err,
@@ -59,6 +75,11 @@ static tg_status_t open_archive(const char *dir, int pub, tg_archive_t **out, ch
     a->db = db;
     a->pub = pub;
     a->abs_dir = realpath(dir, NULL);
+    a->tries = READ_TRIES;
+    long n;
+    const char *t = getenv("TESTIGO_READ_TRIES");
+    if (t && !tg_parse_long(t, 1, READ_TRIES, &n))
+        a->tries = (int)n;
     *out = a;
     return TG_OK;
 }
@@ -88,19 +109,66 @@ void tg_archive_close(tg_archive_t *a)
     free(a);
 }
 
+const char *tg_archive_error(const tg_archive_t *a)
+{
+    return a ? a->err : "";
+}
+
+/* ==== Failures and the retry ================================================ */
+
+/* Records a failure's message on the handle; returns st. */
+static tg_status_t fail(tg_archive_t *a, tg_status_t st, const char *fmt, ...) TG_PRINTF(3, 4);
+static tg_status_t fail(tg_archive_t *a, tg_status_t st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->err, sizeof a->err, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* An index error on the database, the document or the result set: its
+ * status, with Xapian's message on the handle. */
+static tg_status_t db_failed(tg_archive_t *a, tg_status_t st)
+{
+    return fail(a, st, "index error: %s", tg_db_error(a->db));
+}
+
+static tg_status_t doc_failed(tg_archive_t *a, tg_doc_t *doc, tg_status_t st)
+{
+    return fail(a, st, "index error: %s", tg_doc_error(doc));
+}
+
+static tg_status_t mset_failed(tg_archive_t *a, tg_mset_t *ms, tg_status_t st)
+{
+    return fail(a, st, "index error: %s", tg_mset_error(ms));
+}
+
+/* After an attempt ended with *st: 1 if it is worth another, which means
+ * the revision it read was discarded (TG_ERR_MODIFIED), fewer than
+ * READ_TRIES attempts were made, and catching up with the latest commit
+ * worked (if it did not, *st is why). */
+static int again(tg_archive_t *a, tg_status_t *st, int *tries)
+{
+    if (*st != TG_ERR_MODIFIED)
+        return 0;
+    if (++*tries >= a->tries) {
+        size_t n = strlen(a->err);
+        snprintf(a->err + n, sizeof a->err - n, " (still changing after %d attempts)", *tries);
+        return 0;
+    }
+    tg_status_t r = tg_db_reopen(a->db, NULL);
+    if (r) {
+        *st = db_failed(a, r);
+        return 0;
+    }
+    return 1;
+}
+
 tg_status_t tg_archive_refresh(tg_archive_t *a)
 {
-    return tg_db_reopen(a->db, NULL);
-}
-
-tg_db_t *tg_archive_db(tg_archive_t *a)
-{
-    return a->pub ? NULL : a->db;
-}
-
-tg_store_t *tg_archive_store(tg_archive_t *a)
-{
-    return a->pub ? NULL : a->store;
+    tg_status_t st = tg_db_reopen(a->db, NULL);
+    return st ? db_failed(a, st) : TG_OK;
 }
 
 /* ==== What may be shown ===================================================== */
@@ -157,19 +225,51 @@ static tg_query_t *without_hidden(tg_query_t *q)
     return tg_query_combine(TG_Q_AND_NOT, v, 2, 0);
 }
 
-/* The same test on one document: 1 if hidden. */
-static int doc_hidden(tg_doc_t *doc)
+/* *has: whether doc holds term. */
+typedef struct {
+    const char *term;
+    int has;
+} holds_t;
+
+static int holds_cb(void *ctx, const char *term, size_t len, unsigned freq)
 {
-    if (tg_doc_has_term(doc, TG_TERM_RESTRICTED))
-        return 1;
-    if (!tg_doc_has_term(doc, TG_TERM_EMBARGO))
-        return 0;
+    (void)freq;
+    holds_t *h = ctx;
+    h->has = len == strlen(h->term) && !memcmp(term, h->term, len);
+    return 1; /* the first term under the prefix is the term or a longer one */
+}
+
+static tg_status_t holds(tg_doc_t *doc, const char *term, int *has)
+{
+    holds_t h = {term, 0};
+    tg_status_t st = tg_doc_each_term(doc, term, holds_cb, &h);
+    *has = h.has;
+    return st;
+}
+
+/* The same test on one document: *hidden.  An index error's status (its
+ * message on doc) otherwise. */
+static tg_status_t doc_hidden(tg_doc_t *doc, int *hidden)
+{
+    *hidden = 0;
+    int has;
+    tg_status_t st = holds(doc, TG_TERM_RESTRICTED, &has);
+    if (st || has) {
+        *hidden = has;
+        return st;
+    }
+    st = holds(doc, TG_TERM_EMBARGO, &has);
+    if (st || !has)
+        return st;
     char y[11];
     yesterday(y);
-    char *end = tg_doc_get_value(doc, TG_SLOT_EMBARGO);
-    int hidden = !(strcmp(end, EMBARGO_MIN) >= 0 && strcmp(end, y) <= 0);
+    char *end;
+    st = tg_doc_get_value(doc, TG_SLOT_EMBARGO, &end);
+    if (st)
+        return st;
+    *hidden = !(strcmp(end, EMBARGO_MIN) >= 0 && strcmp(end, y) <= 0);
     free(end);
-    return hidden;
+    return TG_OK;
 }
 
 int tg_record_hidden(const json_t *rec)
@@ -187,42 +287,54 @@ int tg_record_hidden(const json_t *rec)
 
 /* The document of sha, if the handle may show it (hide: also when the
  * operator asks to leave hidden documents out).  TG_ERR_NOTFOUND if it
- * does not exist or is hidden. */
+ * does not exist or is hidden; an index error's status otherwise (message
+ * on a).  One attempt: the caller retries. */
 static tg_status_t find_shown(tg_archive_t *a, const char *sha, int hide, tg_doc_t **doc,
                               tg_docid_t *docid)
 {
     *doc = NULL;
     if (!sha || !tg_sha256_valid(sha))
-        return TG_ERR_NOTFOUND;
+        return fail(a, TG_ERR_NOTFOUND, "'%.70s' is not a SHA-256", sha ? sha : "");
     tg_buf_t term;
     tg_buf_init(&term, 128);
     tg_id_term(&term, sha);
     tg_docid_t id;
     tg_status_t st = tg_db_find(a->db, tg_buf_str(&term), &id);
     tg_buf_free(&term);
+    if (st == TG_ERR_NOTFOUND)
+        return fail(a, st, "no document %s", sha);
     if (st)
-        return st;
+        return db_failed(a, st);
     st = tg_db_get(a->db, id, doc);
     if (st)
-        return st;
-    if ((hide || a->pub) && doc_hidden(*doc)) {
+        return db_failed(a, st);
+    int hidden = 0;
+    if (hide || a->pub) {
+        st = doc_hidden(*doc, &hidden);
+        if (st)
+            st = doc_failed(a, *doc, st);
+        else if (hidden)
+            st = fail(a, TG_ERR_NOTFOUND, "no document %s", sha);
+    }
+    if (st) {
         tg_doc_free(*doc);
         *doc = NULL;
-        return TG_ERR_NOTFOUND;
+        return st;
     }
     if (docid)
         *docid = id;
     return TG_OK;
 }
 
-tg_status_t tg_archive_count(tg_archive_t *a, unsigned *count)
+static tg_status_t count_once(tg_archive_t *a, unsigned *count)
 {
-    *count = 0;
     unsigned all;
     tg_status_t st = tg_db_doccount(a->db, &all);
-    if (st || !a->pub) {
+    if (st)
+        return db_failed(a, st);
+    if (!a->pub) {
         *count = all;
-        return st;
+        return TG_OK;
     }
     /* few documents are hidden: count them, not the others */
     tg_search_opts_t so = {.limit = 0, .sort_slot = -1, .check_at_least = all};
@@ -231,13 +343,24 @@ tg_status_t tg_archive_count(tg_archive_t *a, unsigned *count)
     st = tg_db_search(a->db, q, &so, &ms);
     tg_query_free(q);
     if (st)
-        return st;
+        return db_failed(a, st);
     unsigned lower, est, upper;
     tg_mset_estimate(ms, &lower, &est, &upper);
     tg_mset_free(ms);
     /* if the count is not exact, show the fewer */
     *count = all >= upper ? all - upper : 0;
     return TG_OK;
+}
+
+tg_status_t tg_archive_count(tg_archive_t *a, unsigned *count)
+{
+    *count = 0;
+    tg_status_t st;
+    int tries = 0;
+    do
+        st = count_once(a, count);
+    while (again(a, &st, &tries));
+    return st;
 }
 
 /* ==== Shown forms of locations ============================================== */
@@ -408,6 +531,33 @@ static void publish(const tg_archive_t *a, json_t *rec)
     json_decref(prefixes);
 }
 
+/* ==== Records and texts ===================================================== */
+
+/* The record of doc as stored, into *rec: NULL if it does not parse (a
+ * damaged record is the caller's to judge); an index error's status
+ * otherwise. */
+static tg_status_t read_record(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
+{
+    *rec = NULL;
+    char *data;
+    size_t len;
+    tg_status_t st = tg_doc_get_data(doc, &data, &len);
+    if (st)
+        return doc_failed(a, doc, st);
+    *rec = tg_record_parse(data, len);
+    free(data);
+    return TG_OK;
+}
+
+/* The same, for a public handle as it may be shown. */
+static tg_status_t record_of(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
+{
+    tg_status_t st = read_record(a, doc, rec);
+    if (!st && *rec && a->pub)
+        publish(a, *rec);
+    return st;
+}
+
 /* The text of rec's content, without asking whether it may be shown. */
 static tg_status_t text_of(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
 {
@@ -419,16 +569,32 @@ static tg_status_t text_of(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
     return tg_store_get_text(a->store, sha, out);
 }
 
+/* Whether the handle may show the document of sha: TG_OK, or
+ * TG_ERR_NOTFOUND, or an index error's status. */
+static tg_status_t shown_once(tg_archive_t *a, const char *sha)
+{
+    tg_doc_t *doc;
+    tg_status_t st = find_shown(a, sha, 1, &doc, NULL);
+    tg_doc_free(doc);
+    return st;
+}
+
 tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
 {
     if (a->pub) {
-        tg_doc_t *doc;
-        tg_status_t st = find_shown(a, tg_rec_str(rec, TG_REC_SHA256), 1, &doc, NULL);
-        tg_doc_free(doc);
+        tg_status_t st;
+        int tries = 0;
+        do
+            st = shown_once(a, tg_rec_str(rec, TG_REC_SHA256));
+        while (again(a, &st, &tries));
         if (st)
-            return st == TG_ERR_NOTFOUND ? st : TG_ERR_NOTFOUND;
+            return st;
     }
-    return text_of(a, rec, out);
+    tg_status_t st = text_of(a, rec, out);
+    if (st && st != TG_ERR_NOTFOUND && st != TG_ERR_LIMIT)
+        fail(a, st, "cannot read the text of %s: %s", tg_rec_str(rec, TG_REC_SHA256),
+             tg_status_str(st));
+    return st;
 }
 
 const char *tg_record_title(const json_t *rec)
@@ -482,13 +648,13 @@ static int stop_at_first(void *ctx, const char *term, size_t len, unsigned freq)
     return 1;
 }
 
-/* 1 if any document holds a term with this prefix: a term facet is only
- * worth its cost when there is something to count. */
-static int has_terms(tg_db_t *db, const char *prefix)
+/* *found: whether any document holds a term with this prefix (a term facet
+ * is only worth its cost when there is something to count). */
+static tg_status_t has_terms(tg_archive_t *a, const char *prefix, int *found)
 {
-    int found = 0;
-    tg_db_each_term(db, prefix, stop_at_first, &found);
-    return found;
+    *found = 0;
+    tg_status_t st = tg_db_each_term(a->db, prefix, stop_at_first, found);
+    return st ? db_failed(a, st) : TG_OK;
 }
 
 static int facet_cb(void *ctx, const char *value, size_t len, unsigned freq)
@@ -564,36 +730,37 @@ out:
     return st;
 }
 
-/* The record of doc; for a public handle as it may be shown. */
-static json_t *record_of(const tg_archive_t *a, tg_doc_t *doc)
+/* ==== Documents ============================================================= */
+
+/* The record of the document of sha if the handle may show it: as stored
+ * (raw), or as the handle shows it.  TG_ERR_CORRUPT if it does not parse. */
+static tg_status_t shown_record(tg_archive_t *a, const char *sha, int hide, int raw, json_t **rec,
+                                tg_docid_t *docid)
 {
-    size_t len;
-    char *data = tg_doc_get_data(doc, &len);
-    json_t *rec = tg_record_parse(data, len);
-    free(data);
-    if (rec && a->pub)
-        publish(a, rec);
-    return rec;
+    tg_doc_t *doc;
+    tg_status_t st = find_shown(a, sha, hide, &doc, docid);
+    if (st)
+        return st;
+    st = raw ? read_record(a, doc, rec) : record_of(a, doc, rec);
+    tg_doc_free(doc);
+    if (!st && !*rec)
+        st = fail(a, TG_ERR_CORRUPT, "the record of %s does not parse", sha);
+    return st;
 }
 
 tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
                            tg_docid_t *docid)
 {
     *rec = NULL;
+    tg_docid_t id = 0;
+    tg_status_t st;
+    int tries = 0;
+    do
+        st = shown_record(a, sha, hide_restricted, 0, rec, &id);
+    while (again(a, &st, &tries));
     if (docid)
-        *docid = 0;
-    tg_doc_t *doc;
-    tg_docid_t id;
-    tg_status_t st = find_shown(a, sha, hide_restricted, &doc, &id);
-    if (st)
-        return st;
-    *rec = record_of(a, doc);
-    tg_doc_free(doc);
-    if (!*rec)
-        return TG_ERR_CORRUPT;
-    if (docid)
-        *docid = id;
-    return TG_OK;
+        *docid = st ? 0 : id;
+    return st;
 }
 
 typedef struct {
@@ -611,9 +778,7 @@ static int check_inside(void *ctx, const char *key, const char *value, size_t le
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
     if (loc && sha && !strncmp(loc, c->prefix, strlen(c->prefix))) {
-        tg_doc_t *doc;
-        tg_status_t st = find_shown(c->a, sha, 1, &doc, NULL);
-        tg_doc_free(doc);
+        tg_status_t st = shown_once(c->a, sha);
         if (st == TG_ERR_NOTFOUND) {
             /* hidden, or a location whose document is gone: either way,
              * what the bytes hold cannot be vouched for */
@@ -626,10 +791,12 @@ static int check_inside(void *ctx, const char *key, const char *value, size_t le
     return c->hidden || c->st;
 }
 
-/* 1 if a location of the document (given by its raw record) holds, at any
- * depth, something the handle may not show; -1 on an index error. */
-static int holds_hidden(tg_archive_t *a, const json_t *raw)
+/* *hidden: whether a location of the document (given by its raw record)
+ * holds, at any depth, something the handle may not show.  An index
+ * error's status otherwise. */
+static tg_status_t holds_hidden(tg_archive_t *a, const json_t *raw, int *hidden)
 {
+    *hidden = 0;
     json_t *e;
     size_t i;
     json_array_foreach(json_object_get(raw, TG_REC_LOCATIONS), i, e)
@@ -645,47 +812,63 @@ static int holds_hidden(tg_archive_t *a, const json_t *raw)
         tg_status_t st = tg_db_each_meta(a->db, key.data, 1, check_inside, &c);
         tg_buf_free(&key);
         free(prefix);
-        if (st || c.st)
-            return -1;
-        if (c.hidden)
-            return 1;
+        if (st)
+            return db_failed(a, st);
+        if (c.st)
+            return c.st; /* its message is on a already */
+        if (c.hidden) {
+            *hidden = 1;
+            return TG_OK;
+        }
     }
-    return 0;
+    return TG_OK;
 }
 
-tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, json_t **rec, int *fd,
-                                uint64_t *size)
+/* The raw record of the document of sha if the handle may give its
+ * original. */
+static tg_status_t original_once(tg_archive_t *a, const char *sha, int hide, json_t **raw)
+{
+    tg_status_t st = shown_record(a, sha, hide, 1, raw, NULL);
+    if (st)
+        return st;
+    int hidden = 0;
+    if (a->pub)
+        st = holds_hidden(a, *raw, &hidden);
+    if (!st && hidden)
+        st = fail(a, TG_ERR_NOTFOUND, "the original of %s holds a hidden document", sha);
+    if (st) {
+        json_decref(*raw);
+        *raw = NULL;
+    }
+    return st;
+}
+
+tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
+                                int *fd, uint64_t *size)
 {
     *rec = NULL;
     *fd = -1;
     *size = 0;
-    tg_doc_t *doc;
-    tg_status_t st = find_shown(a, sha, 1, &doc, NULL);
+    json_t *raw;
+    tg_status_t st;
+    int tries = 0;
+    do
+        st = original_once(a, sha, hide_restricted, &raw);
+    while (again(a, &st, &tries));
     if (st)
         return st;
-    size_t len;
-    char *data = tg_doc_get_data(doc, &len);
-    tg_doc_free(doc);
-    json_t *raw = tg_record_parse(data, len);
-    free(data);
-    if (!raw)
-        return TG_ERR_CORRUPT;
-    if (a->pub) {
-        int h = holds_hidden(a, raw);
-        if (h) {
-            json_decref(raw);
-            return h < 0 ? TG_ERR_XAPIAN : TG_ERR_NOTFOUND;
-        }
-    }
     char *path = tg_store_path(a->store, sha);
     int f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     free(path);
     struct stat sb;
     if (f < 0 || fstat(f, &sb) || !S_ISREG(sb.st_mode)) {
+        st = fail(a, TG_ERR_IO, "the original %s is %s: %s", sha,
+                  f < 0 && errno == ENOENT ? "missing from the store" : "unreadable",
+                  f < 0 ? strerror(errno) : "not a regular file");
         if (f >= 0)
             close(f);
         json_decref(raw);
-        return TG_ERR_IO;
+        return st;
     }
     if (a->pub)
         publish(a, raw);
@@ -695,52 +878,37 @@ tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, json_t **rec, 
     return TG_OK;
 }
 
-tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
-                          const tg_search_req_t *req, tg_results_t *out, char *err, size_t errlen)
+/* ==== Searching ============================================================= */
+
+/* One attempt at running parsed with so and dressing its hits into out
+ * (which it frees and clears if it fails). */
+static tg_status_t search_once(tg_archive_t *a, const tg_parsed_t *parsed,
+                               const tg_search_req_t *req, tg_search_opts_t *so, tg_results_t *out)
 {
     memset(out, 0, sizeof *out);
-    double t0 = tg_now();
-    tg_parsed_t parsed;
-    tg_status_t st = tg_query_parse(qp, query, &req->parse, &parsed, err, errlen);
-    if (st)
-        return st;
-    tg_search_opts_t so = {
-        .offset = req->offset,
-        .limit = req->limit,
-        .sort_slot = req->sort == TG_SORT_RELEVANCE ? -1 : TG_SLOT_DATE,
-        .sort_descending = 0,
-        .check_at_least = EXACT_COUNT,
-        .time_limit = req->time_limit,
-    };
     unsigned slots[TG_ARRAY_LEN(facets)];
     const char *prefixes[TG_ARRAY_LEN(facets)];
+    tg_status_t st = TG_OK;
+    so->n_facet_slots = so->n_facet_prefixes = 0;
     if (req->facets) {
-        for (size_t i = 0; i < TG_ARRAY_LEN(facets); i++) {
+        for (size_t i = 0; i < TG_ARRAY_LEN(facets) && !st; i++) {
+            int found = 0;
             if (facets[i].slot >= 0)
-                slots[so.n_facet_slots++] = (unsigned)facets[i].slot;
-            else if (has_terms(a->db, facets[i].term_prefix))
-                prefixes[so.n_facet_prefixes++] = facets[i].term_prefix;
+                slots[so->n_facet_slots++] = (unsigned)facets[i].slot;
+            else if (!(st = has_terms(a, facets[i].term_prefix, &found)) && found)
+                prefixes[so->n_facet_prefixes++] = facets[i].term_prefix;
         }
-        so.facet_slots = slots;
-        so.facet_prefixes = prefixes;
-        so.term_facet_max_docs = req->term_facet_docs;
+        if (st)
+            return st;
+        so->facet_slots = slots;
+        so->facet_prefixes = prefixes;
     }
     tg_mset_t *ms = NULL;
-    if (req->sort == TG_SORT_DATE_DESC)
-        so.sort_slot = TG_SLOT_DATE_NEWEST;
-    st = add_filters(&parsed.query, req, err, errlen);
-    if (st) {
-        tg_parsed_free(&parsed);
-        return st;
-    }
-    if (req->hide_restricted || a->pub)
-        parsed.query = without_hidden(parsed.query);
-    st = tg_db_search(a->db, parsed.query, &so, &ms);
-    if (st) {
-        tg_errf(err, errlen, "%s", tg_db_error(a->db));
-        tg_parsed_free(&parsed);
-        return st;
-    }
+    st = tg_db_search(a->db, parsed->query, so, &ms);
+    if (st == TG_ERR_QUERY || st == TG_ERR_TIMEOUT)
+        return fail(a, st, "%s", tg_db_error(a->db)); /* the query's fault, not the index's */
+    if (st)
+        return db_failed(a, st);
     unsigned lower, est, upper;
     tg_mset_estimate(ms, &lower, &est, &upper);
     out->total = est;
@@ -748,15 +916,21 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     unsigned n = tg_mset_size(ms);
     out->hits = tg_xcalloc(n ? n : 1, sizeof *out->hits);
     tg_buf_t text;
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned i = 0; i < n && !st; i++) {
         tg_hit_t *h = &out->hits[out->n];
         tg_doc_t *doc;
-        if (tg_mset_doc(ms, i, &doc))
-            continue;
-        h->rec = record_of(a, doc);
+        st = tg_mset_doc(ms, i, &doc);
+        if (st) {
+            mset_failed(a, ms, st);
+            break;
+        }
+        st = record_of(a, doc, &h->rec);
         tg_doc_free(doc);
+        if (st)
+            break;
         if (!h->rec)
-            h->rec = json_object();
+            h->rec = json_object(); /* a damaged record: the hit still shows */
+        out->n++;
         h->docid = tg_mset_docid(ms, i);
         h->percent = tg_mset_percent(ms, i);
         h->title = tg_xstrdup(tg_record_title(h->rec) ? tg_record_title(h->rec) : "");
@@ -771,23 +945,68 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
             .text = tg_buf_str(&text),
             .text_len = text.len,
         };
-        tg_snippet_make(&src, &parsed, req->snippet_bytes ? req->snippet_bytes : 240, &h->snippet);
+        st = tg_snippet_make(&src, parsed, req->snippet_bytes ? req->snippet_bytes : 240,
+                             &h->snippet);
+        if (st)
+            db_failed(a, st);
         tg_buf_free(&text);
-        out->n++;
     }
-    if (req->facets) {
+    if (req->facets && !st) {
         out->facets = json_object();
-        for (size_t f = 0; f < TG_ARRAY_LEN(facets); f++) {
+        for (size_t f = 0; f < TG_ARRAY_LEN(facets) && !st; f++) {
             json_t *o = json_object();
             if (facets[f].slot >= 0)
-                tg_mset_each_facet(ms, (unsigned)facets[f].slot, facet_cb, o);
+                st = tg_mset_each_facet(ms, (unsigned)facets[f].slot, facet_cb, o);
             else
-                tg_mset_each_term_facet(ms, facets[f].term_prefix, facet_cb, o, NULL);
+                st = tg_mset_each_term_facet(ms, facets[f].term_prefix, facet_cb, o, NULL);
+            if (st == TG_ERR_NOTFOUND)
+                st = TG_OK; /* a term facet not counted: nothing holds its terms */
+            else if (st)
+                mset_failed(a, ms, st);
             json_object_set_new(out->facets, facets[f].name, o);
         }
     }
     tg_mset_free(ms);
+    if (st)
+        tg_results_free(out);
+    return st;
+}
+
+tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
+                          const tg_search_req_t *req, tg_results_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    double t0 = tg_now();
+    tg_parsed_t parsed;
+    tg_status_t st = tg_query_parse(qp, query, &req->parse, &parsed, err, errlen);
+    if (st)
+        return fail(a, st, "%s", err && errlen ? err : "the query is not valid");
+    st = add_filters(&parsed.query, req, err, errlen);
+    if (st) {
+        tg_parsed_free(&parsed);
+        return fail(a, st, "%s", err && errlen ? err : "invalid filter");
+    }
+    if (req->hide_restricted || a->pub)
+        parsed.query = without_hidden(parsed.query);
+    tg_search_opts_t so = {
+        .offset = req->offset,
+        .limit = req->limit,
+        .sort_slot = req->sort == TG_SORT_RELEVANCE   ? -1
+                     : req->sort == TG_SORT_DATE_DESC ? TG_SLOT_DATE_NEWEST
+                                                      : TG_SLOT_DATE,
+        .check_at_least = EXACT_COUNT,
+        .time_limit = req->time_limit,
+        .term_facet_max_docs = req->term_facet_docs,
+    };
+    int tries = 0;
+    do
+        st = search_once(a, &parsed, req, &so, out);
+    while (again(a, &st, &tries));
     tg_parsed_free(&parsed);
+    if (st) {
+        tg_errf(err, errlen, "%s", a->err);
+        return st;
+    }
     out->seconds = tg_now() - t0;
     return TG_OK;
 }
@@ -817,6 +1036,21 @@ const json_t *tg_hit_ocr_page(const tg_hit_t *h)
     return NULL;
 }
 
+/* The string member of each object of list, in order (those without it
+ * left out). */
+static json_t *members_of(const json_t *list, const char *member)
+{
+    json_t *out = json_array(), *e;
+    size_t i;
+    json_array_foreach(list, i, e)
+    {
+        const char *s = tg_rec_str(e, member);
+        if (s)
+            json_array_append_new(out, json_string(s));
+    }
+    return out;
+}
+
 json_t *tg_hit_json(const tg_hit_t *h)
 {
     const json_t *rec = h->rec;
@@ -824,15 +1058,7 @@ json_t *tg_hit_json(const tg_hit_t *h)
     const char *sha = tg_rec_str(rec, TG_REC_SHA256);
     json_object_set_new(o, "sha256", sha ? json_string(sha) : json_null());
     tg_rec_set_str(o, "title", h->title);
-    json_t *locs = json_array(), *e;
-    size_t i;
-    json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), i, e)
-    {
-        const char *p = tg_rec_str(e, "path");
-        if (p)
-            json_array_append_new(locs, json_string(p));
-    }
-    json_object_set_new(o, "locations", locs);
+    json_object_set_new(o, "locations", members_of(json_object_get(rec, TG_REC_LOCATIONS), "path"));
     const char *mime = tg_rec_str(rec, TG_REC_MIME);
     json_object_set_new(o, "type", mime ? json_string(mime) : json_null());
     const char *kind = tg_rec_str(rec, TG_REC_KIND);
@@ -864,14 +1090,7 @@ json_t *tg_hit_json(const tg_hit_t *h)
     json_t *md = json_is_object(sc) ? json_deep_copy(sc) : json_object();
     json_object_del(md, "restricted");
     json_object_set_new(o, "metadata", md);
-    json_t *names = json_array();
-    json_array_foreach(json_object_get(rec, TG_REC_PERSONS), i, e)
-    {
-        const char *n = tg_rec_str(e, "name");
-        if (n)
-            json_array_append_new(names, json_string(n));
-    }
-    json_object_set_new(o, "persons", names);
+    json_object_set_new(o, "persons", members_of(json_object_get(rec, TG_REC_PERSONS), "name"));
     json_t *ids = json_object_get(rec, TG_REC_IDS);
     json_object_set_new(o, "ids", json_is_array(ids) ? json_copy(ids) : json_array());
     json_t *ment = json_object_get(rec, TG_REC_MENTIONS);
@@ -883,8 +1102,10 @@ json_t *tg_hit_json(const tg_hit_t *h)
 
 /* ==== Persons ============================================================== */
 
+/* The persons counted: XP term -> {"term", "key", "documents"}, and once
+ * named "name" and "listed" (and the record's "key"). */
 typedef struct {
-    json_t *by_term; /* object: XP term -> {"name", "key", "documents", "listed"} */
+    json_t *by_term;
     tg_buf_t term;
 } pcount_t;
 
@@ -910,37 +1131,35 @@ static void name_from_record(pcount_t *c, const json_t *rec)
     }
 }
 
-static json_t *doc_record(tg_doc_t *doc)
+/* A person's term (its prefix included, or not: prefixed) counted in freq
+ * documents. */
+static void count_person(pcount_t *c, const char *term, size_t len, unsigned freq, int prefixed)
 {
-    size_t len;
-    char *data = tg_doc_get_data(doc, &len);
-    json_t *rec = tg_record_parse(data, len);
-    free(data);
-    return rec;
+    tg_buf_reset(&c->term);
+    if (!prefixed)
+        tg_buf_adds(&c->term, TG_PREFIX_PERSON);
+    tg_buf_add(&c->term, term, len);
+    const char *t = tg_buf_str(&c->term);
+    json_t *p = json_object();
+    json_object_set_new(p, "term", json_string(t));
+    /* the key the term was made from (unless it was hashed, too long) */
+    json_object_set_new(p, "key", json_string(t + strlen(TG_PREFIX_PERSON)));
+    json_object_set_new(p, "documents", json_integer(freq));
+    json_object_set_new(c->by_term, t, p);
 }
 
-static int count_term(void *ctx, const char *term, size_t len, unsigned freq)
+/* From the index's list of terms: freq is the term's document frequency. */
+static int count_index_term(void *ctx, const char *term, size_t len, unsigned freq)
 {
-    pcount_t *c = ctx;
-    char *t = tg_xstrndup(term, len);
-    json_t *p = json_object_get(c->by_term, t);
-    if (!p) {
-        p = json_object();
-        json_object_set_new(p, "documents", json_integer(0));
-        json_object_set_new(c->by_term, t, p);
-    }
-    /* freq: the term's document frequency when listing the whole index,
-     * 0 when counting one matching document */
-    json_int_t n = json_integer_value(json_object_get(p, "documents"));
-    json_object_set_new(p, "documents", json_integer(n + (freq ? freq : 1)));
-    free(t);
+    count_person(ctx, term, len, freq, 1);
     return 0;
 }
 
-static int doc_term(void *ctx, const char *term, size_t len, unsigned freq)
+/* From the match spy: the term without its prefix, and its matches. */
+static int count_facet_term(void *ctx, const char *term, size_t len, unsigned freq)
 {
-    (void)freq;
-    return count_term(ctx, term, len, 0);
+    count_person(ctx, term, len, freq, 0);
+    return 0;
 }
 
 static int cmp_count(const void *x, const void *y)
@@ -954,6 +1173,91 @@ static int cmp_count(const void *x, const void *y)
     return strcmp(ka ? ka : "", kb ? kb : "");
 }
 
+/* One attempt at counting the persons of the documents matching parsed
+ * (every document when parsed is NULL) into c->by_term and *ndocs, which it
+ * empties first.  Every document: the index's own term frequencies.  A
+ * query: a match spy counts the person terms of every match within the
+ * one pass of the match (the person facet's counter, without its caps), so
+ * that the attempt is short even over many documents. */
+static tg_status_t count_persons_once(tg_archive_t *a, const tg_parsed_t *parsed, double time_limit,
+                                      pcount_t *c, unsigned *ndocs)
+{
+    json_object_clear(c->by_term);
+    *ndocs = 0;
+    tg_status_t st;
+    if (!parsed) {
+        st = tg_db_doccount(a->db, ndocs);
+        if (!st)
+            st = tg_db_each_term(a->db, TG_PREFIX_PERSON, count_index_term, c);
+        return st ? db_failed(a, st) : TG_OK;
+    }
+    unsigned all = 0;
+    st = tg_db_doccount(a->db, &all);
+    if (st)
+        return db_failed(a, st);
+    const char *prefix = TG_PREFIX_PERSON;
+    tg_search_opts_t so = {
+        .limit = 1,
+        .sort_slot = -1,
+        .check_at_least = all, /* every match goes past the spy */
+        .time_limit = time_limit,
+        .facet_prefixes = &prefix,
+        .n_facet_prefixes = 1,
+        .term_facet_max_docs = all ? all : 1,
+        .term_facet_max_values = UINT_MAX,
+    };
+    tg_mset_t *ms = NULL;
+    st = tg_db_search(a->db, parsed->query, &so, &ms);
+    if (st == TG_ERR_QUERY || st == TG_ERR_TIMEOUT)
+        return fail(a, st, "%s", tg_db_error(a->db));
+    if (st)
+        return db_failed(a, st);
+    tg_mset_estimate(ms, ndocs, NULL, NULL); /* exact: every match was counted */
+    st = tg_mset_each_term_facet(ms, TG_PREFIX_PERSON, count_facet_term, c, NULL);
+    if (st)
+        mset_failed(a, ms, st);
+    tg_mset_free(ms);
+    return st;
+}
+
+/* One attempt at naming the persons v[0..n) that are still nameless, from
+ * the record of a document naming each (one the handle may show, with
+ * hide), which may name others at once. */
+static tg_status_t name_persons_once(tg_archive_t *a, int hide, pcount_t *c, json_t **v, size_t n)
+{
+    tg_status_t st = TG_OK;
+    for (size_t k = 0; k < n && !st; k++) {
+        if (json_object_get(v[k], "name"))
+            continue;
+        const char *term = tg_rec_str(v[k], "term");
+        tg_query_t *q = tg_query_term(term, strlen(term), 0);
+        if (hide)
+            q = without_hidden(q);
+        tg_search_opts_t so = {.limit = 1, .sort_slot = -1};
+        tg_mset_t *ms = NULL;
+        st = tg_db_search(a->db, q, &so, &ms);
+        tg_query_free(q);
+        if (st)
+            return db_failed(a, st);
+        tg_doc_t *doc;
+        json_t *rec = NULL;
+        if (tg_mset_size(ms) > 0) {
+            st = tg_mset_doc(ms, 0, &doc);
+            if (st) {
+                mset_failed(a, ms, st);
+            } else {
+                st = read_record(a, doc, &rec);
+                tg_doc_free(doc);
+            }
+        }
+        tg_mset_free(ms);
+        if (rec)
+            name_from_record(c, rec);
+        json_decref(rec);
+    }
+    return st;
+}
+
 tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                               const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
                               size_t errlen)
@@ -961,96 +1265,55 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
     *out = NULL;
     if (err && errlen)
         err[0] = '\0';
+    int hide = req->hide_restricted || a->pub;
+    int everything = (!query || !*query) && !hide;
+    tg_parsed_t parsed;
+    tg_status_t st = TG_OK;
+    if (!everything) {
+        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, err, errlen);
+        if (st)
+            return fail(a, st, "%s", err && errlen ? err : "the query is not valid");
+        if (hide)
+            parsed.query = without_hidden(parsed.query);
+    }
     pcount_t c = {json_object(), {0}};
     tg_buf_init(&c.term, 8192);
     unsigned ndocs = 0;
-    tg_status_t st = TG_OK;
-    int hide = req->hide_restricted || a->pub;
-    int everything = (!query || !*query) && !hide;
-    if (everything) {
-        /* every document: the index already counts them per term */
-        st = tg_db_doccount(a->db, &ndocs);
-        if (!st)
-            st = tg_db_each_term(a->db, TG_PREFIX_PERSON, count_term, &c);
-        const char *t;
-        json_t *p;
-        json_object_foreach(c.by_term, t, p)
-        {
-            tg_docid_t id;
-            tg_doc_t *doc;
-            if (tg_db_find(a->db, t, &id) || tg_db_get(a->db, id, &doc))
-                continue;
-            json_t *rec = doc_record(doc);
-            if (rec)
-                name_from_record(&c, rec);
-            json_decref(rec);
-            tg_doc_free(doc);
-        }
-    } else {
-        tg_parsed_t parsed;
-        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, err, errlen);
-        if (st) {
-            json_decref(c.by_term);
-            tg_buf_free(&c.term);
-            return st;
-        }
-        if (hide)
-            parsed.query = without_hidden(parsed.query);
-        unsigned all = 0;
-        tg_db_doccount(a->db, &all);
-        tg_search_opts_t so = {
-            .limit = all ? all : 1,
-            .sort_slot = -1,
-            .check_at_least = all,
-            .time_limit = req->time_limit,
-        };
-        tg_mset_t *ms = NULL;
-        st = tg_db_search(a->db, parsed.query, &so, &ms);
-        if (st) {
-            tg_errf(err, errlen, "%s", tg_db_error(a->db));
-        } else {
-            ndocs = tg_mset_size(ms);
-            for (unsigned i = 0; i < ndocs; i++) {
-                tg_doc_t *doc;
-                if (tg_mset_doc(ms, i, &doc))
-                    continue;
-                tg_doc_each_term(doc, TG_PREFIX_PERSON, doc_term, &c);
-                json_t *rec = doc_record(doc);
-                if (rec)
-                    name_from_record(&c, rec);
-                json_decref(rec);
-                tg_doc_free(doc);
-            }
-        }
-        tg_mset_free(ms);
+    int tries = 0;
+    do
+        st = count_persons_once(a, everything ? NULL : &parsed, req->time_limit, &c, &ndocs);
+    while (again(a, &st, &tries));
+    if (!everything)
         tg_parsed_free(&parsed);
-    }
-    if (st) {
-        if (err && !*err)
-            tg_errf(err, errlen, "%s", tg_db_error(a->db));
-        json_decref(c.by_term);
-        tg_buf_free(&c.term);
-        return st;
-    }
     size_t n = json_object_size(c.by_term), k = 0;
     json_t **v = tg_xcalloc(n ? n : 1, sizeof *v);
     const char *t;
     json_t *p;
-    json_object_foreach(c.by_term, t, p)
-    {
-        if (!json_object_get(p, "key")) {
-            /* a record without the person (older or damaged): the term
-             * still says who, unless it was hashed */
-            const char *key = t + strlen(TG_PREFIX_PERSON);
-            json_object_set_new(p, "key", json_string(key));
-            json_object_set_new(p, "name", json_string(key));
-            json_object_set_new(p, "listed", json_false());
-        }
-        v[k++] = p;
-    }
+    json_object_foreach(c.by_term, t, p) v[k++] = p;
     qsort(v, n, sizeof *v, cmp_count);
+    size_t shown = limit && limit < n ? limit : n;
+    /* only the persons listed are named: a record read each at most */
+    tries = 0;
+    if (!st) {
+        do
+            st = name_persons_once(a, hide, &c, v, shown);
+        while (again(a, &st, &tries));
+    }
+    if (st) {
+        tg_errf(err, errlen, "%s", a->err);
+        free(v);
+        json_decref(c.by_term);
+        tg_buf_free(&c.term);
+        return st;
+    }
     json_t *list = json_array();
-    for (k = 0; k < n && (!limit || k < limit); k++) {
+    for (k = 0; k < shown; k++) {
+        if (!json_object_get(v[k], "name")) {
+            /* no record names it (older or damaged): the term still says
+             * who, unless it was hashed */
+            json_object_set(v[k], "name", json_object_get(v[k], "key"));
+            json_object_set_new(v[k], "listed", json_false());
+        }
         json_t *e = json_object();
         json_object_set(e, "name", json_object_get(v[k], "name"));
         json_object_set(e, "key", json_object_get(v[k], "key"));

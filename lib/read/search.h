@@ -1,9 +1,27 @@
 /* The search library: an archive opened for reading, queries run against
- * it, and results ready for any front end (the CLI, the web server).
+ * it, and results ready for any front end (the CLI, the web server).  It
+ * is the only way the programs read an archive: no Xapian handle, document
+ * or store reaches them (scripts/check-includes.sh, run by make check,
+ * keeps it so).
  *
  * An archive handle opens the index read-only; tg_archive_refresh catches up
  * with the indexer's latest commit, so a long-running reader sees new
- * documents while an import runs.
+ * documents while an import runs.  Every call that reads the index catches
+ * up by itself, and reads again, when the indexer's commits discard the
+ * revision it was reading (Xapian's DatabaseModifiedError): a caller never
+ * retries.  Only an index that keeps changing through eight attempts of
+ * one call gives TG_ERR_MODIFIED.  (For tests only, the environment
+ * variable TESTIGO_READ_TRIES=N, 1 to 8, read when a handle is opened,
+ * gives that handle's calls N attempts: 1 shows what a call meets without
+ * the retry.)
+ *
+ * Errors.  Each call's status says what kind of failure it was; its
+ * message, for an index error Xapian's own ("index error:
+ * DatabaseCorruptError: ..."), is kept on the handle until its next
+ * failure (tg_archive_error), and the calls that take an err buffer also
+ * write it there.  TG_ERR_XAPIAN, TG_ERR_CORRUPT or TG_ERR_MODIFIED from
+ * any call is an index problem, for the operator's eyes: the CLI prints
+ * the message, the web server logs it and shows a generic error page.
  *
  * Two kinds of handle.  The operator's (tg_archive_open: the CLI) sees
  * every document, restricted or not, with the paths of the machine that
@@ -13,19 +31,21 @@
  * document that is restricted or under embargo today (a hidden document
  * answers exactly as a missing one), its records show each location in its
  * shown form (relative to the parent of the folder or file given to the
- * indexer, never an absolute path of the indexing machine), and it gives no
- * raw index or store (tg_archive_db and tg_archive_store return NULL), so
- * a caller cannot go around it. */
+ * indexer, never an absolute path of the indexing machine).  Its counts
+ * (tg_archive_count, totals, facets, persons) know restriction too: a hidden
+ * document is counted nowhere.  Nothing here gives a raw index or store,
+ * so a caller cannot go around it. */
 #ifndef TG_SEARCH_H
 #define TG_SEARCH_H
 
 #include <jansson.h>
 
+#include "buf.h"
+#include "hash.h" /* documents are named by SHA-256: tg_sha256_valid */
 #include "query.h"
 #include "schema.h"
 #include "snippet.h"
 #include "status.h"
-#include "store.h"
 #include "xap.h"
 
 typedef struct tg_archive tg_archive_t;
@@ -38,11 +58,13 @@ tg_status_t tg_archive_open_public(const char *dir, tg_archive_t **out, char *er
 /* 1 for a public handle. */
 int tg_archive_is_public(const tg_archive_t *a);
 void tg_archive_close(tg_archive_t *a);
-/* Sees the latest committed state of the index. */
+/* Message of the handle's last failure ("" if none): for an index error,
+ * Xapian's.  Valid until the handle's next call. */
+const char *tg_archive_error(const tg_archive_t *a);
+/* Sees the latest committed state of the index (a front end that answers
+ * requests calls it before each, so that one request reads one revision
+ * where it can). */
 tg_status_t tg_archive_refresh(tg_archive_t *a);
-/* The raw index and store of an operator's handle; NULL for a public one. */
-tg_db_t *tg_archive_db(tg_archive_t *a);
-tg_store_t *tg_archive_store(tg_archive_t *a);
 
 /* How many documents the handle may show: every document, or for a public
  * handle those neither restricted nor under embargo today. */
@@ -70,12 +92,12 @@ tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted
 
 /* Opens the original of a document for reading (O_NOFOLLOW): *fd (the
  * caller closes it) and its *size, and *rec as tg_archive_get gives it.
- * TG_ERR_NOTFOUND as tg_archive_get with hide_restricted; on a public
- * handle also for a bundle or mail that holds, at any depth, a document it
- * may not show (its bytes hold that document's).  TG_ERR_IO if the store's
- * copy cannot be opened. */
-tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, json_t **rec, int *fd,
-                                uint64_t *size);
+ * TG_ERR_NOTFOUND as tg_archive_get; on a public handle also for a bundle
+ * or mail that holds, at any depth, a document it may not show (its bytes
+ * hold that document's).  TG_ERR_IO if the store's copy cannot be opened
+ * (the message says whether it is missing). */
+tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
+                                int *fd, uint64_t *size);
 
 /* The facets: what a search can count and filter by.  "kind", "lang",
  * "year", "month", "folder" are value slots; "person" counts terms (the
@@ -140,8 +162,9 @@ typedef struct {
 
 /* Runs query.  TG_ERR_QUERY (with a message for the user in err) if the
  * query is not valid, TG_ERR_INVALID if a filter names an unknown facet or
- * the date range is empty, TG_ERR_TIMEOUT if it ran past req->time_limit.
- * out needs tg_results_free only on success. */
+ * the date range is empty, TG_ERR_TIMEOUT if it ran past req->time_limit;
+ * an index error's status with its message in err.  out needs
+ * tg_results_free only on success. */
 tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                           const tg_search_req_t *req, tg_results_t *out, char *err, size_t errlen);
 void tg_results_free(tg_results_t *r);
@@ -172,7 +195,7 @@ tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out);
  *    "documents", "listed"}...], "total": distinct persons before the limit}
  * "name" is the canonical name when a names list gave it, else the first
  * form found.  TG_ERR_QUERY (message in err) for a query that is not
- * valid. */
+ * valid; an index error's status with its message in err. */
 tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                               const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
                               size_t errlen);

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "hash.h"
 #include "schema.h"
 #include "text.h"
 #include "util.h"
@@ -48,11 +49,14 @@ static int add_pos(void *ctx, unsigned pos)
     return 0;
 }
 
-/* The positions of a term in the document, ascending (Xapian's order). */
-static poslist_t positions(const tg_snippet_src_t *src, const char *term)
+/* The positions of a term in the document, ascending (Xapian's order).
+ * An index error goes into *st (first one kept; its message on src->db). */
+static poslist_t positions(const tg_snippet_src_t *src, const char *term, tg_status_t *st)
 {
     poslist_t l = {0};
-    tg_db_each_position(src->db, src->docid, term, add_pos, &l);
+    tg_status_t s = tg_db_each_position(src->db, src->docid, term, add_pos, &l);
+    if (s && !*st)
+        *st = s;
     return l;
 }
 
@@ -98,12 +102,12 @@ static int add_occ(occlist_t *o, unsigned start, unsigned end, unsigned group)
  * phrase's words stand in order; each pair of a NEAR's words within its
  * window. */
 static void group_occurrences(const tg_snippet_src_t *src, const tg_hitgroup_t *g, unsigned gi,
-                              occlist_t *out)
+                              occlist_t *out, tg_status_t *st)
 {
     poslist_t *l = tg_xcalloc(g->n, sizeof *l);
     for (size_t i = 0; i < g->n; i++) {
-        l[i] = positions(src, g->words[i]);
-        if (l[i].n == 0)
+        l[i] = positions(src, g->words[i], st);
+        if (l[i].n == 0 || *st)
             goto out; /* a part of it is not in the text */
     }
     if (g->n == 1) {
@@ -174,8 +178,10 @@ static size_t page_of(const unsigned *pp, size_t np, unsigned pos)
  * the window scores, for each query part with an occurrence wholly inside
  * it, two points a word (one less if that occurrence runs onto the next
  * page, where the excerpt cannot show it).  The best score wins, then the
- * tightest window (its counted occurrences' extent), then the first. */
-static unsigned best_position(const tg_snippet_src_t *src, const tg_parsed_t *parsed)
+ * tightest window (its counted occurrences' extent), then the first.  An
+ * index error goes into *st. */
+static unsigned best_position(const tg_snippet_src_t *src, const tg_parsed_t *parsed,
+                              tg_status_t *st)
 {
     if (!src->db || !src->docid)
         return 0;
@@ -191,12 +197,12 @@ static unsigned best_position(const tg_snippet_src_t *src, const tg_parsed_t *pa
         ng = parsed->n_words;
     }
     occlist_t o = {0};
-    for (size_t i = 0; i < ng; i++)
-        group_occurrences(src, &groups[i], (unsigned)i, &o);
+    for (size_t i = 0; i < ng && !*st; i++)
+        group_occurrences(src, &groups[i], (unsigned)i, &o, st);
     unsigned best = 0;
     unsigned *pp = NULL;
     size_t np = json_array_size(src->page_pos);
-    if (o.n == 0)
+    if (o.n == 0 || *st)
         goto out;
     qsort(o.v, o.n, sizeof *o.v, cmp_occ);
     pp = tg_xcalloc(np ? np : 1, sizeof *pp);
@@ -348,17 +354,20 @@ static int is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-void tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed, size_t max_bytes,
-                     tg_snippet_t *out)
+tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed,
+                            size_t max_bytes, tg_snippet_t *out)
 {
     memset(out, 0, sizeof *out);
     if (!src->text || src->text_len == 0) {
         out->text = tg_xstrdup("");
-        return;
+        return TG_OK;
     }
     size_t at = 0;
     int have = 0;
-    unsigned best = best_position(src, parsed);
+    tg_status_t st = TG_OK;
+    unsigned best = best_position(src, parsed, &st);
+    if (st)
+        return st;
     if (best) {
         at = offset_of_position(src, best, &out->page);
         have = 1;
@@ -440,6 +449,7 @@ void tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed, siz
     }
     tg_buf_free(&tmp);
     out->text = tg_buf_detach(&txt);
+    return TG_OK;
 }
 
 /* Whether a word matches depends on its bytes alone, and a text repeats its
@@ -454,14 +464,6 @@ typedef struct {
     unsigned char match;
 } memo_t;
 
-static size_t memo_hash(const char *s, size_t len)
-{
-    size_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 size_t tg_highlight(const tg_parsed_t *parsed, const char *text, size_t len, size_t max_hits,
                     tg_span_t **out)
 {
@@ -475,7 +477,7 @@ size_t tg_highlight(const tg_parsed_t *parsed, const char *text, size_t len, siz
     size_t a, b;
     while (n < max_hits && tg_tok_next(&tok, &a, &b)) {
         const char *w = text + a;
-        size_t wl = b - a, i = memo_hash(w, wl) & (MEMO_SLOTS - 1);
+        size_t wl = b - a, i = tg_fnv1a(w, wl) & (MEMO_SLOTS - 1);
         while (memo[i].word && (memo[i].len != wl || memcmp(memo[i].word, w, wl)))
             i = (i + 1) & (MEMO_SLOTS - 1);
         int m;

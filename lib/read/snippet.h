@@ -35,9 +35,12 @@ typedef struct {
     size_t text_len;
 } tg_snippet_src_t;
 
-/* Builds the excerpt of about max_bytes bytes for parsed in src. */
-void tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed, size_t max_bytes,
-                     tg_snippet_t *out);
+/* Builds the excerpt of about max_bytes bytes for parsed in src.  Returns
+ * the index's status when the positions of the query's words cannot be
+ * read (TG_ERR_MODIFIED among them; the message on src->db), and then out
+ * holds nothing to free. */
+tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed,
+                            size_t max_bytes, tg_snippet_t *out);
 void tg_snippet_free(tg_snippet_t *s);
 
 /* Renders with hs/he around hits, and "…" where the text was cut.  Malloc'd. */

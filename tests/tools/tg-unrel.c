@@ -73,7 +73,8 @@ int main(int argc, char **argv)
         if (tg_db_find(u.db, term, &id) || tg_db_get(u.db, id, &doc))
             continue;
         size_t len;
-        char *data = tg_doc_get_data(doc, &len);
+        char *data;
+        tg_doc_get_data(doc, &data, &len);
         json_t *rec = tg_record_parse(data, len);
         free(data);
         json_t *l;

@@ -143,7 +143,8 @@ static void date_precedence(void **state)
     assert_string_equal(tg_rec_str(rec, "date_source"), "sidecar");
     assert_true(tg_doc_has_term(doc, "D2024-07"));
     assert_false(tg_doc_has_term(doc, "D2019"));
-    char *v = tg_doc_get_value(doc, TG_SLOT_MONTH);
+    char *v;
+    assert_int_equal(tg_doc_get_value(doc, TG_SLOT_MONTH, &v), TG_OK);
     assert_string_equal(v, "2024-07");
     free(v);
     /* and gives way again when it goes */
@@ -167,7 +168,7 @@ static void date_precedence(void **state)
     tg_docmeta_apply(doc, rec, st);
     assert_null(json_object_get(rec, "date"));
     assert_false(tg_doc_has_term(doc, "D2024"));
-    v = tg_doc_get_value(doc, TG_SLOT_DATE);
+    assert_int_equal(tg_doc_get_value(doc, TG_SLOT_DATE, &v), TG_OK);
     assert_string_equal(v, "~");
     free(v);
     json_decref(rec);
@@ -261,7 +262,8 @@ static void inherited_restriction_and_embargo(void **state)
     tg_docmeta_apply(doc, rec, st);
     assert_false(tg_doc_has_term(doc, "XR1"));
     assert_true(tg_doc_has_term(doc, "XE1"));
-    char *v = tg_doc_get_value(doc, TG_SLOT_EMBARGO);
+    char *v;
+    assert_int_equal(tg_doc_get_value(doc, TG_SLOT_EMBARGO, &v), TG_OK);
     assert_string_equal(v, "2031-05-01");
     free(v);
     assert_string_equal(tg_rec_str(rec, TG_REC_EMBARGO), "2031-05-01");
@@ -278,7 +280,7 @@ static void inherited_restriction_and_embargo(void **state)
     tg_docmeta_apply(doc, rec, st);
     assert_false(tg_doc_has_term(doc, "XR1"));
     assert_false(tg_doc_has_term(doc, "XE1"));
-    v = tg_doc_get_value(doc, TG_SLOT_EMBARGO);
+    assert_int_equal(tg_doc_get_value(doc, TG_SLOT_EMBARGO, &v), TG_OK);
     assert_string_equal(v, "");
     free(v);
     assert_null(json_object_get(rec, TG_REC_EMBARGO));

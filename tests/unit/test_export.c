@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -135,13 +136,20 @@ static void bag_refuses_and_verifies(void **state)
     free(cmd);
     assert_int_equal(tg_bag_create(bagdir, &bag, err, sizeof err), TG_OK);
     char *bp = NULL;
-    assert_int_equal(tg_bag_add_original(bag, s, sha, "a.txt", &bp, err, sizeof err),
+    int fd = open(sp, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(tg_bag_add_original(bag, fd, sha, "a.txt", &bp, err, sizeof err),
                      TG_ERR_CORRUPT);
     assert_null(bp);
-    char missing[65];
-    tg_sha256_hex("nothing", 7, missing);
-    assert_int_equal(tg_bag_add_original(bag, s, missing, "b.txt", &bp, err, sizeof err),
-                     TG_ERR_NOTFOUND);
+    assert_non_null(strstr(err, "altered"));
+    close(fd);
+    /* a descriptor that cannot be read */
+    char other[65];
+    tg_sha256_hex("other", 5, other);
+    assert_int_equal(tg_bag_add_original(bag, -1, other, "b.txt", &bp, err, sizeof err), TG_ERR_IO);
+    assert_non_null(strstr(err, "cannot read"));
+    assert_int_equal(tg_bag_add_original(bag, 0, "nothex", "c.txt", &bp, err, sizeof err),
+                     TG_ERR_INVALID);
     tg_bag_free(bag);
     snprintf(p, sizeof p, "%s/bagit.txt", bagdir);
     assert_int_not_equal(access(p, F_OK), 0); /* never finished: not a bag */

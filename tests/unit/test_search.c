@@ -1,8 +1,10 @@
 /* Unit tests: the search library (lib/read/search.c) on a fixture archive built
  * here document by document: fetching by digest, restricted documents,
  * facet filters, date ranges, the term-prefix (person) facet, highlighting
- * a whole text, and the public handle (embargoes by the clock, shown forms
- * of locations, originals of bundles holding hidden documents). */
+ * a whole text, the public handle (embargoes by the clock, shown forms
+ * of locations, originals of bundles holding hidden documents), every
+ * read call answering while a writer commits under it (the retry), and
+ * Xapian's message on an index error. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,6 +69,19 @@ static fixture_t docs[] = {
      ""},
 };
 
+/* Stores rec (taken) as d's record and d (freed) as the document holding
+ * qterm. */
+static void replace(tg_db_t *db, const char *qterm, tg_doc_t *d, json_t *rec)
+{
+    size_t len;
+    char *data = tg_record_dump(rec, &len);
+    tg_doc_set_data(d, data, len);
+    free(data);
+    json_decref(rec);
+    assert_int_equal(tg_db_replace(db, qterm, d, NULL), TG_OK);
+    tg_doc_free(d);
+}
+
 static void add_doc(tg_db_t *db, tg_store_t *store, tg_stemmers_t *st, fixture_t *f)
 {
     tg_sha256_hex(f->text, strlen(f->text), f->sha);
@@ -119,14 +134,8 @@ static void add_doc(tg_db_t *db, tg_store_t *store, tg_stemmers_t *st, fixture_t
     json_object_set_new(loc, "folder", json_string(f->folder));
     json_array_append_new(locs, loc);
     json_object_set_new(rec, TG_REC_LOCATIONS, locs);
-    size_t len;
-    char *data = tg_record_dump(rec, &len);
-    tg_doc_set_data(d, data, len);
-    free(data);
-    json_decref(rec);
-    assert_int_equal(tg_db_replace(db, qterm, d, NULL), TG_OK);
+    replace(db, qterm, d, rec);
     free(qterm);
-    tg_doc_free(d);
     assert_int_equal(tg_store_put_text(store, f->sha, f->text, strlen(f->text)), TG_OK);
 }
 
@@ -367,14 +376,8 @@ static void put(tg_db_t *db, tg_store_t *store, const char *text, json_t *rec, c
     if (slot_embargo)
         tg_doc_set_value(d, TG_SLOT_EMBARGO, slot_embargo, strlen(slot_embargo));
     json_object_set_new(rec, TG_REC_SHA256, json_string(sha));
-    size_t len;
-    char *data = tg_record_dump(rec, &len);
-    tg_doc_set_data(d, data, len);
-    free(data);
-    json_decref(rec);
-    assert_int_equal(tg_db_replace(db, tg_buf_str(&t), d, NULL), TG_OK);
+    replace(db, tg_buf_str(&t), d, rec);
     tg_buf_free(&t);
-    tg_doc_free(d);
 }
 
 enum { P_SHOWN, P_LEGACY, P_RESTRICTED, P_EMBARGO, P_ENDED, P_BUNDLE, P_N };
@@ -467,10 +470,6 @@ static void public_handle_hides_and_embargoes_end(void **state)
     assert_int_equal(tg_archive_open(pub_dir, &op, err, sizeof err), TG_OK);
     assert_true(tg_archive_is_public(a));
     assert_false(tg_archive_is_public(op));
-    /* nothing raw to go around the rules with */
-    assert_null(tg_archive_db(a));
-    assert_null(tg_archive_store(a));
-    assert_non_null(tg_archive_db(op));
     tg_qparser_t *qp = tg_qparser_new();
     unsigned all = (1u << P_N) - 1, n;
 
@@ -496,8 +495,14 @@ static void public_handle_hides_and_embargoes_end(void **state)
         json_decref(fake);
         int fd;
         uint64_t size;
-        assert_int_equal(tg_archive_original(a, pub_sha[k], &rec, &fd, &size), TG_ERR_NOTFOUND);
+        /* whatever the caller asks */
+        assert_int_equal(tg_archive_original(a, pub_sha[k], 0, &rec, &fd, &size), TG_ERR_NOTFOUND);
         assert_int_equal(tg_archive_get(op, pub_sha[k], 0, &rec, NULL), TG_OK);
+        json_decref(rec);
+        /* the operator gets its original (an export), unless asking not to */
+        assert_int_equal(tg_archive_original(op, pub_sha[k], 1, &rec, &fd, &size), TG_ERR_NOTFOUND);
+        assert_int_equal(tg_archive_original(op, pub_sha[k], 0, &rec, &fd, &size), TG_OK);
+        close(fd);
         json_decref(rec);
     }
     /* the operator may ask for them to be left out too */
@@ -523,12 +528,13 @@ static void public_handle_hides_and_embargoes_end(void **state)
     uint64_t size;
     assert_int_equal(tg_archive_get(a, pub_sha[P_BUNDLE], 1, &rec, NULL), TG_OK);
     json_decref(rec);
-    assert_int_equal(tg_archive_original(a, pub_sha[P_BUNDLE], &rec, &fd, &size), TG_ERR_NOTFOUND);
-    assert_int_equal(tg_archive_original(op, pub_sha[P_BUNDLE], &rec, &fd, &size), TG_OK);
+    assert_int_equal(tg_archive_original(a, pub_sha[P_BUNDLE], 1, &rec, &fd, &size),
+                     TG_ERR_NOTFOUND);
+    assert_int_equal(tg_archive_original(op, pub_sha[P_BUNDLE], 1, &rec, &fd, &size), TG_OK);
     assert_int_equal(size, strlen("palabra paquete"));
     close(fd);
     json_decref(rec);
-    assert_int_equal(tg_archive_original(a, pub_sha[P_SHOWN], &rec, &fd, &size), TG_OK);
+    assert_int_equal(tg_archive_original(a, pub_sha[P_SHOWN], 1, &rec, &fd, &size), TG_OK);
     close(fd);
     json_decref(rec);
     tg_qparser_free(qp);
@@ -589,6 +595,258 @@ static void public_records_show_no_machine_path(void **state)
     tg_archive_close(a);
 }
 
+/* ==== An index that changes under its readers =============================== */
+
+/* Enough documents, with records long enough, that three commits rewriting
+ * them all reuse the blocks of the revision a reader opened: its next read
+ * of them meets Xapian's DatabaseModifiedError (a glass database keeps only
+ * the last two revisions' blocks). */
+#define BIG_N          1000
+#define BIG_RESTRICTED 10 /* every hundredth document */
+static char big_dir[300];
+static char big_sha[65]; /* the first document's: text and original stored */
+static const char *const big_names[] = {"ana rojas", "luis mora", "eva diaz"};
+
+static void big_doc(tg_db_t *db, unsigned i, unsigned round, char sha[65])
+{
+    char id[32];
+    snprintf(id, sizeof id, "big %u", i);
+    if (i == 0)
+        snprintf(id, sizeof id, "comun vuelta documento");
+    tg_sha256_hex(id, strlen(id), sha);
+    tg_doc_t *d = tg_doc_new();
+    tg_buf_t t;
+    tg_buf_init(&t, 1024);
+    tg_id_term(&t, sha);
+    char *qterm = tg_buf_detach(&t);
+    tg_doc_add_term(d, qterm, strlen(qterm), 0);
+    tg_doc_add_posting(d, "comun", 5, 1);
+    tg_doc_add_posting(d, "vuelta", 6, 2 + round);
+    tg_buf_init(&t, 1024);
+    tg_bool_term(&t, TG_PREFIX_PERSON, big_names[i % 3]);
+    tg_doc_add_term(d, t.data, t.len, 0);
+    tg_buf_free(&t);
+    if (i % 100 == 7)
+        tg_doc_add_term(d, TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0);
+    tg_doc_set_value(d, TG_SLOT_KIND, "text", 4);
+    char pad[300];
+    memset(pad, 'a' + (char)((i + round) % 26), sizeof pad - 1);
+    pad[sizeof pad - 1] = '\0';
+    json_t *rec =
+        json_pack("{s:s, s:s, s:[{s:s}], s:[{s:s, s:s}], s:b}", TG_REC_SHA256, sha, TG_REC_TITLE,
+                  pad, TG_REC_LOCATIONS, "path", "/big/doc.txt", TG_REC_PERSONS, "name",
+                  big_names[i % 3], "key", big_names[i % 3], TG_REC_RESTRICTED, i % 100 == 7);
+    replace(db, qterm, d, rec);
+    free(qterm);
+}
+
+/* Rewrites every document, committing `commits` times. */
+static void big_commits(unsigned commits)
+{
+    static unsigned round;
+    char err[256], sha[65];
+    tg_store_t *store;
+    assert_int_equal(tg_store_open(big_dir, 1, &store, err, sizeof err), TG_OK);
+    tg_db_t *db;
+    assert_int_equal(tg_db_open(tg_store_index_dir(store), TG_DB_WRITE, &db, err, sizeof err),
+                     TG_OK);
+    for (unsigned c = 0; c < commits; c++) {
+        round++;
+        for (unsigned i = 0; i < BIG_N; i++)
+            big_doc(db, i, round, sha);
+        assert_int_equal(tg_db_commit(db), TG_OK);
+    }
+    tg_db_close(db);
+    tg_store_close(store);
+}
+
+static void build_big_fixture(void)
+{
+    snprintf(big_dir, sizeof big_dir, "%s/big", dir);
+    char err[256], sha[65];
+    tg_store_t *store;
+    assert_int_equal(tg_store_open(big_dir, 1, &store, err, sizeof err), TG_OK);
+    const char *text = "comun vuelta documento";
+    tg_store_writer_t *w;
+    uint64_t size;
+    assert_int_equal(tg_store_writer_new(store, &w, err, sizeof err), TG_OK);
+    assert_int_equal(tg_store_writer_add(w, text, strlen(text)), TG_OK);
+    assert_int_equal(tg_store_writer_finish(w, big_sha, &size), TG_OK);
+    assert_int_equal(tg_store_put_text(store, big_sha, text, strlen(text)), TG_OK);
+    tg_db_t *db;
+    assert_int_equal(tg_db_open(tg_store_index_dir(store), TG_DB_WRITE, &db, err, sizeof err),
+                     TG_OK);
+    for (unsigned i = 0; i < BIG_N; i++)
+        big_doc(db, i, 0, sha);
+    assert_string_equal(sha, sha); /* the last; big_sha is the first's */
+    assert_int_equal(tg_db_commit(db), TG_OK);
+    tg_db_close(db);
+    tg_store_close(store);
+}
+
+enum { R_SEARCH, R_FACETS, R_GET, R_COUNT, R_PERSONS, R_ALL_PERSONS, R_TEXT, R_ORIGINAL, R_N };
+static const char *const read_names[R_N] = {
+    "search", "facets", "get", "count", "persons", "all persons", "text", "original",
+};
+
+/* One read call of each kind (public: on a public handle), checked for
+ * what it must answer when it succeeds; returns its status. */
+static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
+{
+    char err[512];
+    tg_search_req_t req = {.limit = 20, .facets = kind == R_FACETS};
+    tg_results_t r;
+    json_t *rec = NULL, *o;
+    unsigned n;
+    int fd;
+    uint64_t size;
+    tg_buf_t text;
+    unsigned shown = tg_archive_is_public(a) ? BIG_N - BIG_RESTRICTED : BIG_N;
+    tg_status_t st = TG_OK;
+    switch (kind) {
+    case R_SEARCH:
+    case R_FACETS:
+        st = tg_search_run(a, qp, "comun", &req, &r, err, sizeof err);
+        if (st)
+            break;
+        assert_int_equal(r.total, shown);
+        assert_int_equal(r.n, 20);
+        if (kind == R_FACETS)
+            assert_int_equal(
+                json_integer_value(json_object_get(json_object_get(r.facets, "kind"), "text")),
+                shown);
+        tg_results_free(&r);
+        break;
+    case R_GET:
+        st = tg_archive_get(a, big_sha, 0, &rec, NULL);
+        if (!st)
+            assert_string_equal(tg_rec_str(rec, TG_REC_SHA256), big_sha);
+        break;
+    case R_COUNT:
+        st = tg_archive_count(a, &n);
+        if (!st)
+            assert_int_equal(n, shown);
+        break;
+    case R_PERSONS:
+    case R_ALL_PERSONS:
+        st = tg_search_persons(a, qp, kind == R_PERSONS ? "comun" : NULL, &req, 0, &o, err,
+                               sizeof err);
+        if (st)
+            break;
+        assert_int_equal(json_integer_value(json_object_get(o, "documents")), shown);
+        assert_int_equal(json_array_size(json_object_get(o, "persons")), 3);
+        json_decref(o);
+        break;
+    case R_TEXT:
+        tg_buf_init(&text, 1024);
+        rec = json_pack("{s:s}", TG_REC_SHA256, big_sha);
+        st = tg_archive_text(a, rec, &text);
+        if (!st)
+            assert_string_equal(tg_buf_str(&text), "comun vuelta documento");
+        tg_buf_free(&text);
+        break;
+    case R_ORIGINAL:
+        st = tg_archive_original(a, big_sha, 1, &rec, &fd, &size);
+        if (!st) {
+            assert_int_equal(size, strlen("comun vuelta documento"));
+            close(fd);
+        }
+        break;
+    }
+    json_decref(rec);
+    return st;
+}
+
+static void reads_retry_while_the_index_changes(void **state)
+{
+    (void)state;
+    build_big_fixture();
+    char err[256];
+    tg_qparser_t *qp = tg_qparser_new();
+    /* for each kind of read: a handle with the retry, and one without (to
+     * show that the read does meet a discarded revision) */
+    for (int kind = 0; kind < R_N; kind++) {
+        int pub = kind != R_ALL_PERSONS && kind != R_GET;
+        tg_archive_t *a, *once;
+        assert_int_equal(
+            (pub ? tg_archive_open_public : tg_archive_open)(big_dir, &a, err, sizeof err), TG_OK);
+        setenv("TESTIGO_READ_TRIES", "1", 1);
+        assert_int_equal(
+            (pub ? tg_archive_open_public : tg_archive_open)(big_dir, &once, err, sizeof err),
+            TG_OK);
+        unsetenv("TESTIGO_READ_TRIES");
+        assert_int_equal(read_call(kind, a, qp), TG_OK); /* nothing changed yet */
+        big_commits(3);
+        tg_status_t st = read_call(kind, once, qp);
+        if (st != TG_ERR_MODIFIED)
+            print_error("%s without the retry: %s (%s)\n", read_names[kind], tg_status_str(st),
+                        tg_archive_error(once));
+        assert_int_equal(st, TG_ERR_MODIFIED);
+        assert_non_null(strstr(tg_archive_error(once), "DatabaseModifiedError"));
+        st = read_call(kind, a, qp);
+        if (st)
+            print_error("%s: %s\n", read_names[kind], tg_archive_error(a));
+        assert_int_equal(st, TG_OK);
+        tg_archive_close(once);
+        tg_archive_close(a);
+    }
+    tg_qparser_free(qp);
+}
+
+/* Overwrites a file of the index with bytes that are no index. */
+static void damage(const char *archive_dir, const char *name)
+{
+    char *p = NULL;
+    assert_true(asprintf(&p, "%s/index/%s", archive_dir, name) > 0);
+    FILE *f = fopen(p, "r+b");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    for (long i = 0; i < size; i++)
+        fputc(0xAB, f);
+    fclose(f);
+    free(p);
+}
+
+static void index_errors_keep_xapians_message(void **state)
+{
+    (void)state;
+    char err[512];
+    tg_archive_t *a;
+    tg_qparser_t *qp = tg_qparser_new();
+    tg_search_req_t req = {.limit = 5};
+    tg_results_t r;
+    /* the records' table damaged under an open handle: a search, which
+     * once gave hits with empty records, and a fetch, fail with Xapian's
+     * words, on the handle and in the caller's buffer */
+    assert_int_equal(tg_archive_open(big_dir, &a, err, sizeof err), TG_OK);
+    damage(big_dir, "docdata.glass");
+    err[0] = '\0';
+    tg_status_t st = tg_search_run(a, qp, "comun", &req, &r, err, sizeof err);
+    assert_int_equal(st, TG_ERR_CORRUPT);
+    assert_non_null(strstr(err, "DatabaseCorruptError"));
+    assert_non_null(strstr(tg_archive_error(a), "DatabaseCorruptError"));
+    json_t *rec;
+    assert_int_equal(tg_archive_get(a, big_sha, 0, &rec, NULL), TG_ERR_CORRUPT);
+    assert_null(rec);
+    assert_non_null(strstr(tg_archive_error(a), "DatabaseCorruptError"));
+    tg_archive_close(a);
+    /* the postings damaged: opening may work, searching cannot */
+    damage(big_dir, "postlist.glass");
+    st = tg_archive_open(big_dir, &a, err, sizeof err);
+    if (st) {
+        assert_non_null(strstr(err, "Error"));
+    } else {
+        assert_int_not_equal(tg_search_run(a, qp, "comun", &req, &r, err, sizeof err), TG_OK);
+        assert_non_null(strstr(err, "DatabaseCorruptError"));
+        unsigned n;
+        assert_int_not_equal(tg_archive_count(a, &n), TG_OK);
+        tg_archive_close(a);
+    }
+    tg_qparser_free(qp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +857,8 @@ int main(void)
         cmocka_unit_test(highlight_whole_text),
         cmocka_unit_test(public_handle_hides_and_embargoes_end),
         cmocka_unit_test(public_records_show_no_machine_path),
+        cmocka_unit_test(reads_retry_while_the_index_changes),
+        cmocka_unit_test(index_errors_keep_xapians_message),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
