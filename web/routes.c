@@ -249,7 +249,7 @@ static int run_search(web_req_t *q, search_args_t *a, tg_results_t *r, char *msg
     case TG_OK:
         return 0;
     case TG_ERR_QUERY:
-        tg_errf(msg, msglen, "%s: %s", M(M_ERR_QUERY), err);
+        web_qmsg(msg, msglen, q->lang, &r->query_error);
         return 400;
     case TG_ERR_INVALID:
         tg_errf(msg, msglen, "%s", M(M_ERR_RANGE));
@@ -303,8 +303,16 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
         return json_error(q, resp, status, msg);
     tg_results_t r;
     status = run_search(q, &a, &r, msg, sizeof msg);
-    if (status)
-        return json_error(q, resp, status, msg);
+    if (status) {
+        json_t *e = json_object();
+        tg_rec_set_str(e, "error", msg);
+        json_object_set_new(e, "status", json_integer(status));
+        if (r.query_error.code) { /* the query's own error: its code and text */
+            json_object_set_new(e, "code", json_string(tg_qmsg_name(r.query_error.code)));
+            tg_rec_set_str(e, "text", r.query_error.text);
+        }
+        return json_reply(resp, e, status);
+    }
     json_t *o = json_object();
     tg_rec_set_str(o, "query", a.s.q);
     json_object_set_new(o, "total", json_integer(r.total));
@@ -335,6 +343,17 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
         json_array_append_new(arr, h);
     }
     json_object_set_new(o, "results", arr);
+    json_t *notices = json_array();
+    for (size_t i = 0; i < r.n_notices; i++) {
+        char m[512];
+        web_qmsg(m, sizeof m, q->lang, &r.notices[i]);
+        json_t *n = json_object();
+        json_object_set_new(n, "code", json_string(tg_qmsg_name(r.notices[i].code)));
+        tg_rec_set_str(n, "text", r.notices[i].text);
+        tg_rec_set_str(n, "message", m);
+        json_array_append_new(notices, n);
+    }
+    json_object_set_new(o, "notices", notices);
     if (r.facets)
         json_object_set_new(o, "facets", json_incref(r.facets));
     json_object_set_new(o, "seconds", json_real(r.seconds));
@@ -401,10 +420,8 @@ static int route_doc(web_req_t *q, web_resp_t *resp)
     tg_span_t *hits = NULL;
     size_t n_hits = 0;
     tg_parsed_t parsed;
-    char err[256];
     tg_parse_opts_t po = {WEB_MAX_QUERY, WEB_MAX_WILDCARD, WEB_MAX_CLAUSES};
-    if (query && *query && text.len &&
-        tg_query_parse(q->qp, query, &po, &parsed, err, sizeof err) == TG_OK) {
+    if (query && *query && text.len && tg_query_parse(q->qp, query, &po, &parsed, NULL) == TG_OK) {
         n_hits = tg_highlight(&parsed, tg_buf_str(&text), text.len, WEB_MAX_HIGHLIGHTS, &hits);
         tg_parsed_free(&parsed);
     }

@@ -701,9 +701,13 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     memset(out, 0, sizeof *out);
     double t0 = tg_now();
     tg_parsed_t parsed;
-    tg_status_t st = tg_query_parse(qp, query, &req->parse, &parsed, err, errlen);
-    if (st)
+    tg_status_t st = tg_query_parse(qp, query, &req->parse, &parsed, &out->query_error);
+    if (st) {
+        tg_qmsg_str(&out->query_error, err, errlen);
         return st;
+    }
+    memcpy(out->notices, parsed.notices, sizeof out->notices);
+    out->n_notices = parsed.n_notices;
     tg_search_opts_t so = {
         .offset = req->offset,
         .limit = req->limit,
@@ -988,8 +992,10 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
         }
     } else {
         tg_parsed_t parsed;
-        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, err, errlen);
+        tg_qmsg_t qerr;
+        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, &qerr);
         if (st) {
+            tg_qmsg_str(&qerr, err, errlen);
             json_decref(c.by_term);
             tg_buf_free(&c.term);
             return st;

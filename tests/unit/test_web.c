@@ -23,7 +23,7 @@
 static void message_table(void **state)
 {
     (void)state;
-    static const char *const convs[] = {"%u", "%zu", "%d", "%lld", "%.3f", NULL};
+    static const char *const convs[] = {"%u", "%zu", "%d", "%lld", "%.3f", "%s", NULL};
     for (int m = 0; m < M_COUNT; m++) {
         const char *es = web_msg(WEB_LANG_ES, (web_msg_t)m);
         const char *en = web_msg(WEB_LANG_EN, (web_msg_t)m);
