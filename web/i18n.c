@@ -133,6 +133,17 @@ static const char *const msgs[M_COUNT][2] = {
     [M_ERR_BUSY] = {"El archivo está atendiendo muchas búsquedas costosas; vuelva a intentarlo en "
                     "unos segundos.",
                     "The archive is busy with many costly searches; try again in a few seconds."},
+    [M_ERR_REQUEST_TIMEOUT] = {"La petición tardó demasiado en llegar.",
+                               "The request took too long to arrive."},
+    [M_ERR_URI_TOO_LONG] = {"La dirección pedida es demasiado larga.",
+                            "The address asked for is too long."},
+    [M_ERR_HEADERS_TOO_LARGE] = {"Las cabeceras de la petición son demasiado grandes.",
+                                 "The request's headers are too large."},
+    [M_ERR_VERSION] = {"Versión de HTTP no admitida (solo HTTP/1.0 y HTTP/1.1).",
+                       "HTTP version not supported (HTTP/1.0 and HTTP/1.1 only)."},
+    [M_ERR_FULL] = {"El archivo tiene demasiadas conexiones abiertas; vuelva a intentarlo en unos "
+                    "segundos.",
+                    "The archive has too many open connections; try again in a few seconds."},
     [M_QN_UNKNOWN_FIELD] = {"Se buscó «%s» como palabra: no es un campo de búsqueda.",
                             "Searched for “%s” as a word: it is not a search field."},
     [M_QN_EMPTY_FIELD] = {"Se buscó «%s» como palabra: un campo lleva su valor justo tras los dos "

@@ -110,6 +110,11 @@ typedef enum {
     M_ERR_RANGE,
     M_ERR_FILTERS,
     M_ERR_BUSY,
+    M_ERR_REQUEST_TIMEOUT,
+    M_ERR_URI_TOO_LONG,
+    M_ERR_HEADERS_TOO_LARGE,
+    M_ERR_VERSION,
+    M_ERR_FULL,
     /* the query parser's notices and errors (query.h), each with at most
      * one %s: the text concerned */
     M_QN_UNKNOWN_FIELD,  /* %s */

@@ -361,6 +361,36 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
     return json_reply(resp, o, 200);
 }
 
+int web_route_costly(const web_req_t *q)
+{
+    if (strcmp(q->path, "/search") && strcmp(q->path, "/api/search"))
+        return 0;
+    const char *text = web_arg(q, "q");
+    if (!text || !*text || strlen(text) > WEB_MAX_QUERY || !q->qp)
+        return 0;
+    tg_parsed_t p;
+    tg_parse_opts_t po = {WEB_MAX_QUERY, WEB_MAX_WILDCARD, WEB_MAX_CLAUSES};
+    if (tg_query_parse(q->qp, text, &po, &p, NULL))
+        return 0;
+    int costly = p.n_prefixes > 0;
+    tg_parsed_free(&p);
+    return costly;
+}
+
+int web_route_busy(web_req_t *q, web_resp_t *resp)
+{
+    web_resp_header(resp, "Retry-After", "2");
+    if (is_api(q))
+        return json_error(q, resp, 503, M(M_ERR_BUSY));
+    search_args_t a;
+    char msg[1024];
+    parse_search(q, &a, msg, sizeof msg);
+    if (!a.s.q || strlen(a.s.q) > WEB_MAX_QUERY)
+        a.s.q = "";
+    render_search(&resp->body, q, &a.s, NULL, M(M_ERR_BUSY));
+    return html_done(q, resp, 503);
+}
+
 /* ==== Documents ============================================================ */
 
 /* The digest in path after prefix, if it is one (64 lowercase hex, nothing
