@@ -40,7 +40,7 @@
 
 #define MAX_LOOKS   64  /* arrivals for one head */
 #define ROOM_GRACE  1.0 /* seconds a head may take before it can be closed for room */
-#define TICK_MS     100 /* deadline checks while heads are arriving */
+#define TICK_MS     100 /* between deadline checks */
 #define DRAIN_BYTES 65536
 #define SPARE       16 /* slots for connections shut down, until the library closes them */
 #define LISTEN_TAG  UINT64_MAX

@@ -18,7 +18,7 @@ static const char *const msgs[M_COUNT][2] = {
     [M_TAGLINE] = {"Archivo de documentos y testimonios", "Archive of documents and testimonies"},
     [M_SEARCH_LABEL] = {"Buscar en el archivo", "Search the archive"},
     [M_SEARCH_BUTTON] = {"Buscar", "Search"},
-    [M_SEARCH_PLACEHOLDER] = {"palabras, \"frases\", type:pdf, date:2024-07…",
+    [M_SEARCH_PLACEHOLDER] = {"palabras, \"frases\", tipo:pdf, fecha:2024-07…",
                               "words, \"phrases\", type:pdf, date:2024-07…"},
     [M_DOCS_IN_ARCHIVE] = {"%u documentos en el archivo.", "%u documents in the archive."},
     [M_BROWSE_ALL] = {"Ver todos", "Browse all"},
@@ -333,7 +333,22 @@ web_lang_t web_lang_negotiate(const char *h)
     return q_en > 0 && q_en > q_es ? WEB_LANG_EN : WEB_LANG_ES;
 }
 
-static const char *const help_examples[] = {
+/* The same examples; fields by their Spanish names in the Spanish page
+ * (the parser takes either in both). */
+static const char *const help_examples_es[] = {
+    "rodriguez",
+    "\"fue detenido\"",
+    "maria OR jose",
+    "detenidos -liberados",
+    "detenc*",
+    "caracas NEAR/5 protesta",
+    "tipo:pdf idioma:es",
+    "fecha:2024-07-28..2024-08-05",
+    "titulo:informe",
+    "carpeta:corpus/noticias",
+};
+
+static const char *const help_examples_en[] = {
     "rodriguez",     "\"fue detenido\"",        "maria OR jose",    "detenidos -liberados",
     "detenc*",       "caracas NEAR/5 protesta", "type:pdf lang:es", "date:2024-07-28..2024-08-05",
     "title:informe", "folder:corpus/noticias",
@@ -367,7 +382,7 @@ static const char *const help_en[] = {
 
 size_t web_help_rows(web_lang_t lang, const char *const **examples, const char *const **meanings)
 {
-    *examples = help_examples;
+    *examples = lang == WEB_LANG_EN ? help_examples_en : help_examples_es;
     *meanings = lang == WEB_LANG_EN ? help_en : help_es;
-    return TG_ARRAY_LEN(help_examples);
+    return TG_ARRAY_LEN(help_examples_en);
 }

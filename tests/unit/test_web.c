@@ -241,6 +241,30 @@ static int head_status(const char *raw)
     return st == WEB_HEAD_DONE ? 200 : st == WEB_HEAD_MORE ? 0 : h.status;
 }
 
+/* The home page's examples all parse, in both languages, with no notice:
+ * the Spanish page shows the fields by their Spanish names. */
+static void help_examples_parse(void **state)
+{
+    (void)state;
+    tg_qparser_t *qp = tg_qparser_new();
+    for (int l = WEB_LANG_ES; l <= WEB_LANG_EN; l++) {
+        const char *const *ex, *const *mean;
+        size_t n = web_help_rows((web_lang_t)l, &ex, &mean);
+        assert_true(n >= 10);
+        for (size_t i = 0; i < n; i++) {
+            tg_parsed_t p;
+            tg_qmsg_t m;
+            if (tg_query_parse(qp, ex[i], NULL, &p, &m))
+                fail_msg("'%s' does not parse (%s)", ex[i], tg_qmsg_name(m.code));
+            assert_int_equal(p.n_notices, 0);
+            tg_parsed_free(&p);
+        }
+        if (l == WEB_LANG_ES)
+            assert_string_equal(ex[9], "carpeta:corpus/noticias");
+    }
+    tg_qparser_free(qp);
+}
+
 static void request_heads(void **state)
 {
     (void)state;
@@ -407,7 +431,7 @@ int main(void)
         cmocka_unit_test(escaping),         cmocka_unit_test(links),
         cmocka_unit_test(hostile_document), cmocka_unit_test(asset_routes),
         cmocka_unit_test(request_heads),    cmocka_unit_test(host_authority),
-        cmocka_unit_test(error_answers),
+        cmocka_unit_test(error_answers),    cmocka_unit_test(help_examples_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
