@@ -54,6 +54,10 @@ static void usage(FILE *f)
             "folder:NAME  sha256:HEX  collection:NAME  place:NAME  witness:NAME  tag:NAME\n"
             "folder:NAME  sha256:HEX  person:\"Marino Alvarado\"  id:12345678\n"
             "mentions:2024-08-05  mentions:2024-07-28..2024-08-05 (dates in the text)\n"
+            "Fields have Spanish names too: tipo: idioma: fecha: año: titulo: carpeta:\n"
+            "persona: cedula: menciona: coleccion: lugar: testigo: etiqueta: asunto:\n"
+            "A word before a colon that names no field is searched as a word, and an\n"
+            "unclosed quotation mark opens a phrase to the end: a note on stderr says so.\n"
             "\n"
             "Restricted documents are shown, marked RESTRICTED; documents under\n"
             "embargo are marked EMBARGOED until the embargo's last day.\n"
@@ -205,6 +209,33 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
            r->total_exact ? "" : " (estimated)", r->seconds);
 }
 
+/* How the query was read where it could not be taken as written, on
+ * stderr: the results still follow. */
+static void print_notices(const tg_results_t *r)
+{
+    for (size_t i = 0; i < r->n_notices; i++) {
+        char msg[512];
+        tg_qmsg_str(&r->notices[i], msg, sizeof msg);
+        fprintf(stderr, "testigo-search: note: %s\n", msg);
+    }
+}
+
+/* The same as JSON: [{"code", "text", "message"}]. */
+static json_t *notices_json(const tg_results_t *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->n_notices; i++) {
+        char msg[512];
+        tg_qmsg_str(&r->notices[i], msg, sizeof msg);
+        json_t *o = json_object();
+        json_object_set_new(o, "code", json_string(tg_qmsg_name(r->notices[i].code)));
+        tg_rec_set_str(o, "text", r->notices[i].text);
+        tg_rec_set_str(o, "message", msg);
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 static void print_json(const tg_results_t *r, const char *query, unsigned offset, unsigned limit)
 {
     json_t *o = json_object();
@@ -217,6 +248,7 @@ static void print_json(const tg_results_t *r, const char *query, unsigned offset
     for (size_t i = 0; i < r->n; i++)
         json_array_append_new(arr, tg_hit_json(&r->hits[i]));
     json_object_set_new(o, "results", arr);
+    json_object_set_new(o, "notices", notices_json(r));
     json_object_set_new(o, "seconds", json_real(r->seconds));
     json_dumpf(o, stdout, JSON_INDENT(2));
     printf("\n");
@@ -598,6 +630,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "testigo-search: %s%s\n", st == TG_ERR_QUERY ? "invalid query: " : "", err);
         rc = 2;
     } else {
+        print_notices(&r);
         if (json)
             print_json(&r, tg_buf_str(&q), req.offset, req.limit);
         else

@@ -18,7 +18,7 @@ static const char *const msgs[M_COUNT][2] = {
     [M_TAGLINE] = {"Archivo de documentos y testimonios", "Archive of documents and testimonies"},
     [M_SEARCH_LABEL] = {"Buscar en el archivo", "Search the archive"},
     [M_SEARCH_BUTTON] = {"Buscar", "Search"},
-    [M_SEARCH_PLACEHOLDER] = {"palabras, \"frases\", type:pdf, date:2024-07…",
+    [M_SEARCH_PLACEHOLDER] = {"palabras, \"frases\", tipo:pdf, fecha:2024-07…",
                               "words, \"phrases\", type:pdf, date:2024-07…"},
     [M_DOCS_IN_ARCHIVE] = {"%u documentos en el archivo.", "%u documents in the archive."},
     [M_BROWSE_ALL] = {"Ver todos", "Browse all"},
@@ -130,6 +130,69 @@ static const char *const msgs[M_COUNT][2] = {
                      "The date range ends before it starts."},
     [M_ERR_FILTERS] = {"Demasiados filtros o un filtro no válido.",
                        "Too many filters, or an invalid one."},
+    [M_ERR_BUSY] = {"El archivo está atendiendo muchas búsquedas costosas; vuelva a intentarlo en "
+                    "unos segundos.",
+                    "The archive is busy with many costly searches; try again in a few seconds."},
+    [M_ERR_REQUEST_TIMEOUT] = {"La petición tardó demasiado en llegar.",
+                               "The request took too long to arrive."},
+    [M_ERR_URI_TOO_LONG] = {"La dirección pedida es demasiado larga.",
+                            "The address asked for is too long."},
+    [M_ERR_HEADERS_TOO_LARGE] = {"Las cabeceras de la petición son demasiado grandes.",
+                                 "The request's headers are too large."},
+    [M_ERR_VERSION] = {"Versión de HTTP no admitida (solo HTTP/1.0 y HTTP/1.1).",
+                       "HTTP version not supported (HTTP/1.0 and HTTP/1.1 only)."},
+    [M_ERR_FULL] = {"El archivo tiene demasiadas conexiones abiertas; vuelva a intentarlo en unos "
+                    "segundos.",
+                    "The archive has too many open connections; try again in a few seconds."},
+    [M_QN_UNKNOWN_FIELD] = {"Se buscó «%s» como palabra: no es un campo de búsqueda.",
+                            "Searched for “%s” as a word: it is not a search field."},
+    [M_QN_EMPTY_FIELD] = {"Se buscó «%s» como palabra: un campo lleva su valor justo tras los dos "
+                          "puntos (fecha:2024).",
+                          "Searched for “%s” as a word: a field takes its value right after the "
+                          "colon (date:2024)."},
+    [M_QN_UNCLOSED_QUOTE] = {"Faltaban las comillas de cierre: se buscó la frase «%s» hasta el "
+                             "final.",
+                             "The closing quotation mark was missing: searched for the phrase "
+                             "“%s” to the end."},
+    [M_QN_UNCLOSED_PAREN] = {"Faltaba un «)»: el paréntesis se cerró al final.",
+                             "A “)” was missing: the parenthesis was closed at the end."},
+    [M_QN_STRAY_PAREN] = {"Se ignoró un «)» que no cerraba nada.",
+                          "A “)” that closed nothing was ignored."},
+    [M_QN_EMPTY_PARENS] = {"Se ignoraron unos paréntesis vacíos.",
+                           "Empty parentheses were ignored."},
+    [M_QN_LONE_OPERATOR] = {"Se ignoró «%s»: le faltaba algo que unir.",
+                            "“%s” was ignored: it had nothing to join."},
+    [M_QN_NEAR_NOT_WORDS] = {"NEAR une dos palabras sueltas: se buscaron ambas partes en cualquier "
+                             "lugar del documento.",
+                             "NEAR joins two single words: both sides were searched anywhere in "
+                             "the document."},
+    [M_QN_WILDCARD_WORDS] = {"El «*» va tras una sola palabra: se buscó «%s» sin él.",
+                             "“*” goes after a single word: searched for “%s” without it."},
+    [M_QE_TOO_LONG] = {"La búsqueda es demasiado larga (máximo %s bytes).",
+                       "The search is too long (at most %s bytes)."},
+    [M_QE_TOO_COMPLEX] = {"La búsqueda tiene demasiadas palabras y campos (máximo %s).",
+                          "The search has too many words and fields (at most %s)."},
+    [M_QE_TOO_DEEP] = {"La búsqueda tiene demasiados paréntesis anidados.",
+                       "The search has too many nested parentheses."},
+    [M_QE_BAD_DATE] = {"Fecha no válida: «%s» (use AAAA, AAAA-MM o AAAA-MM-DD).",
+                       "Invalid date: “%s” (use YYYY, YYYY-MM or YYYY-MM-DD)."},
+    [M_QE_BAD_YEAR] = {"Año no válido: «%s» (use AAAA).", "Invalid year: “%s” (use YYYY)."},
+    [M_QE_RANGE_OPEN] = {"Un intervalo de fechas necesita al menos un extremo (fecha:2024..).",
+                         "A date range needs at least one end (date:2024..)."},
+    [M_QE_RANGE_REVERSED] = {"El intervalo de fechas «%s» termina antes de empezar.",
+                             "The date range “%s” ends before it starts."},
+    [M_QE_BAD_SHA256] = {"SHA-256 no válido: «%s» (64 dígitos hexadecimales).",
+                         "Invalid SHA-256: “%s” (64 hexadecimal digits)."},
+    [M_QE_BAD_IDNUM] = {"Número de cédula no válido: «%s» (sus dígitos: 12345678, 12.345.678 o "
+                        "V-12.345.678).",
+                        "Invalid identity number: “%s” (its digits: 12345678, 12.345.678 or "
+                        "V-12.345.678)."},
+    [M_QE_NO_NAME] = {"persona: necesita un nombre (persona:\"Marino Alvarado\").",
+                      "person: needs a name (person:\"Marino Alvarado\")."},
+    [M_QE_NEAR_WINDOW] = {"NEAR/n necesita un número de palabras entre 1 y 1000.",
+                          "NEAR/n needs a number of words from 1 to 1000."},
+    [M_QE_NO_WORDS] = {"La búsqueda no tiene palabras que buscar.",
+                       "The search has no words to look for."},
     [M_HOME] = {"Inicio", "Home"},
     [M_OTHER_LANG_NAME] = {"English", "Español"},
     [M_OTHER_LANG_CODE] = {"en", "es"},
@@ -163,6 +226,42 @@ void web_msg_fmt(char *out, size_t len, web_lang_t lang, web_msg_t m, const char
     vsnprintf(out, len, fmt, ap);
 #pragma GCC diagnostic pop
     va_end(ap);
+}
+
+void web_qmsg(char *out, size_t len, web_lang_t lang, const tg_qmsg_t *m)
+{
+    static const struct {
+        tg_qmsg_code_t code;
+        web_msg_t msg;
+    } map[] = {
+        {TG_QN_UNKNOWN_FIELD, M_QN_UNKNOWN_FIELD},
+        {TG_QN_EMPTY_FIELD, M_QN_EMPTY_FIELD},
+        {TG_QN_UNCLOSED_QUOTE, M_QN_UNCLOSED_QUOTE},
+        {TG_QN_UNCLOSED_PAREN, M_QN_UNCLOSED_PAREN},
+        {TG_QN_STRAY_PAREN, M_QN_STRAY_PAREN},
+        {TG_QN_EMPTY_PARENS, M_QN_EMPTY_PARENS},
+        {TG_QN_LONE_OPERATOR, M_QN_LONE_OPERATOR},
+        {TG_QN_NEAR_NOT_WORDS, M_QN_NEAR_NOT_WORDS},
+        {TG_QN_WILDCARD_WORDS, M_QN_WILDCARD_WORDS},
+        {TG_QE_TOO_LONG, M_QE_TOO_LONG},
+        {TG_QE_TOO_COMPLEX, M_QE_TOO_COMPLEX},
+        {TG_QE_TOO_DEEP, M_QE_TOO_DEEP},
+        {TG_QE_BAD_DATE, M_QE_BAD_DATE},
+        {TG_QE_BAD_YEAR, M_QE_BAD_YEAR},
+        {TG_QE_RANGE_OPEN, M_QE_RANGE_OPEN},
+        {TG_QE_RANGE_REVERSED, M_QE_RANGE_REVERSED},
+        {TG_QE_BAD_SHA256, M_QE_BAD_SHA256},
+        {TG_QE_BAD_IDNUM, M_QE_BAD_IDNUM},
+        {TG_QE_NO_NAME, M_QE_NO_NAME},
+        {TG_QE_NEAR_WINDOW, M_QE_NEAR_WINDOW},
+        {TG_QE_NO_WORDS, M_QE_NO_WORDS},
+    };
+    for (size_t i = 0; i < TG_ARRAY_LEN(map); i++)
+        if (map[i].code == m->code) {
+            web_msg_fmt(out, len, lang, map[i].msg, "%s", m->text);
+            return;
+        }
+    snprintf(out, len, "%s", web_msg(lang, M_ERR_QUERY));
 }
 
 const char *web_lang_code(web_lang_t lang)
@@ -234,7 +333,22 @@ web_lang_t web_lang_negotiate(const char *h)
     return q_en > 0 && q_en > q_es ? WEB_LANG_EN : WEB_LANG_ES;
 }
 
-static const char *const help_examples[] = {
+/* The same examples; fields by their Spanish names in the Spanish page
+ * (the parser takes either in both). */
+static const char *const help_examples_es[] = {
+    "rodriguez",
+    "\"fue detenido\"",
+    "maria OR jose",
+    "detenidos -liberados",
+    "detenc*",
+    "caracas NEAR/5 protesta",
+    "tipo:pdf idioma:es",
+    "fecha:2024-07-28..2024-08-05",
+    "titulo:informe",
+    "carpeta:corpus/noticias",
+};
+
+static const char *const help_examples_en[] = {
     "rodriguez",     "\"fue detenido\"",        "maria OR jose",    "detenidos -liberados",
     "detenc*",       "caracas NEAR/5 protesta", "type:pdf lang:es", "date:2024-07-28..2024-08-05",
     "title:informe", "folder:corpus/noticias",
@@ -268,7 +382,7 @@ static const char *const help_en[] = {
 
 size_t web_help_rows(web_lang_t lang, const char *const **examples, const char *const **meanings)
 {
-    *examples = help_examples;
+    *examples = lang == WEB_LANG_EN ? help_examples_en : help_examples_es;
     *meanings = lang == WEB_LANG_EN ? help_en : help_es;
-    return TG_ARRAY_LEN(help_examples);
+    return TG_ARRAY_LEN(help_examples_en);
 }

@@ -109,6 +109,35 @@ typedef enum {
     M_ERR_DATE,
     M_ERR_RANGE,
     M_ERR_FILTERS,
+    M_ERR_BUSY,
+    M_ERR_REQUEST_TIMEOUT,
+    M_ERR_URI_TOO_LONG,
+    M_ERR_HEADERS_TOO_LARGE,
+    M_ERR_VERSION,
+    M_ERR_FULL,
+    /* the query parser's notices and errors (query.h), each with at most
+     * one %s: the text concerned */
+    M_QN_UNKNOWN_FIELD,  /* %s */
+    M_QN_EMPTY_FIELD,    /* %s */
+    M_QN_UNCLOSED_QUOTE, /* %s */
+    M_QN_UNCLOSED_PAREN,
+    M_QN_STRAY_PAREN,
+    M_QN_EMPTY_PARENS,
+    M_QN_LONE_OPERATOR, /* %s */
+    M_QN_NEAR_NOT_WORDS,
+    M_QN_WILDCARD_WORDS, /* %s */
+    M_QE_TOO_LONG,       /* %s */
+    M_QE_TOO_COMPLEX,    /* %s */
+    M_QE_TOO_DEEP,
+    M_QE_BAD_DATE, /* %s */
+    M_QE_BAD_YEAR, /* %s */
+    M_QE_RANGE_OPEN,
+    M_QE_RANGE_REVERSED, /* %s */
+    M_QE_BAD_SHA256,     /* %s */
+    M_QE_BAD_IDNUM,      /* %s */
+    M_QE_NO_NAME,
+    M_QE_NEAR_WINDOW,
+    M_QE_NO_WORDS,
     M_HOME,
     M_OTHER_LANG_NAME,
     M_OTHER_LANG_CODE,
@@ -124,6 +153,10 @@ const char *web_msg(web_lang_t lang, web_msg_t m);
  * message whose conversion is not conv is copied unformatted (the table
  * is checked by the unit tests, so this never happens in practice). */
 void web_msg_fmt(char *out, size_t len, web_lang_t lang, web_msg_t m, const char *conv, ...);
+
+/* The query parser's notice or error m (query.h) worded in lang, with the
+ * text it is about quoted in, into out (to be escaped on output). */
+void web_qmsg(char *out, size_t len, web_lang_t lang, const tg_qmsg_t *m);
 
 /* The language code of lang: "es", "en". */
 const char *web_lang_code(web_lang_t lang);

@@ -40,7 +40,15 @@ static void usage(FILE *f)
             "                           [::1]:PORT for IPv6\n"
             "      --threads N          worker threads (default: the number of CPUs, at most 8)\n"
             "      --max-connections N  open connections at most (default 256)\n"
+            "      --max-per-address N  open connections from one address at most (default 32;\n"
+            "                           IPv6: one /64)\n"
+            "      --header-timeout S   seconds a request head may take to arrive, from the\n"
+            "                           connection on, however it trickles (default 10)\n"
             "      --time-limit S       seconds one search may take (default 2)\n"
+            "      --search-slots N     costly searches (a wildcard) run at once, on threads of\n"
+            "                           their own (default: half the threads, at least 1)\n"
+            "      --search-queue N     costly searches waiting at most, each at most\n"
+            "      --search-wait S      S seconds (defaults 16 per slot, 1 s); past either: 503\n"
             "      --access-log         print one line per request on stderr (no query text)\n"
             "  -h, --help               show this help\n"
             "      --version            show the version\n"
@@ -113,13 +121,29 @@ static int is_loopback(const struct sockaddr_storage *ss)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_THREADS = 256, OPT_MAXCONN, OPT_TIME, OPT_LOG, OPT_VERSION };
+    enum {
+        OPT_THREADS = 256,
+        OPT_MAXCONN,
+        OPT_PERADDR,
+        OPT_HEADTIME,
+        OPT_TIME,
+        OPT_SLOTS,
+        OPT_QUEUE,
+        OPT_WAIT,
+        OPT_LOG,
+        OPT_VERSION
+    };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"max-connections", required_argument, NULL, OPT_MAXCONN},
+        {"max-per-address", required_argument, NULL, OPT_PERADDR},
+        {"header-timeout", required_argument, NULL, OPT_HEADTIME},
         {"time-limit", required_argument, NULL, OPT_TIME},
+        {"search-slots", required_argument, NULL, OPT_SLOTS},
+        {"search-queue", required_argument, NULL, OPT_QUEUE},
+        {"search-wait", required_argument, NULL, OPT_WAIT},
         {"access-log", no_argument, NULL, OPT_LOG},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -129,8 +153,12 @@ int main(int argc, char **argv)
         .archive = getenv("TESTIGO_ARCHIVE"),
         .time_limit = 2.0,
         .max_connections = 256,
+        .max_per_address = 32,
+        .head_timeout = 10,
         .conn_timeout = 30,
+        .search_wait = 1,
     };
+    long slots = 0, queue = -1;
     if (!cfg.archive || !*cfg.archive)
         cfg.archive = "archive";
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -157,12 +185,30 @@ int main(int argc, char **argv)
                 return bad_value("--max-connections", optarg);
             cfg.max_connections = (unsigned)v;
             break;
-        case OPT_TIME: {
+        case OPT_PERADDR:
+            if (tg_parse_long(optarg, 1, 10000, &v))
+                return bad_value("--max-per-address", optarg);
+            cfg.max_per_address = (unsigned)v;
+            break;
+        case OPT_SLOTS:
+            if (tg_parse_long(optarg, 1, 64, &slots))
+                return bad_value("--search-slots", optarg);
+            break;
+        case OPT_QUEUE:
+            if (tg_parse_long(optarg, 0, 10000, &queue))
+                return bad_value("--search-queue", optarg);
+            break;
+        case OPT_TIME:
+        case OPT_HEADTIME:
+        case OPT_WAIT: {
+            static const char *const names[] = {"--time-limit", "--header-timeout",
+                                                "--search-wait"};
+            int k = c == OPT_TIME ? 0 : c == OPT_HEADTIME ? 1 : 2;
             char *end;
             double t = strtod(optarg, &end);
             if (end == optarg || *end || !(t > 0 && t <= 600))
-                return bad_value("--time-limit", optarg);
-            cfg.time_limit = t;
+                return bad_value(names[k], optarg);
+            *(k == 0 ? &cfg.time_limit : k == 1 ? &cfg.head_timeout : &cfg.search_wait) = t;
             break;
         }
         case OPT_LOG:
@@ -179,6 +225,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    cfg.search_slots = slots ? (unsigned)slots : cfg.threads / 2 ? cfg.threads / 2 : 1;
+    cfg.search_queue = queue >= 0 ? (unsigned)queue : 16 * cfg.search_slots;
+    if (cfg.max_per_address > cfg.max_connections)
+        cfg.max_per_address = cfg.max_connections;
     if (optind < argc) {
         fprintf(stderr, "testigo-web: unexpected argument '%s' (try --help)\n", argv[optind]);
         return 2;

@@ -743,6 +743,14 @@ void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const
         page_end(b, q);
         return;
     }
+    /* how the query was read where it could not be taken as typed */
+    for (size_t i = 0; i < r->n_notices; i++) {
+        char msg[512];
+        web_qmsg(msg, sizeof msg, q->lang, &r->notices[i]);
+        html_raw(b, "<p class=\"notice\" role=\"status\">");
+        html_esc(b, msg);
+        html_raw(b, "</p>\n");
+    }
     html_raw(b, "<p class=\"summary\">");
     if (r->total == 1)
         html_esc(b, M(M_RESULTS_ONE));

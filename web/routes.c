@@ -250,7 +250,7 @@ static int run_search(web_req_t *q, search_args_t *a, tg_results_t *r, char *msg
     case TG_OK:
         return 0;
     case TG_ERR_QUERY:
-        tg_errf(msg, msglen, "%s: %s", M(M_ERR_QUERY), err);
+        web_qmsg(msg, msglen, q->lang, &r->query_error);
         return 400;
     case TG_ERR_INVALID:
         tg_errf(msg, msglen, "%s", M(M_ERR_RANGE));
@@ -305,8 +305,16 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
         return json_error(q, resp, status, msg);
     tg_results_t r;
     status = run_search(q, &a, &r, msg, sizeof msg);
-    if (status)
-        return json_error(q, resp, status, msg);
+    if (status) {
+        json_t *e = json_object();
+        tg_rec_set_str(e, "error", msg);
+        json_object_set_new(e, "status", json_integer(status));
+        if (r.query_error.code) { /* the query's own error: its code and text */
+            json_object_set_new(e, "code", json_string(tg_qmsg_name(r.query_error.code)));
+            tg_rec_set_str(e, "text", r.query_error.text);
+        }
+        return json_reply(resp, e, status);
+    }
     json_t *o = json_object();
     tg_rec_set_str(o, "query", a.s.q);
     json_object_set_new(o, "total", json_integer(r.total));
@@ -337,11 +345,52 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
         json_array_append_new(arr, h);
     }
     json_object_set_new(o, "results", arr);
+    json_t *notices = json_array();
+    for (size_t i = 0; i < r.n_notices; i++) {
+        char m[512];
+        web_qmsg(m, sizeof m, q->lang, &r.notices[i]);
+        json_t *n = json_object();
+        json_object_set_new(n, "code", json_string(tg_qmsg_name(r.notices[i].code)));
+        tg_rec_set_str(n, "text", r.notices[i].text);
+        tg_rec_set_str(n, "message", m);
+        json_array_append_new(notices, n);
+    }
+    json_object_set_new(o, "notices", notices);
     if (r.facets)
         json_object_set_new(o, "facets", json_incref(r.facets));
     json_object_set_new(o, "seconds", json_real(r.seconds));
     tg_results_free(&r);
     return json_reply(resp, o, 200);
+}
+
+int web_route_costly(const web_req_t *q)
+{
+    if (strcmp(q->path, "/search") && strcmp(q->path, "/api/search"))
+        return 0;
+    const char *text = web_arg(q, "q");
+    if (!text || !*text || strlen(text) > WEB_MAX_QUERY || !q->qp)
+        return 0;
+    tg_parsed_t p;
+    tg_parse_opts_t po = {WEB_MAX_QUERY, WEB_MAX_WILDCARD, WEB_MAX_CLAUSES};
+    if (tg_query_parse(q->qp, text, &po, &p, NULL))
+        return 0;
+    int costly = p.n_prefixes > 0;
+    tg_parsed_free(&p);
+    return costly;
+}
+
+int web_route_busy(web_req_t *q, web_resp_t *resp)
+{
+    web_resp_header(resp, "Retry-After", "2");
+    if (is_api(q))
+        return json_error(q, resp, 503, M(M_ERR_BUSY));
+    search_args_t a;
+    char msg[1024];
+    parse_search(q, &a, msg, sizeof msg);
+    if (!a.s.q || strlen(a.s.q) > WEB_MAX_QUERY)
+        a.s.q = "";
+    render_search(&resp->body, q, &a.s, NULL, M(M_ERR_BUSY));
+    return html_done(q, resp, 503);
 }
 
 /* ==== Documents ============================================================ */
@@ -405,10 +454,8 @@ static int route_doc(web_req_t *q, web_resp_t *resp)
     tg_span_t *hits = NULL;
     size_t n_hits = 0;
     tg_parsed_t parsed;
-    char err[256];
     tg_parse_opts_t po = {WEB_MAX_QUERY, WEB_MAX_WILDCARD, WEB_MAX_CLAUSES};
-    if (query && *query && text.len &&
-        tg_query_parse(q->qp, query, &po, &parsed, err, sizeof err) == TG_OK) {
+    if (query && *query && text.len && tg_query_parse(q->qp, query, &po, &parsed, NULL) == TG_OK) {
         n_hits = tg_highlight(&parsed, tg_buf_str(&text), text.len, WEB_MAX_HIGHLIGHTS, &hits);
         tg_parsed_free(&parsed);
     }

@@ -3,15 +3,28 @@
  * not shared between threads), refreshed before each request so a running
  * server sees what the indexer commits.
  *
- * For each request it checks what HTTP hands over before any route sees it:
- * the method (GET and HEAD only), the Host header (only loopback names when
- * bound to the loopback, against DNS rebinding), the arguments (valid UTF-8
- * without control characters, bounded in number and size), then picks the
- * route, and adds the same safety headers to every answer (a strict
- * Content-Security-Policy, nosniff, no referrer, no caching of archive
- * content).  Connection count, idle time and per-connection memory are
- * bounded by libmicrohttpd options; a request line or headers too large for
- * that memory get libmicrohttpd's own 4xx.
+ * Connections come in through the gate (gate.c), which owns the listening
+ * socket: it checks each connection's first raw request head as it arrives
+ * (garbage and malformed heads answered at once, with every safety
+ * header), gives it an absolute deadline, caps connections per address and
+ * in all, and hands the whole head over (MHD_add_connection).  Later
+ * requests on a kept-alive connection are read by libmicrohttpd itself:
+ * their headers get the same checks against smuggling here, and the gate
+ * bounds the wait for each.
+ *
+ * For each request it then checks what HTTP hands over before any route
+ * sees it: the method (GET and HEAD only), the Host header (a valid
+ * authority; only loopback names when bound to the loopback, against DNS
+ * rebinding), the arguments (valid UTF-8 without control characters,
+ * bounded in number and size), then picks the route, and adds the same
+ * safety headers to every answer (a strict Content-Security-Policy,
+ * nosniff, no referrer, no caching of archive content).
+ *
+ * Costly searches (a wildcard) do not run on the HTTP threads: the
+ * connection is suspended and the search runs on one of a few search
+ * threads (the lane); when the lane's queue is full or a search has waited
+ * too long, the answer is 503 with Retry-After.  So static files, document
+ * pages and plain searches never wait behind them.
  *
  * Never trusts the path to name a file: routes address documents by digest
  * only. */
@@ -19,21 +32,52 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "gate.h"
 #include "html.h"
+#include "http.h"
 #include "i18n.h"
 #include "render.h"
 #include "util.h"
 
-/* Memory per connection: holds the request line and headers. */
+/* Memory per connection: holds the request line and headers (the gate lets
+ * at most WEB_HEAD_MAX of them through). */
 #define CONN_MEMORY (64 * 1024)
 #define MAX_KEY     64
+#define JOB_MAGIC   0x7e57160bu
+
+/* One request: what the route reads and fills, kept across a suspension
+ * while a costly search waits for and runs on the lane. */
+typedef struct job {
+    unsigned magic;
+    web_req_t q;
+    char base[160]; /* q.base_url, when it follows Host */
+    web_route_fn route;
+    web_resp_t resp;
+    int status;
+    struct MHD_Connection *c;
+    double t0, queued;
+    struct job *next;
+} job_t;
+
+/* The lane of costly searches (see the top of the file). */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    job_t *head, *tail;
+    unsigned waiting;   /* queued, not yet taken by a thread */
+    pthread_t *threads; /* search_slots of them */
+    unsigned n_threads;
+    int stop;
+} lane_t;
 
 struct web_server {
     struct MHD_Daemon *d;
@@ -41,6 +85,8 @@ struct web_server {
     pthread_key_t key;
     int access_log;
     int wildcard; /* bound to every address: the base URL follows Host */
+    web_gate_t *gate;
+    lane_t lane;
 };
 
 /* What each server thread keeps between requests. */
@@ -116,47 +162,6 @@ static int hexval(char c)
     return -1;
 }
 
-/* 1 if the Host header names the loopback: localhost, 127.x.y.z or [::1],
- * with any port. */
-static int loopback_host(const char *host)
-{
-    if (!host)
-        return 0;
-    char name[64];
-    size_t n;
-    if (host[0] == '[') {
-        const char *end = strchr(host, ']');
-        if (!end || (size_t)(end - host - 1) >= sizeof name)
-            return 0;
-        n = (size_t)(end - host - 1);
-        memcpy(name, host + 1, n);
-        name[n] = '\0';
-        struct in6_addr a6;
-        return inet_pton(AF_INET6, name, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
-    }
-    n = strcspn(host, ":");
-    if (n >= sizeof name)
-        return 0;
-    memcpy(name, host, n);
-    name[n] = '\0';
-    if (!strcasecmp(name, "localhost"))
-        return 1;
-    struct in_addr a4;
-    return inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
-}
-
-/* A Host header fit to build the base URL from (bound to every address). */
-static int plain_host(const char *host)
-{
-    if (!host || !*host || strlen(host) > 100)
-        return 0;
-    for (const char *p = host; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '.' || *p == '-' || *p == ':' || *p == '[' || *p == ']'))
-            return 0;
-    return 1;
-}
-
 /* Decodes %XX in the path and the arguments, like libmicrohttpd's own
  * unescaper, except that %00 becomes 0x01: a decoded NUL would silently cut
  * the path short ("/doc/SHA%00junk" would name the document), whereas a
@@ -181,10 +186,6 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 }
 
 /* ==== Answering ============================================================== */
-
-static const char CSP_PAGE[] = "default-src 'none'; style-src 'self'; img-src 'self'; "
-                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-static const char CSP_DATA[] = "default-src 'none'; sandbox; frame-ancestors 'none'";
 
 static int has_header(const web_resp_t *r, const char *name)
 {
@@ -216,15 +217,12 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, int status, web_resp_
     int html = r->content_type && !strncmp(r->content_type, "text/html", 9);
     if (r->content_type && !has_header(r, "Content-Type"))
         MHD_add_response_header(mr, "Content-Type", r->content_type);
-    MHD_add_response_header(mr, "Content-Security-Policy",
-                            html && !r->download ? CSP_PAGE : CSP_DATA);
-    MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(mr, "X-Frame-Options", "DENY");
-    MHD_add_response_header(mr, "Cross-Origin-Opener-Policy", "same-origin");
-    MHD_add_response_header(mr, "Cross-Origin-Resource-Policy", "same-origin");
+    for (const web_hdr_t *h = web_safety_headers(html && !r->download); h->name; h++)
+        MHD_add_response_header(mr, h->name, h->value);
     if (!has_header(r, "Cache-Control"))
         MHD_add_response_header(mr, "Cache-Control", "no-store");
+    if (status >= 400 && status != 404 && status != 503)
+        MHD_add_response_header(mr, "Connection", "close"); /* a client gone wrong */
     for (size_t i = 0; i < r->n_headers; i++)
         MHD_add_response_header(mr, r->headers[i].name, r->headers[i].value);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, mr);
@@ -250,6 +248,161 @@ static enum MHD_Result early_error(struct MHD_Connection *c, web_req_t *q, int s
     return ret;
 }
 
+/* The headers of a request as libmicrohttpd parsed them: what the gate
+ * refuses in a connection's first head (http.h), for the requests after
+ * it on a kept-alive connection. */
+typedef struct {
+    unsigned lengths, encodings, hosts;
+    int bad_length, body;
+} head_facts_t;
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    head_facts_t *f = cls;
+    if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        f->lengths++;
+        const char *v = value ? value : "";
+        f->bad_length |= !*v || strspn(v, "0123456789") != strlen(v);
+        f->body |= strspn(v, "0") != strlen(v);
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        f->encodings++;
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
+        f->hosts++;
+    }
+    return MHD_YES;
+}
+
+/* 1 if a request could hide another (two Content-Length, Content-Length
+ * with Transfer-Encoding, a body on GET or HEAD) or names two hosts. */
+static int smuggling(struct MHD_Connection *c)
+{
+    head_facts_t f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &f);
+    return f.lengths > 1 || f.encodings || f.hosts > 1 || f.bad_length || f.body;
+}
+
+/* The gate's token for c (web_gate_started). */
+static void *gate_token(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static job_t *job_new(web_server_t *s)
+{
+    job_t *j = tg_xcalloc(1, sizeof *j);
+    j->magic = JOB_MAGIC;
+    j->q.cfg = s->cfg;
+    j->q.base_url = s->cfg->base_url;
+    j->q.path = "/";
+    web_resp_init(&j->resp);
+    return j;
+}
+
+static void job_free(job_t *j)
+{
+    if (!j)
+        return;
+    web_resp_free(&j->resp);
+    j->magic = 0;
+    free(j);
+}
+
+static void log_request(web_server_t *s, const char *method, const job_t *j)
+{
+    if (s->access_log)
+        fprintf(stderr, "testigo-web: %s %s %d %.1f ms\n", method, j->q.path, j->status,
+                (tg_now() - j->t0) * 1000);
+}
+
+/* ==== The lane of costly searches ============================================ */
+
+/* Queues j and suspends its connection; 0 if the queue is full (then
+ * nothing is done). */
+static int lane_submit(web_server_t *s, struct MHD_Connection *c, job_t *j)
+{
+    lane_t *l = &s->lane;
+    pthread_mutex_lock(&l->mu);
+    if (l->stop || l->waiting >= s->cfg->search_queue) {
+        pthread_mutex_unlock(&l->mu);
+        return 0;
+    }
+    l->waiting++; /* the place is ours */
+    pthread_mutex_unlock(&l->mu);
+    /* suspended before any thread can take it, so never resumed first */
+    MHD_suspend_connection(c);
+    j->c = c;
+    j->queued = tg_now();
+    pthread_mutex_lock(&l->mu);
+    if (l->tail)
+        l->tail->next = j;
+    else
+        l->head = j;
+    l->tail = j;
+    pthread_cond_signal(&l->cv);
+    pthread_mutex_unlock(&l->mu);
+    return 1;
+}
+
+static void *lane_main(void *arg)
+{
+    web_server_t *s = arg;
+    lane_t *l = &s->lane;
+    for (;;) {
+        pthread_mutex_lock(&l->mu);
+        while (!l->head && !l->stop)
+            pthread_cond_wait(&l->cv, &l->mu);
+        job_t *j = l->head;
+        if (!j) {
+            pthread_mutex_unlock(&l->mu);
+            break; /* stopping, and nothing left */
+        }
+        l->head = j->next;
+        if (!l->head)
+            l->tail = NULL;
+        j->next = NULL;
+        l->waiting--;
+        int stop = l->stop;
+        pthread_mutex_unlock(&l->mu);
+        thread_ctx_t *t = stop ? NULL : thread_ctx(s);
+        if (stop || tg_now() - j->queued > s->cfg->search_wait) {
+            j->status = web_route_busy(&j->q, &j->resp);
+        } else if (!t) {
+            j->resp.content_type = "text/html; charset=utf-8";
+            render_error(&j->resp.body, &j->q, 503, web_msg(j->q.lang, M_ERR_SERVER));
+            j->status = 503;
+        } else {
+            tg_archive_refresh(t->archive);
+            j->q.archive = t->archive;
+            j->q.qp = t->qp;
+            j->status = j->route(&j->q, &j->resp);
+        }
+        MHD_resume_connection(j->c); /* the handler sends it */
+    }
+    return NULL;
+}
+
+/* Stops the lane: what is queued is answered 503, what runs finishes,
+ * every suspended connection is resumed. */
+static void lane_stop(web_server_t *s)
+{
+    lane_t *l = &s->lane;
+    pthread_mutex_lock(&l->mu);
+    l->stop = 1;
+    pthread_cond_broadcast(&l->cv);
+    pthread_mutex_unlock(&l->mu);
+    for (unsigned i = 0; i < l->n_threads; i++)
+        pthread_join(l->threads[i], NULL);
+    free(l->threads);
+    l->threads = NULL;
+    l->n_threads = 0;
+}
+
+/* ==== Requests ================================================================ */
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
@@ -258,49 +411,78 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)upload_data;
     static int marker;
     web_server_t *s = cls;
+    job_t *j = *con_cls;
+    if (j && (void *)j != (void *)&marker && j->magic == JOB_MAGIC) {
+        /* back from the lane */
+        *con_cls = &marker;
+        enum MHD_Result ret = send_resp(c, j->status, &j->resp);
+        log_request(s, method, j);
+        job_free(j);
+        return ret;
+    }
     int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
-    web_req_t *q = tg_xcalloc(1, sizeof *q);
-    q->cfg = s->cfg;
-    q->base_url = s->cfg->base_url;
-    q->lang = web_lang_negotiate(
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
-    q->path = "/";
-    enum MHD_Result ret;
-    double t0 = tg_now();
-    int status = 0;
-
     if (strcmp(method, MHD_HTTP_METHOD_GET) && !head) {
         /* answered at once: the body, if any, is never read */
-        status = 405;
-        ret = early_error(c, q, status, web_msg(q->lang, M_ERR_BAD_REQUEST));
-        goto out;
+        j = job_new(s);
+        j->t0 = tg_now();
+        j->q.lang = web_lang_negotiate(
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+        j->status = 405;
+        enum MHD_Result ret = early_error(c, &j->q, 405, web_msg(j->q.lang, M_ERR_BAD_REQUEST));
+        log_request(s, method, j);
+        job_free(j);
+        return ret;
     }
     if (!*con_cls) {
+        web_gate_request(s->gate, gate_token(c), 1);
+        if (smuggling(c)) {
+            /* answered before the body is read; the connection is closed */
+            j = job_new(s);
+            j->t0 = tg_now();
+            j->status = 400;
+            j->q.lang = web_lang_negotiate(
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+            enum MHD_Result ret = early_error(c, &j->q, 400, web_msg(j->q.lang, M_ERR_BAD_REQUEST));
+            log_request(s, method, j);
+            job_free(j);
+            return ret;
+        }
         *con_cls = &marker; /* the whole request first */
-        free(q);
         return MHD_YES;
     }
     if (*upload_data_size) {
-        *upload_data_size = 0; /* a body on GET: ignored */
-        free(q);
+        *upload_data_size = 0; /* a body on GET: the gate lets none through */
         return MHD_YES;
     }
+    j = job_new(s);
+    web_req_t *q = &j->q;
+    j->t0 = tg_now();
+    q->lang = web_lang_negotiate(
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+    enum MHD_Result ret;
+
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-    if (s->cfg->loopback_only_hosts && host && !loopback_host(host)) {
-        status = 403;
-        ret = early_error(c, q, status, web_msg(q->lang, M_ERR_BAD_REQUEST));
+    char name[256];
+    long port;
+    if (host && web_host_parse(host, name, sizeof name, &port)) {
+        j->status = 400; /* "localhost:80@evil.com", a path, spaces */
+        ret = early_error(c, q, 400, web_msg(q->lang, M_ERR_BAD_REQUEST));
         goto out;
     }
-    char base[160];
-    if (s->wildcard && plain_host(host)) {
-        snprintf(base, sizeof base, "http://%s", host);
-        q->base_url = base;
+    if (s->cfg->loopback_only_hosts && host && !web_host_loopback(name)) {
+        j->status = 403;
+        ret = early_error(c, q, 403, web_msg(q->lang, M_ERR_BAD_REQUEST));
+        goto out;
+    }
+    if (s->wildcard && host && strlen(host) < sizeof j->base - 8) {
+        snprintf(j->base, sizeof j->base, "http://%s", host);
+        q->base_url = j->base;
     }
     args_ctx_t ac = {q, 0};
     MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_arg, &ac);
     if (ac.bad || !url || url[0] != '/' || !web_text_clean(url, strlen(url))) {
-        status = 400;
-        ret = early_error(c, q, status, web_msg(q->lang, M_ERR_BAD_REQUEST));
+        j->status = 400;
+        ret = early_error(c, q, 400, web_msg(q->lang, M_ERR_BAD_REQUEST));
         goto out;
     }
     q->path = url;
@@ -308,32 +490,75 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (!web_lang_parse(web_arg(q, "hl"), &q->lang))
         q->lang_explicit = 1;
 
-    web_resp_t r;
-    web_resp_init(&r);
-    web_route_fn route = web_route_find(url);
+    j->route = web_route_find(url);
     int needs_index =
         strncmp(url, "/static/", 8) && strcmp(url, "/robots.txt") && strcmp(url, "/opensearch.xml");
     thread_ctx_t *t = needs_index ? thread_ctx(s) : NULL;
     if (needs_index && !t) {
-        status = 503;
-        r.content_type = "text/html; charset=utf-8";
-        render_error(&r.body, q, status, web_msg(q->lang, M_ERR_SERVER));
+        j->status = 503;
+        j->resp.content_type = "text/html; charset=utf-8";
+        render_error(&j->resp.body, q, 503, web_msg(q->lang, M_ERR_SERVER));
     } else {
         if (t) {
+            q->qp = t->qp;
+            if (web_route_costly(q)) {
+                q->qp = NULL; /* the lane's thread brings its own */
+                if (lane_submit(s, c, j)) {
+                    *con_cls = j; /* sent when the lane resumes it */
+                    return MHD_YES;
+                }
+                j->status = web_route_busy(q, &j->resp);
+                goto send;
+            }
             tg_archive_refresh(t->archive);
             q->archive = t->archive;
-            q->qp = t->qp;
         }
-        status = route(q, &r);
+        j->status = j->route(q, &j->resp);
     }
-    ret = send_resp(c, status, &r);
-    web_resp_free(&r);
+send:
+    ret = send_resp(c, j->status, &j->resp);
 out:
-    if (s->access_log)
-        fprintf(stderr, "testigo-web: %s %s %d %.1f ms\n", method, q->path, status,
-                (tg_now() - t0) * 1000);
-    free(q);
+    log_request(s, method, j);
+    job_free(j);
     return ret;
+}
+
+/* A request ended (answered, or the connection died): a job still attached
+ * was never sent. */
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)toe;
+    web_server_t *s = cls;
+    web_gate_request(s->gate, gate_token(c), 0); /* waits for the next one */
+    job_t *j = con_cls ? *con_cls : NULL;
+    if (j && j->magic == JOB_MAGIC) {
+        job_free(j);
+        *con_cls = NULL;
+    }
+}
+
+/* Connections as the HTTP library opens and closes them: the gate counts
+ * them against the caps until they close. */
+static void notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                              enum MHD_ConnectionNotificationCode toe)
+{
+    web_server_t *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = info ? web_gate_started(s->gate, info->connect_fd) : NULL;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        web_gate_closed(s->gate, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* The gate's handover: the head is whole and valid. */
+static int take_connection(void *ctx, int fd, const struct sockaddr *addr, socklen_t len)
+{
+    web_server_t *s = ctx;
+    return MHD_add_connection(s->d, fd, addr, len) == MHD_YES ? 0 : -1;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -349,11 +574,28 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ==== Starting and stopping ================================================= */
 
+/* A listening socket on addr (IPv6: that family only, as libmicrohttpd
+ * binds it); -1 with a message. */
+static int listen_on(const struct sockaddr *addr, socklen_t len, char *err, size_t errlen)
+{
+    int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        (addr->sa_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one)) ||
+        bind(fd, addr, len) || listen(fd, 511)) {
+        tg_errf(err, errlen, "%s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 tg_status_t web_server_start(web_config_t *cfg, const struct sockaddr *addr, socklen_t addrlen,
                              int access_log, web_server_t **out, unsigned *port, char *err,
                              size_t errlen)
 {
-    (void)addrlen;
     *out = NULL;
     web_server_t *s = tg_xcalloc(1, sizeof *s);
     s->cfg = cfg;
@@ -363,11 +605,9 @@ tg_status_t web_server_start(web_config_t *cfg, const struct sockaddr *addr, soc
         free(s);
         return TG_ERR_IO;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
     char host[INET6_ADDRSTRLEN] = "";
     if (addr->sa_family == AF_INET6) {
         const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)(const void *)addr;
-        flags |= MHD_USE_IPv6;
         inet_ntop(AF_INET6, &a6->sin6_addr, host, sizeof host);
         s->wildcard = IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr);
     } else {
@@ -375,31 +615,76 @@ tg_status_t web_server_start(web_config_t *cfg, const struct sockaddr *addr, soc
         inet_ntop(AF_INET, &a4->sin_addr, host, sizeof host);
         s->wildcard = a4->sin_addr.s_addr == htonl(INADDR_ANY);
     }
+    char why[256];
+    int lfd = listen_on(addr, addrlen, why, sizeof why);
+    if (lfd < 0) {
+        tg_errf(err, errlen, "cannot listen on %s (%s)", host, why);
+        pthread_key_delete(s->key);
+        free(s);
+        return TG_ERR_IO;
+    }
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof bound;
+    getsockname(lfd, (struct sockaddr *)&bound, &blen);
+    *port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                                              : ((struct sockaddr_in *)&bound)->sin_port);
+
+    /* the gate owns the listening socket and the caps; the library only
+     * ever sees connections it hands over, so its own limit is never the
+     * one that refuses */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
+                     MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME;
     struct MHD_OptionItem opts[] = {
-        {MHD_OPTION_SOCK_ADDR, 0, (void *)addr},
-        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->max_connections, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->max_connections * 2 + 64, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->conn_timeout, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
         {MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL},
         {MHD_OPTION_END, 0, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    size_t n = 5;
+    size_t n = 4;
     if (cfg->threads > 1)
         opts[n++] =
             (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->threads, NULL};
     opts[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-                            NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_ARRAY,
-                            opts, MHD_OPTION_END);
+                            NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                            notify_connection, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!s->d) {
-        tg_errf(err, errlen, "cannot listen on %s (address in use, or not this machine's?)", host);
+        tg_errf(err, errlen, "cannot start the HTTP library's threads");
+        close(lfd);
         pthread_key_delete(s->key);
         free(s);
         return TG_ERR_IO;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    *port = info ? info->port : 0;
+    lane_t *l = &s->lane;
+    pthread_mutex_init(&l->mu, NULL);
+    pthread_cond_init(&l->cv, NULL);
+    l->threads = tg_xcalloc(cfg->search_slots ? cfg->search_slots : 1, sizeof *l->threads);
+    for (unsigned i = 0; i < (cfg->search_slots ? cfg->search_slots : 1); i++)
+        if (!pthread_create(&l->threads[l->n_threads], NULL, lane_main, s))
+            l->n_threads++;
+    web_gate_opts_t go = {
+        .max_connections = cfg->max_connections,
+        .max_per_address = cfg->max_per_address,
+        .head_timeout = cfg->head_timeout,
+        .handover = take_connection,
+        .ctx = s,
+    };
+    if (!l->n_threads || web_gate_start(lfd, &go, &s->gate, why, sizeof why)) {
+        tg_errf(err, errlen, "cannot start serving on %s: %s", host,
+                l->n_threads ? why : "no search thread");
+        if (!s->gate)
+            close(lfd);
+        lane_stop(s);
+        MHD_stop_daemon(s->d);
+        pthread_mutex_destroy(&l->mu);
+        pthread_cond_destroy(&l->cv);
+        pthread_key_delete(s->key);
+        free(s);
+        return TG_ERR_IO;
+    }
     if (addr->sa_family == AF_INET6)
         snprintf(cfg->base_url, sizeof cfg->base_url, "http://[%s]:%u", host, *port);
     else
@@ -412,7 +697,12 @@ void web_server_stop(web_server_t *s)
 {
     if (!s)
         return;
-    MHD_stop_daemon(s->d);
+    web_gate_stop(s->gate); /* no new connections, no more handovers */
+    lane_stop(s);           /* every suspended connection resumed */
+    MHD_stop_daemon(s->d);  /* reports every connection closed to the gate */
+    web_gate_free(s->gate);
+    pthread_mutex_destroy(&s->lane.mu);
+    pthread_cond_destroy(&s->lane.cv);
     pthread_key_delete(s->key);
     free(s);
 }

@@ -41,7 +41,14 @@ typedef struct {
     double time_limit; /* seconds per search */
     unsigned threads;  /* worker threads */
     unsigned max_connections;
-    unsigned conn_timeout;   /* seconds of idle before a connection is closed */
+    unsigned max_per_address; /* open connections from one address (IPv6: one /64) */
+    double head_timeout;      /* seconds from accept to a whole request head */
+    unsigned conn_timeout;    /* seconds of idle while answering before closing */
+    /* Costly searches (a wildcard) run on their own threads so that they
+     * never hold up other requests: search_slots at once, search_queue
+     * more waiting at most search_wait seconds; past that, 503. */
+    unsigned search_slots, search_queue;
+    double search_wait;
     int loopback_only_hosts; /* Host must name the loopback (DNS rebinding guard) */
     char base_url[128];      /* "http://127.0.0.1:8080", no trailing slash */
 } web_config_t;
@@ -115,5 +122,12 @@ const char *web_arg(const web_req_t *q, const char *key);
 typedef int (*web_route_fn)(web_req_t *q, web_resp_t *resp);
 /* The route for path (never NULL: unknown paths get the 404 route). */
 web_route_fn web_route_find(const char *path);
+/* 1 if q is a costly search (its query has a wildcard): the server runs
+ * those apart, a few at a time (web_config_t.search_slots).  Needs q->qp. */
+int web_route_costly(const web_req_t *q);
+/* Fills resp with the answer to a costly search that found no room: 503,
+ * "try again in a few seconds", as the route would show it (the search
+ * page or JSON).  Returns the status. */
+int web_route_busy(web_req_t *q, web_resp_t *resp);
 
 #endif

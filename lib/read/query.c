@@ -5,10 +5,18 @@
  *   or    := and ("OR" and)*
  *   and   := item (["AND"] item)*          item := ["NOT" | "-" | "+"] near
  *   near  := prim ("NEAR"["/"n] prim)*
- *   prim  := "(" or ")" | field | phrase | word
+ *   prim  := "(" or [")"] | field | phrase | word
  * Operators are recognised in capitals only ("or" is a word), as in Xapian
  * and most search engines, so a Spanish "y"/"o" or an English "and" in a
  * name stays a word.
+ *
+ * Forgiving: whatever the grammar cannot place is read the nearest sensible
+ * way and reported as a notice (query.h), never an error: an unknown
+ * "word:" is a word, an unclosed '"' a phrase to the end, an unclosed '('
+ * closes at the end, a stray ')' or an operator missing a side is dropped,
+ * NEAR beside something that is not a single word becomes AND.  Errors are
+ * left for values that cannot mean anything (an impossible date) and for
+ * the limits.
  *
  * Safety: the text is bounded (max_length), so are nesting (MAX_DEPTH), the
  * number of clauses and wildcard expansion; no input can make the parser
@@ -47,24 +55,31 @@ static const struct {
     const char *prefix;
     int lowercase;
 } fields[] = {
-    {"type", F_BOOL, TG_PREFIX_KIND, 1},
-    {"lang", F_BOOL, TG_PREFIX_LANG, 1},
-    {"date", F_DATE, TG_PREFIX_DATE, 0},
-    {"year", F_YEAR, TG_PREFIX_DATE, 0},
-    {"title", F_TEXT, TG_PREFIX_TITLE, 0},
-    {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
-    {"sha256", F_SHA, TG_PREFIX_ID, 1},
-    {"collection", F_FOLD, TG_PREFIX_COLLECTION, 0},
-    {"place", F_FOLD, TG_PREFIX_PLACE, 0},
-    {"witness", F_FOLD, TG_PREFIX_WITNESS, 0},
-    {"tag", F_FOLD, TG_PREFIX_TAG, 0},
-    {"sha256", F_SHA, TG_PREFIX_ID, 1},
-    {"person", F_PERSON, TG_PREFIX_PERSON, 0},
-    {"id", F_IDNUM, TG_PREFIX_IDNUM, 0},
-    {"mentions", F_DATE, TG_PREFIX_MENTION, 0},
-    {"from", F_TEXT, TG_PREFIX_FROM, 0},
-    {"to", F_TEXT, TG_PREFIX_TO, 0},
+    {"type", F_BOOL, TG_PREFIX_KIND, 1},     {"lang", F_BOOL, TG_PREFIX_LANG, 1},
+    {"date", F_DATE, TG_PREFIX_DATE, 0},     {"year", F_YEAR, TG_PREFIX_DATE, 0},
+    {"title", F_TEXT, TG_PREFIX_TITLE, 0},   {"folder", F_BOOL, TG_PREFIX_FOLDER, 0},
+    {"sha256", F_SHA, TG_PREFIX_ID, 1},      {"collection", F_FOLD, TG_PREFIX_COLLECTION, 0},
+    {"place", F_FOLD, TG_PREFIX_PLACE, 0},   {"witness", F_FOLD, TG_PREFIX_WITNESS, 0},
+    {"tag", F_FOLD, TG_PREFIX_TAG, 0},       {"person", F_PERSON, TG_PREFIX_PERSON, 0},
+    {"id", F_IDNUM, TG_PREFIX_IDNUM, 0},     {"mentions", F_DATE, TG_PREFIX_MENTION, 0},
+    {"from", F_TEXT, TG_PREFIX_FROM, 0},     {"to", F_TEXT, TG_PREFIX_TO, 0},
     {"subject", F_TEXT, TG_PREFIX_TITLE, 0},
+};
+
+/* Other names of the fields, folded (so "título:", "TITULO:" and "titulo:"
+ * are one): the Spanish ones, and kind:, which the facet and its URL
+ * parameter already say. */
+static const struct {
+    const char *alias, *name;
+} aliases[] = {
+    {"kind", "type"},      {"tipo", "type"},
+    {"idioma", "lang"},    {"fecha", "date"},
+    {"ano", "year"},       {"titulo", "title"},
+    {"carpeta", "folder"}, {"coleccion", "collection"},
+    {"lugar", "place"},    {"testigo", "witness"},
+    {"etiqueta", "tag"},   {"persona", "person"},
+    {"cedula", "id"},      {"menciona", "mentions"},
+    {"asunto", "subject"},
 };
 
 struct tg_qparser {
@@ -92,8 +107,7 @@ typedef struct {
     int have_cur;
     unsigned clauses, max_clauses, max_wildcard;
     int depth;
-    char *err;
-    size_t errlen;
+    tg_qmsg_t *err;
     int failed;
     tg_parsed_t *out;
 } parser_t;
@@ -105,19 +119,118 @@ typedef struct {
     tg_query_t *exact; /* a single word's exact term: what NEAR works on */
 } node_t;
 
-static void fail(parser_t *p, size_t off, const char *fmt, ...) TG_PRINTF(3, 4);
+/* ==== Messages ============================================================= */
 
-static void fail(parser_t *p, size_t off, const char *fmt, ...)
+/* Copies at most TG_QMSG_TEXT - 4 bytes of s, cut at a character boundary,
+ * with "…" when cut. */
+static void msg_text(tg_qmsg_t *m, const char *s, size_t n)
+{
+    size_t max = TG_QMSG_TEXT - 4;
+    int cut = n > max;
+    if (cut) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(m->text, s, n);
+    if (cut)
+        memcpy(m->text + n, "\xe2\x80\xa6", 3), n += 3;
+    m->text[n] = '\0';
+}
+
+static void fail(parser_t *p, size_t off, tg_qmsg_code_t code, const char *s, size_t n)
 {
     if (p->failed)
         return;
     p->failed = 1;
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    tg_errf(p->err, p->errlen, "%s (at character %zu)", msg, off + 1);
+    if (!p->err)
+        return;
+    memset(p->err, 0, sizeof *p->err);
+    p->err->code = code;
+    p->err->offset = off;
+    msg_text(p->err, s ? s : "", s ? n : 0);
+}
+
+/* Records how something was read (once per code and text). */
+static void notice(parser_t *p, size_t off, tg_qmsg_code_t code, const char *s, size_t n)
+{
+    tg_parsed_t *out = p->out;
+    if (out->n_notices >= TG_QUERY_MAX_NOTICES)
+        return;
+    tg_qmsg_t m = {.code = code, .offset = off};
+    msg_text(&m, s ? s : "", s ? n : 0);
+    for (size_t i = 0; i < out->n_notices; i++)
+        if (out->notices[i].code == code && !strcmp(out->notices[i].text, m.text))
+            return;
+    out->notices[out->n_notices++] = m;
+}
+
+int tg_qmsg_is_error(tg_qmsg_code_t code)
+{
+    return code >= TG_QE_FIRST;
+}
+
+static const struct {
+    tg_qmsg_code_t code;
+    const char *name, *en; /* en: at most one %s, the text (a second is the same text) */
+} qmsgs[] = {
+    {TG_QN_UNKNOWN_FIELD, "unknown_field", "'%s:' is not a field: searched for '%s' as a word"},
+    {TG_QN_EMPTY_FIELD, "empty_field",
+     "'%s:' has nothing after the colon: searched for '%s' as a word"},
+    {TG_QN_UNCLOSED_QUOTE, "unclosed_quote",
+     "no closing quotation mark: searched for the phrase \"%s\" to the end"},
+    {TG_QN_UNCLOSED_PAREN, "unclosed_paren", "missing ')': the parenthesis closes at the end"},
+    {TG_QN_STRAY_PAREN, "stray_paren", "ignored a ')' that closes nothing"},
+    {TG_QN_EMPTY_PARENS, "empty_parens", "ignored empty parentheses"},
+    {TG_QN_LONE_OPERATOR, "lone_operator", "ignored '%s', which had nothing to join"},
+    {TG_QN_NEAR_NOT_WORDS, "near_not_words",
+     "NEAR joins two single words: both sides were searched anywhere in the document"},
+    {TG_QN_WILDCARD_WORDS, "wildcard_words",
+     "'*' goes after a single word: searched for '%s' without it"},
+    {TG_QE_TOO_LONG, "too_long", "query too long (the limit is %s bytes)"},
+    {TG_QE_TOO_COMPLEX, "too_complex", "query too complex: more than %s words and fields"},
+    {TG_QE_TOO_DEEP, "too_deep", "too many nested parentheses"},
+    {TG_QE_BAD_DATE, "bad_date", "invalid date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)"},
+    {TG_QE_BAD_YEAR, "bad_year", "invalid year '%s' (use YYYY)"},
+    {TG_QE_RANGE_OPEN, "range_open", "a date range needs at least one end"},
+    {TG_QE_RANGE_REVERSED, "range_reversed", "the date range '%s' ends before it starts"},
+    {TG_QE_BAD_SHA256, "bad_sha256", "invalid sha256 '%s' (64 hexadecimal digits)"},
+    {TG_QE_BAD_IDNUM, "bad_idnum",
+     "invalid identity number '%s' (its digits, e.g. 12345678, 12.345.678 or V-12.345.678)"},
+    {TG_QE_NO_NAME, "no_name", "person: needs a name (person:\"Marino Alvarado\")"},
+    {TG_QE_NEAR_WINDOW, "near_window", "NEAR/n needs a number of words from 1 to 1000"},
+    {TG_QE_NO_WORDS, "no_words", "the query has no words to look for"},
+};
+
+const char *tg_qmsg_name(tg_qmsg_code_t code)
+{
+    for (size_t i = 0; i < TG_ARRAY_LEN(qmsgs); i++)
+        if (qmsgs[i].code == code)
+            return qmsgs[i].name;
+    return "unknown";
+}
+
+void tg_qmsg_str(const tg_qmsg_t *m, char *buf, size_t len)
+{
+    const char *fmt = "%s";
+    for (size_t i = 0; i < TG_ARRAY_LEN(qmsgs); i++)
+        if (qmsgs[i].code == m->code)
+            fmt = qmsgs[i].en;
+    /* the table's formats hold %s only, each meaning the text */
+    tg_buf_t b;
+    tg_buf_init(&b, 1024);
+    for (const char *c = fmt; *c; c++) {
+        if (c[0] == '%' && c[1] == 's') {
+            tg_buf_adds(&b, m->text);
+            c++;
+        } else {
+            tg_buf_addc(&b, *c);
+        }
+    }
+    if (m->code != TG_QE_TOO_LONG && m->code != TG_QE_NO_WORDS)
+        tg_buf_addf(&b, " (at character %zu)", m->offset + 1);
+    snprintf(buf, len, "%s", tg_buf_str(&b));
+    tg_buf_free(&b);
 }
 
 /* ==== Highlight lists ===================================================== */
@@ -169,6 +282,46 @@ static int ends_bare(char c)
     return is_space(c) || c == '(' || c == ')' || c == '"' || c == '\0';
 }
 
+/* The field a name before a colon names (English or Spanish, any case,
+ * with or without accents), or -1. */
+static int find_field(const char *s, size_t n)
+{
+    tg_buf_t f;
+    tg_buf_init(&f, 256);
+    tg_fold(s, n, &f);
+    const char *name = tg_buf_str(&f);
+    for (size_t i = 0; i < TG_ARRAY_LEN(aliases); i++)
+        if (!strcmp(aliases[i].alias, name))
+            name = aliases[i].name;
+    int found = -1;
+    for (size_t i = 0; i < TG_ARRAY_LEN(fields) && found < 0; i++)
+        if (!strcmp(fields[i].name, name))
+            found = (int)i;
+    tg_buf_free(&f);
+    return found;
+}
+
+/* A quoted text from the '"' at p->off: to the closing '"', or to the end
+ * of the query (with a notice) when there is none. */
+static void lex_quoted(parser_t *p, tok_t *t)
+{
+    size_t open = p->off;
+    const char *s = p->text + open + 1;
+    const char *q = memchr(s, '"', p->len - open - 1);
+    t->s = s;
+    if (q) {
+        t->n = (size_t)(q - s);
+        p->off = (size_t)(q - p->text) + 1;
+        return;
+    }
+    t->n = p->len - open - 1;
+    p->off = p->len;
+    /* the notice quotes the phrase's words, on one line */
+    char *w = tg_utf8_one_line(s, t->n);
+    notice(p, open, TG_QN_UNCLOSED_QUOTE, w ? w : "", w ? strlen(w) : 0);
+    free(w);
+}
+
 static void lex(parser_t *p, tok_t *t)
 {
     memset(t, 0, sizeof *t);
@@ -193,16 +346,8 @@ static void lex(parser_t *p, tok_t *t)
         return;
     }
     if (c == '"') {
-        const char *q = memchr(p->text + p->off + 1, '"', p->len - p->off - 1);
-        if (!q) {
-            fail(p, p->off, "%s", "unterminated quotation mark");
-            t->t = T_END;
-            return;
-        }
         t->t = T_PHRASE;
-        t->s = p->text + p->off + 1;
-        t->n = (size_t)(q - t->s);
-        p->off = (size_t)(q - p->text) + 1;
+        lex_quoted(p, t);
         return;
     }
     size_t start = p->off;
@@ -215,50 +360,41 @@ static void lex(parser_t *p, tok_t *t)
     const char *colon = memchr(t->s, ':', t->n);
     if (colon && colon > t->s) {
         size_t nl = (size_t)(colon - t->s);
-        /* a field name is a letter then letters or digits ("sha256");
-         * "10:30" is a time, not a field */
-        int alpha = isalpha((unsigned char)t->s[0]) != 0;
+        /* a field name is a letter then letters or digits ("sha256",
+         * "título"); "10:30" is a time, not a field */
+        int name = isalpha((unsigned char)t->s[0]) || (unsigned char)t->s[0] >= 0x80;
         for (size_t i = 0; i < nl; i++)
-            if (!isalnum((unsigned char)t->s[i]) && t->s[i] != '_')
-                alpha = 0;
-        if (alpha) {
-            int f = -1;
-            for (size_t i = 0; i < TG_ARRAY_LEN(fields); i++)
-                if (strlen(fields[i].name) == nl && !strncasecmp(fields[i].name, t->s, nl))
-                    f = (int)i;
-            if (f < 0) {
-                char name[64], known[256] = "";
-                snprintf(name, sizeof name, "%.*s:", (int)(nl < 40 ? nl : 40), t->s);
-                for (size_t i = 0; tg_query_fields[i]; i++) {
-                    size_t k = strlen(known);
-                    snprintf(known + k, sizeof known - k, "%s%s", i ? ", " : "",
-                             tg_query_fields[i]);
-                }
-                fail(p, start, "unknown field '%s' (fields: %s)", name, known);
-                t->t = T_END;
+            if (!isalnum((unsigned char)t->s[i]) && t->s[i] != '_' && (unsigned char)t->s[i] < 0x80)
+                name = 0;
+        if (name) {
+            int f = find_field(t->s, nl);
+            size_t after = (size_t)(colon + 1 - p->text);
+            int quoted = after == p->off && p->off < p->len && p->text[p->off] == '"';
+            if (f < 0 || (after == p->off && !quoted)) {
+                /* not a field ("Nota:", "http://..."), or a field with
+                 * nothing after its colon ("Fecha: 12 de agosto"): the
+                 * name is a word, the rest is read on its own */
+                notice(p, start, f < 0 ? TG_QN_UNKNOWN_FIELD : TG_QN_EMPTY_FIELD, t->s, nl);
+                t->t = T_WORD;
+                t->n = nl;
+                p->off = after;
                 return;
             }
             t->t = T_FIELD;
             t->field = f;
-            if ((size_t)(colon + 1 - p->text) == p->off && p->off < p->len &&
-                p->text[p->off] == '"') {
-                const char *q = memchr(p->text + p->off + 1, '"', p->len - p->off - 1);
-                if (!q) {
-                    fail(p, p->off, "%s", "unterminated quotation mark");
-                    t->t = T_END;
-                    return;
-                }
-                t->s = p->text + p->off + 1;
-                t->n = (size_t)(q - t->s);
+            if (quoted) {
+                lex_quoted(p, t);
                 t->quoted = 1;
-                p->off = (size_t)(q - p->text) + 1;
             } else {
                 t->s = colon + 1;
-                t->n = p->off - (size_t)(colon + 1 - p->text);
+                t->n = p->off - after;
             }
             if (t->n == 0) {
-                fail(p, start, "field '%s' has no value", fields[f].name);
-                t->t = T_END;
+                /* field:"" */
+                notice(p, start, TG_QN_EMPTY_FIELD, p->text + start, nl);
+                t->t = T_WORD;
+                t->s = p->text + start;
+                t->n = nl;
             }
             return;
         }
@@ -277,7 +413,7 @@ static void lex(parser_t *p, tok_t *t)
             long w;
             snprintf(num, sizeof num, "%.*s", (int)(t->n - 5 < 15 ? t->n - 5 : 15), t->s + 5);
             if (tg_parse_long(num, 1, 1000, &w)) {
-                fail(p, start, "%s", "NEAR/n needs a number of words from 1 to 1000");
+                fail(p, start, TG_QE_NEAR_WINDOW, t->s, t->n);
                 t->t = T_END;
                 return;
             }
@@ -322,7 +458,9 @@ static void node_free(node_t *n)
 static int count_clause(parser_t *p, size_t off)
 {
     if (++p->clauses > p->max_clauses) {
-        fail(p, off, "query too complex: more than %u words and fields", p->max_clauses);
+        char lim[16];
+        int n = snprintf(lim, sizeof lim, "%u", p->max_clauses);
+        fail(p, off, TG_QE_TOO_COMPLEX, lim, (size_t)n);
         return -1;
     }
     return 0;
@@ -375,6 +513,11 @@ static node_t text_query(parser_t *p, const char *s, size_t n, const char *prefi
         last_a = a;
         last_b = b;
     }
+    if (wildcard && words.n > 1) {
+        /* "e-ma*": a prefix of several words means nothing */
+        notice(p, off, TG_QN_WILDCARD_WORDS, s, n);
+        wildcard = 0;
+    }
     if (words.n > 0 && !wildcard && !prefix[0])
         group_add(p->out, gw, words.n, 0);
     for (size_t i = 0; i < words.n; i++)
@@ -392,19 +535,13 @@ static node_t text_query(parser_t *p, const char *s, size_t n, const char *prefi
         return r;
     }
     if (wildcard) {
-        if (words.n > 1) {
-            fail(p, off, "%s", "a wildcard (*) works on a single word");
-            for (size_t i = 0; i < words.n; i++)
-                tg_query_free(words.v[i]);
-        } else {
-            tg_query_free(words.v[0]);
-            tg_buf_reset(&term);
-            tg_buf_adds(&term, prefix);
-            tg_word_term(&term, s + last_a, last_b - last_a);
-            list_add(&p->out->prefixes, &p->out->n_prefixes, term.data + strlen(prefix),
-                     term.len - strlen(prefix));
-            r.q = tg_query_wildcard(term.data, p->max_wildcard);
-        }
+        tg_query_free(words.v[0]);
+        tg_buf_reset(&term);
+        tg_buf_adds(&term, prefix);
+        tg_word_term(&term, s + last_a, last_b - last_a);
+        list_add(&p->out->prefixes, &p->out->n_prefixes, term.data + strlen(prefix),
+                 term.len - strlen(prefix));
+        r.q = tg_query_wildcard(term.data, p->max_wildcard);
     } else if (words.n == 1 && !phrase && !prefix[0]) {
         /* a bare word: its exact form or any of its stems */
         qvec_t syn = {0};
@@ -433,12 +570,7 @@ static int parse_date_value(parser_t *p, const char *s, size_t n, int year_only,
         return 0; /* open end */
     }
     if (tg_date_parse(s, n, d) != 0 || (year_only && d->month)) {
-        char v[64];
-        snprintf(v, sizeof v, "%.*s", (int)(n < 40 ? n : 40), s);
-        fail(p, off,
-             year_only ? "invalid year '%s' (use YYYY)"
-                       : "invalid date '%s' (use YYYY, YYYY-MM or YYYY-MM-DD)",
-             v);
+        fail(p, off, year_only ? TG_QE_BAD_YEAR : TG_QE_BAD_DATE, s, n);
         return -1;
     }
     return 0;
@@ -484,9 +616,9 @@ static node_t field_query(parser_t *p, const tok_t *t)
             parse_date_value(p, dots + 2, t->n - ln - 2, kind == F_YEAR, &to, t->off))
             return r;
         if (tg_date_range_query(prefix, &from, &to, &r.q) != TG_OK) {
-            fail(p, t->off, "%s",
-                 from.year == 0 && to.year == 0 ? "a date range needs at least one end"
-                                                : "the date range ends before it starts");
+            fail(p, t->off,
+                 from.year == 0 && to.year == 0 ? TG_QE_RANGE_OPEN : TG_QE_RANGE_REVERSED, t->s,
+                 t->n);
             return r;
         }
         r.filter = 1;
@@ -498,7 +630,7 @@ static node_t field_query(parser_t *p, const tok_t *t)
         tg_buf_t key;
         tg_buf_init(&key, 4096);
         if (tg_name_key(t->s, t->n, &key) == 0) {
-            fail(p, t->off, "%s", "person: needs a name (person:\"Marino Alvarado\")");
+            fail(p, t->off, TG_QE_NO_NAME, t->s, t->n);
             tg_buf_free(&key);
             return r;
         }
@@ -521,12 +653,7 @@ static node_t field_query(parser_t *p, const tok_t *t)
     if (kind == F_IDNUM) {
         tg_idnum_t id;
         if (tg_idnum_parse(t->s, t->n, &id)) {
-            char v[64];
-            snprintf(v, sizeof v, "%.*s", (int)(t->n < 40 ? t->n : 40), t->s);
-            fail(p, t->off,
-                 "invalid identity number '%s' (its digits, e.g. 12345678, 12.345.678 or "
-                 "V-12.345.678)",
-                 v);
+            fail(p, t->off, TG_QE_BAD_IDNUM, t->s, t->n);
             return r;
         }
         char term[32];
@@ -558,7 +685,7 @@ static node_t field_query(parser_t *p, const tok_t *t)
         for (char *c = v; *c; c++)
             *c = (char)tolower((unsigned char)*c);
     if (kind == F_SHA && !tg_sha256_valid(v)) {
-        fail(p, t->off, "invalid sha256 '%s' (64 hexadecimal digits)", v);
+        fail(p, t->off, TG_QE_BAD_SHA256, t->s, t->n);
         free(v);
         return r;
     }
@@ -582,6 +709,45 @@ static node_t field_query(parser_t *p, const tok_t *t)
 
 static node_t parse_or(parser_t *p);
 
+/* A word, a phrase, a field or a group can start here. */
+static int starts_prim(ttype_t t)
+{
+    return t == T_LP || t == T_WORD || t == T_PHRASE || t == T_FIELD;
+}
+
+static void lone_operator(parser_t *p, const tok_t *op)
+{
+    const char *name = op->t == T_AND   ? "AND"
+                       : op->t == T_OR  ? "OR"
+                       : op->t == T_NOT ? "NOT"
+                                        : "NEAR";
+    notice(p, op->off, TG_QN_LONE_OPERATOR, name, strlen(name));
+}
+
+/* Both a and b (taken), weighted as parse_and would weigh them. */
+static node_t node_and(node_t a, node_t b)
+{
+    node_t r = none_node();
+    if (!a.q || !b.q) {
+        node_t *keep = a.q ? &a : &b;
+        node_free(a.q ? &b : &a);
+        return *keep;
+    }
+    tg_query_free(a.exact);
+    tg_query_free(b.exact);
+    tg_query_t *v[2] = {a.q, b.q};
+    if (a.filter == b.filter) {
+        r.q = tg_query_combine(TG_Q_AND, v, 2, 0);
+        r.filter = a.filter;
+    } else {
+        if (a.filter)
+            v[0] = b.q, v[1] = a.q;
+        r.q = tg_query_combine(TG_Q_FILTER, v, 2, 0);
+    }
+    return r;
+}
+
+/* Only called where starts_prim() holds. */
 static node_t parse_prim(parser_t *p)
 {
     tok_t *t = peek(p);
@@ -591,23 +757,23 @@ static node_t parse_prim(parser_t *p)
         size_t off = t->off;
         take(p);
         if (++p->depth > MAX_DEPTH) {
-            fail(p, off, "%s", "too many nested parentheses");
+            fail(p, off, TG_QE_TOO_DEEP, NULL, 0);
             return r;
         }
         if (peek(p)->t == T_RP) {
-            fail(p, off, "%s", "empty parentheses");
+            take(p);
+            p->depth--;
+            notice(p, off, TG_QN_EMPTY_PARENS, NULL, 0);
             return r;
         }
         r = parse_or(p);
         p->depth--;
         if (p->failed)
             return r;
-        if (peek(p)->t != T_RP) {
-            node_free(&r);
-            fail(p, off, "%s", "missing ')' for this '('");
-            return r;
-        }
-        take(p);
+        if (peek(p)->t == T_RP)
+            take(p);
+        else /* the end of the query: the group closes there */
+            notice(p, off, TG_QN_UNCLOSED_PAREN, NULL, 0);
         tg_query_free(r.exact);
         r.exact = NULL;
         return r;
@@ -630,39 +796,41 @@ static node_t parse_prim(parser_t *p)
         tok_t f = take(p);
         return field_query(p, &f);
     }
-    case T_RP:
-        fail(p, t->off, "%s", "unexpected ')'");
-        return r;
-    case T_AND:
-    case T_OR:
-    case T_NEAR:
-        fail(p, t->off, "%s", "an operator (AND, OR, NEAR) needs a word on each side");
-        return r;
-    case T_NOT:
-        fail(p, t->off, "%s", "NOT needs something after it");
-        return r;
-    case T_END:
-        fail(p, t->off, "%s", "the query ends too early");
+    default:
         return r;
     }
-    return r;
 }
 
 /* NEAR works on single words (Xapian's OP_NEAR takes terms only), matched
- * exactly: stems have no positions in the index. */
+ * exactly: stems have no positions in the index.  Beside anything else
+ * (a phrase, a field, a group) it is read as AND. */
 static node_t parse_near(parser_t *p)
 {
     size_t g0 = p->out->n_groups;
     node_t left = parse_prim(p);
     while (!p->failed && peek(p)->t == T_NEAR) {
         tok_t op = take(p);
+        if (!starts_prim(peek(p)->t)) {
+            lone_operator(p, &op); /* "a NEAR", "a NEAR OR b" */
+            continue;
+        }
         size_t g1 = p->out->n_groups;
         node_t right = parse_prim(p);
-        if (!p->failed && (!left.exact || !right.exact))
-            fail(p, op.off, "%s", "NEAR needs a single word on each side");
         if (p->failed) {
             node_free(&right);
             break;
+        }
+        if (!left.q || !right.q) {
+            lone_operator(p, &op); /* a side was punctuation only */
+            left = node_and(left, right);
+            g0 = g1;
+            continue;
+        }
+        if (!left.exact || !right.exact) {
+            notice(p, op.off, TG_QN_NEAR_NOT_WORDS, NULL, 0);
+            left = node_and(left, right);
+            g0 = g1;
+            continue;
         }
         tg_query_t *v[2] = {left.exact, right.exact};
         tg_query_free(left.q);
@@ -691,31 +859,32 @@ static node_t parse_and(parser_t *p)
     qvec_t pos = {0}, filt = {0}, neg = {0};
     for (;;) {
         tok_t *t = peek(p);
-        if (t->t == T_END || t->t == T_RP || t->t == T_OR || p->failed)
+        if (t->t == T_END || t->t == T_OR || p->failed)
             break;
-        int negate = 0;
-        if (t->t == T_AND) {
-            size_t off = t->off;
+        if (t->t == T_RP) {
+            if (p->depth > 0)
+                break; /* closes the group */
+            notice(p, t->off, TG_QN_STRAY_PAREN, NULL, 0);
             take(p);
-            if (pos.n + filt.n + neg.n == 0) {
-                fail(p, off, "%s", "AND needs something before it");
-                break;
-            }
-            t = peek(p);
-            if (t->t == T_END || t->t == T_RP || t->t == T_OR) {
-                fail(p, off, "%s", "AND needs something after it");
-                break;
-            }
+            continue;
         }
+        if (t->t == T_AND || t->t == T_NEAR) {
+            /* AND between two parts is the default anyway; NEAR here
+             * has nothing on its left */
+            tok_t op = take(p);
+            ttype_t nx = peek(p)->t;
+            if (op.t == T_NEAR || pos.n + filt.n + neg.n == 0 || (nx != T_NOT && !starts_prim(nx)))
+                lone_operator(p, &op);
+            continue;
+        }
+        int negate = 0;
         if (t->t == T_NOT) {
-            size_t off = t->off;
-            take(p);
-            negate = 1;
-            t = peek(p);
-            if (t->t == T_END || t->t == T_RP || t->t == T_OR || t->t == T_AND) {
-                fail(p, off, "%s", "NOT needs something after it");
-                break;
+            tok_t op = take(p);
+            if (!starts_prim(peek(p)->t)) {
+                lone_operator(p, &op); /* "NOT", "a NOT", "NOT OR b" */
+                continue;
             }
+            negate = 1;
         }
         int sign = peek(p)->sign;
         if (sign == '-')
@@ -781,21 +950,25 @@ static node_t parse_or(parser_t *p)
     node_t left = parse_and(p);
     while (!p->failed && peek(p)->t == T_OR) {
         tok_t op = take(p);
-        tok_t *nx = peek(p);
-        if (!left.q || nx->t == T_END || nx->t == T_RP || nx->t == T_OR) {
-            fail(p, op.off, "%s", "OR needs something on each side");
+        node_t right = parse_and(p);
+        if (p->failed) {
+            node_free(&right);
             break;
         }
-        node_t right = parse_and(p);
-        if (p->failed || !right.q) {
-            node_free(&right);
-            if (!p->failed)
-                fail(p, op.off, "%s", "OR needs something on each side");
-            break;
+        if (!left.q || !right.q) {
+            lone_operator(p, &op); /* "OR a", "a OR", "a OR OR b" */
+            if (!left.q)
+                left = right;
+            else
+                node_free(&right);
+            continue;
         }
         tg_query_t *v[2] = {left.q, right.q};
         left.q = tg_query_combine(TG_Q_OR, v, 2, 0);
         left.filter = left.filter && right.filter;
+        tg_query_free(left.exact);
+        tg_query_free(right.exact);
+        left.exact = NULL;
     }
     if (p->failed)
         node_free(&left);
@@ -836,15 +1009,11 @@ void tg_parsed_free(tg_parsed_t *p)
 }
 
 tg_status_t tg_query_parse(tg_qparser_t *qp, const char *text, const tg_parse_opts_t *opts,
-                           tg_parsed_t *out, char *err, size_t errlen)
+                           tg_parsed_t *out, tg_qmsg_t *err)
 {
     memset(out, 0, sizeof *out);
     size_t max_len = opts && opts->max_length ? opts->max_length : 4096;
     size_t len = strlen(text);
-    if (len > max_len) {
-        tg_errf(err, errlen, "query too long (%zu bytes; the limit is %zu)", len, max_len);
-        return TG_ERR_QUERY;
-    }
     parser_t p = {
         .qp = qp,
         .text = text,
@@ -852,21 +1021,25 @@ tg_status_t tg_query_parse(tg_qparser_t *qp, const char *text, const tg_parse_op
         .max_clauses = opts && opts->max_clauses ? opts->max_clauses : 256,
         .max_wildcard = opts && opts->max_wildcard ? opts->max_wildcard : 1000,
         .err = err,
-        .errlen = errlen,
         .out = out,
     };
+    if (len > max_len) {
+        char lim[24];
+        int n = snprintf(lim, sizeof lim, "%zu", max_len);
+        fail(&p, 0, TG_QE_TOO_LONG, lim, (size_t)n);
+        return TG_ERR_QUERY;
+    }
     /* the text must be UTF-8: a word is cut by Unicode rules */
     char *clean = tg_utf8_clean(text, len);
     p.text = clean;
     p.len = strlen(clean);
     node_t n = parse_or(&p);
-    if (!p.failed && peek(&p)->t == T_RP)
-        fail(&p, peek(&p)->off, "%s", "unexpected ')'");
-    else if (!p.failed && peek(&p)->t != T_END)
-        fail(&p, peek(&p)->off, "%s", "unexpected text");
+    /* parse_or stops only at the end (a stray ')' or OR is read there) */
+    if (!p.failed && peek(&p)->t != T_END)
+        fail(&p, peek(&p)->off, TG_QE_NO_WORDS, NULL, 0);
     if (!p.failed && !n.q)
-        tg_errf(err, errlen, "the query has no words to look for");
-    if (p.failed || !n.q) {
+        fail(&p, 0, TG_QE_NO_WORDS, NULL, 0);
+    if (p.failed) {
         node_free(&n);
         tg_parsed_free(out);
         free(clean);

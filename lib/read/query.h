@@ -3,10 +3,12 @@
  *
  * Why not Xapian's QueryParser: a word must match its diacritic-folded form
  * and its stems in Spanish and in English at once (the archive holds both
- * languages and the query does not say which); syntax errors must be reported,
- * not silently reinterpreted; and wildcard expansion must be bounded.  Words
- * are cut and folded by the same tokenizer and schema code as the index
- * (text.h, schema.h), so query and index always agree.
+ * languages and the query does not say which); what the parser does with
+ * text it cannot take as written must be said to the person who typed it;
+ * and wildcard expansion must be bounded.  Words are cut and folded by the
+ * same tokenizer and schema code as the index (text.h, schema.h), so query
+ * and index always agree.  docs/query.md gives the measurements behind
+ * this choice.
  *
  *   word           folded word or any of its Spanish/English stems
  *   "a phrase"     the exact folded words, adjacent, in order
@@ -17,9 +19,18 @@
  *   a NEAR b       within 10 words, either order (NEAR/n: within n)
  *   ( ... )        grouping
  *   field:value    see tg_query_fields (type:, lang:, date:, year:, title:,
- *                  folder:, sha256:, person:, id:, mentions:, from:, to:, subject:); date:,
- *                  year: and mentions: take ranges A..B, with either end
- *                  open
+ *                  folder:, sha256:, person:, id:, mentions:, from:, to:,
+ *                  subject:, and their Spanish names); date:, year: and
+ *                  mentions: take ranges A..B, with either end open
+ *
+ * The parser forgives ordinary typing: a word before a colon that names no
+ * field is a word ("Nota: preso", a pasted http://... address), a quotation
+ * mark never closed opens a phrase to the end, a parenthesis never closed
+ * closes at the end, a stray ')' or an operator missing a side is ignored.
+ * Each such reading is reported as a notice (a code and the text
+ * concerned), for the front end to word in its own language.  Only what
+ * cannot be read at all is an error: an impossible date or range, an
+ * invalid digest or identity number, limits passed, nothing to look for.
  */
 #ifndef TG_QUERY_H
 #define TG_QUERY_H
@@ -47,6 +58,52 @@ typedef struct {
     unsigned near; /* 0: a word or a phrase; else the NEAR window */
 } tg_hitgroup_t;
 
+/* What the parser says about a query: a notice (the query was run, read as
+ * the code says) or an error (it cannot be run).  Codes are never
+ * renumbered; errors start at TG_QE_FIRST. */
+typedef enum {
+    TG_QN_UNKNOWN_FIELD = 1, /* "Nota:" names no field: searched as a word; text: Nota */
+    TG_QN_EMPTY_FIELD,       /* "fecha:" with nothing after the colon: searched as a word */
+    TG_QN_UNCLOSED_QUOTE,    /* '"' never closed: a phrase to the end; text: its words */
+    TG_QN_UNCLOSED_PAREN,    /* '(' never closed: closed at the end */
+    TG_QN_STRAY_PAREN,       /* ')' that closes nothing: ignored */
+    TG_QN_EMPTY_PARENS,      /* "()": ignored */
+    TG_QN_LONE_OPERATOR,     /* AND, OR, NOT or NEAR missing a side: ignored; text: it */
+    TG_QN_NEAR_NOT_WORDS,    /* NEAR beside a phrase, a field or a group: both sides, anywhere */
+    TG_QN_WILDCARD_WORDS,    /* '*' after several words ("e-ma*"): ignored; text: the words */
+    TG_QE_FIRST = 64,
+    TG_QE_TOO_LONG = TG_QE_FIRST, /* text: the limit, in bytes */
+    TG_QE_TOO_COMPLEX,            /* text: the limit of words and fields */
+    TG_QE_TOO_DEEP,               /* parentheses nested too deep */
+    TG_QE_BAD_DATE,               /* text: the value */
+    TG_QE_BAD_YEAR,               /* text: the value */
+    TG_QE_RANGE_OPEN,             /* "date:..": neither end given */
+    TG_QE_RANGE_REVERSED,         /* text: the range */
+    TG_QE_BAD_SHA256,             /* text: the value */
+    TG_QE_BAD_IDNUM,              /* text: the value */
+    TG_QE_NO_NAME,                /* person: without a name */
+    TG_QE_NEAR_WINDOW,            /* NEAR/n outside 1..1000; text: NEAR/n */
+    TG_QE_NO_WORDS,               /* nothing to look for ("!!!") */
+} tg_qmsg_code_t;
+
+#define TG_QMSG_TEXT 64
+
+typedef struct {
+    tg_qmsg_code_t code;
+    char text[TG_QMSG_TEXT]; /* as typed, cut at a character boundary ("…"); "" if none */
+    size_t offset;           /* byte offset in the query of what it is about */
+} tg_qmsg_t;
+
+/* Notices kept per query (more are dropped; repeats are kept once). */
+#define TG_QUERY_MAX_NOTICES 8
+
+/* 1 if code is an error rather than a notice. */
+int tg_qmsg_is_error(tg_qmsg_code_t code);
+/* A stable name for code, for JSON ("unknown_field", "bad_date"). */
+const char *tg_qmsg_name(tg_qmsg_code_t code);
+/* The message in English into buf (the command line's wording). */
+void tg_qmsg_str(const tg_qmsg_t *m, char *buf, size_t len);
+
 /* A parsed query and what a snippet should highlight. */
 typedef struct {
     tg_query_t *query;
@@ -59,19 +116,23 @@ typedef struct {
     struct tg_stemmers *stemmers; /* the parser's, for matching stems; borrowed */
     tg_hitgroup_t *groups;        /* what the excerpt should hold (see above) */
     size_t n_groups;
+    tg_qmsg_t notices[TG_QUERY_MAX_NOTICES]; /* how the text was read, in order */
+    size_t n_notices;
 } tg_parsed_t;
 
 tg_qparser_t *tg_qparser_new(void);
 void tg_qparser_free(tg_qparser_t *qp);
 
-/* Parses text.  On TG_ERR_QUERY, err holds a message for the person who
- * typed it ("missing ')' at the end", "unknown field 'fecha:'").  On success
- * out must be released with tg_parsed_free. */
+/* Parses text.  On success out must be released with tg_parsed_free, and
+ * out->notices say how text that could not be taken as written was read.
+ * On TG_ERR_QUERY, *err (may be NULL) says why the query cannot be run
+ * (an error code) and out needs no release. */
 tg_status_t tg_query_parse(tg_qparser_t *qp, const char *text, const tg_parse_opts_t *opts,
-                           tg_parsed_t *out, char *err, size_t errlen);
+                           tg_parsed_t *out, tg_qmsg_t *err);
 void tg_parsed_free(tg_parsed_t *p);
 
-/* The field names the language knows, NULL-terminated, for help texts. */
+/* The field names the language knows, NULL-terminated, for help texts
+ * (each also has a Spanish name: docs/query.md). */
 extern const char *const tg_query_fields[];
 
 #endif

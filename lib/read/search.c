@@ -978,9 +978,11 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     memset(out, 0, sizeof *out);
     double t0 = tg_now();
     tg_parsed_t parsed;
-    tg_status_t st = tg_query_parse(qp, query, &req->parse, &parsed, err, errlen);
-    if (st)
+    tg_status_t st = tg_query_parse(qp, query, &req->parse, &parsed, &out->query_error);
+    if (st) {
+        tg_qmsg_str(&out->query_error, err, errlen);
         return fail(a, st, "%s", err && errlen ? err : "the query is not valid");
+    }
     st = add_filters(&parsed.query, req, err, errlen);
     if (st) {
         tg_parsed_free(&parsed);
@@ -1002,6 +1004,9 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     do
         st = search_once(a, &parsed, req, &so, out);
     while (again(a, &st, &tries));
+    /* search_once starts from an empty out: the notices come last */
+    memcpy(out->notices, parsed.notices, sizeof out->notices);
+    out->n_notices = parsed.n_notices;
     tg_parsed_free(&parsed);
     if (st) {
         tg_errf(err, errlen, "%s", a->err);
@@ -1270,9 +1275,12 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
     tg_parsed_t parsed;
     tg_status_t st = TG_OK;
     if (!everything) {
-        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, err, errlen);
-        if (st)
+        tg_qmsg_t qerr;
+        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, &qerr);
+        if (st) {
+            tg_qmsg_str(&qerr, err, errlen);
             return fail(a, st, "%s", err && errlen ? err : "the query is not valid");
+        }
         if (hide)
             parsed.query = without_hidden(parsed.query);
     }

@@ -158,12 +158,19 @@ typedef struct {
      * ..., "person": ...} or NULL; values in byte order */
     json_t *facets;
     double seconds;
+    /* How the query's text was read where it could not be taken as written
+     * (query.h), for the front end to say above the results. */
+    tg_qmsg_t notices[TG_QUERY_MAX_NOTICES];
+    size_t n_notices;
+    /* On TG_ERR_QUERY: why (also in err, in English). */
+    tg_qmsg_t query_error;
 } tg_results_t;
 
-/* Runs query.  TG_ERR_QUERY (with a message for the user in err) if the
- * query is not valid, TG_ERR_INVALID if a filter names an unknown facet or
- * the date range is empty, TG_ERR_TIMEOUT if it ran past req->time_limit;
- * an index error's status with its message in err.  out needs
+/* Runs query.  TG_ERR_QUERY (with a message for the user in err, and the
+ * code in out->query_error) if the query cannot be run, TG_ERR_INVALID if
+ * a filter names an unknown facet or the date range is empty,
+ * TG_ERR_TIMEOUT if it ran past req->time_limit; an index error's status
+ * with its message in err.  out needs
  * tg_results_free only on success. */
 tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                           const tg_search_req_t *req, tg_results_t *out, char *err, size_t errlen);

@@ -146,7 +146,7 @@ check "--persons --json says which names come from the list" \
 check "--persons -n limits the list" \
     test "$("$BIN/testigo-search" --archive "$A" --persons -n 1 | head -n -1 | wc -l)" -eq 1
 status_is 1 "--persons QUERY matching nothing exits 1" search --persons nadaquebuscar
-status_is 2 "--persons with a bad QUERY exits 2" search --persons 'fecha:2024'
+status_is 2 "--persons with a bad QUERY exits 2" search --persons 'fecha:2024-02-30'
 
 # ---- without a names list: the folded full name as found
 B=$T/archive2

@@ -33,8 +33,10 @@ check "scripts/mkcorpus.py regenerates corpus/ byte for byte" \
 python3 "$TOP/scripts/mkscans.py" "$T/scans" >/dev/null 2>&1
 check "scripts/mkscans.py regenerates corpus/escaneos/ byte for byte" diff -r "$T/scans" "$C/escaneos"
 status_is 1 "a query with no match exits 1" search zzzyyyxxx
-status_is 2 "a query with a syntax error exits 2" search '(rodriguez'
-grep -q 'invalid query: missing' "$T/.err" && ok "and says why" || not_ok "syntax message"
+status_is 0 "an unclosed parenthesis is forgiven" search '(rodriguez'
+grep -q "note: missing ')'" "$T/.err" && ok "and a note says how it was read" || not_ok "note: $(cat "$T/.err")"
+status_is 2 "an impossible date is a query error (exit 2)" search 'fecha:2024-02-30'
+grep -q "invalid query: invalid date '2024-02-30'" "$T/.err" && ok "and says why" || not_ok "error message"
 check "the page with a wrong charset declaration says so" \
     sh -c "'$BIN/testigo-search' --archive '$A' --json bocono | grep -q 'declares charset utf-8 in its <meta> charset, which does not fit its bytes: read as WINDOWS-1252'"
 check "an attachment's location names its message" \

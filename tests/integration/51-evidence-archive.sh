@@ -145,7 +145,7 @@ check "--bom starts the CSV with a byte order mark" sh -c "head -c 3 '$T/bom.csv
 check "CSV lines end with CRLF" sh -c "head -1 '$T/bom.csv' | od -c | grep -q '\\\\r  \\\\n'"
 status_is 1 "an export with no match exits 1" search --export csv nadaquecoincida
 status_is 2 "an unknown export format is a usage error" search --export xml '*'
-status_is 2 "an invalid query is an error" search --export csv 'fecha:2024'
+status_is 2 "an invalid query is an error" search --export csv 'fecha:2024-13'
 
 # ==== BagIt =====================================================================
 mkdir "$T/full" && echo x >"$T/full/x"

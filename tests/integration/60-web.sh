@@ -105,8 +105,21 @@ check "pages hold different results" test "$p1" != "$p2"
 check "page 2 starts at offset 2" test "$(jq_body 'd["offset"], d["limit"]')" = "2 2"
 get '/search?q=*&n=2' >/dev/null
 check "pagination links" body_has 'href="/search?q=%2A&amp;n=2&amp;p=2"'
-status_of 400 "an invalid query says why (400)" '/search?q=%28detenido'
-check "...in the page" body_has "missing &#39;)&#39;"
+status_of 200 "an unclosed parenthesis is forgiven" '/search?q=%28detenido'
+check "...and said above the results, in Spanish" body_has '<p class="notice" role="status">Faltaba un «)»'
+status_of 200 "a word before a colon that is no field is a word" '/search?q=Nota%3A+detenido'
+check "...said so: se buscó «Nota» como palabra" body_has 'Se buscó «Nota» como palabra'
+status_of 200 "an unclosed quote is a phrase to the end" '/search?q=%22fue+detenido'
+check "...which finds the phrase" body_has '<mark>fue</mark> <mark>detenido</mark>'
+status_of 200 "Spanish field names: fecha:" '/search?q=fecha%3A2009'
+check "...finds the document dated then" body_has "/doc/$S_PDF"
+status_of 400 "an impossible date is still an error (400)" '/search?q=fecha%3A2024-02-30'
+check "...said in Spanish" body_has 'Fecha no válida: «2024-02-30»'
+get '/api/search?q=date%3A2024-02-30&hl=en' >/dev/null
+check "...in English with hl=en, with its code in the API" \
+    test "$(jq_body 'd["code"], d["text"], d["error"].startswith("Invalid date")')" = "bad_date 2024-02-30 True"
+get '/api/search?q=Nota%3A+detenido' >/dev/null
+check "the API lists the notices" test "$(jq_body '[(n["code"], n["text"]) for n in d["notices"]]')" = "[('unknown_field', 'Nota')]"
 
 # ---- document page and download
 status_of 200 "document page" "/doc/$S_PDF?q=trace"

@@ -1,7 +1,7 @@
 /* Unit tests: the parts of the web front end that need no server or
  * archive: the message table, language negotiation, escaping, argument
- * checks, links, page rendering of hostile records, and the routes that
- * serve embedded assets or nothing. */
+ * checks, links, page rendering of hostile records, the routes that
+ * serve embedded assets or nothing, and the raw HTTP checks (http.c). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "html.h"
+#include "http.h"
 #include "i18n.h"
 #include "render.h"
 #include "web.h"
@@ -23,7 +24,7 @@
 static void message_table(void **state)
 {
     (void)state;
-    static const char *const convs[] = {"%u", "%zu", "%d", "%lld", "%.3f", NULL};
+    static const char *const convs[] = {"%u", "%zu", "%d", "%lld", "%.3f", "%s", NULL};
     for (int m = 0; m < M_COUNT; m++) {
         const char *es = web_msg(WEB_LANG_ES, (web_msg_t)m);
         const char *en = web_msg(WEB_LANG_EN, (web_msg_t)m);
@@ -232,12 +233,205 @@ static void asset_routes(void **state)
     }
 }
 
+/* The head check on whole heads: what it answers. */
+static int head_status(const char *raw)
+{
+    web_head_t h;
+    web_head_state_t st = web_head_check(raw, strlen(raw), &h);
+    return st == WEB_HEAD_DONE ? 200 : st == WEB_HEAD_MORE ? 0 : h.status;
+}
+
+/* The home page's examples all parse, in both languages, with no notice:
+ * the Spanish page shows the fields by their Spanish names. */
+static void help_examples_parse(void **state)
+{
+    (void)state;
+    tg_qparser_t *qp = tg_qparser_new();
+    for (int l = WEB_LANG_ES; l <= WEB_LANG_EN; l++) {
+        const char *const *ex, *const *mean;
+        size_t n = web_help_rows((web_lang_t)l, &ex, &mean);
+        assert_true(n >= 10);
+        for (size_t i = 0; i < n; i++) {
+            tg_parsed_t p;
+            tg_qmsg_t m;
+            if (tg_query_parse(qp, ex[i], NULL, &p, &m))
+                fail_msg("'%s' does not parse (%s)", ex[i], tg_qmsg_name(m.code));
+            assert_int_equal(p.n_notices, 0);
+            tg_parsed_free(&p);
+        }
+        if (l == WEB_LANG_ES)
+            assert_string_equal(ex[9], "carpeta:corpus/noticias");
+    }
+    tg_qparser_free(qp);
+}
+
+static void request_heads(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *raw;
+        int want; /* 200 whole and valid, 0 wants more, else the status */
+    } cases[] = {
+        {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", 200},
+        {"GET / HTTP/1.1\nHost: a\n\n", 200},
+        {"\r\nGET / HTTP/1.0\r\n\r\n", 200}, /* an empty line first; 1.0 needs no Host */
+        {"HEAD /x?q=%C3%B1 HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", 200},
+        {"POST /s HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nq=a", 200}, /* 405 later */
+        {"GET /\xc3\xb1 HTTP/1.1\r\nHost: a\r\nX: \xc3\xa9\t1\r\n\r\n", 200},
+        /* still arriving: a valid beginning, however short */
+        {"", 0},
+        {"G", 0},
+        {"GET / HT", 0},
+        {"GET / HTTP/1.1\r", 0},
+        {"GET / HTTP/1.1\r\nHost: a\r\nX-Sl", 0},
+        {"GET / HTTP/1.1\r\nHost: a\r\n\r", 0},
+        /* garbage is known at once */
+        {"\x16\x03\x01", 400},
+        {"\x01", 400},
+        {" GET / HTTP/1.1", 400},
+        {"GET  / HTTP/1.1", 400},
+        {"GET /a\x07 HTTP/1.1", 400},
+        {"GET / HTTQ", 400},
+        {"GET / HTTP/1.1x", 400},
+        {"GARBAGE\r\n\r\n", 400},
+        {"GET / HTTP/1.1 \r\n", 400},
+        {"GET / HTTP/1.1\rHost: a\r\n\r\n", 400},
+        {"GET / HTTP/2.0\r\n\r\n", 505},
+        {"GET / HTTP/9.9\r\n\r\n", 505},
+        /* headers */
+        {"GET / HTTP/1.1\r\n\r\n", 400}, /* no Host */
+        {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nBad header\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nX : b\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nX: b\r\n c\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nX: b\x01\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\n: b\r\n\r\n", 400},
+        /* what would smuggle a request, and bodies on GET */
+        {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\ncontent-length: 5, 5\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+         400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+        {"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc", 400},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int got = head_status(cases[i].raw);
+        if (got != cases[i].want)
+            fail_msg("case %zu: %d, wanted %d", i, got, cases[i].want);
+    }
+    /* the head's length, and the language of an error page */
+    web_head_t h;
+    const char *two = "GET / HTTP/1.1\r\nHost: a\r\nAccept-Language: en-US\r\n\r\nGET /x";
+    assert_int_equal(web_head_check(two, strlen(two), &h), WEB_HEAD_DONE);
+    assert_int_equal(h.len, strlen(two) - strlen("GET /x"));
+    assert_int_equal(h.lang, WEB_LANG_EN);
+    /* limits: a long request line is 414 even before it ends, long headers 431 */
+    static char big[WEB_HEAD_MAX + 100];
+    memset(big, 'a', sizeof big);
+    memcpy(big, "GET /", 5);
+    assert_int_equal(web_head_check(big, WEB_HEAD_MAX_LINE + 10, &h), WEB_HEAD_BAD);
+    assert_int_equal(h.status, 414);
+    memcpy(big, "GET / HTTP/1.1\r\nHost: a\r\nX: ", 28);
+    assert_int_equal(web_head_check(big, WEB_HEAD_MAX - 10, &h), WEB_HEAD_MORE);
+    assert_int_equal(web_head_check(big, sizeof big, &h), WEB_HEAD_BAD);
+    assert_int_equal(h.status, 431);
+}
+
+static void host_authority(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *host;
+        long port;
+    } good[] = {
+        {"localhost", "localhost", -1},
+        {"LocalHost:8080", "localhost", 8080},
+        {"127.0.0.1:80", "127.0.0.1", 80},
+        {"[::1]:443", "::1", 443},
+        {"[::1]", "::1", -1},
+        {"localhost:", "localhost", -1},
+        {"a-b.example_~%41", "a-b.example_~%41", -1},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char host[64];
+        long port;
+        if (web_host_parse(good[i].in, host, sizeof host, &port))
+            fail_msg("'%s' refused", good[i].in);
+        assert_string_equal(host, good[i].host);
+        assert_int_equal(port, good[i].port);
+    }
+    static const char *const bad[] = {
+        "localhost:80@evil.com",
+        "user@localhost",
+        "localhost:80/x",
+        "localhost/x",
+        "127.0.0.1:8o",
+        "127.0.0.1 :80",
+        " localhost",
+        "[::1",
+        "[::1]x",
+        "[evil]:80",
+        "localhost:123456",
+        "localhost:65536",
+        "",
+        ":80",
+        "a%zz",
+        "local\thost",
+        "localhost:80:80",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char host[64];
+        long port;
+        if (!web_host_parse(bad[i], host, sizeof host, &port))
+            fail_msg("'%s' accepted", bad[i]);
+    }
+    char tiny[4];
+    long port;
+    assert_int_equal(web_host_parse("localhost", tiny, sizeof tiny, &port), -1);
+    assert_true(web_host_loopback("localhost"));
+    assert_true(web_host_loopback("127.9.9.9"));
+    assert_true(web_host_loopback("::1"));
+    assert_false(web_host_loopback("128.0.0.1"));
+    assert_false(web_host_loopback("localhost.evil.example"));
+    assert_false(web_host_loopback("::2"));
+}
+
+/* The gate's own answers: a whole HTTP answer with every safety header. */
+static void error_answers(void **state)
+{
+    (void)state;
+    static const int statuses[] = {400, 408, 414, 431, 503, 505};
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        tg_buf_t a;
+        tg_buf_init(&a, 1 << 20);
+        web_error_answer(&a, statuses[i], WEB_LANG_EN, statuses[i] == 503 ? 2 : 0);
+        const char *s = tg_buf_str(&a);
+        char line[32];
+        snprintf(line, sizeof line, "HTTP/1.1 %d ", statuses[i]);
+        assert_memory_equal(s, line, strlen(line));
+        assert_non_null(strstr(s, "\r\nContent-Type: text/html; charset=utf-8\r\n"));
+        assert_non_null(strstr(s, "\r\nConnection: close\r\n"));
+        for (const web_hdr_t *h = web_safety_headers(1); h->name; h++)
+            assert_non_null(strstr(s, h->name));
+        assert_true((strstr(s, "\r\nRetry-After: 2\r\n") != NULL) == (statuses[i] == 503));
+        const char *body = strstr(s, "\r\n\r\n") + 4;
+        char len[64];
+        snprintf(len, sizeof len, "\r\nContent-Length: %zu\r\n", strlen(body));
+        assert_non_null(strstr(s, len));
+        assert_non_null(strstr(body, "lang=\"en\""));
+        tg_buf_free(&a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(message_table),    cmocka_unit_test(language),
         cmocka_unit_test(escaping),         cmocka_unit_test(links),
         cmocka_unit_test(hostile_document), cmocka_unit_test(asset_routes),
+        cmocka_unit_test(request_heads),    cmocka_unit_test(host_authority),
+        cmocka_unit_test(error_answers),    cmocka_unit_test(help_examples_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

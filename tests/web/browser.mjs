@@ -90,6 +90,32 @@ await check('the highlight is visible (a background colour)', async () => {
 await check('result count and time are shown', async () =>
   /\d+ documentos en \d+,\d{3} s/.test(await page.textContent('p.summary')));
 
+await check('ordinary typing is never an error: a notice line says how it was read', async () => {
+  await page.fill('input[name=q]', 'Testimonio: "fue detenido');
+  await Promise.all([page.waitForURL(/\/search\?q=Testimonio/), page.press('input[name=q]', 'Enter')]);
+  const notices = (await page.locator('p.notice').allTextContents()).map((t) => t.trim());
+  const hits = await page.locator('li.hit').count();
+  const box = await page.locator('p.notice').first().boundingBox();
+  const summary = await page.locator('p.summary').boundingBox();
+  if (!notices.includes('Se buscó «Testimonio» como palabra: no es un campo de búsqueda.') ||
+      !notices.some((t) => t.includes('se buscó la frase «fue detenido» hasta el final')))
+    throw new Error(`notices: ${JSON.stringify(notices)}`);
+  // above the results, visible, and the results are there
+  return hits >= 1 && box && summary && box.height > 0 && box.y < summary.y &&
+    (await page.getAttribute('html', 'lang')) === 'es';
+});
+
+await page.screenshot({ path: join(artifacts, 'web-notice.png'), fullPage: false });
+ok('screenshot of a search with notices: tests/artifacts/web-notice.png');
+
+await check('an impossible date is an error in the page\'s language, the search box kept', async () => {
+  await page.goto(url + '/search?q=' + encodeURIComponent('fecha:2024-02-30'));
+  const alert = (await page.textContent('p.error')).trim();
+  return alert === 'Fecha no válida: «2024-02-30» (use AAAA, AAAA-MM o AAAA-MM-DD).' &&
+    (await page.inputValue('header input[name=q]')) === 'fecha:2024-02-30';
+});
+
+await page.goto(url + '/search?q=rodriguez');
 await page.screenshot({ path: join(artifacts, 'web-search.png'), fullPage: true });
 ok('screenshot of the search page: tests/artifacts/web-search.png');
 
