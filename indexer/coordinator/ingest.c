@@ -715,6 +715,7 @@ static void tree_notes(ing_t *g)
                           r->loc, now - r->started, (unsigned long long)r->tree_members,
                           r->tree_depth, got, r->tree_cpu, (unsigned long long)r->tree_done);
     }
+}
 
 /* ==== What flows down ======================================================= */
 
@@ -729,7 +730,7 @@ static int scan_inside(void *ctx, const char *key, const char *value, size_t len
 {
     (void)key; /* a long location's key holds only its head: read "loc" */
     inside_scan_t *s = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     if (loc && !strncmp(loc, s->prefix, strlen(s->prefix)))
         json_object_set(s->found, loc, m);
@@ -855,7 +856,7 @@ static int scan_members(void *ctx, const char *key, const char *value, size_t le
 {
     (void)key; /* a long location's key holds only its head: read "loc" */
     stale_scan_t *s = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
     size_t plen = strlen(s->prefix);
@@ -1115,7 +1116,7 @@ static void commit(ing_t *g)
     uint64_t log_bytes;
     tg_ingestlog_head(g->log, head, &log_bytes);
     json_t *lh = json_pack("{s:s, s:I}", "head", head, "bytes", (json_int_t)log_bytes);
-    char *lhs = tg_record_dump(lh, NULL);
+    char *lhs = tg_json_dump(lh, NULL);
     json_decref(lh);
     check(g, tg_db_set_meta(g->db, TG_META_LOG_HEAD, lhs, strlen(lhs)), "cannot commit the index");
     free(lhs);
@@ -1911,7 +1912,7 @@ static int scan_meta(void *ctx, const char *key, const char *value, size_t len)
 {
     (void)key;
     prune_scan_t *s = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
     for (int r = 0; loc && sha && r < s->n; r++) {
@@ -1995,7 +1996,7 @@ static void check_log(ing_t *g)
     size_t len = 0;
     if (tg_db_get_meta(g->db, TG_META_LOG_HEAD, &v, &len) || !v)
         return;
-    json_t *j = tg_record_parse(v, len);
+    json_t *j = tg_json_parse_object(v, len);
     free(v);
     const char *head = j ? tg_rec_str(j, "head") : NULL;
     char why[512];

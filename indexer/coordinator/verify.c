@@ -188,7 +188,7 @@ static int each_document(void *ctx, const char *term, size_t len, unsigned freq)
             size_t dl;
             char *data;
             tg_doc_get_data(doc, &data, &dl);
-            rec = tg_record_parse(data, dl);
+            rec = tg_json_parse_object(data, dl);
             free(data);
             json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
             where = l0 ? tg_rec_str(l0, "path") : NULL;
@@ -233,7 +233,7 @@ static int report_restrictions(verify_t *v)
         char *data;
         tg_doc_get_data(doc, &data, &len);
         tg_doc_free(doc);
-        json_t *rec = tg_record_parse(data, len);
+        json_t *rec = tg_json_parse_object(data, len);
         free(data);
         const char *end = tg_rec_str(rec, TG_REC_EMBARGO);
         const char *sha = tg_rec_str(rec, TG_REC_SHA256);
@@ -293,7 +293,7 @@ int tg_verify_run(const char *archive, int verbose)
     size_t lhlen = 0;
     json_t *hj = NULL;
     if (tg_db_get_meta(v.db, TG_META_LOG_HEAD, &lh, &lhlen) == TG_OK && lh)
-        hj = tg_record_parse(lh, lhlen);
+        hj = tg_json_parse_object(lh, lhlen);
     free(lh);
     const char *head = hj ? tg_rec_str(hj, "head") : NULL;
     tg_logcheck_t lc;

@@ -21,7 +21,7 @@ static json_t *loc_at(tg_db_t *db, const char *key, const char *loc)
     size_t len = 0;
     json_t *j = NULL;
     if (tg_db_get_meta(db, key, &v, &len) == TG_OK && v) {
-        j = tg_record_parse(v, len);
+        j = tg_json_parse_object(v, len);
         const char *l = j ? tg_rec_str(j, "loc") : NULL;
         if (j && (!l || strcmp(l, loc) != 0)) {
             json_decref(j);
@@ -79,7 +79,7 @@ tg_status_t tg_loc_update(tg_db_t *db, const json_t *m)
     tg_buf_init(&key, 4096);
     tg_location_key(&key, loc);
     size_t len;
-    char *s = tg_record_dump(m, &len);
+    char *s = tg_json_dump(m, &len);
     tg_status_t st = tg_db_set_meta(db, key.data, s, len);
     free(s);
     tg_buf_reset(&key);
@@ -110,7 +110,7 @@ static int scan_legacy(void *ctx, const char *key, const char *value, size_t len
 {
     (void)key;
     legacy_scan_t *s = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     if (loc && strlen(loc) > TG_META_KEY_MAX)
         json_array_append(s->locs, m);
@@ -133,7 +133,7 @@ tg_status_t tg_loc_migrate(tg_db_t *db, unsigned *moved)
             break;
         const char *loc = tg_rec_str(m, "loc");
         size_t len;
-        char *v = tg_record_dump(m, &len);
+        char *v = tg_json_dump(m, &len);
         tg_buf_reset(&key);
         tg_location_key(&key, loc);
         st = tg_db_set_meta(db, key.data, v, len);
@@ -162,7 +162,7 @@ json_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc)
         size_t len;
         char *data;
         tg_doc_get_data(*doc, &data, &len); /* NULL on an error: damaged */
-        rec = tg_record_parse(data, len);
+        rec = tg_json_parse_object(data, len);
         free(data);
         if (!rec)
             rec = json_object(); /* damaged record: rebuild what we can */
@@ -335,7 +335,7 @@ tg_status_t tg_content_put(tg_db_t *db, tg_stemmers_t *st, const char *sha, tg_d
     tg_docmeta_apply(doc, rec, st);
 
     size_t len;
-    char *data = tg_record_dump(rec, &len);
+    char *data = tg_json_dump(rec, &len);
     tg_doc_set_data(doc, data, len);
     free(data);
     tg_buf_reset(&t);

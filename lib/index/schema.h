@@ -303,9 +303,9 @@ const char *tg_location_basename(const char *location);
 
 /* Parses a document's data; NULL (and TG_ERR_CORRUPT semantics) if it is not
  * a JSON object.  The caller owns the result (json_decref). */
-json_t *tg_record_parse(const char *data, size_t len);
+json_t *tg_json_parse_object(const char *data, size_t len);
 /* Serialises a record compactly into a malloc'd string. */
-char *tg_record_dump(const json_t *rec, size_t *len);
+char *tg_json_dump(const json_t *rec, size_t *len);
 /* Convenience accessors: a string member or NULL, an integer member or dflt. */
 const char *tg_rec_str(const json_t *rec, const char *key);
 int64_t tg_rec_int(const json_t *rec, const char *key, int64_t dflt);

@@ -544,7 +544,7 @@ static tg_status_t read_record(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
     tg_status_t st = tg_doc_get_data(doc, &data, &len);
     if (st)
         return doc_failed(a, doc, st);
-    *rec = tg_record_parse(data, len);
+    *rec = tg_json_parse_object(data, len);
     free(data);
     return TG_OK;
 }
@@ -774,7 +774,7 @@ static int check_inside(void *ctx, const char *key, const char *value, size_t le
 {
     (void)key;
     inside_t *c = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
     if (loc && sha && !strncmp(loc, c->prefix, strlen(c->prefix))) {

@@ -74,7 +74,7 @@ static fixture_t docs[] = {
 static void replace(tg_db_t *db, const char *qterm, tg_doc_t *d, json_t *rec)
 {
     size_t len;
-    char *data = tg_record_dump(rec, &len);
+    char *data = tg_json_dump(rec, &len);
     tg_doc_set_data(d, data, len);
     free(data);
     json_decref(rec);
@@ -427,7 +427,7 @@ static void build_public_fixture(void)
     tg_location_key(&key, "/home/ana/casos/z.zip!/dentro.txt");
     json_t *m = json_pack("{s:s, s:s}", "loc", "/home/ana/casos/z.zip!/dentro.txt", "sha256",
                           pub_sha[P_RESTRICTED]);
-    char *v = tg_record_dump(m, NULL);
+    char *v = tg_json_dump(m, NULL);
     assert_int_equal(tg_db_set_meta(db, tg_buf_str(&key), v, strlen(v)), TG_OK);
     free(v);
     json_decref(m);
