@@ -242,6 +242,11 @@ const char *tg_record_get_own_title(const tg_record_t *r)
     return str_of(r->j, K_TITLE);
 }
 
+int tg_record_has_embargo(const tg_record_t *r)
+{
+    return json_object_get(r->j, K_EMBARGO) != NULL;
+}
+
 int64_t tg_record_get_size(const tg_record_t *r)
 {
     return int_of(r->j, K_SIZE, 0);
@@ -428,6 +433,11 @@ int tg_record_append(tg_record_t *r, tg_list_t list, const char *v)
     json_array_append_new(a, json_string(clean));
     free(clean);
     return 1;
+}
+
+int tg_record_is_paged(const tg_record_t *r)
+{
+    return json_is_array(json_object_get(r->j, K_PAGE_POS));
 }
 
 size_t tg_record_n_page_starts(const tg_record_t *r)
@@ -952,6 +962,14 @@ const json_t *tg_record_ocr_json(const tg_record_t *r)
 {
     json_t *o = json_object_get(r->j, K_OCR);
     return json_is_object(o) ? o : NULL;
+}
+
+json_t *tg_record_to_json(const tg_record_t *r)
+{
+    json_t *j = json_deep_copy(r->j);
+    if (!j)
+        tg_oom();
+    return j;
 }
 
 const json_t *tg_record_sidecar_json(const tg_record_t *r)

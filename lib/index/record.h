@@ -101,6 +101,9 @@ const char *tg_record_get_extraction(const tg_record_t *r);
 const char *tg_record_get_extraction_error(const tg_record_t *r);
 /* Last day of the latest embargo of any location ("YYYY-MM-DD"), or NULL. */
 const char *tg_record_get_embargo(const tg_record_t *r);
+/* 1 if the record has an embargo at all, even one that is not a string
+ * (which a reader must take as hidden: fail closed). */
+int tg_record_has_embargo(const tg_record_t *r);
 
 /* Integers: dflt when absent. */
 int64_t tg_record_get_size(const tg_record_t *r);
@@ -162,7 +165,9 @@ const char *tg_record_nth(const tg_record_t *r, tg_list_t list, size_t i);
  * their TG_MAX_RECORD_* (returns 0 then, else 1). */
 int tg_record_append(tg_record_t *r, tg_list_t list, const char *v);
 
-/* Page start positions: the first term position of each page. */
+/* 1 if the record keeps page starts (a paged format, or text with form
+ * feeds); then the first term position of each page. */
+int tg_record_is_paged(const tg_record_t *r);
 size_t tg_record_n_page_starts(const tg_record_t *r);
 unsigned tg_record_page_start(const tg_record_t *r, size_t i);
 

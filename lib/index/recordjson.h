@@ -22,6 +22,9 @@ void tg_record_set_warnings_json(tg_record_t *r, const json_t *warnings);
 /* The OCR summary of the pages (docs/schema.md "ocr"), or NULL. */
 void tg_record_set_ocr_json(tg_record_t *r, const json_t *ocr);
 const json_t *tg_record_ocr_json(const tg_record_t *r);
+/* The record as JSON, a copy the caller owns: the web API's /api/doc
+ * publishes the record as stored (docs/web.md). */
+json_t *tg_record_to_json(const tg_record_t *r);
 /* The merged sidecar metadata (tg_record_merge_sidecars), or NULL. */
 const json_t *tg_record_sidecar_json(const tg_record_t *r);
 

@@ -187,7 +187,7 @@ static unsigned run(tg_archive_t *a, tg_qparser_t *qp, const char *q, tg_search_
     if (has_restricted) {
         *has_restricted = 0;
         for (size_t i = 0; i < r.n; i++)
-            if (!strcmp(tg_rec_str(r.hits[i].rec, TG_REC_SHA256), docs[3].sha))
+            if (!strcmp(tg_record_get_sha256(r.hits[i].rec), docs[3].sha))
                 *has_restricted = 1;
     }
     if (facets)
@@ -203,19 +203,19 @@ static void get_by_digest_hides_restricted(void **state)
     char err[256];
     tg_archive_t *a;
     assert_int_equal(tg_archive_open(archive, &a, err, sizeof err), TG_OK);
-    json_t *rec;
+    tg_record_t *rec;
     tg_docid_t id;
     assert_int_equal(tg_archive_get(a, docs[0].sha, 1, &rec, &id), TG_OK);
     assert_true(id > 0);
-    assert_string_equal(tg_rec_str(rec, TG_REC_SHA256), docs[0].sha);
-    json_decref(rec);
+    assert_string_equal(tg_record_get_sha256(rec), docs[0].sha);
+    tg_record_free(rec);
 
     /* restricted: as if it did not exist, unless asked for on purpose */
     assert_int_equal(tg_archive_get(a, docs[3].sha, 1, &rec, &id), TG_ERR_NOTFOUND);
     assert_null(rec);
     assert_int_equal(id, 0);
     assert_int_equal(tg_archive_get(a, docs[3].sha, 0, &rec, NULL), TG_OK);
-    json_decref(rec);
+    tg_record_free(rec);
 
     /* not digests */
     const char *bad[] = {"", "..", "../../etc/passwd", "ABCDEF", NULL};
@@ -447,7 +447,7 @@ static unsigned listed(tg_archive_t *a, tg_qparser_t *qp)
     unsigned set = 0;
     for (size_t i = 0; i < r.n; i++)
         for (int k = 0; k < P_N; k++)
-            if (!strcmp(tg_rec_str(r.hits[i].rec, TG_REC_SHA256), pub_sha[k]))
+            if (!strcmp(tg_record_get_sha256(r.hits[i].rec), pub_sha[k]))
                 set |= 1u << k;
     long long counted = 0;
     const char *key;
@@ -483,26 +483,27 @@ static void public_handle_hides_and_embargoes_end(void **state)
     assert_int_equal(tg_archive_count(op, &n), TG_OK);
     assert_int_equal(n, P_N);
     /* hidden: as if missing, whatever the caller asks */
-    json_t *rec;
+    tg_record_t *rec;
     tg_buf_t text;
     for (int k = P_RESTRICTED; k <= P_EMBARGO; k++) {
         assert_int_equal(tg_archive_get(a, pub_sha[k], 0, &rec, NULL), TG_ERR_NOTFOUND);
-        json_t *fake = json_pack("{s:s}", TG_REC_SHA256, pub_sha[k]);
+        tg_record_t *fake = tg_record_new();
+        tg_record_set_sha256(fake, pub_sha[k]);
         tg_buf_init(&text, 1024);
         assert_int_equal(tg_archive_text(a, fake, &text), TG_ERR_NOTFOUND);
         tg_buf_free(&text);
-        json_decref(fake);
+        tg_record_free(fake);
         int fd;
         uint64_t size;
         /* whatever the caller asks */
         assert_int_equal(tg_archive_original(a, pub_sha[k], 0, &rec, &fd, &size), TG_ERR_NOTFOUND);
         assert_int_equal(tg_archive_get(op, pub_sha[k], 0, &rec, NULL), TG_OK);
-        json_decref(rec);
+        tg_record_free(rec);
         /* the operator gets its original (an export), unless asking not to */
         assert_int_equal(tg_archive_original(op, pub_sha[k], 1, &rec, &fd, &size), TG_ERR_NOTFOUND);
         assert_int_equal(tg_archive_original(op, pub_sha[k], 0, &rec, &fd, &size), TG_OK);
         close(fd);
-        json_decref(rec);
+        tg_record_free(rec);
     }
     /* the operator may ask for them to be left out too */
     assert_int_equal(tg_archive_get(op, pub_sha[P_EMBARGO], 1, &rec, NULL), TG_ERR_NOTFOUND);
@@ -515,7 +516,7 @@ static void public_handle_hides_and_embargoes_end(void **state)
     assert_int_equal(tg_archive_count(a, &n), TG_OK);
     assert_int_equal(n, P_N - 1);
     assert_int_equal(tg_archive_get(a, pub_sha[P_EMBARGO], 1, &rec, NULL), TG_OK);
-    json_decref(rec);
+    tg_record_free(rec);
     /* a clock override that is not a date is no override */
     setenv("TESTIGO_TODAY", "2099-02-30", 1);
     tg_today(today);
@@ -526,16 +527,16 @@ static void public_handle_hides_and_embargoes_end(void **state)
     int fd;
     uint64_t size;
     assert_int_equal(tg_archive_get(a, pub_sha[P_BUNDLE], 1, &rec, NULL), TG_OK);
-    json_decref(rec);
+    tg_record_free(rec);
     assert_int_equal(tg_archive_original(a, pub_sha[P_BUNDLE], 1, &rec, &fd, &size),
                      TG_ERR_NOTFOUND);
     assert_int_equal(tg_archive_original(op, pub_sha[P_BUNDLE], 1, &rec, &fd, &size), TG_OK);
     assert_int_equal(size, strlen("palabra paquete"));
     close(fd);
-    json_decref(rec);
+    tg_record_free(rec);
     assert_int_equal(tg_archive_original(a, pub_sha[P_SHOWN], 1, &rec, &fd, &size), TG_OK);
     close(fd);
-    json_decref(rec);
+    tg_record_free(rec);
     tg_qparser_free(qp);
     tg_archive_close(a);
     tg_archive_close(op);
@@ -547,32 +548,30 @@ static void public_records_show_no_machine_path(void **state)
     char err[256];
     tg_archive_t *a;
     assert_int_equal(tg_archive_open_public(pub_dir, &a, err, sizeof err), TG_OK);
-    json_t *rec;
+    tg_record_t *rec;
     assert_int_equal(tg_archive_get(a, pub_sha[P_SHOWN], 1, &rec, NULL), TG_OK);
-    json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
-    assert_string_equal(tg_rec_str(l0, "path"), "casos/2024/a.txt");
-    assert_null(json_object_get(l0, "rel"));
-    assert_string_equal(json_string_value(json_array_get(json_object_get(l0, "sidecar_from"), 0)),
-                        "casos/manifest.csv line 2");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(rec, "warnings"), 0)),
+    const tg_location_t *l0 = tg_record_location(rec, 0);
+    assert_string_equal(tg_location_get_path(l0), "casos/2024/a.txt");
+    assert_null(tg_location_get_rel(l0));
+    assert_string_equal(tg_location_sidecar_from(l0, 0), "casos/manifest.csv line 2");
+    assert_string_equal(tg_record_nth(rec, TG_LIST_WARNINGS, 0),
                         "cannot read casos/2024/a.txt.json");
-    char *dump = json_dumps(rec, 0);
+    char *dump = tg_record_dump(rec, NULL);
     assert_null(strstr(dump, "/home/ana"));
     free(dump);
-    json_decref(rec);
+    tg_record_free(rec);
 
     /* archives written before: the folder facet tells the root where it
      * can, else the file name alone */
     assert_int_equal(tg_archive_get(a, pub_sha[P_LEGACY], 1, &rec, NULL), TG_OK);
-    json_t *l = json_object_get(rec, TG_REC_LOCATIONS);
-    assert_string_equal(tg_rec_str(json_array_get(l, 0), "path"), "casos/2024/b.txt");
-    assert_string_equal(tg_rec_str(json_array_get(l, 1), "path"), "c.txt");
-    assert_string_equal(tg_rec_str(json_array_get(l, 2), "path"), "p.zip!/x/y.txt");
-    assert_string_equal(tg_rec_str(json_array_get(l, 3), "path"), "casos/2024/d.txt");
-    dump = json_dumps(rec, 0);
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 0)), "casos/2024/b.txt");
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 1)), "c.txt");
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 2)), "p.zip!/x/y.txt");
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 3)), "casos/2024/d.txt");
+    dump = tg_record_dump(rec, NULL);
     assert_null(strstr(dump, "/home/ana"));
     free(dump);
-    json_decref(rec);
+    tg_record_free(rec);
 
     /* search results too */
     tg_qparser_t *qp = tg_qparser_new();
@@ -585,7 +584,7 @@ static void public_records_show_no_machine_path(void **state)
         assert_null(strstr(dump, "/home/ana"));
         free(dump);
         json_decref(h);
-        dump = json_dumps(r.hits[i].rec, 0);
+        dump = tg_record_dump(r.hits[i].rec, NULL);
         assert_null(strstr(dump, "/home/ana"));
         free(dump);
     }
@@ -695,7 +694,8 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
     char err[512];
     tg_search_req_t req = {.limit = 20, .facets = kind == R_FACETS};
     tg_results_t r;
-    json_t *rec = NULL, *o;
+    tg_record_t *rec = NULL;
+    json_t *o;
     unsigned n;
     int fd;
     uint64_t size;
@@ -719,7 +719,7 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
     case R_GET:
         st = tg_archive_get(a, big_sha, 0, &rec, NULL);
         if (!st)
-            assert_string_equal(tg_rec_str(rec, TG_REC_SHA256), big_sha);
+            assert_string_equal(tg_record_get_sha256(rec), big_sha);
         break;
     case R_COUNT:
         st = tg_archive_count(a, &n);
@@ -738,7 +738,8 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
         break;
     case R_TEXT:
         tg_buf_init(&text, 1024);
-        rec = json_pack("{s:s}", TG_REC_SHA256, big_sha);
+        rec = tg_record_new();
+        tg_record_set_sha256(rec, big_sha);
         st = tg_archive_text(a, rec, &text);
         if (!st)
             assert_string_equal(tg_buf_str(&text), "comun vuelta documento");
@@ -752,7 +753,7 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
         }
         break;
     }
-    json_decref(rec);
+    tg_record_free(rec);
     return st;
 }
 
@@ -826,7 +827,7 @@ static void index_errors_keep_xapians_message(void **state)
     assert_int_equal(st, TG_ERR_CORRUPT);
     assert_non_null(strstr(err, "DatabaseCorruptError"));
     assert_non_null(strstr(tg_archive_error(a), "DatabaseCorruptError"));
-    json_t *rec;
+    tg_record_t *rec;
     assert_int_equal(tg_archive_get(a, big_sha, 0, &rec, NULL), TG_ERR_CORRUPT);
     assert_null(rec);
     assert_non_null(strstr(tg_archive_error(a), "DatabaseCorruptError"));
