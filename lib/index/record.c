@@ -972,6 +972,16 @@ json_t *tg_record_to_json(const tg_record_t *r)
     return j;
 }
 
+tg_record_t *tg_record_from_json(const json_t *j)
+{
+    if (!json_is_object(j))
+        return NULL;
+    json_t *c = json_deep_copy(j);
+    if (!c)
+        tg_oom();
+    return wrap(c);
+}
+
 const json_t *tg_record_sidecar_json(const tg_record_t *r)
 {
     json_t *o = json_object_get(r->j, K_SIDECAR);

@@ -25,6 +25,10 @@ const json_t *tg_record_ocr_json(const tg_record_t *r);
 /* The record as JSON, a copy the caller owns: the web API's /api/doc
  * publishes the record as stored (docs/web.md). */
 json_t *tg_record_to_json(const tg_record_t *r);
+/* A record from its JSON form (as tg_record_to_json gives it; the worker
+ * protocol's "doc" message carries it): a copy, or NULL if j is not an
+ * object. */
+tg_record_t *tg_record_from_json(const json_t *j);
 /* The merged sidecar metadata (tg_record_merge_sidecars), or NULL. */
 const json_t *tg_record_sidecar_json(const tg_record_t *r);
 

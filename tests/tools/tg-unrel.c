@@ -79,7 +79,7 @@ int main(int argc, char **argv)
         free(data);
         json_t *l;
         size_t k;
-        json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), k, l) json_object_del(l, "rel");
+        json_array_foreach(json_object_get(rec, "locations"), k, l) json_object_del(l, "rel");
         char *s = tg_json_dump(rec, &len);
         tg_doc_set_data(doc, s, len);
         free(s);

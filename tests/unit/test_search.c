@@ -123,17 +123,17 @@ static void add_doc(tg_db_t *db, tg_store_t *store, tg_stemmers_t *st, fixture_t
     tg_doc_set_value(d, TG_SLOT_FOLDER, f->folder, strlen(f->folder));
 
     json_t *rec = json_object();
-    json_object_set_new(rec, TG_REC_SHA256, json_string(f->sha));
-    json_object_set_new(rec, TG_REC_KIND, json_string(f->kind));
-    json_object_set_new(rec, TG_REC_LANG, json_string(f->lang));
-    json_object_set_new(rec, TG_REC_DATE, json_string(f->date));
+    json_object_set_new(rec, "sha256", json_string(f->sha));
+    json_object_set_new(rec, "kind", json_string(f->kind));
+    json_object_set_new(rec, "lang", json_string(f->lang));
+    json_object_set_new(rec, "date", json_string(f->date));
     json_t *locs = json_array(), *loc = json_object();
     char path[256];
     snprintf(path, sizeof path, "/fixtures/%s/%s.txt", f->folder, f->sha);
     json_object_set_new(loc, "path", json_string(path));
     json_object_set_new(loc, "folder", json_string(f->folder));
     json_array_append_new(locs, loc);
-    json_object_set_new(rec, TG_REC_LOCATIONS, locs);
+    json_object_set_new(rec, "locations", locs);
     replace(db, qterm, d, rec);
     free(qterm);
     assert_int_equal(tg_store_put_text(store, f->sha, f->text, strlen(f->text)), TG_OK);
@@ -374,7 +374,7 @@ static void put(tg_db_t *db, tg_store_t *store, const char *text, json_t *rec, c
         tg_doc_add_term(d, term1, strlen(term1), 0);
     if (slot_embargo)
         tg_doc_set_value(d, TG_SLOT_EMBARGO, slot_embargo, strlen(slot_embargo));
-    json_object_set_new(rec, TG_REC_SHA256, json_string(sha));
+    json_object_set_new(rec, "sha256", json_string(sha));
     replace(db, tg_buf_str(&t), d, rec);
     tg_buf_free(&t);
 }
@@ -392,34 +392,34 @@ static void build_public_fixture(void)
     assert_int_equal(tg_db_open(tg_store_index_dir(store), TG_DB_WRITE, &db, err, sizeof err),
                      TG_OK);
     put(db, store, "palabra mostrada",
-        json_pack("{s:[{s:s, s:s, s:s, s:[s]}], s:[s]}", TG_REC_LOCATIONS, "path",
+        json_pack("{s:[{s:s, s:s, s:s, s:[s]}], s:[s]}", "locations", "path",
                   "/home/ana/casos/2024/a.txt", "rel", "casos/2024/a.txt", "folder", "casos/2024",
-                  "sidecar_from", "/home/ana/casos/manifest.csv line 2", TG_REC_WARNINGS,
+                  "sidecar_from", "/home/ana/casos/manifest.csv line 2", "warnings",
                   "cannot read /home/ana/casos/2024/a.txt.json"),
         NULL, NULL, pub_sha[P_SHOWN]);
     /* written before shown forms: derived, never absolute */
     put(db, store, "palabra antigua",
-        json_pack("{s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]}", TG_REC_LOCATIONS, "path",
+        json_pack("{s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]}", "locations", "path",
                   "/home/ana/casos/2024/b.txt", "folder", "casos/2024", "path",
                   "/home/ana/casos/c.txt", "folder", "casos", "path",
                   "/home/ana/casos/p.zip!/x/y.txt", "folder", "casos", "path",
                   "/home/ana/casos/2024/viejo/casos/2024/d.txt", "folder", "casos/2024"),
         NULL, NULL, pub_sha[P_LEGACY]);
     put(db, store, "palabra reservada",
-        json_pack("{s:[{s:s, s:s}], s:b}", TG_REC_LOCATIONS, "path", "/home/ana/casos/r.txt",
-                  "folder", "casos", TG_REC_RESTRICTED, 1),
+        json_pack("{s:[{s:s, s:s}], s:b}", "locations", "path", "/home/ana/casos/r.txt", "folder",
+                  "casos", "restricted", 1),
         TG_TERM_RESTRICTED, NULL, pub_sha[P_RESTRICTED]);
     put(db, store, "palabra embargada",
-        json_pack("{s:[{s:s, s:s}], s:s}", TG_REC_LOCATIONS, "path", "/home/ana/casos/e.txt",
-                  "folder", "casos", TG_REC_EMBARGO, "2030-06-15"),
+        json_pack("{s:[{s:s, s:s}], s:s}", "locations", "path", "/home/ana/casos/e.txt", "folder",
+                  "casos", "embargo", "2030-06-15"),
         TG_TERM_EMBARGO, "2030-06-15", pub_sha[P_EMBARGO]);
     put(db, store, "palabra vencida",
-        json_pack("{s:[{s:s, s:s}], s:s}", TG_REC_LOCATIONS, "path", "/home/ana/casos/v.txt",
-                  "folder", "casos", TG_REC_EMBARGO, "2020-01-01"),
+        json_pack("{s:[{s:s, s:s}], s:s}", "locations", "path", "/home/ana/casos/v.txt", "folder",
+                  "casos", "embargo", "2020-01-01"),
         TG_TERM_EMBARGO, "2020-01-01", pub_sha[P_ENDED]);
     /* a public bundle whose member is the restricted content */
     put(db, store, "palabra paquete",
-        json_pack("{s:[{s:s, s:s}]}", TG_REC_LOCATIONS, "path", "/home/ana/casos/z.zip", "folder",
+        json_pack("{s:[{s:s, s:s}]}", "locations", "path", "/home/ana/casos/z.zip", "folder",
                   "casos"),
         NULL, NULL, pub_sha[P_BUNDLE]);
     tg_buf_t key;
@@ -630,10 +630,9 @@ static void big_doc(tg_db_t *db, unsigned i, unsigned round, char sha[65])
     char pad[300];
     memset(pad, 'a' + (char)((i + round) % 26), sizeof pad - 1);
     pad[sizeof pad - 1] = '\0';
-    json_t *rec =
-        json_pack("{s:s, s:s, s:[{s:s}], s:[{s:s, s:s}], s:b}", TG_REC_SHA256, sha, TG_REC_TITLE,
-                  pad, TG_REC_LOCATIONS, "path", "/big/doc.txt", TG_REC_PERSONS, "name",
-                  big_names[i % 3], "key", big_names[i % 3], TG_REC_RESTRICTED, i % 100 == 7);
+    json_t *rec = json_pack("{s:s, s:s, s:[{s:s}], s:[{s:s, s:s}], s:b}", "sha256", sha, "title",
+                            pad, "locations", "path", "/big/doc.txt", "persons", "name",
+                            big_names[i % 3], "key", big_names[i % 3], "restricted", i % 100 == 7);
     replace(db, qterm, d, rec);
     free(qterm);
 }
