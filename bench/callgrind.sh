@@ -32,7 +32,7 @@ trap 'rm -rf "$w"' EXIT INT TERM
 done
 mkdir "$w/cg"
 valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$w/cg/cg.%p" \
-    "$bin/testigo-index" --quiet --jobs 2 --commit-interval 100000 --archive "$w/archive" "$w/in" \
+    "$bin/testigo-index" --quiet --jobs 2 --commit-interval 86400 --archive "$w/archive" "$w/in" \
     >"$w/log" 2>&1 || { cat "$w/log" >&2; exit 1; }
 echo "| process | instructions | per file ($n files) |"
 echo "|---|---|---|"
@@ -50,8 +50,23 @@ echo "| workers (together) | $workers | $(awk "BEGIN { printf \"%.2fM\", $worker
 echo
 echo "Writer, inclusive, per file (the top of callgrind_annotate):"
 echo
-callgrind_annotate --inclusive=yes "$writer" 2>/dev/null |
-    awk -v n="$n" '/^ *[0-9,]+ +\(/ { c = $1; gsub(",", "", c); $1 = ""; $2 = "";
-        if (c / n > 20000) printf "    %6.2fM %s\n", c / n / 1e6, substr($0, 1, 110) }' |
-    grep -E 'tg_|apply|commit|put|send|recv|json|Xapian::(Writable|Document::unser)' | head -25
+callgrind_annotate --inclusive=yes "$writer" 2>/dev/null | python3 -c '
+import re, sys
+n = int(sys.argv[1])
+seen = set()
+for line in sys.stdin:
+    if line.startswith("-- Auto-annotated"):
+        break
+    m = re.match(r"\s*([0-9,]+) \(\s*[0-9.]+%\)\s+(\S.*)", line)
+    if not m:
+        continue
+    c, what = int(m.group(1).replace(",", "")), m.group(2)
+    if c / n < 20000 or not re.search(r"tg_|apply_doc|commit|json_|Xapian::(Writable|Document::unser)", what):
+        continue
+    name = re.sub(r"\s*\[.*\]$", "", what).split(":", 1)[-1][:90]
+    if name in seen:
+        continue
+    seen.add(name)
+    print("    %6.2fM  %s" % (c / n / 1e6, name))
+' "$n" | head -25
 if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$w"/cg/cg.* "$KEEP"/; fi
