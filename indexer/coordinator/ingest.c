@@ -47,7 +47,9 @@
  * sockets fill and they wait: memory stays bounded.
  *
  * Durability: changes are committed in batches (documents, bytes, seconds);
- * before each commit the store is synced, after it the log is written.  A
+ * before each commit the files of every content the workers stored or the
+ * batch wrote are synced (tg_store_note, tg_store_sync), after it the log
+ * is written.  A
  * kill at any moment leaves the last commit intact; the next run redoes the
  * files after it. */
 #define _GNU_SOURCE
@@ -1004,6 +1006,7 @@ static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, tg_record_t *rec, const
                       const char *failure_code)
 {
     tg_doc_t *prev_doc;
+    tg_store_note(g->store, j->sha); /* its files durable before the commit */
     tg_record_t *prev = content_get(g, j->sha, &prev_doc);
     char now[32];
     tg_iso8601((int64_t)time(NULL), now, sizeof now);
@@ -1478,6 +1481,7 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     memcpy(j->sha, sha, sizeof j->sha);
+    tg_store_note(g->store, sha); /* a copy may have replaced a committed one */
     j->size = tg_rec_int(m, "size", j->size);
     set_str(&j->mime, tg_rec_str(m, "mime") ? tg_rec_str(m, "mime") : "application/octet-stream");
     set_str(&j->kind, tg_rec_str(m, "kind") ? tg_rec_str(m, "kind") : "other");
@@ -1679,6 +1683,7 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
     c->rel = j->rel ? tg_xasprintf("%s!/%s", j->rel, name) : NULL;
     memcpy(c->sha, sha, sizeof c->sha);
     memcpy(c->container, j->sha, sizeof c->container);
+    tg_store_note(g->store, sha);
     c->stored = 1;
     c->depth = j->depth + 1;
     g->total_files++;
