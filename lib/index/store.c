@@ -33,6 +33,11 @@
 #define MARKER      "testigo.json"
 #define MARKER_TEXT "{\"testigo_archive\": 1}\n"
 
+/* Contents named before a sync is made at once (without commits, say a
+ * run of thousands of files whose copies are all known, the list would
+ * otherwise grow with the run; syncing early is harmless). */
+#define NOTED_MAX 16384
+
 /* Bytes copied per read into the store. */
 #define COPY_CHUNK (128 * 1024)
 
@@ -42,7 +47,8 @@ struct tg_store {
     char *log_path;
     char *copybuf;                        /* reused by every copy: no allocation per file */
     char (*noted)[TG_SHA256_HEX_LEN + 1]; /* contents for the next sync */
-    size_t n_noted, cap_noted;
+    size_t n_noted, cap_noted;            /* at most NOTED_MAX */
+    int sync_errno;                       /* a sync of a full list failed: every later one fails */
 };
 
 struct tg_store_writer {
@@ -468,6 +474,10 @@ void tg_store_note(tg_store_t *s, const char *sha)
         return;
     if (s->n_noted && !strcmp(s->noted[s->n_noted - 1], sha))
         return; /* the common repeat: hashed, then its document */
+    if (s->n_noted == NOTED_MAX && tg_store_sync(s) != TG_OK) {
+        s->sync_errno = errno ? errno : EIO;
+        s->n_noted = 0; /* the failure is kept instead */
+    }
     if (s->n_noted == s->cap_noted) {
         s->cap_noted = s->cap_noted ? 2 * s->cap_noted : 256;
         s->noted = tg_xrealloc(s->noted, s->cap_noted * sizeof *s->noted);
@@ -535,6 +545,10 @@ static int cmp_sha(const void *a, const void *b)
 tg_status_t tg_store_sync(tg_store_t *s)
 {
     static const char *const area[] = {"store", "text", "ocr"};
+    if (s->sync_errno) {
+        errno = s->sync_errno;
+        return TG_ERR_IO;
+    }
     if (!s->n_noted)
         return TG_OK;
     qsort(s->noted, s->n_noted, sizeof *s->noted, cmp_sha);

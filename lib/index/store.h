@@ -84,7 +84,8 @@ tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out
 
 /* Names content sha (64 hex digits) as one whose files (original, text,
  * OCR results) the next tg_store_sync must make durable.  Naming one twice
- * costs nothing more. */
+ * costs nothing more.  The list is capped: when it is full, it is synced at
+ * once, and if that fails every later tg_store_sync fails too. */
 void tg_store_note(tg_store_t *s, const char *sha);
 /* Contents named since the last tg_store_sync (for tests and progress). */
 size_t tg_store_noted(const tg_store_t *s);

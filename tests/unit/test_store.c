@@ -208,6 +208,30 @@ static void sync_named_contents(void **state)
     unlink(p);
     assert_int_equal(tg_store_sync(s), TG_OK);
     assert_int_equal(tg_store_noted(s), 0);
+
+    /* the list is capped: a full list is synced at once... */
+    char many[65];
+    size_t k;
+    for (k = 0; k <= 16384; k++) {
+        snprintf(many, sizeof many, "%064zx", k);
+        tg_store_note(s, many);
+    }
+    assert_int_equal(tg_store_noted(s), 1);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+    /* ...and when that fails, every later sync fails: nothing named is
+     * silently dropped */
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+    tg_store_note(s, bad);
+    for (k = 1; k <= 16384; k++) {
+        snprintf(many, sizeof many, "%064zx", k);
+        tg_store_note(s, many);
+    }
+    assert_int_equal(tg_store_noted(s), 1);
+    unlink(p);
+    assert_int_equal(tg_store_sync(s), TG_ERR_IO);
+    assert_int_equal(tg_store_sync(s), TG_ERR_IO);
     tg_store_close(s);
 }
 
