@@ -36,8 +36,42 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
+
+/* Bumped whenever extraction improves, so that files which could not be
+ * read, or were of an unsupported type, are tried again.
+ *   1  text, PDF
+ *   2  images and scanned PDF pages (OCR)
+ *   3  web pages, Word and OpenDocument, .doc and RTF, e-mail and mbox
+ *   4  other XML
+ *   5  words cut by a hyphen at a line end joined (PDF text, OCR)
+ *   6  pages that lie turned, found by OSD (their cached readings are
+ *      judged by the OCR cache's own version, see ocrcache.h) */
+#define TG_EXTRACTOR_VERSION 6
+
+/* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
+ * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall
+ * clock and of CPU from the moment the worker announces it. */
+#define TG_OCR_PAGE_SLACK 10.0
+
+/* Text files up to this size are extracted before the indexer says "go"
+ * (the worker does not wait for a round trip), and the indexer sends the
+ * next job ahead behind them. */
+#define TG_SPECULATE_MAX ((uint64_t)1 << 20)
+
+/* Kinds (the "kind" of a "hashed" message: the short type name the
+ * worker's extractor table gives) the coordinator acts on. */
+#define TG_KIND_TEXT    "text"    /* small ones are extracted ahead (above) */
+#define TG_KIND_ARCHIVE "archive" /* a bundle: read member by member */
+
+/* 1 if documents of this kind may hold embedded files (a mail, a mail
+ * folder: "email", "mbox"), sent as "member" messages while the document
+ * is extracted; the coordinator extracts such a document again at each new
+ * location, since its embedded files need that location too (as the
+ * members of a bundle do). */
+int tg_kind_embeds(const char *kind);
 
 /* Largest JSON header accepted. */
 #define TG_PROTO_MAX_HEADER (16u << 20)

@@ -65,11 +65,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bundle.h"
 #include "recordjson.h"
 #include "docmeta.h"
 #include "sidecar.h"
-#include "extract.h"
 #include "ingestlog.h"
 #include "pool.h"
 #include "progress.h"
@@ -80,7 +78,6 @@
 #include "text.h"
 #include "util.h"
 #include "walk.h"
-#include "worker.h"
 #include "writer.h"
 #include "xap.h"
 
@@ -920,7 +917,7 @@ static void complete(ing_t *g, job_t *j)
      * are the embedded files a document extracted in full no longer has */
     if (j->bundle && !j->incomplete && j->members) {
         forget_members(g, j->loc, j->members);
-    } else if (!j->bundle && j->extracting && !j->incomplete && tg_extract_embeds(j->kind)) {
+    } else if (!j->bundle && j->extracting && !j->incomplete && tg_kind_embeds(j->kind)) {
         json_t *none = json_object();
         forget_members(g, j->loc, j->members ? j->members : none);
         json_decref(none);
@@ -1399,7 +1396,7 @@ static void dispatch_ahead(ing_t *g, unsigned i)
     tg_worker_slot_t *w = &g->pool->w[i];
     job_t *cur = w->job;
     if (!cur || w->next || w->fd < 0 || !cur->hashed || cur->bundle || !cur->kind ||
-        strcmp(cur->kind, "text") != 0 || (uint64_t)cur->size > TG_SPECULATE_MAX)
+        strcmp(cur->kind, TG_KIND_TEXT) != 0 || (uint64_t)cur->size > TG_SPECULATE_MAX)
         return;
     job_t *j = next_job(g);
     if (!j)
@@ -1497,11 +1494,11 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     int same_place = j->old_sha && !strcmp(j->old_sha, j->sha) && j->old_settled;
-    if (!strcmp(j->kind, "archive") && !same_place && root_of(j)->tree_stop) {
+    if (!strcmp(j->kind, TG_KIND_ARCHIVE) && !same_place && root_of(j)->tree_stop) {
         /* its top-level file's budget is spent: a document like any
          * other, not opened (tree_final says so) */
         j->unopened = 1;
-    } else if (!strcmp(j->kind, "archive") && !same_place) {
+    } else if (!strcmp(j->kind, TG_KIND_ARCHIVE) && !same_place) {
         /* read it even if its content is known: its members need this
          * location too */
         if (j->depth < g->o->max_depth) {
@@ -1514,7 +1511,7 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         reply_go(g, i, j);
         return;
     }
-    if (tg_extract_embeds(j->kind) && !same_place) {
+    if (tg_kind_embeds(j->kind) && !same_place) {
         /* a mail: extracted at every new location, as a bundle is read,
          * since its attachments need this location too */
         reply_go(g, i, j);

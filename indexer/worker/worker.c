@@ -523,7 +523,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     const char *kind;
     tg_extract_fn fn = tg_extractor_for(mime, &kind);
     if (tg_bundle_is_bundle(mime) || (!fn && tg_bundle_probe(stored)))
-        kind = "archive";
+        kind = TG_KIND_ARCHIVE;
     json_t *m = json_pack("{s:s, s:I, s:s, s:I, s:s, s:s}", "type", "hashed", "id", id, "sha256",
                           sha, "size", (json_int_t)size, "mime", mime, "kind", kind);
     tg_status_t st = tg_msg_send(w->fd, m, NULL, 0);
@@ -535,7 +535,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
      * is wanted (it usually is): the worker does not sit idle for a round
      * trip.  Everything else, costly to extract (OCR) or a bundle, waits for
      * the answer. */
-    int speculate = !strcmp(kind, "text") && size <= TG_SPECULATE_MAX;
+    int speculate = !strcmp(kind, TG_KIND_TEXT) && size <= TG_SPECULATE_MAX;
     w->job_id = id;
     setup_ocr(w, job, sha, cpu, &lim);
     tg_extract_t x;
