@@ -56,14 +56,14 @@ static json_t *ocr_summary(ing_t *g, const char *loc, const tg_record_t *rec)
 
 tg_place_t job_place(const job_t *j)
 {
-    tg_place_t p = {j->loc,
-                    j->folder,
-                    j->sha,
-                    j->size,
-                    j->mtime_ns,
+    tg_place_t p = {j->file.loc,
+                    j->file.folder,
+                    j->file.sha,
+                    j->file.size,
+                    j->file.mtime_ns,
                     &j->lm,
-                    j->container[0] ? j->container : NULL,
-                    j->rel};
+                    j->file.container[0] ? j->file.container : NULL,
+                    j->file.rel};
     return p;
 }
 
@@ -77,84 +77,86 @@ void job_loc_put(ing_t *g, const job_t *j, const char *status)
 /* j is over: account for it, free it, and let its bundle know. */
 void job_finish(ing_t *g, job_t *j)
 {
-    job_t *parent = j->parent;
+    job_t *parent = j->nest.parent;
     g->done_files++;
     if (parent)
-        job_root(parent)->tree_done++;
-    if (parent && j->limited)
-        parent->limited = 1;
-    if (parent && (j->member_errors || (j->final_what && !strcmp(j->final_what, "error"))))
-        parent->member_errors++;
-    if (parent && (j->no_ocr || (j->final_status && !strcmp(j->final_status, TG_LOC_NO_OCR))))
-        parent->no_ocr = 1;
+        job_root(parent)->tree.done++;
+    if (parent && j->tree.limited)
+        parent->tree.limited = 1;
+    if (parent && (j->nest.member_errors || (j->final.what && !strcmp(j->final.what, "error"))))
+        parent->nest.member_errors++;
+    if (parent && (j->nest.no_ocr || (j->final.status && !strcmp(j->final.status, TG_LOC_NO_OCR))))
+        parent->nest.no_ocr = 1;
     job_free(g, j);
-    if (parent && --parent->children == 0 && parent->done_self)
+    if (parent && --parent->nest.children == 0 && parent->nest.done_self)
         job_complete(g, parent);
 }
 
 /* j's own processing is over; record it once its members are too. */
 void job_complete(ing_t *g, job_t *j)
 {
-    j->done_self = 1;
-    if (j->children)
+    j->nest.done_self = 1;
+    if (j->nest.children)
         return;
     tree_final(g, j);
     /* a bundle with failed members is read again next time, so that they
      * are retried and reported again; so is one not read in full because
      * its top-level file's budget ran out */
-    if ((j->member_errors || j->limited) && j->final_status)
-        set_str(&j->final_status, TG_LOC_FAILED);
-    else if (j->no_ocr && j->final_status && !strcmp(j->final_status, TG_LOC_INDEXED))
-        set_str(&j->final_status, TG_LOC_NO_OCR);
+    if ((j->nest.member_errors || j->tree.limited) && j->final.status)
+        set_str(&j->final.status, TG_LOC_FAILED);
+    else if (j->nest.no_ocr && j->final.status && !strcmp(j->final.status, TG_LOC_INDEXED))
+        set_str(&j->final.status, TG_LOC_NO_OCR);
     /* a bundle read to its end: members it no longer holds are gone; so
      * are the embedded files a document extracted in full no longer has */
-    if (j->bundle && !j->incomplete && j->members) {
-        container_forget_members(g, j->loc, j->members);
-    } else if (!j->bundle && j->extracting && !j->incomplete && tg_kind_embeds(j->kind)) {
+    if (j->nest.bundle && !j->nest.incomplete && j->nest.members) {
+        container_forget_members(g, j->file.loc, j->nest.members);
+    } else if (!j->nest.bundle && j->extracting && !j->nest.incomplete &&
+               tg_kind_embeds(j->file.kind)) {
         json_t *none = json_object();
-        container_forget_members(g, j->loc, j->members ? j->members : none);
+        container_forget_members(g, j->file.loc, j->nest.members ? j->nest.members : none);
         json_decref(none);
     }
-    if (j->bundle && j->manifest && j->manifest_late && j->members)
+    if (j->nest.bundle && j->nest.manifest && j->nest.manifest_late && j->nest.members)
         container_late_manifest(g, j);
-    if (j->final_status)
-        job_loc_put(g, j, j->final_status);
-    if (j->final_what)
-        ing_event_x(g, j->final_what, j->loc, j->hashed ? j->sha : NULL, j->final_code,
-                    j->final_reason, j->started, j->final_extra);
+    if (j->final.status)
+        job_loc_put(g, j, j->final.status);
+    if (j->final.what)
+        ing_event_x(g, j->final.what, j->file.loc, j->hashed ? j->file.sha : NULL, j->final.code,
+                    j->final.reason, j->started, j->final.extra);
     job_finish(g, j);
 }
 
 void job_set_final(job_t *j, const char *what, const char *code, const char *reason,
                    const char *status)
 {
-    set_str(&j->final_what, what);
-    set_str(&j->final_code, code);
-    set_str(&j->final_reason, reason);
-    set_str(&j->final_status, status);
+    set_str(&j->final.what, what);
+    set_str(&j->final.code, code);
+    set_str(&j->final.reason, reason);
+    set_str(&j->final.status, status);
 }
 
-/* Content j->sha is indexed: give it location j->loc. */
+/* Content j->file.sha is indexed: give it location j->file.loc. */
 void job_attach(ing_t *g, job_t *j)
 {
     tg_doc_t *doc;
-    tg_record_t *rec = content_get(g, j->sha, &doc);
+    tg_record_t *rec = content_get(g, j->file.sha, &doc);
     if (!rec) {
         job_set_final(j, "error", "internal", "content vanished from the index", NULL);
         job_complete(g, j);
         return;
     }
-    int known = tg_record_find_location(rec, j->loc, NULL) != NULL;
+    int known = tg_record_find_location(rec, j->file.loc, NULL) != NULL;
     tg_place_t p = job_place(j);
     int changed = tg_place_add(rec, &p);
     if (changed)
-        content_changed(g, j->sha);
+        content_changed(g, j->file.sha);
     const char *status = tg_record_loc_status(rec);
     if (known)
-        container_propagate(g, j->loc, j->rel, &j->lm); /* a bundle not read again; rec may go */
-    int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
+        container_propagate(g, j->file.loc, j->file.rel,
+                            &j->lm); /* a bundle not read again; rec may go */
+    int moved = j->file.old_sha && strcmp(j->file.old_sha, j->file.sha) != 0;
     if (moved)
-        content_detach(g, j->old_sha, j->loc, NULL); /* rec may be gone from here */
+        content_detach(g, j->file.old_sha, j->file.loc, NULL); /* rec may be gone from here */
     if (known && changed && !moved)
         job_set_final(j, "updated", NULL, "sidecar metadata changed", status);
     else
@@ -167,8 +169,8 @@ void job_apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, tg_record_t *rec, const ch
                    const char *failure_code)
 {
     tg_doc_t *prev_doc;
-    tg_store_note(g->store, j->sha); /* its files durable before the commit */
-    tg_record_t *prev = content_get(g, j->sha, &prev_doc);
+    tg_store_note(g->store, j->file.sha); /* its files durable before the commit */
+    tg_record_t *prev = content_get(g, j->file.sha, &prev_doc);
     char now[32];
     tg_iso8601((int64_t)time(NULL), now, sizeof now);
     if (prev) {
@@ -180,19 +182,19 @@ void job_apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, tg_record_t *rec, const ch
         tg_record_set_ingested(rec, now);
     }
     int had = prev != NULL;
-    int known = prev && tg_record_find_location(prev, j->loc, NULL);
+    int known = prev && tg_record_find_location(prev, j->file.loc, NULL);
     prev = NULL; /* the cache's, and superseded by content_put() */
     tg_place_t p = job_place(j);
     tg_place_add(rec, &p);
-    content_put(g, j->sha, doc, rec);
-    int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
+    content_put(g, j->file.sha, doc, rec);
+    int moved = j->file.old_sha && strcmp(j->file.old_sha, j->file.sha) != 0;
     if (moved)
-        content_detach(g, j->old_sha, j->loc, NULL);
+        content_detach(g, j->file.old_sha, j->file.loc, NULL);
 
     /* one event per file: a failure or a skip says it all */
     const char *status = tg_record_loc_status(rec);
     char deep[160];
-    if (j->too_deep && !failure) {
+    if (j->nest.too_deep && !failure) {
         snprintf(deep, sizeof deep,
                  "bundle nested deeper than %u levels (--max-depth): kept, not opened",
                  g->o->max_depth);
@@ -206,19 +208,19 @@ void job_apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, tg_record_t *rec, const ch
         free(r);
     } else if (!strcmp(status, TG_LOC_UNSUPPORTED)) {
         char *r = tg_xasprintf("unsupported type %s (original kept, indexed without text)",
-                               j->mime ? j->mime : "?");
+                               j->file.mime ? j->file.mime : "?");
         job_set_final(j, "skipped", "unsupported type", r, status);
         free(r);
     } else {
         /* re-extracted at the same place: updated; known content at a new
          * place (a bundle read again for its members): duplicate */
-        json_decref(j->final_extra);
-        j->final_extra = ocr_summary(g, j->loc, rec);
-        const char *what = moved       ? "updated"
-                           : !had      ? "added"
-                           : !known    ? "duplicate"
-                           : j->bundle ? "unchanged" /* read again for its members */
-                                       : "updated";  /* extracted again */
+        json_decref(j->final.extra);
+        j->final.extra = ocr_summary(g, j->file.loc, rec);
+        const char *what = moved            ? "updated"
+                           : !had           ? "added"
+                           : !known         ? "duplicate"
+                           : j->nest.bundle ? "unchanged" /* read again for its members */
+                                            : "updated";  /* extracted again */
         job_set_final(j, what, NULL, NULL, status);
     }
     /* the same content found elsewhere meanwhile */
@@ -234,14 +236,14 @@ void job_apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, tg_record_t *rec, const ch
  * the store, and report. */
 void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
 {
-    j->incomplete = 1; /* what it embedded so far is not all it holds */
+    j->nest.incomplete = 1; /* what it embedded so far is not all it holds */
     if (j->hashed) {
-        tg_failed_t f = {.sha = j->sha,
-                         .size = j->size,
-                         .mime = j->mime,
-                         .kind = j->kind,
+        tg_failed_t f = {.sha = j->file.sha,
+                         .size = j->file.size,
+                         .mime = j->file.mime,
+                         .kind = j->file.kind,
                          .reason = reason,
-                         .name = tg_location_basename(j->loc)};
+                         .name = tg_location_basename(j->file.loc)};
         tg_doc_t *doc;
         tg_record_t *rec;
         tg_content_failed(&f, &doc, &rec);

@@ -54,7 +54,7 @@ static void fmt_size(char *buf, size_t n, uint64_t bytes)
  * --max-total-ratio if that is less (*by_ratio then says so). */
 static uint64_t tree_byte_cap(const ing_t *g, const job_t *r, int *by_ratio)
 {
-    double c = g->o->max_total_ratio * (double)(r->size > 0 ? r->size : 0);
+    double c = g->o->max_total_ratio * (double)(r->file.size > 0 ? r->file.size : 0);
     if (c < (double)TREE_RATIO_GRACE)
         c = (double)TREE_RATIO_GRACE;
     *by_ratio = c < (double)g->o->max_total_expanded;
@@ -67,17 +67,17 @@ static char *tree_limit_text(const ing_t *g, const job_t *r)
     int by_ratio;
     char got[32], size[32];
     tree_byte_cap(g, r, &by_ratio);
-    fmt_size(got, sizeof got, r->tree_bytes);
-    fmt_size(size, sizeof size, (uint64_t)(r->size > 0 ? r->size : 0));
-    if (!strcmp(r->tree_stop, "bytes") && by_ratio)
+    fmt_size(got, sizeof got, r->tree.bytes);
+    fmt_size(size, sizeof size, (uint64_t)(r->file.size > 0 ? r->file.size : 0));
+    if (!strcmp(r->tree.stop, "bytes") && by_ratio)
         return tg_xasprintf("its bundles, all nesting levels together, expanded to more than %g "
                             "times its size (%s from %s; --max-total-ratio): likely a zip bomb",
                             g->o->max_total_ratio, got, size);
-    if (!strcmp(r->tree_stop, "bytes"))
+    if (!strcmp(r->tree.stop, "bytes"))
         return tg_xasprintf("its bundles, all nesting levels together, expanded to more than "
                             "%llu MB (--max-total-expanded): likely a zip bomb",
                             (unsigned long long)(g->o->max_total_expanded >> 20));
-    if (!strcmp(r->tree_stop, "members"))
+    if (!strcmp(r->tree.stop, "members"))
         return tg_xasprintf("it holds more than %llu members, all nesting levels together "
                             "(--max-total-members)",
                             (unsigned long long)g->o->max_total_members);
@@ -90,14 +90,14 @@ static char *tree_limit_text(const ing_t *g, const job_t *r)
  * its error is reported when what was read is indexed. */
 static void tree_stop(ing_t *g, job_t *r, const char *why)
 {
-    if (r->tree_stop)
+    if (r->tree.stop)
         return;
-    r->tree_stop = why;
+    r->tree.stop = why;
     if (!g->o->quiet) {
         char *t = tree_limit_text(g, r);
         tg_progress_print(g->progress,
                           "testigo-index: %s: unpacking stopped: %s; indexing what was read\n",
-                          r->loc, t);
+                          r->file.loc, t);
         free(t);
     }
 }
@@ -105,20 +105,20 @@ static void tree_stop(ing_t *g, job_t *r, const char *why)
 static void tree_check(ing_t *g, job_t *r)
 {
     int by_ratio;
-    if (r->tree_bytes > tree_byte_cap(g, r, &by_ratio))
+    if (r->tree.bytes > tree_byte_cap(g, r, &by_ratio))
         tree_stop(g, r, "bytes");
-    else if (r->tree_members > g->o->max_total_members)
+    else if (r->tree.members > g->o->max_total_members)
         tree_stop(g, r, "members");
-    else if (r->tree_cpu > g->o->max_unpack_time)
+    else if (r->tree.cpu > g->o->max_unpack_time)
         tree_stop(g, r, "time");
 }
 
 /* Reading j used CPU seconds in all so far (as its worker reports). */
 static void tree_cpu(job_t *j, job_t *r, double cpu)
 {
-    if (cpu > j->unpack_cpu) {
-        r->tree_cpu += cpu - j->unpack_cpu;
-        j->unpack_cpu = cpu;
+    if (cpu > j->tree.unpack_cpu) {
+        r->tree.cpu += cpu - j->tree.unpack_cpu;
+        j->tree.unpack_cpu = cpu;
     }
 }
 
@@ -129,11 +129,11 @@ static void tree_count(ing_t *g, job_t *j, json_t *m, unsigned depth)
     job_t *r = job_root(j);
     json_t *x = json_object_get(m, "expanded");
     json_int_t bytes = x ? json_integer_value(x) : tg_rec_int(m, "size", 0);
-    r->tree_members++;
-    r->tree_bytes += bytes > 0 ? (uint64_t)bytes : 0;
+    r->tree.members++;
+    r->tree.bytes += bytes > 0 ? (uint64_t)bytes : 0;
     tree_cpu(j, r, json_number_value(json_object_get(m, "cpu")));
-    if (depth > r->tree_depth)
-        r->tree_depth = depth;
+    if (depth > r->tree.depth)
+        r->tree.depth = depth;
     tree_check(g, r);
 }
 
@@ -144,14 +144,14 @@ void tree_left(ing_t *g, job_t *j, json_t *go)
     job_t *r = job_root(j);
     int by_ratio;
     uint64_t cap = tree_byte_cap(g, r, &by_ratio);
-    uint64_t bytes = cap > r->tree_bytes ? cap - r->tree_bytes : 0;
+    uint64_t bytes = cap > r->tree.bytes ? cap - r->tree.bytes : 0;
     uint64_t members =
-        g->o->max_total_members > r->tree_members ? g->o->max_total_members - r->tree_members : 0;
-    double cpu = g->o->max_unpack_time - r->tree_cpu;
+        g->o->max_total_members > r->tree.members ? g->o->max_total_members - r->tree.members : 0;
+    double cpu = g->o->max_unpack_time - r->tree.cpu;
     json_object_set_new(go, "tree_bytes", json_integer((json_int_t)bytes));
     json_object_set_new(go, "tree_members", json_integer((json_int_t)members));
     json_object_set_new(go, "tree_cpu", json_real(cpu > 0 ? cpu : 0));
-    j->unpack_cpu = 0; /* a new reading */
+    j->tree.unpack_cpu = 0; /* a new reading */
 }
 
 /* Every NOTE_EVERY seconds, a line about each file whose members are still
@@ -163,19 +163,19 @@ void tree_notes(ing_t *g)
     double now = tg_now();
     for (unsigned i = 0; i < g->pool->n; i++) {
         job_t *j = g->pool->w[i].job;
-        if (!j || (!j->parent && !j->tree_members))
+        if (!j || (!j->nest.parent && !j->tree.members))
             continue;
         job_t *r = job_root(j);
-        if (!r->started || now - r->started < NOTE_EVERY || now - r->tree_noted < NOTE_EVERY)
+        if (!r->started || now - r->started < NOTE_EVERY || now - r->tree.noted < NOTE_EVERY)
             continue;
-        r->tree_noted = now;
+        r->tree.noted = now;
         char got[32];
-        fmt_size(got, sizeof got, r->tree_bytes);
+        fmt_size(got, sizeof got, r->tree.bytes);
         tg_progress_print(g->progress,
                           "testigo-index: %s: at work for %.0f s: %llu members found at up to %u "
                           "levels (%s unpacked, %.0f s of CPU), %llu done\n",
-                          r->loc, now - r->started, (unsigned long long)r->tree_members,
-                          r->tree_depth, got, r->tree_cpu, (unsigned long long)r->tree_done);
+                          r->file.loc, now - r->started, (unsigned long long)r->tree.members,
+                          r->tree.depth, got, r->tree.cpu, (unsigned long long)r->tree.done);
     }
 }
 
@@ -343,25 +343,25 @@ void container_forget_location(ing_t *g, const char *loc, const char *sha)
 void tree_final(ing_t *g, job_t *j)
 {
     job_t *r = job_root(j);
-    const char *status = j->final_status ? TG_LOC_FAILED : NULL;
-    int failed = j->final_what && !strcmp(j->final_what, "error");
-    if (j == r && r->tree_stop) {
+    const char *status = j->final.status ? TG_LOC_FAILED : NULL;
+    int failed = j->final.what && !strcmp(j->final.what, "error");
+    if (j == r && r->tree.stop) {
         char *lim = tree_limit_text(g, r);
         char *why = tg_xasprintf("%s%sstopped unpacking: %s; the %llu members read before, at up "
                                  "to %u levels, are indexed, the rest is not",
-                                 failed && !j->cut && j->final_reason ? j->final_reason : "",
-                                 failed && !j->cut && j->final_reason ? "; " : "", lim,
-                                 (unsigned long long)r->tree_members, r->tree_depth);
+                                 failed && !j->tree.cut && j->final.reason ? j->final.reason : "",
+                                 failed && !j->tree.cut && j->final.reason ? "; " : "", lim,
+                                 (unsigned long long)r->tree.members, r->tree.depth);
         job_set_final(j, "error", "limit", why, status);
         free(why);
         free(lim);
-        j->limited = 1;
-    } else if (j != r && (j->cut || (j->unopened && !failed))) {
+        j->tree.limited = 1;
+    } else if (j != r && (j->tree.cut || (j->tree.unopened && !failed))) {
         char *why = tg_xasprintf("%s: the file it is in, %s, reached its unpacking limit",
-                                 j->cut ? "read in part" : "not opened", r->loc);
+                                 j->tree.cut ? "read in part" : "not opened", r->file.loc);
         job_set_final(j, "skipped", "limit", why, status);
         free(why);
-        j->limited = 1;
+        j->tree.limited = 1;
     }
 }
 
@@ -370,9 +370,9 @@ void tree_final(ing_t *g, job_t *j)
 /* A bundle's reader started an entry. */
 void container_entry(ing_t *g, unsigned i, job_t *j, json_t *m)
 {
-    j->cur_index = (int)tg_rec_int(m, "index", -1);
-    j->cur_open = 1;
-    set_str(&j->cur_name, tg_rec_str(m, "name"));
+    j->nest.cur_index = (int)tg_rec_int(m, "index", -1);
+    j->nest.cur_open = 1;
+    set_str(&j->nest.cur_name, tg_rec_str(m, "name"));
     g->pool->w[i].deadline =
         tg_now() + g->o->timeout + (double)tg_rec_int(m, "size", 0) / COPY_RATE;
 }
@@ -388,26 +388,26 @@ static void bundle_manifest(ing_t *g, job_t *j, const char *loc, const char *sha
         /* what it says cannot be told: every member is restricted */
         const char *why = st == TG_ERR_LIMIT ? "too large" : "unreadable";
         char *r = tg_xasprintf("manifest %s: every member of %s is restricted until it is fixed",
-                               why, tg_location_basename(j->loc));
+                               why, tg_location_basename(j->file.loc));
         ing_event(g, "error", loc, sha, "bad sidecar", r, 0);
         free(r);
-        j->member_errors++;
-        tg_manifest_free(j->manifest);
-        j->manifest = tg_manifest_unreadable(why);
-        free(j->manifest_where);
-        j->manifest_where = tg_xstrdup(loc);
+        j->nest.member_errors++;
+        tg_manifest_free(j->nest.manifest);
+        j->nest.manifest = tg_manifest_unreadable(why);
+        free(j->nest.manifest_where);
+        j->nest.manifest_where = tg_xstrdup(loc);
     } else {
-        tg_manifest_free(j->manifest);
-        j->manifest = tg_manifest_parse(tg_buf_str(&data), data.len);
-        free(j->manifest_where);
-        j->manifest_where = tg_xstrdup(loc);
-        for (size_t k = 0; k < tg_manifest_problems_kept(j->manifest); k++) {
-            char *r = tg_xasprintf("manifest: %s", tg_manifest_problem(j->manifest, k));
+        tg_manifest_free(j->nest.manifest);
+        j->nest.manifest = tg_manifest_parse(tg_buf_str(&data), data.len);
+        free(j->nest.manifest_where);
+        j->nest.manifest_where = tg_xstrdup(loc);
+        for (size_t k = 0; k < tg_manifest_problems_kept(j->nest.manifest); k++) {
+            char *r = tg_xasprintf("manifest: %s", tg_manifest_problem(j->nest.manifest, k));
             g->c->sidecar_problems++;
             ing_event(g, "error", loc, sha, "bad sidecar", r, 0);
             free(r);
         }
-        char *what = tg_xasprintf("manifest of %s", tg_location_basename(j->loc));
+        char *what = tg_xasprintf("manifest of %s", tg_location_basename(j->file.loc));
         ing_event(g, "skipped", loc, sha, "sidecar", what, 0);
         free(what);
     }
@@ -418,28 +418,28 @@ static void bundle_manifest(ing_t *g, job_t *j, const char *loc, const char *sha
  * give those members their rows now (their documents are written). */
 void container_late_manifest(ing_t *g, job_t *j)
 {
-    size_t prefix = strlen(j->loc) + 2; /* "bundle!/" */
+    size_t prefix = strlen(j->file.loc) + 2; /* "bundle!/" */
     const char *loc;
     json_t *v;
-    json_object_foreach(j->members, loc, v)
+    json_object_foreach(j->nest.members, loc, v)
     {
         if (strlen(loc) <= prefix || strstr(loc + prefix, "!/"))
             continue;
         json_t *m = tg_loc_get(g->db, loc);
         const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
         tg_locmeta_t lm;
-        tg_locmeta_from_manifest(j->manifest, j->manifest_where, loc + prefix, &lm);
-        tg_locmeta_inherit(&lm, j->loc, &j->lm);
+        tg_locmeta_from_manifest(j->nest.manifest, j->nest.manifest_where, loc + prefix, &lm);
+        tg_locmeta_inherit(&lm, j->file.loc, &j->lm);
         const char *sc = m ? tg_rec_str(m, "sc") : NULL;
-        char *rel = j->rel ? tg_xasprintf("%s%s", j->rel, loc + prefix - 2) : NULL;
+        char *rel = j->file.rel ? tg_xasprintf("%s%s", j->file.rel, loc + prefix - 2) : NULL;
         if (sha && tg_sha256_valid(sha) && strcmp(sc ? sc : "", lm.fingerprint) != 0) {
             tg_place_t p = {.loc = loc,
-                            .folder = j->folder,
+                            .folder = j->file.folder,
                             .sha = sha,
                             .size = tg_rec_int(m, "size", 0),
                             .mtime_ns = tg_rec_int(m, "mtime", 0),
                             .lm = &lm,
-                            .container = j->sha,
+                            .container = j->file.sha,
                             .rel = rel};
             tg_doc_t *doc;
             tg_record_t *rec = content_get(g, sha, &doc);
@@ -463,25 +463,25 @@ void container_late_manifest(ing_t *g, job_t *j)
 /* A bundle's reader finished an entry: a member in the store, or a name only. */
 void container_member(ing_t *g, unsigned i, job_t *j, json_t *m)
 {
-    j->cur_open = 0;
+    j->nest.cur_open = 0;
     g->pool->w[i].deadline = tg_now() + g->o->timeout;
     const char *name = tg_rec_str(m, "name") ? tg_rec_str(m, "name") : "?";
-    char *loc = tg_xasprintf("%s!/%s", j->loc, name);
-    if (!j->members)
-        j->members = json_object();
-    json_object_set_new(j->members, loc, json_true());
-    tree_count(g, j, m, j->depth + 1);
+    char *loc = tg_xasprintf("%s!/%s", j->file.loc, name);
+    if (!j->nest.members)
+        j->nest.members = json_object();
+    json_object_set_new(j->nest.members, loc, json_true());
+    tree_count(g, j, m, j->file.depth + 1);
     const char *sha = tg_rec_str(m, "sha256");
     const char *code = tg_rec_str(m, "code");
     if (!sha || !tg_sha256_valid(sha)) {
         int err = json_is_true(json_object_get(m, "error"));
         ing_event(g, err ? "error" : "skipped", loc, NULL, code ? code : "unreadable",
                   tg_rec_str(m, "reason"), 0);
-        j->member_errors += err;
+        j->nest.member_errors += err;
         free(loc);
         return;
     }
-    if (j->bundle && !strcmp(name, TG_MANIFEST_NAME)) {
+    if (j->nest.bundle && !strcmp(name, TG_MANIFEST_NAME)) {
         /* a bundle's own manifest; a mail's attachment of that name is a
          * document like any other */
         bundle_manifest(g, j, loc, sha);
@@ -489,33 +489,33 @@ void container_member(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     char *path = tg_store_path(g->store, sha);
-    job_t *c = job_new(g, path, loc, tg_xstrdup(j->folder), tg_rec_int(m, "size", 0),
+    job_t *c = job_new(g, path, loc, tg_xstrdup(j->file.folder), tg_rec_int(m, "size", 0),
                        tg_rec_int(m, "mtime", 0));
     free(path);
-    if (j->manifest)
-        tg_locmeta_from_manifest(j->manifest, j->manifest_where, name, &c->lm);
-    else if (j->bundle)
-        j->manifest_late = 1; /* in case the manifest comes after this member */
+    if (j->nest.manifest)
+        tg_locmeta_from_manifest(j->nest.manifest, j->nest.manifest_where, name, &c->lm);
+    else if (j->nest.bundle)
+        j->nest.manifest_late = 1; /* in case the manifest comes after this member */
     /* whatever restricts the bundle or mail restricts what it holds */
-    tg_locmeta_inherit(&c->lm, j->loc, &j->lm);
-    c->rel = j->rel ? tg_xasprintf("%s!/%s", j->rel, name) : NULL;
-    memcpy(c->sha, sha, sizeof c->sha);
-    memcpy(c->container, j->sha, sizeof c->container);
+    tg_locmeta_inherit(&c->lm, j->file.loc, &j->lm);
+    c->file.rel = j->file.rel ? tg_xasprintf("%s!/%s", j->file.rel, name) : NULL;
+    memcpy(c->file.sha, sha, sizeof c->file.sha);
+    memcpy(c->file.container, j->file.sha, sizeof c->file.container);
     tg_store_note(g->store, sha);
-    c->stored = 1;
-    c->depth = j->depth + 1;
+    c->file.stored = 1;
+    c->file.depth = j->file.depth + 1;
     g->total_files++;
     int u = intake_unchanged(g, c);
     if (u) {
         if (u >= 2)
             intake_reapply(g, c, u == 2 ? "sidecar metadata changed" : NULL);
         else
-            ing_event(g, "unchanged", c->loc, c->old_sha, NULL, NULL, 0);
+            ing_event(g, "unchanged", c->file.loc, c->file.old_sha, NULL, NULL, 0);
         job_finish(g, c);
         return;
     }
-    c->parent = j;
-    j->children++;
+    c->nest.parent = j;
+    j->nest.children++;
     jobq_push(&g->queue, c, 0);
 }
 
@@ -527,7 +527,7 @@ void container_unpack_over(ing_t *g, job_t *j, json_t *unpack)
     tree_cpu(j, r, json_number_value(json_object_get(unpack, "cpu")));
     const char *budget = tg_rec_str(unpack, "budget");
     if (budget) {
-        j->cut = 1;
+        j->tree.cut = 1;
         tree_stop(g, r,
                   !strcmp(budget, "members") ? "members"
                   : !strcmp(budget, "time")  ? "time"
@@ -543,27 +543,27 @@ void container_unpack_over(ing_t *g, job_t *j, json_t *unpack)
  * replaced by one that says it gave up. */
 int container_resume(ing_t *g, job_t *j, const char *code, char **reason)
 {
-    int next = j->cur_index + 1;
-    if (j->cur_open) {
-        char *mloc = tg_xasprintf("%s!/%s", j->loc, j->cur_name ? j->cur_name : "?");
+    int next = j->nest.cur_index + 1;
+    if (j->nest.cur_open) {
+        char *mloc = tg_xasprintf("%s!/%s", j->file.loc, j->nest.cur_name ? j->nest.cur_name : "?");
         char *r = tg_xasprintf("the bundle reader died on this member: %s", *reason);
         ing_event(g, "error", mloc, NULL, code, r, 0);
-        j->member_errors++;
+        j->nest.member_errors++;
         free(r);
         free(mloc);
     }
-    if (j->resumes < MAX_RESUMES) {
-        j->resumes++;
-        j->skip = (unsigned)next;
-        j->cur_index = -1;
-        j->cur_open = 0;
+    if (j->nest.resumes < MAX_RESUMES) {
+        j->nest.resumes++;
+        j->nest.skip = (unsigned)next;
+        j->nest.cur_index = -1;
+        j->nest.cur_open = 0;
         j->extracting = 0;
-        if (!j->stored) {
+        if (!j->file.stored) {
             /* read the copy in the store, not the user's file */
-            char *p = tg_store_path(g->store, j->sha);
-            free(j->path);
-            j->path = p;
-            j->stored = 1;
+            char *p = tg_store_path(g->store, j->file.sha);
+            free(j->file.path);
+            j->file.path = p;
+            j->file.stored = 1;
         }
         jobq_push(&g->queue, j, 1);
         return 1;

@@ -32,22 +32,22 @@ void job_free(ing_t *g, job_t *j)
         g->all = j->all_next;
     if (j->all_next)
         j->all_next->all_prev = j->all_prev;
-    free(j->path);
-    free(j->loc);
-    free(j->rel);
-    free(j->folder);
-    free(j->old_sha);
-    free(j->mime);
-    free(j->kind);
-    free(j->cur_name);
-    free(j->final_what);
-    free(j->final_code);
-    free(j->final_reason);
-    free(j->final_status);
-    json_decref(j->final_extra);
-    json_decref(j->members);
-    tg_manifest_free(j->manifest);
-    free(j->manifest_where);
+    free(j->file.path);
+    free(j->file.loc);
+    free(j->file.rel);
+    free(j->file.folder);
+    free(j->file.old_sha);
+    free(j->file.mime);
+    free(j->file.kind);
+    free(j->nest.cur_name);
+    free(j->final.what);
+    free(j->final.code);
+    free(j->final.reason);
+    free(j->final.status);
+    json_decref(j->final.extra);
+    json_decref(j->nest.members);
+    tg_manifest_free(j->nest.manifest);
+    free(j->nest.manifest_where);
     tg_locmeta_free(&j->lm);
     free(j);
 }
@@ -56,12 +56,12 @@ job_t *job_new(ing_t *g, const char *path, char *loc, char *folder, int64_t size
 {
     job_t *j = tg_xcalloc(1, sizeof *j);
     j->id = ++g->next_id;
-    j->path = tg_xstrdup(path);
-    j->loc = loc;
-    j->folder = folder;
-    j->size = size;
-    j->mtime_ns = mtime_ns;
-    j->cur_index = -1;
+    j->file.path = tg_xstrdup(path);
+    j->file.loc = loc;
+    j->file.folder = folder;
+    j->file.size = size;
+    j->file.mtime_ns = mtime_ns;
+    j->nest.cur_index = -1;
     j->all_next = g->all;
     if (g->all)
         g->all->all_prev = j;
@@ -128,9 +128,9 @@ static tg_status_t send_job(ing_t *g, unsigned i, job_t *j)
                           g->o->cpu_limit, "max_text", (json_int_t)g->o->max_text, "max_pages",
                           (int)g->o->max_pages, "timeout", g->o->timeout, "max_member",
                           (json_int_t)g->o->max_member, "max_members",
-                          (json_int_t)g->o->max_members, "embed", j->depth < g->o->max_depth);
-    if (j->stored)
-        json_object_set_new(m, "stored", json_string(j->sha));
+                          (json_int_t)g->o->max_members, "embed", j->file.depth < g->o->max_depth);
+    if (j->file.stored)
+        json_object_set_new(m, "stored", json_string(j->file.sha));
     /* OCR settings travel with each job (absent: OCR is off); see proto.h */
     if (g->o->ocr)
         json_object_set_new(m, "ocr",
@@ -138,10 +138,10 @@ static tg_status_t send_job(ing_t *g, unsigned i, job_t *j)
                                       g->o->ocr_timeout, "max_pixels",
                                       (json_int_t)g->o->ocr_max_pixels));
     /* the file name (a date in it dates the document) and the names list */
-    tg_rec_set_str(m, "name", tg_location_basename(j->loc));
+    tg_rec_set_str(m, "name", tg_location_basename(j->file.loc));
     if (g->o->names)
         tg_rec_set_str(m, "names", g->o->names);
-    tg_status_t st = tg_msg_send(w->fd, m, j->path, strlen(j->path));
+    tg_status_t st = tg_msg_send(w->fd, m, j->file.path, strlen(j->file.path));
     json_decref(m);
     return st;
 }
@@ -153,8 +153,8 @@ static void start(ing_t *g, unsigned i, job_t *j)
     w->job = j;
     if (!j->started)
         j->started = tg_now();
-    w->deadline = tg_now() + g->o->timeout + (double)j->size / COPY_RATE;
-    tg_progress_update(g->progress, g->done_files, g->total_files, g->c->bytes, j->loc, 0);
+    w->deadline = tg_now() + g->o->timeout + (double)j->file.size / COPY_RATE;
+    tg_progress_update(g->progress, g->done_files, g->total_files, g->c->bytes, j->file.loc, 0);
 }
 
 void dispatch_job(ing_t *g, unsigned i, job_t *j)
@@ -173,8 +173,8 @@ void dispatch_ahead(ing_t *g, unsigned i)
 {
     tg_worker_slot_t *w = &g->pool->w[i];
     job_t *cur = w->job;
-    if (!cur || w->next || w->fd < 0 || !cur->hashed || cur->bundle || !cur->kind ||
-        strcmp(cur->kind, TG_KIND_TEXT) != 0 || (uint64_t)cur->size > TG_SPECULATE_MAX)
+    if (!cur || w->next || w->fd < 0 || !cur->hashed || cur->nest.bundle || !cur->file.kind ||
+        strcmp(cur->file.kind, TG_KIND_TEXT) != 0 || (uint64_t)cur->file.size > TG_SPECULATE_MAX)
         return;
     job_t *j = intake_next(g);
     if (!j)
@@ -198,7 +198,7 @@ static job_t *find_extracting(ing_t *g, const char *sha, const job_t *except)
 {
     for (unsigned i = 0; i < g->pool->n; i++) {
         job_t *j = g->pool->w[i].job;
-        if (j && j != except && j->extracting && !j->bundle && !strcmp(j->sha, sha))
+        if (j && j != except && j->extracting && !j->nest.bundle && !strcmp(j->file.sha, sha))
             return j;
     }
     return NULL;
@@ -213,10 +213,10 @@ static void reply(ing_t *g, unsigned i, json_t *m)
 static void reply_go(ing_t *g, unsigned i, job_t *j)
 {
     json_t *m = json_pack("{s:s}", "type", "go");
-    if (j->bundle) {
+    if (j->nest.bundle) {
         json_object_set_new(m, "bundle", json_true());
-        json_object_set_new(m, "skip", json_integer(j->skip));
-        json_object_set_new(m, "name", json_string(tg_location_basename(j->loc)));
+        json_object_set_new(m, "skip", json_integer(j->nest.skip));
+        json_object_set_new(m, "name", json_string(tg_location_basename(j->file.loc)));
         json_object_set_new(m, "max_member", json_integer((json_int_t)g->o->max_member));
         json_object_set_new(m, "max_total", json_integer((json_int_t)g->o->max_expanded));
         json_object_set_new(m, "max_ratio", json_real(g->o->max_ratio));
@@ -250,52 +250,54 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         job_failed(g, j, "crash", "worker sent a bad digest");
         return;
     }
-    if (j->bundle && j->hashed) {
+    if (j->nest.bundle && j->hashed) {
         /* a bundle read again after its reader died */
         reply_go(g, i, j);
         return;
     }
-    memcpy(j->sha, sha, sizeof j->sha);
+    memcpy(j->file.sha, sha, sizeof j->file.sha);
     tg_store_note(g->store, sha); /* a copy may have replaced a committed one */
-    j->size = tg_rec_int(m, "size", j->size);
-    set_str(&j->mime, tg_rec_str(m, "mime") ? tg_rec_str(m, "mime") : "application/octet-stream");
-    set_str(&j->kind, tg_rec_str(m, "kind") ? tg_rec_str(m, "kind") : "other");
+    j->file.size = tg_rec_int(m, "size", j->file.size);
+    set_str(&j->file.mime,
+            tg_rec_str(m, "mime") ? tg_rec_str(m, "mime") : "application/octet-stream");
+    set_str(&j->file.kind, tg_rec_str(m, "kind") ? tg_rec_str(m, "kind") : "other");
     j->hashed = 1;
 
-    if (j->size == 0) {
+    if (j->file.size == 0) {
         reply(g, i, json_pack("{s:s}", "type", "skip"));
         release(g, i);
-        if (j->old_sha && strcmp(j->old_sha, j->sha))
-            content_detach(g, j->old_sha, j->loc, NULL);
+        if (j->file.old_sha && strcmp(j->file.old_sha, j->file.sha))
+            content_detach(g, j->file.old_sha, j->file.loc, NULL);
         job_set_final(j, "skipped", "empty file", "empty file", TG_LOC_EMPTY);
         job_complete(g, j);
         return;
     }
-    int same_place = j->old_sha && !strcmp(j->old_sha, j->sha) && j->old_settled;
-    if (!strcmp(j->kind, TG_KIND_ARCHIVE) && !same_place && job_root(j)->tree_stop) {
+    int same_place =
+        j->file.old_sha && !strcmp(j->file.old_sha, j->file.sha) && j->file.old_settled;
+    if (!strcmp(j->file.kind, TG_KIND_ARCHIVE) && !same_place && job_root(j)->tree.stop) {
         /* its top-level file's budget is spent: a document like any
          * other, not opened (tree_final says so) */
-        j->unopened = 1;
-    } else if (!strcmp(j->kind, TG_KIND_ARCHIVE) && !same_place) {
+        j->tree.unopened = 1;
+    } else if (!strcmp(j->file.kind, TG_KIND_ARCHIVE) && !same_place) {
         /* read it even if its content is known: its members need this
          * location too */
-        if (j->depth < g->o->max_depth) {
-            j->bundle = 1;
-            if (!j->members)
-                j->members = json_object();
+        if (j->file.depth < g->o->max_depth) {
+            j->nest.bundle = 1;
+            if (!j->nest.members)
+                j->nest.members = json_object();
         } else {
-            j->too_deep = 1;
+            j->nest.too_deep = 1;
         }
         reply_go(g, i, j);
         return;
     }
-    if (tg_kind_embeds(j->kind) && !same_place) {
+    if (tg_kind_embeds(j->file.kind) && !same_place) {
         /* a mail: extracted at every new location, as a bundle is read,
          * since its attachments need this location too */
         reply_go(g, i, j);
         return;
     }
-    job_t *primary = find_extracting(g, j->sha, j);
+    job_t *primary = find_extracting(g, j->file.sha, j);
     if (primary) {
         reply(g, i, json_pack("{s:s}", "type", "skip"));
         release(g, i);
@@ -304,15 +306,15 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     tg_doc_t *doc;
-    tg_record_t *rec = content_get(g, j->sha, &doc);
+    tg_record_t *rec = content_get(g, j->file.sha, &doc);
     const char *ex = rec ? tg_record_get_extraction(rec) : NULL;
     int need = !rec || (ex && !strcmp(ex, TG_EXTRACTION_FAILED)) ||
                (ex && !strcmp(ex, TG_EXTRACTION_UNSUPPORTED) &&
                 tg_record_get_extractor(rec) < TG_EXTRACTOR_VERSION) ||
                (g->o->ocr && rec && tg_record_get_ocr_skipped(rec));
-    if (g->o->reextract && !json_object_get(g->reextracted, j->sha)) {
+    if (g->o->reextract && !json_object_get(g->reextracted, j->file.sha)) {
         need = 1;
-        json_object_set_new(g->reextracted, j->sha, json_true());
+        json_object_set_new(g->reextracted, j->file.sha, json_true());
     }
     if (need) {
         reply_go(g, i, j);
@@ -344,7 +346,7 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
         free(said);
     }
     json_t *unpack = json_object_get(m, "unpack");
-    if (j->bundle && json_is_object(unpack))
+    if (j->nest.bundle && json_is_object(unpack))
         container_unpack_over(g, j, unpack);
     json_t *failed = json_object_get(m, "failed");
     const char *reason = failed ? tg_rec_str(failed, "reason") : NULL;
@@ -355,12 +357,12 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
     else if (status && !strcmp(status, tg_status_str(TG_ERR_FORMAT)))
         code = "corrupt";
     else if (status && !strcmp(status, tg_status_str(TG_ERR_LIMIT)))
-        code = j->bundle ? "limit" : "too large";
+        code = j->nest.bundle ? "limit" : "too large";
     else if (status && !strcmp(status, tg_status_str(TG_ERR_TIMEOUT)))
         code = "timeout";
     g->pending_bytes += len;
-    if (failed || j->resumes)
-        j->incomplete = 1;
+    if (failed || j->nest.resumes)
+        j->nest.incomplete = 1;
     job_apply_doc(g, j, doc, rec, failed ? (reason ? reason : "extraction failed") : NULL, code);
     tg_record_free(rec);
     tg_doc_free(doc);
@@ -387,7 +389,7 @@ static void worker_lost(ing_t *g, unsigned i, int kill_it, const char *code, con
         return;
     }
     char *reason = said ? tg_xasprintf("%s; it said: %s", how, said) : tg_xstrdup(how);
-    if (j->bundle && j->cur_index >= 0 && container_resume(g, j, code, &reason)) {
+    if (j->nest.bundle && j->nest.cur_index >= 0 && container_resume(g, j, code, &reason)) {
         free(reason);
         free(said);
         return;
@@ -422,9 +424,9 @@ void dispatch_message(ing_t *g, unsigned i)
         /* an OCR page starts: a fresh budget for it */
         double page = g->o->ocr_timeout + TG_OCR_PAGE_SLACK;
         w->deadline = tg_now() + (page > g->o->timeout ? page : g->o->timeout);
-    } else if (!strcmp(type, "entry") && j->bundle) {
+    } else if (!strcmp(type, "entry") && j->nest.bundle) {
         container_entry(g, i, j, m);
-    } else if (!strcmp(type, "member") && (j->bundle || j->extracting)) {
+    } else if (!strcmp(type, "member") && (j->nest.bundle || j->extracting)) {
         /* a bundle's member, or a file embedded in a document (a mail's
          * attachment, a message of a mail folder) */
         container_member(g, i, j, m);

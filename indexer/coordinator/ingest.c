@@ -252,7 +252,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
         for (unsigned i = 0; i < g.pool->n; i++) {
             live += g.pool->w[i].fd >= 0;
             job_t *j = g.pool->w[i].job;
-            readers += j && j->bundle;
+            readers += j && j->nest.bundle;
         }
         int paused = g.queue.n > MAX_QUEUE && readers < live;
         for (unsigned i = 0; i < g.pool->n; i++) {
@@ -263,7 +263,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
             busy++;
             if (w->deadline && w->deadline - now < wait)
                 wait = w->deadline - now;
-            if (paused && j->bundle) {
+            if (paused && j->nest.bundle) {
                 w->deadline = now + o->timeout; /* waiting is not its fault */
                 continue;
             }

@@ -53,27 +53,29 @@
 /* Seconds between notes about a file whose members are still at work. */
 #define NOTE_EVERY 30.0
 
-typedef struct job {
-    uint64_t id;
+/* A job's file: where it is, what the worker found it to be, and what
+ * its location held before. */
+typedef struct {
     char *path;   /* raw bytes: the file on disk, or a member's copy in the store */
     char *loc;    /* location: the path as UTF-8, "bundle.zip!/member" for members */
     char *rel;    /* the location as the web shows it (writer.h), NULL unknown */
     char *folder; /* facet folder */
     int64_t size, mtime_ns;
-    char *old_sha;   /* content at this location before, if any */
-    int old_settled; /* ...and it was fully processed then */
-    int too_deep;    /* a bundle nested past --max-depth: kept, not opened */
     char sha[TG_SHA256_HEX_LEN + 1];
     char container[TG_SHA256_HEX_LEN + 1]; /* content holding this member, "" for files */
-    char *mime, *kind;
-    double started; /* tg_now() when first given to a worker */
-    unsigned depth; /* bundles around it */
-    int stored;     /* path is the content's copy in the store (members, resumes) */
-    int hashed;     /* the worker reported the digest */
-    int extracting; /* told to extract */
-    int bundle;     /* being read as a bundle */
-    /* bundles */
-    struct job *parent;      /* the bundle this member came from */
+    char *mime, *kind;                     /* as the worker detected them ("hashed") */
+    unsigned depth;                        /* bundles around it */
+    int stored;      /* path is the content's copy in the store (members, resumes) */
+    char *old_sha;   /* content at this location before, if any */
+    int old_settled; /* ...and it was fully processed then */
+} job_file_t;
+
+/* A job as a container (a bundle being read, a mail handing out its
+ * attachments) or as a member of one: what it holds, what holds it. */
+typedef struct {
+    int bundle;              /* being read as a bundle */
+    int too_deep;            /* a bundle nested past --max-depth: kept, not opened */
+    struct job *parent;      /* the bundle (or mail) this member came from */
     unsigned children;       /* member jobs not finished yet */
     unsigned member_errors;  /* members (at any depth) that failed */
     int no_ocr;              /* it or a member (at any depth) was indexed while OCR was
@@ -84,33 +86,55 @@ typedef struct job {
     char *manifest_where;    /* its location, for the record */
     int manifest_late;       /* ...found after some members were already queued */
     int incomplete;          /* the reading stopped early (damage, limit, resumed) */
-    int done_self;           /* its own processing is over */
+    int done_self;           /* its own processing is over (members may not be) */
     unsigned skip;           /* entries to skip when read again */
-    unsigned resumes;
-    int cur_index; /* entry being read, -1 none */
-    int cur_open;  /* that entry started and was not reported yet */
+    unsigned resumes;        /* times read again after its reader died */
+    int cur_index;           /* entry being read, -1 none */
+    int cur_open;            /* that entry started and was not reported yet */
     char *cur_name;
-    /* the event and location status, held until the members are done */
-    char *final_what, *final_code, *final_reason, *final_status;
-    json_t *final_extra;             /* merged into the event (what OCR did) */
-    struct job *waiting;             /* same content found meanwhile, waiting on this one */
-    struct job *next;                /* link in a waiting list or the queue */
-    struct job *all_prev, *all_next; /* every live job, for cleanup */
-    tg_locmeta_t lm;                 /* sidecar metadata of this location */
-    /* The accounts of a top-level file (a file of the walk), kept on its
-     * job for every bundle and embedded file inside it, at every level: */
-    uint64_t tree_bytes;   /* bytes its readings expanded */
-    uint64_t tree_members; /* members they reported */
-    uint64_t tree_done;    /* of them, finished */
-    double tree_cpu;       /* CPU seconds of the readings */
-    unsigned tree_depth;   /* the deepest member's depth */
-    const char *tree_stop; /* the budget that ran out ("bytes", "members", "time"), or NULL */
-    double tree_noted;     /* when its last progress note was printed */
-    /* ...and, on any job inside it: */
+} job_nest_t;
+
+/* The budget of a top-level file (a file of the walk), all nesting levels
+ * together (container.c).  The accounts are kept on the top-level file's
+ * job for every bundle and embedded file inside it; the marks, on any job
+ * inside it. */
+typedef struct {
+    uint64_t bytes;   /* bytes its readings expanded */
+    uint64_t members; /* members they reported */
+    uint64_t done;    /* of them, finished */
+    double cpu;       /* CPU seconds of the readings */
+    unsigned depth;   /* the deepest member's depth */
+    const char *stop; /* the budget that ran out ("bytes", "members", "time"), or NULL */
+    double noted;     /* when its last progress note was printed */
+    /* marks: */
     double unpack_cpu; /* this reading's CPU seconds, as last reported */
     int unopened;      /* a bundle left unopened: the top-level file's budget was spent */
     int cut;           /* its reading was stopped by that budget */
     int limited;       /* it or something inside it was cut or left unopened */
+} job_tree_t;
+
+/* The event and location status of a job, held back until everything
+ * inside it is done (job_complete); NULL: none. */
+typedef struct {
+    char *what, *code, *reason, *status;
+    json_t *extra; /* merged into the event (what OCR did) */
+} job_final_t;
+
+/* One file or member on its way through the coordinator. */
+typedef struct job {
+    uint64_t id;       /* in every message about it */
+    job_file_t file;   /* the file and its location */
+    tg_locmeta_t lm;   /* the location's sidecar metadata (and what it holds from above) */
+    job_nest_t nest;   /* its container state */
+    job_tree_t tree;   /* its top-level file's budget */
+    job_final_t final; /* its held-back event */
+    /* its life with the workers */
+    double started;                  /* tg_now() when first given to a worker */
+    int hashed;                      /* the worker reported the digest */
+    int extracting;                  /* told to extract */
+    struct job *waiting;             /* same content found meanwhile, waiting on this one */
+    struct job *next;                /* link in a waiting list or the queue */
+    struct job *all_prev, *all_next; /* every live job, for cleanup */
 } job_t;
 
 typedef struct {
@@ -178,8 +202,8 @@ static inline void set_str(char **dst, const char *s)
 /* The file of the walk that job j came from (j itself for such a file). */
 static inline job_t *job_root(job_t *j)
 {
-    while (j->parent)
-        j = j->parent;
+    while (j->nest.parent)
+        j = j->nest.parent;
     return j;
 }
 
@@ -274,7 +298,7 @@ void job_set_final(job_t *j, const char *what, const char *code, const char *rea
 void job_complete(ing_t *g, job_t *j);
 /* j is over: account for it, free it, let its container know. */
 void job_finish(ing_t *g, job_t *j);
-/* Content j->sha is indexed: give it location j->loc. */
+/* Content j->file.sha is indexed: give it location j->file.loc. */
 void job_attach(ing_t *g, job_t *j);
 /* A document for j (a worker's, or one built for a failure). */
 void job_apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, tg_record_t *rec, const char *failure,

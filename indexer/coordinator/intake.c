@@ -17,37 +17,38 @@
 
 /* ==== Feeding workers ===================================================== */
 
-/* Is the location as it was when last indexed?  Sets j->old_sha either way.
+/* Is the location as it was when last indexed?  Sets j->file.old_sha either way.
  * Returns 0: no, 1: yes, 2: yes but its sidecar metadata or what it holds
  * from the locations holding it changed, 3: yes, but an archive written
  * before does not have its shown form (writer.h) yet. */
 int intake_unchanged(ing_t *g, job_t *j)
 {
-    json_t *m = tg_loc_get(g->db, j->loc);
+    json_t *m = tg_loc_get(g->db, j->file.loc);
     if (!m)
         return 0;
     const char *sha = tg_rec_str(m, "sha256");
     if (sha && tg_sha256_valid(sha))
-        j->old_sha = tg_xstrdup(sha);
+        j->file.old_sha = tg_xstrdup(sha);
     const char *st = tg_rec_str(m, "status");
-    int same = tg_rec_int(m, "size", -1) == j->size && tg_rec_int(m, "mtime", -1) == j->mtime_ns;
+    int same =
+        tg_rec_int(m, "size", -1) == j->file.size && tg_rec_int(m, "mtime", -1) == j->file.mtime_ns;
     /* settled: nothing more to do while the file stays the same; but what
      * OCR was off for is read once a run has OCR on */
     int settled =
         st && (!strcmp(st, TG_LOC_INDEXED) || !strcmp(st, TG_LOC_EMPTY) ||
                (!strcmp(st, TG_LOC_NO_OCR) && !g->o->ocr) ||
                (!strcmp(st, TG_LOC_UNSUPPORTED) && tg_rec_int(m, "v", 0) >= TG_EXTRACTOR_VERSION));
-    j->old_settled = settled && !g->o->reextract;
+    j->file.old_settled = settled && !g->o->reextract;
     int no_ocr = st && !strcmp(st, TG_LOC_NO_OCR);
     const char *sc = tg_rec_str(m, "sc");
     json_t *held = json_object_get(m, "held");
     int same_meta = !strcmp(sc ? sc : "", j->lm.fingerprint) &&
                     (j->lm.held ? json_equal(j->lm.held, held) : !held);
-    int has_rel = !j->rel || tg_rec_str(m, "rel");
+    int has_rel = !j->file.rel || tg_rec_str(m, "rel");
     json_decref(m);
-    if (!(same && settled && j->old_sha) || g->o->reextract)
+    if (!(same && settled && j->file.old_sha) || g->o->reextract)
         return 0;
-    j->no_ocr = no_ocr; /* its bundle, if read again, keeps the mark */
+    j->nest.no_ocr = no_ocr; /* its bundle, if read again, keeps the mark */
     return !same_meta ? 2 : !has_rel ? 3 : 1;
 }
 
@@ -58,25 +59,26 @@ int intake_unchanged(ing_t *g, job_t *j)
  * a user sees changed, "unchanged"). */
 void intake_reapply(ing_t *g, job_t *j, const char *reason)
 {
-    memcpy(j->sha, j->old_sha, sizeof j->sha);
+    memcpy(j->file.sha, j->file.old_sha, sizeof j->file.sha);
     tg_doc_t *doc;
-    tg_record_t *rec = content_get(g, j->sha, &doc);
+    tg_record_t *rec = content_get(g, j->file.sha, &doc);
     if (!rec) {
-        ing_event(g, "error", j->loc, j->sha, "internal", "content vanished from the index", 0);
+        ing_event(g, "error", j->file.loc, j->file.sha, "internal",
+                  "content vanished from the index", 0);
         return;
     }
     tg_place_t p = job_place(j);
     if (tg_place_add(rec, &p))
-        content_changed(g, j->sha);
+        content_changed(g, j->file.sha);
     const char *status = tg_record_loc_status(rec);
     /* what it holds first, its own record last: a run killed in between
      * finds it changed and does it all again (rec may be gone after) */
-    container_propagate(g, j->loc, j->rel, &j->lm);
-    json_t *m = tg_loc_get(g->db, j->loc);
+    container_propagate(g, j->file.loc, j->file.rel, &j->lm);
+    json_t *m = tg_loc_get(g->db, j->file.loc);
     const char *st = m ? tg_rec_str(m, "status") : NULL;
     job_loc_put(g, j, st ? st : status);
     json_decref(m);
-    ing_event(g, reason ? "updated" : "unchanged", j->loc, j->sha, NULL, reason, 0);
+    ing_event(g, reason ? "updated" : "unchanged", j->file.loc, j->file.sha, NULL, reason, 0);
 }
 
 /* A sidecar file or a saved page's resource: never a document (code says
@@ -185,7 +187,7 @@ job_t *intake_next(ing_t *g)
         }
         job_t *j = job_new(g, e.path, loc, tg_utf8_escape_bytes(e.folder, strlen(e.folder)), e.size,
                            e.mtime_ns);
-        j->rel = tg_utf8_escape_bytes(e.rel, strlen(e.rel));
+        j->file.rel = tg_utf8_escape_bytes(e.rel, strlen(e.rel));
         g->c->bytes += (unsigned long)e.size;
         tg_sidecars_lookup(g->sidecars, e.path, e.root, &j->lm);
         int u = intake_unchanged(g, j);
@@ -193,7 +195,7 @@ job_t *intake_next(ing_t *g)
             if (u >= 2)
                 intake_reapply(g, j, u == 2 ? "sidecar metadata changed" : NULL);
             else
-                ing_event(g, "unchanged", j->loc, j->old_sha, NULL, NULL, 0);
+                ing_event(g, "unchanged", j->file.loc, j->file.old_sha, NULL, NULL, 0);
             job_finish(g, j);
             commit_maybe(g);
             continue;
