@@ -86,6 +86,10 @@ class TermPrefixSpy : public Xapian::MatchSpy
             if (term.compare(0, prefix_.size(), prefix_) != 0)
                 break;
             std::string v = term.substr(prefix_.size());
+            /* Omega's rule: a capital after the prefix is a longer prefix
+             * (XTO after XT), not a value of this one */
+            if (!v.empty() && v[0] >= 'A' && v[0] <= 'Z')
+                continue;
             auto it = counts_.find(v);
             if (it != counts_.end())
                 it->second++;
