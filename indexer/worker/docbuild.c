@@ -15,6 +15,7 @@
 #include "docpersons.h"
 #include "idnum.h"
 #include "text.h"
+#include "title.h"
 #include "util.h"
 #include "worker.h"
 
@@ -286,6 +287,18 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         tg_index_text(doc, st, lang, "", title, strlen(title), NULL, 1);
         tg_rec_set_str(rec, TG_REC_TITLE, title);
         json_object_set_new(rec, TG_REC_TITLE_SOURCE, json_string("metadata"));
+    } else {
+        /* no title of its own: its first line, when that reads as one
+         * (title.h); its words are body words already */
+        tg_buf_t fl;
+        tg_buf_init(&fl, TG_TITLE_MAX + 1);
+        if (tg_title_first_line(text, tlen, lang, &fl)) {
+            unsigned tpos = 0;
+            tg_index_text(doc, st, lang, TG_PREFIX_TITLE, fl.data, fl.len, &tpos, 0);
+            tg_rec_set_str(rec, TG_REC_TITLE, tg_buf_str(&fl));
+            json_object_set_new(rec, TG_REC_TITLE_SOURCE, json_string(TG_TITLE_SOURCE_FIRST_LINE));
+        }
+        tg_buf_free(&fl);
     }
     /* mail: the words of the sender and of the recipients (from:, to:);
      * To and Cc are kept apart by a gap, so a phrase cannot span them */

@@ -126,7 +126,7 @@ enum {
 #define TG_REC_MIME             "mime"         /* string, "application/pdf" */
 #define TG_REC_KIND             "kind"         /* string, "pdf" */
 #define TG_REC_TITLE            "title"        /* string or absent */
-#define TG_REC_TITLE_SOURCE     "title_source" /* "metadata", "filename", "first line" */
+#define TG_REC_TITLE_SOURCE     "title_source" /* "metadata", "first line", "sidecar" */
 #define TG_REC_LANG             "lang"         /* string */
 #define TG_REC_DATE             "date"         /* ISO 8601 or absent */
 #define TG_REC_DATE_SOURCE      "date_source"  /* where the date came from */
@@ -176,6 +176,10 @@ enum {
  * letter written), distinct by digits, in text order, at most
  * TG_MAX_RECORD_IDS. */
 #define TG_REC_IDS "ids"
+
+/* Where a title came from when it is not the document's own metadata
+ * (lib/evidence/title.h); a document with neither is shown by its file name. */
+#define TG_TITLE_SOURCE_FIRST_LINE "first line"
 
 /* Where the document date came from (TG_REC_DATE_SOURCE), in order of
  * precedence: the document's own metadata (the extractor's name for it,
