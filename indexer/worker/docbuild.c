@@ -47,6 +47,29 @@ static json_t *index_pages(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, c
     return page_pos;
 }
 
+/* The text marks of a long text (schema.h): the position and offset of the
+ * first word at or past each TG_TEXT_MARK_STEP bytes, counted as
+ * index_pages counts positions (one a word, on through the pages).  NULL
+ * for a text shorter than one step. */
+static json_t *text_marks(const char *text, size_t len)
+{
+    if (len <= TG_TEXT_MARK_STEP)
+        return NULL;
+    json_t *marks = json_array();
+    tg_tok_t tok;
+    tg_tok_init(&tok, text, len);
+    size_t a, b, next = TG_TEXT_MARK_STEP;
+    unsigned pos = 0;
+    while (tg_tok_next(&tok, &a, &b)) {
+        pos++;
+        if (a >= next) {
+            json_array_append_new(marks, json_pack("[II]", (json_int_t)pos, (json_int_t)a));
+            next = a - a % TG_TEXT_MARK_STEP + TG_TEXT_MARK_STEP;
+        }
+    }
+    return marks;
+}
+
 /* Sets the document date d (from source) as terms, values and record. */
 static void put_date(tg_doc_t *doc, json_t *rec, const char *iso, const tg_date_t *d,
                      const char *source)
@@ -345,6 +368,9 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
     }
     json_decref(page_pos);
     json_object_set_new(rec, TG_REC_TEXT_BYTES, json_integer((json_int_t)tlen));
+    json_t *marks = text_marks(text, tlen);
+    if (marks)
+        json_object_set_new(rec, TG_REC_TEXT_MARKS, marks);
     json_object_set_new(rec, TG_REC_EXTRACTOR, json_integer(TG_EXTRACTOR_VERSION));
     if (in->failure) {
         json_object_set_new(rec, TG_REC_EXTRACTION, json_string(TG_EXTRACTION_FAILED));

@@ -177,6 +177,14 @@ enum {
  * TG_MAX_RECORD_IDS. */
 #define TG_REC_IDS "ids"
 
+/* Text marks, for reading a window of a long text: array of [position,
+ * byte offset] pairs, ascending, the term position of the word that starts
+ * at that offset of the stored text, one at the first word at or past
+ * each TG_TEXT_MARK_STEP bytes (absent for shorter texts).  From the
+ * positions of a hit the snippet finds the bytes to read. */
+#define TG_REC_TEXT_MARKS "text_marks"
+#define TG_TEXT_MARK_STEP ((size_t)64 << 10)
+
 /* Where a title came from when it is not the document's own metadata
  * (lib/evidence/title.h); a document with neither is shown by its file name. */
 #define TG_TITLE_SOURCE_FIRST_LINE "first line"

@@ -569,6 +569,46 @@ static tg_status_t text_of(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
     return tg_store_get_text(a->store, sha, out);
 }
 
+/* Reads a window of a record's stored text for a snippet (snippet.h's
+ * tg_text_read_fn): one open and pread, never the whole of a long text. */
+typedef struct {
+    tg_archive_t *a;
+    const json_t *rec;
+} text_reader_t;
+
+static tg_status_t text_reader(void *ctx, uint64_t off, size_t len, tg_buf_t *out)
+{
+    text_reader_t *r = ctx;
+    const char *sha = tg_rec_str(r->rec, TG_REC_SHA256);
+    char *path = json_is_true(json_object_get(r->rec, TG_REC_TEXT_ORIGINAL))
+                     ? tg_store_path(r->a->store, sha)
+                     : tg_store_text_path(r->a->store, sha);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
+    if (fd < 0)
+        return errno == ENOENT ? TG_ERR_NOTFOUND : TG_ERR_IO;
+    char *buf = tg_xmalloc(len ? len : 1);
+    size_t got = 0;
+    tg_status_t st = TG_OK;
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            st = TG_ERR_IO;
+            break;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (!st && tg_buf_add(out, buf, got))
+        st = TG_ERR_LIMIT;
+    free(buf);
+    return st;
+}
+
 /* Whether the handle may show the document of sha: TG_OK, or
  * TG_ERR_NOTFOUND, or an index error's status. */
 static tg_status_t shown_once(tg_archive_t *a, const char *sha)
@@ -1078,15 +1118,25 @@ static tg_status_t search_once(tg_archive_t *a, const tg_parsed_t *parsed,
         h->title = tg_xstrdup(tg_record_title(h->rec) ? tg_record_title(h->rec) : "");
         const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
         tg_buf_init(&text, SNIPPET_TEXT_MAX);
-        if (sha && tg_sha256_valid(sha))
-            text_of(a, h->rec, &text);
         tg_snippet_src_t src = {
             .db = a->db,
             .docid = h->docid,
             .page_pos = json_object_get(h->rec, TG_REC_PAGE_POS),
-            .text = tg_buf_str(&text),
-            .text_len = text.len,
+            .marks = json_object_get(h->rec, TG_REC_TEXT_MARKS),
         };
+        text_reader_t rd = {a, h->rec};
+        int64_t tb = tg_rec_int(h->rec, TG_REC_TEXT_BYTES, -1);
+        if (sha && tg_sha256_valid(sha) && tb > 0 && (uint64_t)tb <= SNIPPET_TEXT_MAX) {
+            /* read what the snippet needs: a window (text_reader) */
+            src.text_len = (size_t)tb;
+            src.read = text_reader;
+            src.read_ctx = &rd;
+        } else if (sha && tg_sha256_valid(sha) && tb < 0) {
+            /* a record without its text's size (older): the whole text */
+            text_of(a, h->rec, &text);
+            src.text = tg_buf_str(&text);
+            src.text_len = text.len;
+        }
         st = tg_snippet_make(&src, parsed, req->snippet_bytes ? req->snippet_bytes : 240,
                              &h->snippet);
         if (st)
