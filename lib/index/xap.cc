@@ -16,6 +16,8 @@
 
 #include <xapian.h>
 
+#include <cmath>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -116,6 +118,82 @@ class TermPrefixSpy : public Xapian::MatchSpy
     size_t max_values_;
     unsigned docs_ = 0;
     std::map<std::string, unsigned> counts_;
+};
+
+/* Relevance: BM25 (Okapi), with each term's wdf counted at most as many
+ * times as the document has distinct terms.  Xapian's BM25Weight lets a
+ * word repeated a million times reach the full weight of a term, since
+ * wdf / (K + wdf) tends to 1 however long the document: a file of
+ * "preso político Caracas" over and over would come first for preso.  A
+ * text has far more distinct words than it repeats any one of them, unless
+ * it is keyword stuffing: so the cap leaves real documents as BM25 scores
+ * them and takes a stuffed file's repetitions for what they say (a few
+ * words).  Length normalisation (b = 0.75, Okapi's; Xapian's default is
+ * 0.5) then weighs that against its length.  k1 = 1.2, idf = log(1 + (N -
+ * n + 0.5) / (n + 0.5)) (never negative). */
+class CappedBM25 : public Xapian::Weight
+{
+  public:
+    CappedBM25()
+    {
+        need_stat(TERMFREQ);
+        need_stat(COLLECTION_SIZE);
+        need_stat(AVERAGE_LENGTH);
+        need_stat(DOC_LENGTH);
+        need_stat(WDF);
+        need_stat(UNIQUE_TERMS);
+    }
+    void init(double factor) override
+    {
+        double n = get_termfreq(), N = get_collection_size();
+        idf_ = factor * std::log(1.0 + (N - n + 0.5) / (n + 0.5));
+        if (idf_ < 0)
+            idf_ = 0;
+        avg_ = get_average_length() > 0 ? get_average_length() : 1;
+    }
+    std::string name() const override
+    {
+        return "testigo.CappedBM25";
+    }
+    Weight *clone() const override
+    {
+        return new CappedBM25();
+    }
+    std::string serialise() const override
+    {
+        return std::string();
+    }
+    Weight *unserialise(const std::string &) const override
+    {
+        return new CappedBM25();
+    }
+    double get_sumpart(Xapian::termcount wdf, Xapian::termcount doclen,
+                       Xapian::termcount uniqterms) const override
+    {
+        if (wdf == 0 || idf_ == 0)
+            return 0;
+        double f = wdf;
+        if (uniqterms > 0 && f > uniqterms)
+            f = uniqterms;
+        double k = K1 * ((1 - B) + B * (double)doclen / avg_);
+        return idf_ * f * (K1 + 1) / (k + f);
+    }
+    double get_maxpart() const override
+    {
+        return idf_ * (K1 + 1);
+    }
+    double get_sumextra(Xapian::termcount, Xapian::termcount) const override
+    {
+        return 0;
+    }
+    double get_maxextra() const override
+    {
+        return 0;
+    }
+
+  private:
+    static constexpr double K1 = 1.2, B = 0.75;
+    double idf_ = 0, avg_ = 1;
 };
 
 /* Thrown by DeadlineDecider when a search runs past its time budget. */
@@ -794,6 +872,7 @@ extern "C" tg_status_t tg_db_search(tg_db_t *db, const tg_query_t *query,
         ms->db = *db->rd;
         ms->enq = new Xapian::Enquire(ms->db);
         ms->enq->set_query(query->q);
+        ms->enq->set_weighting_scheme(CappedBM25());
         if (opts->sort_slot >= 0)
             ms->enq->set_sort_by_value_then_relevance((Xapian::valueno)opts->sort_slot,
                                                       opts->sort_descending != 0);
