@@ -120,17 +120,18 @@ class TermPrefixSpy : public Xapian::MatchSpy
     std::map<std::string, unsigned> counts_;
 };
 
-/* Relevance: BM25 (Okapi), with each term's wdf counted at most as many
- * times as the document has distinct terms.  Xapian's BM25Weight lets a
- * word repeated a million times reach the full weight of a term, since
- * wdf / (K + wdf) tends to 1 however long the document: a file of
- * "preso político Caracas" over and over would come first for preso.  A
- * text has far more distinct words than it repeats any one of them, unless
- * it is keyword stuffing: so the cap leaves real documents as BM25 scores
- * them and takes a stuffed file's repetitions for what they say (a few
- * words).  Length normalisation (b = 0.75, Okapi's; Xapian's default is
- * 0.5) then weighs that against its length.  k1 = 1.2, idf = log(1 + (N -
- * n + 0.5) / (n + 0.5)) (never negative). */
+/* Relevance: BM25 (Okapi), with each term's wdf counted at most WDF_CAP
+ * times.  Xapian's BM25Weight lets a word repeated a million times reach
+ * the full weight of a term, since wdf / (K + wdf) tends to 1 however long
+ * the document: a file of "preso político Caracas" over and over would
+ * come first for preso.  With the cap, repetitions past a few dozen add
+ * nothing (BM25 had all but saturated there for a real text: with k1 =
+ * 1.2, wdf 20 already gives 94% of the most a term can), and length
+ * normalisation (b = 0.75, Okapi's; Xapian's default is 0.5) then weighs
+ * what is left against the stuffed file's length.  (Capping at the
+ * document's distinct terms was tried: UNIQUE_TERMS reads every candidate's
+ * term list, and made a common word's search 10 times slower.)  idf =
+ * log(1 + (N - n + 0.5) / (n + 0.5)), never negative. */
 class CappedBM25 : public Xapian::Weight
 {
   public:
@@ -141,7 +142,6 @@ class CappedBM25 : public Xapian::Weight
         need_stat(AVERAGE_LENGTH);
         need_stat(DOC_LENGTH);
         need_stat(WDF);
-        need_stat(UNIQUE_TERMS);
     }
     void init(double factor) override
     {
@@ -168,13 +168,11 @@ class CappedBM25 : public Xapian::Weight
         return new CappedBM25();
     }
     double get_sumpart(Xapian::termcount wdf, Xapian::termcount doclen,
-                       Xapian::termcount uniqterms) const override
+                       Xapian::termcount) const override
     {
         if (wdf == 0 || idf_ == 0)
             return 0;
-        double f = wdf;
-        if (uniqterms > 0 && f > uniqterms)
-            f = uniqterms;
+        double f = wdf < WDF_CAP ? wdf : WDF_CAP;
         double k = K1 * ((1 - B) + B * (double)doclen / avg_);
         return idf_ * f * (K1 + 1) / (k + f);
     }
@@ -192,7 +190,7 @@ class CappedBM25 : public Xapian::Weight
     }
 
   private:
-    static constexpr double K1 = 1.2, B = 0.75;
+    static constexpr double K1 = 1.2, B = 0.75, WDF_CAP = 20;
     double idf_ = 0, avg_ = 1;
 };
 

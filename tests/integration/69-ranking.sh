@@ -1,7 +1,8 @@
 # Ranking against keyword stuffing (issue 15): a 10 MB file of "preso
 # político Caracas" over and over must not come first for preso among real
 # testimonies (the sample corpus); a word's repetitions count at most as
-# often as its document has distinct words (lib/index/xap.cc, CappedBM25).
+# times (lib/index/xap.cc, CappedBM25), and length normalisation weighs the
+# rest against its length.
 . "$(dirname "$0")/lib.sh"
 A=$T/archive
 D=$T/docs
