@@ -15,7 +15,8 @@
 
 #include "html.h"
 #include "i18n.h"
-#include "schema.h"
+#include "record.h"
+#include "util.h"
 
 #define M(m) web_msg(q->lang, (m))
 
@@ -100,33 +101,30 @@ static void section_start(tg_buf_t *b, const web_req_t *q, const char *name, web
     html_raw(b, "</h3>\n<ul>\n");
 }
 
-static void persons(tg_buf_t *b, const web_req_t *q, const json_t *list)
+static void persons(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec)
 {
-    size_t n = 0, i;
-    json_t *e, *id;
-    json_array_foreach(list, i, e) n += tg_rec_str(e, "name") != NULL;
+    size_t n = 0, np = tg_record_n_persons(rec);
+    tg_person_t p;
+    for (size_t i = 0; i < np; i++)
+        n += tg_record_person(rec, i, &p) && p.name;
     if (!n)
         return;
     section_start(b, q, "persons", M_DOC_PERSONS, n);
-    json_array_foreach(list, i, e)
-    {
-        const char *name = tg_rec_str(e, "name");
-        if (!name)
+    for (size_t i = 0; i < np; i++) {
+        if (!tg_record_person(rec, i, &p) || !p.name)
             continue;
         html_raw(b, "<li>");
-        field_link(b, q, "person", name, "person");
-        size_t k;
-        json_array_foreach(json_object_get(e, "ids"), k, id)
-        {
-            if (!json_is_string(id))
+        field_link(b, q, "person", p.name, "person");
+        for (size_t k = 0; k < p.nids; k++) {
+            const char *id = tg_record_person_id(rec, i, k);
+            if (!id)
                 continue;
             html_raw(b, " ");
-            field_link(b, q, "id", json_string_value(id), "idnum");
+            field_link(b, q, "id", id, "idnum");
         }
-        long long count = (long long)tg_rec_int(e, "count", 0);
-        if (count > 1) {
+        if (p.count > 1) {
             char m[64];
-            web_msg_fmt(m, sizeof m, q->lang, M_DOC_MENTIONED, "%lld", count);
+            web_msg_fmt(m, sizeof m, q->lang, M_DOC_MENTIONED, "%lld", (long long)p.count);
             html_raw(b, " <span class=\"n\">");
             html_esc(b, m);
             html_raw(b, "</span>");
@@ -136,51 +134,65 @@ static void persons(tg_buf_t *b, const web_req_t *q, const json_t *list)
     html_raw(b, "</ul></section>\n");
 }
 
-/* A list of strings, each a link to field:value. */
+/* A list of the record's strings, each a link to field:value. */
 static void values(tg_buf_t *b, const web_req_t *q, const char *name, web_msg_t title,
-                   const char *field, const json_t *list)
+                   const char *field, const tg_record_t *rec, tg_list_t list)
 {
-    size_t n = 0, i;
-    json_t *e;
-    json_array_foreach(list, i, e) n += json_is_string(e) && json_string_length(e) > 0;
+    size_t n = 0, nl = tg_record_n(rec, list);
+    for (size_t i = 0; i < nl; i++) {
+        const char *v = tg_record_nth(rec, list, i);
+        n += v && *v;
+    }
     if (!n)
         return;
     section_start(b, q, name, title, n);
-    json_array_foreach(list, i, e)
-    {
-        if (!json_is_string(e) || !json_string_length(e))
+    for (size_t i = 0; i < nl; i++) {
+        const char *v = tg_record_nth(rec, list, i);
+        if (!v || !*v)
             continue;
         html_raw(b, "<li>");
-        field_link(b, q, field, json_string_value(e), NULL);
+        field_link(b, q, field, v, NULL);
         html_raw(b, "</li>\n");
     }
     html_raw(b, "</ul></section>\n");
 }
 
-/* A sidecar value: a string, or an array of strings. */
-static size_t sidecar_count(const json_t *v)
+/* A merged sidecar field's values: one string, or a list of strings. */
+static size_t sidecar_n(const tg_record_t *rec, const char *key)
 {
-    if (json_is_string(v))
-        return json_string_length(v) > 0;
-    size_t n = 0, i;
-    json_t *e;
-    json_array_foreach(v, i, e) n += json_is_string(e) && json_string_length(e) > 0;
+    return tg_record_get_sidecar(rec, key) ? 1 : tg_record_n_sidecar(rec, key);
+}
+
+/* Value i of the field, NULL when it is not a string or is empty. */
+static const char *sidecar_nth(const tg_record_t *rec, const char *key, size_t i)
+{
+    const char *v = tg_record_get_sidecar(rec, key);
+    if (!v)
+        v = tg_record_nth_sidecar(rec, key, i);
+    return v && *v ? v : NULL;
+}
+
+static size_t sidecar_count(const tg_record_t *rec, const char *key)
+{
+    size_t n = 0, nv = sidecar_n(rec, key);
+    for (size_t i = 0; i < nv; i++)
+        n += sidecar_nth(rec, key, i) != NULL;
     return n;
 }
 
-static void sidecar(tg_buf_t *b, const web_req_t *q, const json_t *sc)
+static void sidecar(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec)
 {
     size_t n = 0;
     for (size_t f = 0; f < TG_ARRAY_LEN(sidecar_fields); f++)
-        n += sidecar_count(json_object_get(sc, sidecar_fields[f].key)) > 0;
+        n += sidecar_count(rec, sidecar_fields[f].key) > 0;
     if (!n)
         return;
     html_raw(b, "<section class=\"known-sidecar\" data-section=\"sidecar\"><h3>");
     html_esc(b, M(M_DOC_SIDECAR));
     html_raw(b, "</h3>\n<dl class=\"fields\">\n");
     for (size_t f = 0; f < TG_ARRAY_LEN(sidecar_fields); f++) {
-        const json_t *v = json_object_get(sc, sidecar_fields[f].key);
-        if (!sidecar_count(v))
+        const char *key = sidecar_fields[f].key;
+        if (!sidecar_count(rec, key))
             continue;
         html_raw(b, "<dt>");
         html_esc(b, M(sidecar_fields[f].label));
@@ -188,44 +200,36 @@ static void sidecar(tg_buf_t *b, const web_req_t *q, const json_t *sc)
         html_esc(b, sidecar_fields[f].field);
         html_raw(b, "\">");
         int first = 1;
-        size_t i;
-        json_t *e;
-        if (json_is_string(v)) {
-            field_link(b, q, sidecar_fields[f].field, json_string_value(v), NULL);
-        } else {
-            json_array_foreach(v, i, e)
-            {
-                if (!json_is_string(e) || !json_string_length(e))
-                    continue;
-                if (!first)
-                    html_raw(b, ", ");
-                first = 0;
-                field_link(b, q, sidecar_fields[f].field, json_string_value(e), NULL);
-            }
+        size_t nv = sidecar_n(rec, key);
+        for (size_t i = 0; i < nv; i++) {
+            const char *v = sidecar_nth(rec, key, i);
+            if (!v)
+                continue;
+            if (!first)
+                html_raw(b, ", ");
+            first = 0;
+            field_link(b, q, sidecar_fields[f].field, v, NULL);
         }
         html_raw(b, "</dd>\n");
     }
     html_raw(b, "</dl></section>\n");
 }
 
-void render_doc_known(tg_buf_t *b, const web_req_t *q, const json_t *rec)
+void render_doc_known(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec)
 {
-    const json_t *ps = json_object_get(rec, TG_REC_PERSONS);
-    const json_t *ids = json_object_get(rec, TG_REC_IDS);
-    const json_t *ment = json_object_get(rec, TG_REC_MENTIONS);
-    const json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
     size_t n_sc = 0;
     for (size_t f = 0; f < TG_ARRAY_LEN(sidecar_fields); f++)
-        n_sc += sidecar_count(json_object_get(sc, sidecar_fields[f].key));
-    if (!json_array_size(ps) && !json_array_size(ids) && !json_array_size(ment) && !n_sc)
+        n_sc += sidecar_count(rec, sidecar_fields[f].key);
+    if (!tg_record_n_persons(rec) && !tg_record_n(rec, TG_LIST_IDS) &&
+        !tg_record_n(rec, TG_LIST_MENTIONS) && !n_sc)
         return;
     html_raw(b, "<section class=\"known\"><h2>");
     html_esc(b, M(M_DOC_KNOWN));
     html_raw(b, "</h2>\n");
-    persons(b, q, ps);
-    values(b, q, "ids", M_DOC_IDS, "id", ids);
-    values(b, q, "mentions", M_DOC_MENTIONS, "mentions", ment);
-    sidecar(b, q, sc);
+    persons(b, q, rec);
+    values(b, q, "ids", M_DOC_IDS, "id", rec, TG_LIST_IDS);
+    values(b, q, "mentions", M_DOC_MENTIONS, "mentions", rec, TG_LIST_MENTIONS);
+    sidecar(b, q, rec);
     html_raw(b, "</section>\n");
 }
 
@@ -244,48 +248,58 @@ static json_t *search_entry(const web_req_t *q, const char *field, const char *v
     return o;
 }
 
-static json_t *search_list(const web_req_t *q, const char *field, const json_t *list)
+/* The record's list as search entries. */
+static json_t *search_list(const web_req_t *q, const char *field, const tg_record_t *rec,
+                           tg_list_t list)
 {
-    json_t *out = json_array(), *e;
-    size_t i;
-    if (json_is_string(list) && json_string_length(list))
-        json_array_append_new(out, search_entry(q, field, json_string_value(list)));
-    json_array_foreach(list, i, e)
-    {
-        if (json_is_string(e) && json_string_length(e))
-            json_array_append_new(out, search_entry(q, field, json_string_value(e)));
+    json_t *out = json_array();
+    size_t n = tg_record_n(rec, list);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = tg_record_nth(rec, list, i);
+        if (v && *v)
+            json_array_append_new(out, search_entry(q, field, v));
     }
     return out;
 }
 
-json_t *web_doc_known_json(const web_req_t *q, const json_t *rec)
+json_t *web_doc_known_json(const web_req_t *q, const tg_record_t *rec)
 {
-    json_t *o = json_object(), *e;
+    json_t *o = json_object();
     json_t *ps = json_array();
-    size_t i;
-    json_array_foreach(json_object_get(rec, TG_REC_PERSONS), i, e)
-    {
-        const char *name = tg_rec_str(e, "name");
-        if (!name)
+    size_t np = tg_record_n_persons(rec);
+    for (size_t i = 0; i < np; i++) {
+        tg_person_t pr;
+        if (!tg_record_person(rec, i, &pr) || !pr.name)
             continue;
-        json_t *p = search_entry(q, "person", name);
-        json_object_set_new(p, "ids", search_list(q, "id", json_object_get(e, "ids")));
-        json_object_set_new(p, "count", json_integer(tg_rec_int(e, "count", 0)));
+        json_t *p = search_entry(q, "person", pr.name);
+        json_t *ids = json_array();
+        for (size_t k = 0; k < pr.nids; k++) {
+            const char *id = tg_record_person_id(rec, i, k);
+            if (id && *id)
+                json_array_append_new(ids, search_entry(q, "id", id));
+        }
+        json_object_set_new(p, "ids", ids);
+        json_object_set_new(p, "count", json_integer((json_int_t)pr.count));
         json_array_append_new(ps, p);
     }
     json_object_set_new(o, "persons", ps);
-    json_object_set_new(o, "ids", search_list(q, "id", json_object_get(rec, TG_REC_IDS)));
-    json_object_set_new(o, "mentions",
-                        search_list(q, "mentions", json_object_get(rec, TG_REC_MENTIONS)));
-    const json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
-    for (size_t f = 0; f < TG_ARRAY_LEN(sidecar_fields); f++)
-        json_object_set_new(
-            o, sidecar_fields[f].key,
-            search_list(q, sidecar_fields[f].field, json_object_get(sc, sidecar_fields[f].key)));
-    const char *ds = tg_rec_str(rec, TG_REC_DATE_SOURCE);
+    json_object_set_new(o, "ids", search_list(q, "id", rec, TG_LIST_IDS));
+    json_object_set_new(o, "mentions", search_list(q, "mentions", rec, TG_LIST_MENTIONS));
+    for (size_t f = 0; f < TG_ARRAY_LEN(sidecar_fields); f++) {
+        const char *key = sidecar_fields[f].key;
+        json_t *vals = json_array();
+        size_t nv = sidecar_n(rec, key);
+        for (size_t i = 0; i < nv; i++) {
+            const char *v = sidecar_nth(rec, key, i);
+            if (v)
+                json_array_append_new(vals, search_entry(q, sidecar_fields[f].field, v));
+        }
+        json_object_set_new(o, key, vals);
+    }
+    const char *ds = tg_record_get_date_source(rec);
     json_object_set_new(o, "date_source",
                         ds ? json_string(web_date_source(q->lang, ds)) : json_null());
-    const char *ts = tg_rec_str(rec, TG_REC_TITLE_SOURCE);
+    const char *ts = tg_record_get_title_source(rec);
     json_object_set_new(o, "title_source",
                         ts ? json_string(web_title_source(q->lang, ts)) : json_null());
     return o;

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "record.h"
 #include "web.h"
 
 /* Appends the query that searches field for value: field:value for a
@@ -14,12 +15,12 @@
 void web_field_query(tg_buf_t *out, const char *field, const char *value);
 
 /* Appends the sections of rec (nothing when it knows none). */
-void render_doc_known(tg_buf_t *b, const web_req_t *q, const json_t *rec);
+void render_doc_known(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec);
 
 /* {"persons": [{"value", "query", "url", "ids": [...], "count"}], "ids",
  * "mentions", "witness", "place", "collection", "tags": [{"value", "query",
  * "url"}], "date_source", "title_source": in words in the request's
  * language, or null}.  The caller owns it. */
-json_t *web_doc_known_json(const web_req_t *q, const json_t *rec);
+json_t *web_doc_known_json(const web_req_t *q, const tg_record_t *rec);
 
 #endif

@@ -175,12 +175,12 @@ static size_t page_of(const unsigned *pp, size_t np, unsigned pos)
 }
 
 /* The page (0-based) holding position pos, from the record's page starts. */
-static size_t page_of_pp(const json_t *page_pos, size_t np, unsigned pos)
+static size_t page_of_rec(const tg_record_t *rec, size_t np, unsigned pos)
 {
     size_t lo = 0, hi = np;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (json_integer_value(json_array_get(page_pos, mid)) < (json_int_t)pos)
+        if (tg_record_page_start(rec, mid) < pos)
             lo = mid + 1;
         else
             hi = mid;
@@ -216,13 +216,13 @@ static unsigned best_position(const tg_snippet_src_t *src, const tg_parsed_t *pa
         group_occurrences(src, &groups[i], (unsigned)i, &o, st);
     unsigned best = 0;
     unsigned *pp = NULL;
-    size_t np = json_array_size(src->page_pos);
+    size_t np = src->rec ? tg_record_n_page_starts(src->rec) : 0;
     if (o.n == 0 || *st)
         goto out;
     qsort(o.v, o.n, sizeof *o.v, cmp_occ);
     pp = tg_xcalloc(np ? np : 1, sizeof *pp);
     for (size_t i = 0; i < np; i++)
-        pp[i] = (unsigned)json_integer_value(json_array_get(src->page_pos, i));
+        pp[i] = tg_record_page_start(src->rec, i);
     /* seen[g] == i + 1: group g already counted in the window of i */
     size_t *seen = tg_xcalloc(ng, sizeof *seen);
     size_t best_score = 0;
@@ -300,28 +300,29 @@ static int matches(const tg_parsed_t *parsed, const char *s, size_t len, tg_buf_
 
 /* The last mark before position target: the word at byte *off has
  * position *pos + 1 (the text's start when no mark is before it). */
-static void mark_before(const json_t *marks, unsigned target, unsigned *pos, size_t *off)
+static void mark_before(const tg_record_t *rec, unsigned target, unsigned *pos, size_t *off)
 {
     *pos = 0;
     *off = 0;
-    size_t lo = 0, hi = json_array_size(marks);
-    while (lo < hi) { /* the first mark at or past target */
+    if (!rec)
+        return;
+    size_t lo = 0, hi = tg_record_n_text_marks(rec);
+    while (lo < hi) { /* the first mark at or past target (a damaged one: 0) */
         size_t mid = lo + (hi - lo) / 2;
-        json_int_t p = json_integer_value(json_array_get(json_array_get(marks, mid), 0));
-        if (p < (json_int_t)target)
+        unsigned p = 0;
+        uint64_t o;
+        tg_record_text_mark(rec, mid, &p, &o);
+        if (p < target)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == 0)
+    unsigned p;
+    uint64_t o;
+    if (lo == 0 || !tg_record_text_mark(rec, lo - 1, &p, &o) || o > SIZE_MAX)
         return;
-    const json_t *m = json_array_get(marks, lo - 1);
-    json_int_t p = json_integer_value(json_array_get(m, 0));
-    json_int_t o = json_integer_value(json_array_get(m, 1));
-    if (p >= 1 && o >= 0) {
-        *pos = (unsigned)(p - 1);
-        *off = (size_t)o;
-    }
+    *pos = p - 1;
+    *off = (size_t)o;
 }
 
 static int is_ws(char c)
@@ -425,13 +426,13 @@ tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *pars
     unsigned best = best_position(src, parsed, &st);
     if (st)
         return st;
-    size_t npages = json_array_size(src->page_pos);
+    size_t npages = src->rec ? tg_record_n_page_starts(src->rec) : 0;
     /* the window to read: [base, base + wlen); whole without marks */
     unsigned counted = 0;
     size_t mark = 0, base = 0, wlen;
-    int windowed = json_array_size(src->marks) > 0;
+    int windowed = src->rec && tg_record_n_text_marks(src->rec) > 0;
     if (best) {
-        mark_before(src->marks, best, &counted, &mark);
+        mark_before(src->rec, best, &counted, &mark);
         if (mark > tlen) { /* a mark that does not fit the text */
             counted = 0;
             mark = 0;
@@ -474,7 +475,7 @@ tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *pars
                 break;
             }
         if (npages)
-            out->page = (int)page_of_pp(src->page_pos, npages, best) + 1;
+            out->page = (int)page_of_rec(src->rec, npages, best) + 1;
     } else {
         tg_span_t *hit = NULL;
         if (tg_highlight(parsed, w, wlen, 1, &hit)) {

@@ -6,14 +6,13 @@
 #ifndef TG_SNIPPET_H
 #define TG_SNIPPET_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include <stdint.h>
 
 #include "buf.h"
 #include "query.h"
-#include "schema.h"
+#include "record.h"
 #include "xap.h"
 
 typedef struct {
@@ -40,10 +39,9 @@ typedef tg_status_t (*tg_text_read_fn)(void *ctx, uint64_t off, size_t len, tg_b
 typedef struct {
     tg_db_t *db; /* for term positions */
     tg_docid_t docid;
-    const json_t *page_pos; /* the record's page start positions, or NULL */
+    const tg_record_t *rec; /* the document's record (page starts, text marks), or NULL */
     const char *text;       /* the extracted text (pages separated by '\f'), or NULL */
     size_t text_len;        /* its length in bytes (also when read) */
-    const json_t *marks;    /* the record's text marks (schema.h), or NULL */
     tg_text_read_fn read;   /* when text is NULL */
     void *read_ctx;
 } tg_snippet_src_t;

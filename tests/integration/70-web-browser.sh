@@ -13,9 +13,13 @@ printf 'RODRÍGUEZ, expediente abierto en Maracaibo.\n' >"$D/casos/nota.txt"
 mkdir -p "$D/fichas"
 printf 'Caracas, 5 de agosto de 2024\n\nComparece Ana Lucía Ibáñez Torres, cédula V-12.345.678, y declara que su hermano fue detenido el 28 de julio de 2024.\n' >"$D/fichas/ibanez.txt"
 printf '{"witness": "Marbelis Zerpa Núñez", "place": ["El Helicoide"], "collection": "Caso Ibáñez", "tags": ["Detención arbitraria"]}\n' >"$D/fichas/ibanez.txt.json"
-cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$REAL/pdf/pdfjs__tracemonkey.pdf" "$D/prensa/"
+# PDFs written here: a paged one dated 2009 and a form dated 2020
+$PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/trazas.pdf" 2009-04-01 "Trazas de un motor" \
+    "Informe de rendimiento" "Trace trees en la segunda pagina"
+$PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/formulario.pdf" 2020-10-14 "Formulario" \
+    "Formulario de solicitud de visita" "Expediente 2020-114 de la solicitud"
 # the form PDF is the expediente; give it a name with the searched word too
-cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$D/prensa/rodriguez-expediente.pdf"
+cp "$D/prensa/formulario.pdf" "$D/prensa/rodriguez-expediente.pdf"
 index "$D" >/dev/null
 
 command -v node >/dev/null 2>&1 || { not_ok "node is installed (scripts/deps.sh test)"; finish; }
