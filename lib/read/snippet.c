@@ -9,7 +9,7 @@
  * first word first appears.  Cost: linear in the positions of the query's
  * words (a binary search per phrase word), capped per term.  Its page is found
  * from the record's page start positions, and its place in the text by
- * tokenizing from the last text mark before it (schema.h: a mark every
+ * tokenizing from the last text mark before it (record.h: a mark every
  * TG_TEXT_MARK_STEP bytes), in a window of at most TG_SNIPPET_WINDOW bytes
  * read from there: a 10 MB document costs what a 100 KB one does.  Only
  * when no exact word has positions (a stem or wildcard match) is the text
