@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "docpage.h"
 #include "hash.h"
 #include "html.h"
 #include "i18n.h"
@@ -359,6 +360,8 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
     json_object_set_new(o, "notices", notices);
     if (r.facets)
         json_object_set_new(o, "facets", json_incref(r.facets));
+    if (r.labels)
+        json_object_set_new(o, "facet_labels", json_incref(r.labels));
     json_object_set_new(o, "seconds", json_real(r.seconds));
     tg_results_free(&r);
     return json_reply(resp, o, 200);
@@ -482,6 +485,7 @@ static int route_api_doc(web_req_t *q, web_resp_t *resp)
     json_object_set_new(o, "sha256", json_string(sha));
     tg_rec_set_str(o, "title", tg_record_title(rec));
     doc_urls(o, sha);
+    json_object_set_new(o, "known", web_doc_known_json(q, rec));
     json_object_set_new(o, "record", tg_record_to_json(rec));
     tg_record_free(rec);
     json_t *t = text.len ? json_stringn(text.data, text.len) : NULL;
