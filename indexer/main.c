@@ -23,6 +23,7 @@
 #include "text.h"
 #include "util.h"
 #include "verify.h"
+#include "pagerender.h"
 #include "worker.h"
 
 #ifndef TG_VERSION
@@ -141,6 +142,9 @@ static void print_by(const char *label, json_t *by)
 
 int main(int argc, char **argv)
 {
+    /* the page renderer the web server starts (pagerender.h) */
+    if (argc > 1 && !strcmp(argv[1], "--render-page"))
+        return tg_page_render_main(argc - 1, argv + 1);
     enum {
         OPT_TIMEOUT = 256,
         OPT_CPU,

@@ -39,6 +39,7 @@
  * leptonica's are limited to errors, which the worker files with the job. */
 #define _POSIX_C_SOURCE 200809L
 #include "ocr.h"
+#include "pagerender.h"
 
 #include <allheaders.h>
 #include <stdio.h>
@@ -683,5 +684,94 @@ tg_status_t tg_ocr_pixels(tg_ocr_t *o, const unsigned char *data, int width, int
         pixSetResolution(pix, dpi, dpi);
     tg_status_t st = recognise(o, pix, 0, out, err, errlen);
     pixDestroy(&pix);
+    return st;
+}
+
+/* ==== Page images (pagerender.h) ========================================== */
+
+tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientation, unsigned width,
+                                 uint64_t max_pixels, tg_buf_t *png, tg_page_render_t *out,
+                                 char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    tg_image_t *im = NULL;
+    tg_image_info_t info;
+    tg_status_t st = tg_image_open(path, &im, &info, err, errlen);
+    if (st)
+        return st;
+    PIX *pix = NULL;
+    out->pages = im->pages;
+    l_int32 w = 0, h = 0;
+    if (pageno < 1 || pageno > im->pages) {
+        tg_errf(err, errlen, "no page %u (the image has %u)", pageno, im->pages);
+        st = TG_ERR_INVALID;
+        goto out;
+    }
+    if (page_size(im, pageno - 1, &w, &h) || w <= 0 || h <= 0) {
+        tg_errf(err, errlen, "damaged %s image: the header of page %u cannot be read",
+                format_name(im->format), pageno);
+        st = TG_ERR_FORMAT;
+        goto out;
+    }
+    if (max_pixels && (uint64_t)w * (uint64_t)h > max_pixels) {
+        tg_errf(err, errlen, "image too large to show: %d x %d pixels", (int)w, (int)h);
+        st = TG_ERR_LIMIT;
+        goto out;
+    }
+    if (L_FORMAT_IS_TIFF(im->format))
+        pix = pixReadTiff(im->path, (l_int32)pageno - 1);
+    else
+        pix = pixRead(im->path);
+    if (!pix ||
+        (max_pixels && (uint64_t)pixGetWidth(pix) * (uint64_t)pixGetHeight(pix) > max_pixels)) {
+        tg_errf(err, errlen, "damaged %s image: its pixels cannot be decoded",
+                format_name(im->format));
+        st = TG_ERR_FORMAT;
+        goto out;
+    }
+    /* colour maps and alpha out, then upright */
+    if (pixGetColormap(pix) && swap_pix(&pix, pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 32 && pixGetSpp(pix) == 4 &&
+             swap_pix(&pix, pixAlphaBlendUniform(pix, 0xffffff00)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) < 8 && swap_pix(&pix, pixConvertTo8(pix, 0)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 16 && swap_pix(&pix, pixConvert16To8(pix, L_MS_BYTE)))
+        st = TG_ERR_FORMAT;
+    else if (upright(&pix, orientation))
+        st = TG_ERR_FORMAT;
+    if (st) {
+        tg_errf(err, errlen, "this %s image's pixels cannot be converted", format_name(im->format));
+        goto out;
+    }
+    out->page_w = pixGetWidth(pix);
+    out->page_h = pixGetHeight(pix);
+    if (!png)
+        goto out;
+    if (width && (l_int32)width < pixGetWidth(pix)) {
+        float f = (float)width / (float)pixGetWidth(pix);
+        if (swap_pix(&pix, pixScale(pix, f, f))) {
+            tg_errf(err, errlen, "the image cannot be scaled");
+            st = TG_ERR_FORMAT;
+            goto out;
+        }
+    }
+    l_uint8 *data = NULL;
+    size_t len = 0;
+    if (pixWriteMemPng(&data, &len, pix, 0) || !data) {
+        tg_errf(err, errlen, "the page image cannot be written");
+        st = TG_ERR_FORMAT;
+    } else if (tg_buf_add(png, data, len)) {
+        tg_errf(err, errlen, "the page image is larger than its cap");
+        st = TG_ERR_LIMIT;
+    } else {
+        out->width = pixGetWidth(pix);
+        out->height = pixGetHeight(pix);
+    }
+    lept_free(data);
+out:
+    pixDestroy(&pix);
+    tg_image_close(im);
     return st;
 }

@@ -135,3 +135,27 @@ tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval)
     c->last_save = tg_now();
     return st;
 }
+
+json_t *tg_ocr_cache_words(tg_store_t *store, const char *sha, unsigned n, double *w, double *h)
+{
+    *w = *h = 0;
+    tg_buf_t b;
+    tg_buf_init(&b, MAX_CACHE_FILE);
+    json_t *root = NULL, *words = NULL;
+    if (tg_store_get_ocr(store, sha, &b) == TG_OK && b.len > 0)
+        root = json_loadb(b.data, b.len, 0, NULL);
+    tg_buf_free(&b);
+    char key[16];
+    snprintf(key, sizeof key, "%u", n);
+    json_t *p = json_object_get(json_object_get(root, "pages"), key);
+    json_t *size = json_object_get(p, "size");
+    json_t *ws = json_object_get(p, "words");
+    if (json_is_array(ws) && json_array_size(size) == 2 &&
+        json_is_integer(json_array_get(size, 0)) && json_is_integer(json_array_get(size, 1))) {
+        *w = (double)json_integer_value(json_array_get(size, 0));
+        *h = (double)json_integer_value(json_array_get(size, 1));
+        words = json_incref(ws);
+    }
+    json_decref(root);
+    return words;
+}

@@ -19,6 +19,8 @@
 #ifndef TG_OCRCACHE_H
 #define TG_OCRCACHE_H
 
+#include <jansson.h>
+
 #include "ocr.h"
 #include "status.h"
 #include "store.h"
@@ -52,5 +54,11 @@ void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const tg_ocr_page_t *p);
  * min_interval seconds have passed since then (0: now).  TG_ERR_IO if it
  * cannot be written (the cache is an optimisation: callers warn, go on). */
 tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval);
+
+/* The boxes of the words OCR found on page n of content sha (any
+ * languages): [[x0, y0, x1, y1, "word"]...] in pixels of the image it read,
+ * upright, *w x *h pixels; NULL when the cache has none for that page (a
+ * page read before cache version 3, or blank).  The caller frees it. */
+json_t *tg_ocr_cache_words(tg_store_t *store, const char *sha, unsigned n, double *w, double *h);
 
 #endif

@@ -78,7 +78,7 @@ typedef struct {
 #define UNDER_ASAN 0
 #endif
 
-static void set_process_limits(const tg_worker_limits_t *lim)
+void tg_worker_sandbox(const tg_worker_limits_t *lim)
 {
     struct rlimit rl = {0, 0};
     setrlimit(RLIMIT_CORE, &rl);
@@ -572,7 +572,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
 
 int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
 {
-    set_process_limits(lim);
+    tg_worker_sandbox(lim);
     tg_tune_malloc();
     signal(SIGPIPE, SIG_IGN);
     /* libarchive converts member names through the locale: make it UTF-8 */
