@@ -16,6 +16,7 @@
 
 #include "html.h"
 #include "i18n.h"
+#include "pageview.h"
 #include "schema.h"
 
 #define M(m) web_msg(q->lang, (m))
@@ -671,7 +672,9 @@ static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, co
     html_esc(b, sha);
     html_raw(b, "\" download>");
     html_esc(b, M(M_DOWNLOAD));
-    html_raw(b, "</a></p>\n</li>\n");
+    html_raw(b, "</a></p>\n");
+    pageview_thumb(b, q, s->q, h);
+    html_raw(b, "</li>\n");
 }
 
 static void pager(tg_buf_t *b, const web_req_t *q, const web_search_t *s, unsigned total)
@@ -857,7 +860,9 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
     html_esc(b, M(M_DOWNLOAD));
     html_raw(b, "</a> <a class=\"json\" href=\"/api/doc/");
     html_esc(b, sha);
-    html_raw(b, "\">JSON</a></p>\n<dl class=\"fields\">\n");
+    html_raw(b, "\">JSON</a></p>\n");
+    pageview_doc_links(b, q, rec, query);
+    html_raw(b, "<dl class=\"fields\">\n");
     field(b, q, M_F_KIND, kind_label(q, tg_rec_str(rec, TG_REC_KIND)));
     field(b, q, M_F_MIME, tg_rec_str(rec, TG_REC_MIME));
     html_raw(b, "<dt>");
@@ -1027,5 +1032,19 @@ void render_error(tg_buf_t *b, const web_req_t *q, int status, const char *messa
     html_raw(b, "</p>\n<p><a href=\"/\">");
     html_esc(b, M(M_HOME));
     html_raw(b, "</a></p>\n</main>\n");
+    page_end(b, q);
+}
+
+/* ==== For the page view (pageview.c) ====================================== */
+
+void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
+                       const char *query)
+{
+    web_search_t s = {.q = query ? query : "", .n = WEB_DEFAULT_PAGE_SIZE, .page = 1};
+    page_start(b, q, title, body_class, &s);
+}
+
+void render_page_end(tg_buf_t *b, const web_req_t *q)
+{
     page_end(b, q);
 }
