@@ -115,6 +115,10 @@ void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const tg_ocr_page_t *page)
         json_object_set_new(p, "rotation", json_integer(page->rotation));
     if (page->orientation_unchecked)
         json_object_set_new(p, "orientation_unchecked", json_true());
+    if (page->words && page->words_w > 0 && page->words_h > 0) {
+        json_object_set(p, "words", page->words);
+        json_object_set_new(p, "size", json_pack("[i, i]", page->words_w, page->words_h));
+    }
     json_object_set_new(c->pages, key, p);
     c->dirty = 1;
 }
@@ -123,7 +127,7 @@ tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval)
 {
     if (!c->dirty || (min_interval > 0 && tg_now() - c->last_save < min_interval))
         return TG_OK;
-    json_t *root = json_pack("{s:i, s:s, s:s, s:O}", "v", 2, "lang", c->lang, "engine", c->engine,
+    json_t *root = json_pack("{s:i, s:s, s:s, s:O}", "v", 3, "lang", c->lang, "engine", c->engine,
                              "pages", c->pages);
     char *s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(root);

@@ -9,7 +9,11 @@
  *    "pages": {"1": {"text": "...", "confidence": 87, "rotation": 90},
  *              "2": {"text": "...", "confidence": 41, "orientation_unchecked": true},
  *              "3": {"blank": true}}}
- * "v" 2: pages read since Testigo checks orientation (ocr.c).  The pages
+ * "v" 2: pages read since Testigo checks orientation (ocr.c).  "v" 3:
+ * pages read since then also keep the boxes of their words ("words":
+ * [[x0, y0, x1, y1, "word"]...] in pixels of the page as OCR was given it,
+ * "size": [w, h]), for the page view; pages cached before have none, and are
+ * not read again to get them.  The pages
  * of a file without it are reported as `legacy`, so the caller can read
  * again those that read badly (they may lie turned).
  * Pages whose recognition failed (timed out, too large) are not cached, so
