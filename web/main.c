@@ -56,6 +56,7 @@ static void usage(FILE *f)
             "                           bound); least recently used go first\n"
             "      --no-page-images     no page images, page view, thumbnails\n"
             "      --no-thumbnails      no thumbnails in the results\n"
+            "      --render-timeout S   seconds one page may take to render (default 30)\n"
             "      --access-log         print one line per request on stderr (no query text)\n"
             "  -h, --help               show this help\n"
             "      --version            show the version\n"
@@ -142,7 +143,8 @@ int main(int argc, char **argv)
         OPT_RENDERER,
         OPT_PAGECACHE,
         OPT_NOPAGES,
-        OPT_NOTHUMBS
+        OPT_NOTHUMBS,
+        OPT_RENDERTIME
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -160,6 +162,7 @@ int main(int argc, char **argv)
         {"page-cache", required_argument, NULL, OPT_PAGECACHE},
         {"no-page-images", no_argument, NULL, OPT_NOPAGES},
         {"no-thumbnails", no_argument, NULL, OPT_NOTHUMBS},
+        {"render-timeout", required_argument, NULL, OPT_RENDERTIME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -182,7 +185,7 @@ int main(int argc, char **argv)
     int access_log = 0;
     /* page images: drawn by testigo-index beside this program (pages.h) */
     const char *renderer = NULL;
-    long page_cache = 1024;
+    long page_cache = 1024, render_timeout = 30;
     int page_images = 1;
     cfg.thumbnails = 1;
     long v;
@@ -247,6 +250,10 @@ int main(int argc, char **argv)
         case OPT_NOTHUMBS:
             cfg.thumbnails = 0;
             break;
+        case OPT_RENDERTIME:
+            if (tg_parse_long(optarg, 1, 600, &render_timeout))
+                return bad_value("--render-timeout", optarg);
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -293,7 +300,7 @@ int main(int argc, char **argv)
         }
         tg_pages_opts_t po = {.archive = cfg.archive,
                               .renderer = renderer,
-                              .timeout = 30,
+                              .timeout = (double)render_timeout,
                               .mem_mb = 1024,
                               .cache_max = (uint64_t)page_cache << 20};
         cfg.pages = tg_pages_new(&po);

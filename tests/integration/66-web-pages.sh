@@ -1,0 +1,183 @@
+#!/bin/sh
+# Page images (docs/pages.md): the PNG of a page at three sizes, drawn by
+# the sandboxed renderer into the page cache once, the page view with the
+# query's words boxed where the layout or OCR put them, the page JSON,
+# thumbnails, the evidence sheet; hidden documents answer as missing ones
+# whatever the cache holds, and a renderer that dies or hangs costs its
+# page, never the server.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/integration/weblib.sh"
+A=$T/archive
+mkdir "$T/in"
+python3 "$TOP/tests/integration/mkpdf.py" pages "$T/in/paginas.pdf" 12
+cp "$TOP/corpus/escaneos/foto_acta_visita.jpg" "$TOP/corpus/escaneos/expediente_fax.tif" "$T/in/"
+printf 'Un texto sin paginas: kappa.\n' >"$T/in/nota.txt"
+status_is 0 "the PDF, a photo, a TIFF and a text are indexed" index "$T/in"
+sha() { sha256sum "$T/in/$1" | cut -c1-64; }
+P=$(sha paginas.pdf) J=$(sha foto_acta_visita.jpg) F=$(sha expediente_fax.tif) X=$(sha nota.txt)
+NONE=0000000000000000000000000000000000000000000000000000000000000000
+
+# the renderer, counted: each start leaves a line
+cat >"$T/renderer" <<EOS
+#!/bin/sh
+echo "\$*" >>"$T/renders"
+exec "$BIN/testigo-index" "\$@"
+EOS
+chmod +x "$T/renderer"
+: >"$T/renders"
+renders() { wc -l <"$T/renders" | tr -d ' '; }
+
+# png_size FILE: "W H" of a PNG
+png_size() { $PY -c "import struct,sys; b=open('$1','rb').read(24); print(*struct.unpack('>II', b[16:24])) if b[:8]==b'\x89PNG\r\n\x1a\n' else print('not a PNG')"; }
+
+start_web "$A" --renderer "$T/renderer"
+
+status_of 200 "a PDF page as a PNG" "/page/$P/1"
+check "sent as image/png" header_is Content-Type 'image/png'
+check "screen size: 1000 pixels wide, A4-letter proportions" [ "$(png_size "$T/body")" = "1000 1294" ]
+check "kept in the page cache" [ -f "$A/pages/$(echo "$P" | cut -c1-2)/$P-1-1000.png" ]
+check "drawn by one start of the renderer" [ "$(renders)" = 1 ]
+status_of 200 "the same page again" "/page/$P/1"
+check "from the cache: no second render" [ "$(renders)" = 1 ]
+status_of 200 "print size" "/page/$P/1?s=print"
+check "print size: 2000 pixels wide" [ "$(png_size "$T/body" | cut -d' ' -f1)" = 2000 ]
+status_of 200 "thumbnail size" "/page/$P/12?s=thumb"
+check "thumbnail: 200 pixels wide" [ "$(png_size "$T/body" | cut -d' ' -f1)" = 200 ]
+status_of 400 "an unknown size" "/page/$P/1?s=huge"
+
+# the 404 of a missing document, as every route gives it: the same bytes
+# but the address asked for (the language link names it)
+get "/doc/$NONE" >/dev/null
+sed "s|/doc/$NONE|ADDRESS|g" "$T/body" >"$T/missing.html"
+get "/api/doc/$NONE" >/dev/null
+cp "$T/body" "$T/missing.json"
+same_404() { # DESCRIPTION PATH [html|json]
+    _g=$(get "$2")
+    _p=${2%%\?*}
+    _q=${2#"$_p"}
+    _q=$(printf '%s' "$_q" | sed 's/&/\&amp;/g')
+    sed -e "s|$_p$_q&amp;hl=|ADDRESS?hl=|g" -e "s|$_p|ADDRESS|g" "$T/body" >"$T/got"
+    _want=$T/missing.${3:-html}
+    if [ "$_g" = 404 ] && cmp -s "$T/got" "$_want"; then ok "$1"; else
+        not_ok "$1 (HTTP $_g, or not the missing document's answer)"
+        diff "$_want" "$T/got" | head -5 | sed 's/^/#   /'
+    fi
+}
+same_404 "a page past the last: as a missing document" "/page/$P/13"
+same_404 "page 0" "/page/$P/0"
+same_404 "a document that does not exist" "/page/$NONE/1"
+same_404 "a document without page images (text)" "/page/$X/1"
+same_404 "its page view" "/view/$X"
+same_404 "a page number that is not one" "/page/$P/1x"
+same_404 "the page JSON of a missing document" "/api/page/$NONE/1" json
+check "nothing was rendered for them" [ "$(renders)" = 3 ]
+
+# the photo: upright by its EXIF orientation (its pixels lie on their side)
+status_of 200 "a photo's page" "/page/$J/1"
+set -- $(png_size "$T/body")
+check "the photo is shown upright (wider than high)" [ "$1" = 1000 ] && [ "$2" -lt 1000 ]
+# the TIFF: each page
+status_of 200 "page 2 of a multi-page TIFF" "/page/$F/2"
+same_404 "no page 3 in it" "/page/$F/3"
+
+# the page JSON: its size and the boxes of the hits, where the layout has the words
+status_of 200 "the page JSON" "/api/page/$P/10?q=kappa"
+check "page count" [ "$(jq_body 'd["pages"]')" = 12 ]
+check "the pages with hits" [ "$(jq_body 'd["hit_pages"]')" = "[10]" ]
+check "the page's size in points" [ "$(jq_body '(d["width"], d["height"], d["units"])')" = "(612.0, 792.0, 'pt')" ]
+# mkpdf.py writes line 3 of each page at x 72, baseline 792-760+28 = 60 points from the top
+check "one box, over the word where the PDF drew it" \
+    [ "$(jq_body '[(h["word"], round(h["x"]), 45 < h["y"] < 60, 58 < h["y"] + h["h"] < 66) for h in d["hits"]]')" = "[('kappa', 72, True, True)]" ]
+status_of 200 "a page without the word" "/api/page/$P/2?q=kappa"
+check "no boxes there" [ "$(jq_body 'd["hits"]')" = "[]" ]
+status_of 200 "the page count alone" "/api/page/$P"
+check "says 12 pages" [ "$(jq_body 'd["pages"]')" = 12 ]
+# OCR's boxes: the photo's words, in pixels of the upright photo
+status_of 200 "the photo's page JSON" "/api/page/$J/1?q=begona+saavedra"
+check "OCR's words, two hits" [ "$(jq_body '([h["word"] for h in d["hits"]], d["units"], d["words_from"])')" = "(['Begoña', 'Saavedra,'], 'px', 'ocr')" ]
+check "Begoña before Saavedra on one line, inside the page" \
+    [ "$(jq_body 'd["hits"][0]["x"] < d["hits"][1]["x"] and abs(d["hits"][0]["y"] - d["hits"][1]["y"]) < 10 and d["hits"][1]["x"] + d["hits"][1]["w"] <= d["width"] and d["width"] > d["height"]')" = True ]
+
+# the page view: opens at the first hit's page, boxes in an SVG, no script or inline style
+status_of 200 "the page view opens at the first hit" "/view/$F?q=tocuyito"
+check "page 2 of 2" body_has "2 / 2"
+check "the word boxed" body_has '<rect class="hitbox"'
+check "over the page image" body_has "<image href=\"/page/$F/2?s=screen\""
+check "no script" body_lacks "<script"
+check "no inline style" body_lacks "style="
+check "the CSP of every page" header_is Content-Security-Policy "default-src 'none'; style-src 'self'; img-src 'self'; .*"
+status_of 200 "a PDF's page view" "/view/$P?q=kappa"
+check "at page 10" body_has "10 / 12"
+check "previous and next page links" body_has 'rel="prev"'
+check "next page link" body_has 'rel="next"'
+status_of 200 "a page with no hit" "/view/$P?q=pagina&p=3"
+check "next hit link to page 4" body_has "/view/$P?p=4&amp;q=pagina"
+same_404 "a page view past the last page" "/view/$P?p=13"
+
+# thumbnails in the results, and off
+status_of 200 "results" "/search?q=kappa"
+check "a lazy thumbnail of the hit's page" body_has "<img src=\"/page/$P/10?s=thumb\" alt=\"\" loading=\"lazy\""
+# the document page links to the page view and the sheet
+status_of 200 "the document page" "/doc/$P?q=kappa"
+check "links to its page view" body_has "href=\"/view/$P?q=kappa\""
+check "and to its evidence sheet" body_has "href=\"/sheet/$P\""
+
+# the evidence sheet
+status_of 200 "the evidence sheet" "/sheet/$P"
+check "its SHA-256" body_has "$P"
+check "its location" body_has "paginas.pdf"
+check "every page image, at print size" [ "$(grep -o "/page/$P/[0-9]*?s=print" "$T/body" | sort -u | wc -l)" = 12 ]
+status_of 200 "the photo's sheet" "/sheet/$J"
+check "its date and source" body_has "exif:DateTimeOriginal"
+
+# restricted later: what the cache holds is not served, nothing is drawn
+n=$(renders)
+"$TESTIGO_TOOLS/tg-restrict" "$A" "$P"
+same_404 "a cached page of a document restricted since" "/page/$P/1"
+check "its file is still in the cache, unserved" [ -f "$A/pages/$(echo "$P" | cut -c1-2)/$P-1-1000.png" ]
+same_404 "its uncached pages" "/page/$P/5"
+same_404 "its page view" "/view/$P?q=kappa"
+same_404 "its sheet" "/sheet/$P"
+same_404 "its page JSON" "/api/page/$P/1" json
+check "nothing rendered for it" [ "$(renders)" = "$n" ]
+status_of 200 "results" "/search?q=kappa"
+check "no thumbnail of it" body_lacks "/page/$P/"
+check "the server stops cleanly" stop_web
+
+# a renderer that dies, one that hangs: the page fails, the server answers on
+cat >"$T/crash" <<'EOS'
+#!/bin/sh
+kill -SEGV $$
+EOS
+printf '#!/bin/sh\nexec sleep 600\n' >"$T/hang"
+chmod +x "$T/crash" "$T/hang"
+start_web "$A" --renderer "$T/crash" --no-thumbnails
+status_of 500 "a renderer that crashes: the page fails" "/page/$F/1?s=print"
+check "the server says why" grep -q "renderer died on page 1 (signal 11)" "$T/web.err"
+status_of 200 "and answers the next request" "/search?q=tocuyito"
+check "no thumbnails when switched off" body_lacks "?s=thumb"
+check "stops cleanly" stop_web
+start_web "$A" --renderer "$T/hang" --render-timeout 1
+status_of 503 "a renderer that hangs: stopped at the render timeout" "/page/$F/1?s=print"
+status_of 200 "and the server answers on" "/"
+check "stops cleanly" stop_web
+check "no renderer left behind" [ -z "$(pgrep -f "$T/hang" || true)" ]
+
+# other projects' hostile PDFs: each page 1 is drawn or fails, the server lives
+if have_real; then
+    B=$T/real
+    "$BIN/testigo-index" --archive "$B" --timeout 30 "$REAL/pdf" >/dev/null 2>&1 || true
+    start_web "$B" --render-timeout 20
+    bad=0
+    for f in "$REAL"/pdf/*.pdf; do
+        s=$(sha256sum "$f" | cut -c1-64)
+        g=$(get "/page/$s/1")
+        case $g in 200 | 404 | 500 | 503) ;; *) bad=1 ;; esac
+    done
+    check "every real PDF's first page answers 200, 404, 500 or 503" [ $bad = 0 ]
+    status_of 200 "the server lives through them" "/"
+    check "stops cleanly" stop_web
+else
+    skip_real "page 1 of every real PDF"
+fi
+finish
