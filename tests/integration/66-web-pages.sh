@@ -163,6 +163,21 @@ status_of 200 "and the server answers on" "/"
 check "stops cleanly" stop_web
 check "no renderer left behind" [ -z "$(pgrep -f "$T/hang" || true)" ]
 
+# --render-pages: drawn at import, then served without a renderer
+mkdir "$T/in2"
+cp "$TOP/corpus/escaneos/expediente_fax.tif" "$T/in2/"
+status_is 0 "indexed with --render-pages" "$BIN/testigo-index" --archive "$T/ahead" --render-pages "$T/in2"
+D=$T/ahead/pages/$(echo "$F" | cut -c1-2)
+check "both pages drawn ahead, at screen and thumbnail size, with their words" \
+    [ -f "$D/$F-1-1000.png" ] && [ -f "$D/$F-2-200.png" ] && [ -f "$D/$F-2.json" ]
+: >"$T/renders"
+start_web "$T/ahead" --renderer "$T/renderer"
+status_of 200 "its page" "/page/$F/2"
+status_of 200 "its page view with the hit" "/view/$F?q=tocuyito"
+check "the hit boxed" body_has '<rect class="hitbox"'
+check "without starting the renderer" [ "$(renders)" = 0 ]
+check "stops cleanly" stop_web
+
 # other projects' hostile PDFs: each page 1 is drawn or fails, the server lives
 if have_real; then
     B=$T/real
