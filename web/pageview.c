@@ -426,8 +426,10 @@ int pageview_route_view(web_req_t *q, web_resp_t *resp)
         html_raw(b, "<p class=\"hitcount\">");
         if (nhit)
             html_escf(b, "%zu %s", nhit,
-                      T(q, "palabras buscadas marcadas en esta página",
-                        "words of the search marked on this page"));
+                      nhit == 1 ? T(q, "palabra buscada marcada en esta página",
+                                    "word of the search marked on this page")
+                                : T(q, "palabras buscadas marcadas en esta página",
+                                    "words of the search marked on this page"));
         else
             html_esc(b, T(q, "La búsqueda no aparece en esta página.",
                           "The search does not appear on this page."));
