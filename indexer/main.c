@@ -145,7 +145,7 @@ static void print_by(const char *label, json_t *by)
 int main(int argc, char **argv)
 {
     /* the page renderer the web server starts (pagerender.h) */
-    if (argc > 1 && !strcmp(argv[1], "--render-page"))
+    if (argc > 1 && (!strcmp(argv[1], "--render-page") || !strcmp(argv[1], "--render-server")))
         return tg_page_render_main(argc - 1, argv + 1);
     enum {
         OPT_TIMEOUT = 256,

@@ -51,7 +51,7 @@ static void usage(FILE *f)
             "      --search-queue N     costly searches waiting at most, each at most\n"
             "      --search-wait S      S seconds (defaults 16 per slot, 1 s); past either: 503\n"
             "      --renderer PATH      the page renderer (default: testigo-index beside\n"
-            "                           this program)\n"
+            "                           this program), half the threads of them at most\n"
             "      --page-cache MB      page images kept in the archive (default 1024; 0: no\n"
             "                           bound); least recently used go first\n"
             "      --no-page-images     no page images, page view, thumbnails\n"
@@ -301,6 +301,7 @@ int main(int argc, char **argv)
         tg_pages_opts_t po = {.archive = cfg.archive,
                               .renderer = renderer,
                               .timeout = (double)render_timeout,
+                              .renderers = cfg.threads / 2 ? cfg.threads / 2 : 1,
                               .mem_mb = 1024,
                               .cache_max = (uint64_t)page_cache << 20};
         cfg.pages = tg_pages_new(&po);

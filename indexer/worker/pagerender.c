@@ -122,33 +122,113 @@ out:
     return st;
 }
 
+/* Opens the archive at dir (made absolute: poppler wants that). */
+static tg_status_t open_store(const char *dir, tg_store_t **store, char *err, size_t errlen)
+{
+    char *abs = realpath(dir, NULL);
+    if (!abs) {
+        tg_errf(err, errlen, "no archive at %s", dir);
+        return TG_ERR_NOTFOUND;
+    }
+    tg_status_t st = tg_store_open(abs, 0, store, err, errlen);
+    free(abs);
+    return st;
+}
+
+/* Allows RENDER_CPU more seconds of CPU from now (the soft limit moved, as
+ * a worker does per job). */
+static void cpu_budget(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    struct rlimit rl;
+    getrlimit(RLIMIT_CPU, &rl);
+    rl.rlim_cur = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1 + RENDER_CPU);
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_CPU, &rl);
+}
+
+/* Parses "SHA KIND PAGE WIDTH" (a request, or the arguments of
+ * --render-page) into its parts; 0 when valid. */
+static int parse_request(char **f, char *sha, const char **kind, unsigned *page, unsigned *width)
+{
+    long p, w;
+    if (!f[0] || !f[1] || !f[2] || !f[3] || !tg_sha256_valid(f[0]) ||
+        (strcmp(f[1], "pdf") && strcmp(f[1], "image")) || tg_parse_long(f[2], 1, 100000, &p) ||
+        tg_parse_long(f[3], 1, TG_PAGE_PRINT, &w))
+        return -1;
+    memcpy(sha, f[0], 65);
+    *kind = !strcmp(f[1], "pdf") ? "pdf" : "image";
+    *page = (unsigned)p;
+    *width = (unsigned)w;
+    return 0;
+}
+
+/* The long-lived renderer: one request a line on standard input, "SHA
+ * KIND PAGE WIDTH", one answer a line on standard output, "ok" or "fail
+ * STATUS: REASON".  Ends at the end of its input. */
+static int serve(tg_store_t *store)
+{
+    char line[512];
+    while (fgets(line, sizeof line, stdin)) {
+        char *f[5] = {0}, *save = NULL;
+        size_t n = 0;
+        for (char *t = strtok_r(line, " \n", &save); t && n < 5; t = strtok_r(NULL, " \n", &save))
+            f[n++] = t;
+        char sha[65], err[1024] = "";
+        const char *kind;
+        unsigned page, width;
+        tg_status_t st = TG_ERR_INVALID;
+        if (n != 4 || parse_request(f, sha, &kind, &page, &width)) {
+            tg_errf(err, sizeof err, "bad request");
+        } else {
+            cpu_budget();
+            st = tg_page_render_one(store, sha, kind, page, width, NULL, err, sizeof err);
+        }
+        if (st) {
+            for (char *c = err; *c; c++)
+                if (*c == '\n' || *c == '\r')
+                    *c = ' ';
+            printf("fail %s: %s\n", tg_status_str(st), err);
+        } else {
+            printf("ok\n");
+        }
+        if (fflush(stdout))
+            break;
+    }
+    return 0;
+}
+
 int tg_page_render_main(int argc, char **argv)
 {
-    long page, width, mem = 1024;
-    if ((argc != 6 && argc != 7) || !tg_sha256_valid(argv[2]) ||
-        (strcmp(argv[3], "pdf") && strcmp(argv[3], "image")) ||
-        tg_parse_long(argv[4], 1, 100000, &page) ||
-        tg_parse_long(argv[5], 1, TG_PAGE_PRINT, &width) ||
-        (argc == 7 && tg_parse_long(argv[6], 64, 1 << 20, &mem))) {
-        printf("usage: testigo-index --render-page ARCHIVE SHA pdf|image PAGE WIDTH [MEM_MB]\n");
+    long mem = 1024;
+    int server = !strcmp(argv[0], "--render-server");
+    char sha[65];
+    const char *kind = NULL;
+    unsigned page = 0, width = 0;
+    if (server
+            ? (argc != 2 && argc != 3) || (argc == 3 && tg_parse_long(argv[2], 64, 1 << 20, &mem))
+            : (argc != 6 && argc != 7) || parse_request(argv + 2, sha, &kind, &page, &width) ||
+                  (argc == 7 && tg_parse_long(argv[6], 64, 1 << 20, &mem))) {
+        printf("usage: testigo-index --render-page ARCHIVE SHA pdf|image PAGE WIDTH [MEM_MB]\n"
+               "       testigo-index --render-server ARCHIVE [MEM_MB]\n");
         return 2;
     }
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     tg_worker_limits_t lim = {.mem_limit = (size_t)mem << 20};
     tg_worker_sandbox(&lim);
-    struct rlimit rl = {RENDER_CPU, RENDER_CPU + 1};
-    setrlimit(RLIMIT_CPU, &rl);
+    cpu_budget();
     char err[1024] = "";
     tg_store_t *store;
-    /* poppler wants an absolute path */
-    char *dir = realpath(argv[1], NULL);
-    tg_status_t st = dir ? tg_store_open(dir, 0, &store, err, sizeof err) : TG_ERR_NOTFOUND;
-    if (!dir)
-        tg_errf(err, sizeof err, "no archive at %s", argv[1]);
-    free(dir);
+    tg_status_t st = open_store(argv[1], &store, err, sizeof err);
+    if (!st && server) {
+        int rc = serve(store);
+        tg_store_close(store);
+        return rc;
+    }
     if (!st) {
-        st = tg_page_render_one(store, argv[2], argv[3], (unsigned)page, (unsigned)width, NULL, err,
-                                sizeof err);
+        st = tg_page_render_one(store, sha, kind, page, width, NULL, err, sizeof err);
         tg_store_close(store);
     }
     if (st) {

@@ -1,11 +1,17 @@
 /* Page images through the archive's public handle (see pages.h).
  *
- * The renderer is started with posix_spawn (no shell, a fixed argument
- * list: the archive, a validated digest, the kind, two numbers) and its
- * standard output, which says why it failed, is read through a pipe until
- * it closes or the deadline passes; then it is killed (SIGKILL, by its
- * pid) and reaped.  Two requests for the same page may both render it:
- * each writes the same bytes through a rename, so the cache stays whole.
+ * Renderers are long-lived processes (`testigo-index --render-server`,
+ * started with posix_spawn: no shell, a fixed argument list), at most
+ * opts.renderers of them, each drawing one page at a time: starting the
+ * program costs more CPU than drawing a text page (it links every library
+ * of the indexer), so a process is started once and kept, as the indexer
+ * keeps its workers.  A request is one line on its standard input (a
+ * validated digest, the kind, two numbers), the answer one line on its
+ * standard output.  One that does not answer within the deadline is
+ * killed (SIGKILL, by its pid) and reaped; one that died (its pipe at its
+ * end) is reaped and its page fails; either is started again at the next
+ * request.  Two requests for the same page may both render it: each writes
+ * the same bytes through a rename, so the cache stays whole.
  *
  * The cache's size is counted once (a walk of ARCHIVE/pages) and then kept
  * up to date by each render's files; past the bound, eviction walks it
@@ -33,8 +39,23 @@
 
 extern char **environ;
 
+/* A long-lived renderer process and the unread part of its answers. */
+typedef struct {
+    pid_t pid; /* 0: not running */
+    int to, from;
+    int busy; /* a request is under way */
+    char line[1024];
+    size_t got;
+} renderer_t;
+
+/* Renderers at most (each draws one page at a time). */
+#define MAX_RENDERERS 16
+
 struct tg_pages {
     char *archive, *renderer;
+    renderer_t r[MAX_RENDERERS];
+    unsigned n_renderers;
+    pthread_cond_t free;
     double timeout;
     unsigned mem_mb;
     uint64_t cache_max;
@@ -42,6 +63,8 @@ struct tg_pages {
     int counted;    /* total is known */
     uint64_t total; /* bytes in the cache, as far as this process knows */
 };
+
+static void reap(renderer_t *r, int kill_it, int *status);
 
 tg_pages_t *tg_pages_new(const tg_pages_opts_t *o)
 {
@@ -51,7 +74,13 @@ tg_pages_t *tg_pages_new(const tg_pages_opts_t *o)
     p->timeout = o->timeout > 0 ? o->timeout : 30;
     p->mem_mb = o->mem_mb ? o->mem_mb : 1024;
     p->cache_max = o->cache_max;
+    p->n_renderers = o->renderers < 1               ? 1
+                     : o->renderers > MAX_RENDERERS ? MAX_RENDERERS
+                                                    : o->renderers;
+    for (unsigned i = 0; i < MAX_RENDERERS; i++)
+        p->r[i].to = p->r[i].from = -1;
     pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->free, NULL);
     return p;
 }
 
@@ -59,6 +88,11 @@ void tg_pages_free(tg_pages_t *p)
 {
     if (!p)
         return;
+    /* no request is under way: the renderers are idle, or hung */
+    for (unsigned i = 0; i < p->n_renderers; i++)
+        if (p->r[i].pid)
+            reap(&p->r[i], 1, NULL);
+    pthread_cond_destroy(&p->free);
     pthread_mutex_destroy(&p->lock);
     free(p->archive);
     free(p->renderer);
@@ -98,79 +132,158 @@ static tg_status_t visible_page(tg_archive_t *a, const char *sha, unsigned n, co
     return TG_OK;
 }
 
-/* Runs the renderer for page n at width; TG_OK when it says it drew it. */
-static tg_status_t render(tg_pages_t *p, const char *sha, const char *kind, unsigned n,
-                          unsigned width, char *err, size_t errlen)
+/* ==== The renderers ====================================================== */
+
+/* Starts renderer r: `RENDERER --render-server ARCHIVE MEM`, requests on
+ * its standard input, answers on its standard output. */
+static tg_status_t spawn(tg_pages_t *p, renderer_t *r, char *err, size_t errlen)
 {
-    char page[16], wid[16], mem[16], mode[] = "--render-page";
-    snprintf(page, sizeof page, "%u", n);
-    snprintf(wid, sizeof wid, "%u", width);
+    char mem[16], mode[] = "--render-server";
     snprintf(mem, sizeof mem, "%u", p->mem_mb);
-    char *argv[] = {p->renderer, mode, p->archive, (char *)sha, (char *)kind, page, wid, mem, NULL};
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC)) {
+    char *argv[] = {p->renderer, mode, p->archive, mem, NULL};
+    int in[2], out[2];
+    if (pipe2(in, O_CLOEXEC)) {
+        tg_errf(err, errlen, "cannot start the renderer: %s", strerror(errno));
+        return TG_ERR_IO;
+    }
+    if (pipe2(out, O_CLOEXEC)) {
+        close(in[0]);
+        close(in[1]);
         tg_errf(err, errlen, "cannot start the renderer: %s", strerror(errno));
         return TG_ERR_IO;
     }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid;
-    int e = posix_spawn(&pid, p->renderer, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    int e = posix_spawn(&r->pid, p->renderer, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
+    close(in[0]);
+    close(out[1]);
     if (e) {
-        close(fds[0]);
+        close(in[1]);
+        close(out[0]);
+        r->pid = 0;
         tg_errf(err, errlen, "cannot start the renderer %s: %s", p->renderer, strerror(e));
         return TG_ERR_IO;
     }
-    char said[512];
-    size_t got = 0;
+    r->to = in[1];
+    r->from = out[0];
+    r->got = 0;
+    return TG_OK;
+}
+
+/* Ends renderer r (kills it if it still runs) and reaps it; *status gets
+ * its wait status. */
+static void reap(renderer_t *r, int kill_it, int *status)
+{
+    if (r->to >= 0)
+        close(r->to);
+    if (r->from >= 0)
+        close(r->from);
+    r->to = r->from = -1;
+    if (kill_it)
+        kill(r->pid, SIGKILL);
+    int st = 0;
+    while (waitpid(r->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (status)
+        *status = st;
+    r->pid = 0;
+}
+
+/* One request to renderer r and its answer, within the deadline. */
+static tg_status_t ask(tg_pages_t *p, renderer_t *r, const char *req, unsigned n, char *err,
+                       size_t errlen)
+{
+    if (tg_write_all(r->to, req, strlen(req))) {
+        /* it died since its last answer */
+        int status;
+        reap(r, 1, &status);
+        tg_errf(err, errlen, "the renderer was gone");
+        return TG_ERR_IO;
+    }
     double deadline = tg_now() + p->timeout;
-    int timed_out = 0;
     for (;;) {
+        char *nl = memchr(r->line, '\n', r->got);
+        if (nl) {
+            *nl = '\0';
+            tg_status_t st = TG_OK;
+            if (strcmp(r->line, "ok")) {
+                tg_errf(err, errlen, "page %u: %s", n,
+                        strncmp(r->line, "fail ", 5) ? r->line : r->line + 5);
+                st = TG_ERR_FORMAT;
+            }
+            size_t used = (size_t)(nl + 1 - r->line);
+            memmove(r->line, nl + 1, r->got - used);
+            r->got -= used;
+            return st;
+        }
         double left = deadline - tg_now();
         if (left <= 0) {
-            timed_out = 1;
-            break;
+            reap(r, 1, NULL);
+            tg_errf(err, errlen, "page %u took longer than %.0f s to render", n, p->timeout);
+            return TG_ERR_TIMEOUT;
         }
-        struct pollfd pf = {fds[0], POLLIN, 0};
-        int r = poll(&pf, 1, (int)(left * 1000) + 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            continue;
-        char buf[256];
-        ssize_t k = read(fds[0], buf, sizeof buf);
-        if (k < 0 && errno == EINTR)
-            continue;
+        struct pollfd pf = {r->from, POLLIN, 0};
+        int k = poll(&pf, 1, (int)(left * 1000) + 1);
+        if (k < 0 && errno != EINTR)
+            return TG_ERR_IO;
         if (k <= 0)
+            continue;
+        if (r->got == sizeof r->line - 1)
+            r->got = 0; /* an answer longer than any we write: garbage */
+        ssize_t m = read(r->from, r->line + r->got, sizeof r->line - 1 - r->got);
+        if (m < 0 && errno == EINTR)
+            continue;
+        if (m <= 0) {
+            int status;
+            reap(r, 1, &status);
+            if (WIFSIGNALED(status))
+                tg_errf(err, errlen, "the renderer died on page %u (signal %d)", n,
+                        WTERMSIG(status));
+            else
+                tg_errf(err, errlen, "the renderer ended on page %u (status %d)", n,
+                        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+            return TG_ERR_FORMAT;
+        }
+        r->got += (size_t)m;
+    }
+}
+
+/* Has page n of sha drawn at width by a free renderer (started if need
+ * be); TG_OK when it says it drew it.  A renderer that died, hung or
+ * answered garbage is replaced at the next request. */
+static tg_status_t render(tg_pages_t *p, const char *sha, const char *kind, unsigned n,
+                          unsigned width, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&p->lock);
+    renderer_t *r = NULL;
+    while (!r) {
+        for (unsigned i = 0; i < p->n_renderers && !r; i++)
+            if (!p->r[i].busy)
+                r = &p->r[i];
+        if (!r)
+            pthread_cond_wait(&p->free, &p->lock);
+    }
+    r->busy = 1;
+    pthread_mutex_unlock(&p->lock);
+    char req[128];
+    snprintf(req, sizeof req, "%s %s %u %u\n", sha, kind, n, width);
+    tg_status_t st = TG_OK;
+    /* a renderer found gone before it was asked is started again, once */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!r->pid && (st = spawn(p, r, err, errlen)))
             break;
-        size_t take = (size_t)k < sizeof said - 1 - got ? (size_t)k : sizeof said - 1 - got;
-        memcpy(said + got, buf, take);
-        got += take;
+        st = ask(p, r, req, n, err, errlen);
+        if (st != TG_ERR_IO || r->pid)
+            break;
     }
-    close(fds[0]);
-    said[got] = '\0';
-    if (got && said[got - 1] == '\n')
-        said[got - 1] = '\0';
-    if (timed_out)
-        kill(pid, SIGKILL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (timed_out) {
-        tg_errf(err, errlen, "page %u took longer than %.0f s to render", n, p->timeout);
-        return TG_ERR_TIMEOUT;
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return TG_OK;
-    if (WIFSIGNALED(status))
-        tg_errf(err, errlen, "the renderer died on page %u (signal %d)", n, WTERMSIG(status));
-    else
-        tg_errf(err, errlen, "page %u: %s", n, got ? said : "the renderer failed");
-    return TG_ERR_FORMAT;
+    pthread_mutex_lock(&p->lock);
+    r->busy = 0;
+    pthread_cond_signal(&p->free);
+    pthread_mutex_unlock(&p->lock);
+    return st;
 }
 
 /* Accounts for size new bytes in the cache, evicting past the bound. */

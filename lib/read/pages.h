@@ -7,11 +7,11 @@
  * whatever the page cache holds, so a page cached before its document was
  * restricted is never served, and nothing is rendered for it.
  *
- * A page not yet in the cache (lib/index/pagecache.h) is drawn by the
- * renderer, a separate sandboxed process (`testigo-index --render-page`,
- * indexer/worker/pagerender.h): this library never parses a document's
- * bytes, so a hostile PDF costs that process, never the caller.  The
- * renderer is killed past opts.timeout.  After a render, the cache is kept
+ * A page not yet in the cache (lib/index/pagecache.h) is drawn by a
+ * renderer, a separate sandboxed process (`testigo-index --render-server`,
+ * indexer/worker/pagerender.h), kept for the next pages: this library
+ * never parses a document's bytes, so a hostile PDF costs that process,
+ * never the caller.  A renderer is killed past opts.timeout.  After a render, the cache is kept
  * under its bound (tg_pagecache_evict: least recently used first).
  *
  * Statuses: TG_ERR_NOTFOUND (no such document, hidden, no page images for
@@ -33,6 +33,7 @@ typedef struct {
     double timeout;       /* wall seconds one render may take */
     unsigned mem_mb;      /* address space of the renderer, MB */
     uint64_t cache_max;   /* bytes the page cache may hold; 0: no bound */
+    unsigned renderers;   /* renderer processes at most (1 to 16) */
 } tg_pages_opts_t;
 
 /* Shared by every thread of a server (its cache accounts are locked). */
