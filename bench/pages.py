@@ -183,8 +183,9 @@ def main():
     npages = len(pages)
     load = open("/proc/loadavg").read().split()[0]
     print("\n## Page images (bench/pages.py)\n")
-    print("Release build, one server (`testigo-web`, page images drawn by `testigo-index "
-          "--render-page` on first view), %d rounds, the page cache emptied before each; "
+    print("Release build, one server (`testigo-web`, page images drawn on first view by its "
+          "long-lived renderers, `testigo-index --render-server`), %d rounds, the page cache "
+          "emptied before each; "
           "%d cached views per page and round; load average %s at the end; %d cores.\n"
           % (RUNS, CACHED, load, os.cpu_count()))
     print("| page | pages | first view p50 | p99 | A4 pages p50 | p99 | cached p50 | p99 | PNG per page (screen) |")

@@ -788,10 +788,21 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
         st = TG_ERR_LIMIT;
         goto out;
     }
-    if (L_FORMAT_IS_TIFF(im->format))
+    if (L_FORMAT_IS_TIFF(im->format)) {
         pix = pixReadTiff(im->path, (l_int32)pageno - 1);
-    else
+    } else if (im->format == IFF_JFIF_JPEG) {
+        /* libjpeg decodes at 1/2, 1/4, 1/8 the size for a fraction of the
+         * cost: a phone's photo shown 1000 pixels wide needs no more (the
+         * side that becomes the width after EXIF orientation counts) */
+        l_int32 side = orientation >= 5 && orientation <= 8 ? h : w;
+        l_int32 reduction = 1;
+        while (width && reduction < 8 && side / (reduction * 2) >= (l_int32)width)
+            reduction *= 2;
+        l_int32 warnings = 0;
+        pix = pixReadJpeg(im->path, 0, reduction, &warnings, L_JPEG_CONTINUE_WITH_BAD_DATA);
+    } else {
         pix = pixRead(im->path);
+    }
     if (!pix ||
         (max_pixels && (uint64_t)pixGetWidth(pix) * (uint64_t)pixGetHeight(pix) > max_pixels)) {
         tg_errf(err, errlen, "damaged %s image: its pixels cannot be decoded",
@@ -815,8 +826,11 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
         tg_errf(err, errlen, "this %s image's pixels cannot be converted", format_name(im->format));
         goto out;
     }
-    out->page_w = pixGetWidth(pix);
-    out->page_h = pixGetHeight(pix);
+    /* the page's units are the pixels of the whole upright image, however
+     * much smaller it was decoded */
+    int turned = orientation >= 5 && orientation <= 8;
+    out->page_w = turned ? h : w;
+    out->page_h = turned ? w : h;
     if (!png)
         goto out;
     if (width && (l_int32)width < pixGetWidth(pix)) {
