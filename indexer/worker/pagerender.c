@@ -3,11 +3,12 @@
  * words, for the web's page view (docs/pages.md).
  *
  * It runs in a process of its own under the worker's limits (address
- * space, CPU, no core dumps; worker.h), killed with its parent: either
- * `testigo-index --render-page ...`, which the web server starts for a page
- * not yet in the cache (the web server never links poppler or leptonica,
- * so a hostile PDF costs this process, never the server), or a worker that
- * renders ahead at import (--render-pages).  What it draws is decided by
+ * space, CPU per page, no core dumps; worker.h), killed with its parent:
+ * `testigo-index --render-server ARCHIVE`, which the web server starts and
+ * keeps to draw the pages not yet in the cache, one request a line (the web
+ * server never links poppler or leptonica, so a hostile PDF costs this
+ * process, never the server); `testigo-index --render-page`, one page and
+ * exit; or a worker that renders ahead at import (--render-pages).  What it draws is decided by
  * the caller: the web server asks the search library's public handle
  * whether the document may be shown before it starts a renderer.
  *

@@ -49,12 +49,14 @@ tg_status_t tg_image_render_page(const char *path, unsigned page, int orientatio
 tg_status_t tg_page_render_one(tg_store_t *store, const char *sha, const char *kind, unsigned page,
                                unsigned width, unsigned *pages, char *err, size_t errlen);
 
-/* The renderer mode: `testigo-index --render-page ARCHIVE SHA KIND PAGE
- * WIDTH` (argv[0] is "--render-page").  Sandboxes itself (the worker's
- * limits), renders the page of the original SHA (KIND "pdf" or "image")
- * into the archive's page cache (lib/index/pagecache.h), with its words,
- * and exits 0; on failure prints the reason on standard output and exits
- * 1 (2 for bad arguments). */
+/* The renderer modes: `testigo-index --render-server ARCHIVE [MEM_MB]`
+ * (argv[0] "--render-server": requests "SHA KIND PAGE WIDTH" a line on
+ * standard input, answers "ok" or "fail STATUS: REASON" a line on standard
+ * output, until its input ends), and `testigo-index --render-page ARCHIVE
+ * SHA KIND PAGE WIDTH [MEM_MB]` (argv[0] "--render-page"): one page, exit
+ * 0, or the reason on standard output and exit 1 (2 for bad arguments).
+ * Both put themselves under the worker's limits first, and draw into the
+ * archive's page cache (lib/index/pagecache.h), with the page's words. */
 int tg_page_render_main(int argc, char **argv);
 
 #endif
