@@ -22,7 +22,6 @@
 #include "hash.h"
 #include "html.h"
 #include "i18n.h"
-#include "pagecache.h"
 #include "pages.h"
 #include "query.h"
 #include "render.h"
@@ -96,7 +95,7 @@ int pageview_route_image(web_req_t *q, web_resp_t *resp)
     int bad;
     unsigned width = size_arg(q, &bad);
     if (bad)
-        return web_fail(q, resp, 400, web_msg(q->lang, M_ERR_NOT_FOUND));
+        return web_fail(q, resp, 400, web_msg(q->lang, M_ERR_BAD_REQUEST));
     int fd;
     uint64_t size;
     tg_status_t st = tg_archive_page_image(q->archive, q->cfg->pages, sha, page, width, &fd, &size,
@@ -252,7 +251,16 @@ int pageview_route_api(web_req_t *q, web_resp_t *resp)
     }
     if (have_q)
         tg_parsed_free(&parsed);
-    return web_json(resp, o, 200);
+    /* coordinates to a hundredth of a point or pixel, not 17 digits */
+    char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(8));
+    json_decref(o);
+    resp->content_type = "application/json";
+    if (!s || tg_buf_adds(&resp->body, s)) {
+        free(s);
+        return web_fail(q, resp, 500, web_msg(q->lang, M_ERR_SERVER));
+    }
+    free(s);
+    return 200;
 }
 
 /* ==== The page view ======================================================== */

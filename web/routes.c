@@ -139,11 +139,6 @@ int web_html_done(web_req_t *q, web_resp_t *resp, int status)
     return html_done(q, resp, status);
 }
 
-int web_json(web_resp_t *resp, json_t *o, int status)
-{
-    return json_reply(resp, o, status);
-}
-
 static int route_not_found(web_req_t *q, web_resp_t *resp)
 {
     return fail(q, resp, 404, M(M_ERR_NOT_FOUND));

@@ -121,11 +121,10 @@ int web_search_find_filter(const web_search_t *s, const char *facet, const char 
 const char *web_arg(const web_req_t *q, const char *key);
 
 /* Shared by the route files (routes.c, pageview.c): an error answer in
- * HTML or JSON as the path asks (/api/...), an HTML page done (its cap
- * checked), a JSON answer (takes o). */
+ * HTML or JSON as the path asks (/api/...), and an HTML page done (its
+ * cap checked). */
 int web_fail(web_req_t *q, web_resp_t *resp, int status, const char *message);
 int web_html_done(web_req_t *q, web_resp_t *resp, int status);
-int web_json(web_resp_t *resp, json_t *o, int status);
 
 /* A route: fills resp and returns the HTTP status. */
 typedef int (*web_route_fn)(web_req_t *q, web_resp_t *resp);

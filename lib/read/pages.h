@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "pagecache.h" /* the sizes: TG_PAGE_THUMB, TG_PAGE_SCREEN, TG_PAGE_PRINT */
 #include "search.h"
 
 typedef struct {

@@ -169,11 +169,13 @@ check "no renderer left behind" [ -z "$(pgrep -f "$T/hang" || true)" ]
 
 # --render-pages: drawn at import, then served without a renderer
 mkdir "$T/in2"
-cp "$TOP/corpus/escaneos/expediente_fax.tif" "$T/in2/"
+cp "$TOP/corpus/escaneos/expediente_fax.tif" "$TOP/corpus/escaneos/foto_acta_visita.jpg" "$T/in2/"
+printf '{"restricted": true}\n' >"$T/in2/foto_acta_visita.jpg.json"
 status_is 0 "indexed with --render-pages" "$BIN/testigo-index" --archive "$T/ahead" --render-pages "$T/in2"
 D=$T/ahead/pages/$(echo "$F" | cut -c1-2)
 check "both pages drawn ahead, at screen and thumbnail size, with their words" \
     [ -f "$D/$F-1-1000.png" ] && [ -f "$D/$F-2-200.png" ] && [ -f "$D/$F-2.json" ]
+check "a restricted photo is not drawn ahead" [ ! -e "$T/ahead/pages/$(echo "$J" | cut -c1-2)" ]
 : >"$T/renders"
 start_web "$T/ahead" --renderer "$T/renderer"
 status_of 200 "its page" "/page/$F/2"
