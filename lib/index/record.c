@@ -832,7 +832,18 @@ static void union_list(json_t *merged, const json_t *m, const char *key)
 int tg_record_merge_sidecars(tg_record_t *r)
 {
     json_t *rec = r->j;
-    json_t *before = json_deep_copy(rec);
+    /* what the merge may change, to tell whether it did: the values are
+     * replaced, never changed in place, so holding them is enough (no
+     * copy of the record on every write) */
+    static const char *const touched[] = {K_TITLE,       K_TITLE_SOURCE, K_DATE,
+                                          K_DATE_SOURCE, K_LANG,         K_SIDECAR,
+                                          K_RESTRICTED,  K_EMBARGO,      K_SIDECAR_OWN};
+    json_t *before = json_object();
+    for (size_t i = 0; i < TG_ARRAY_LEN(touched); i++) {
+        json_t *v = json_object_get(rec, touched[i]);
+        if (v)
+            json_object_set(before, touched[i], v);
+    }
     restore_own(rec);
 
     json_t *merged = json_object(), *e;
@@ -894,7 +905,11 @@ int tg_record_merge_sidecars(tg_record_t *r)
     else
         json_object_del(rec, K_EMBARGO);
     json_decref(merged);
-    int changed = !json_equal(before, rec);
+    int changed = 0;
+    for (size_t k = 0; k < TG_ARRAY_LEN(touched) && !changed; k++) {
+        json_t *a = json_object_get(before, touched[k]), *b = json_object_get(rec, touched[k]);
+        changed = (a == NULL) != (b == NULL) || (a && !json_equal(a, b));
+    }
     json_decref(before);
     return changed;
 }
