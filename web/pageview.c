@@ -25,7 +25,7 @@
 #include "pages.h"
 #include "query.h"
 #include "render.h"
-#include "schema.h"
+#include "record.h"
 #include "snippet.h"
 
 /* Pages shown on one evidence sheet at most. */
@@ -112,7 +112,8 @@ int pageview_route_image(web_req_t *q, web_resp_t *resp)
 
 /* The hit pages of a document for a parsed query: a sorted array of page
  * numbers (malloc'd) and their count. */
-static size_t hit_pages(web_req_t *q, const json_t *rec, const tg_parsed_t *parsed, unsigned **out)
+static size_t hit_pages(web_req_t *q, const tg_record_t *rec, const tg_parsed_t *parsed,
+                        unsigned **out)
 {
     *out = NULL;
     tg_buf_t text;
@@ -189,7 +190,7 @@ int pageview_route_api(web_req_t *q, web_resp_t *resp)
 {
     char sha[65], err[1024] = "";
     unsigned page;
-    json_t *rec = NULL;
+    tg_record_t *rec = NULL;
     if (parse_path(q->path, "/api/page/", sha, &page) || !q->cfg->pages)
         return web_fail(q, resp, 404, web_msg(q->lang, M_ERR_NOT_FOUND));
     tg_status_t st = tg_archive_get(q->archive, sha, 1, &rec, NULL);
@@ -209,7 +210,7 @@ int pageview_route_api(web_req_t *q, web_resp_t *resp)
         json_object_set_new(o, "hit_pages", a);
         free(hp);
     }
-    json_decref(rec);
+    tg_record_free(rec);
     if (page) {
         json_t *w = NULL;
         st = tg_archive_page_words(q->archive, q->cfg->pages, sha, page, &w, err, sizeof err);
@@ -345,7 +346,8 @@ int pageview_route_view(web_req_t *q, web_resp_t *resp)
 {
     char sha[65], err[1024] = "";
     unsigned none;
-    json_t *rec = NULL, *w = NULL;
+    tg_record_t *rec = NULL;
+    json_t *w = NULL;
     if (parse_path(q->path, "/view/", sha, &none) || none || !q->cfg->pages)
         return web_fail(q, resp, 404, web_msg(q->lang, M_ERR_NOT_FOUND));
     tg_status_t st = tg_archive_get(q->archive, sha, 1, &rec, NULL);
@@ -353,7 +355,7 @@ int pageview_route_view(web_req_t *q, web_resp_t *resp)
         return page_fail(q, resp, st, tg_archive_error(q->archive));
     unsigned pages = tg_record_page_images(rec);
     if (!pages) {
-        json_decref(rec);
+        tg_record_free(rec);
         return web_fail(q, resp, 404, web_msg(q->lang, M_ERR_NOT_FOUND));
     }
     const char *query = web_arg(q, "q");
@@ -475,13 +477,13 @@ int pageview_route_view(web_req_t *q, web_resp_t *resp)
     free(hit);
     free(hp);
     json_decref(w);
-    json_decref(rec);
+    tg_record_free(rec);
     if (have_q)
         tg_parsed_free(&parsed);
     return web_html_done(q, resp, 200);
 fail:
     free(hp);
-    json_decref(rec);
+    tg_record_free(rec);
     if (have_q)
         tg_parsed_free(&parsed);
     return page_fail(q, resp, st, err);
@@ -500,18 +502,36 @@ static void sheet_row(tg_buf_t *b, const char *label, const char *value)
     html_raw(b, "</td></tr>\n");
 }
 
-/* The strings of an array, comma-separated, into a row. */
-static void sheet_list(tg_buf_t *b, const char *label, const json_t *a)
+/* The strings of a record's list, comma-separated, into a row. */
+static void sheet_list(tg_buf_t *b, const char *label, const tg_record_t *rec, tg_list_t list)
 {
-    if (!json_array_size(a))
-        return;
     tg_buf_t s;
     tg_buf_init(&s, (size_t)1 << 20);
-    size_t i;
-    json_t *v;
-    json_array_foreach(a, i, v)
-    {
-        const char *t = json_string_value(v);
+    for (size_t i = 0; i < tg_record_n(rec, list); i++) {
+        const char *t = tg_record_nth(rec, list, i);
+        if (!t)
+            continue;
+        if (s.len)
+            tg_buf_adds(&s, ", ");
+        tg_buf_adds(&s, t);
+    }
+    sheet_row(b, label, tg_buf_str(&s));
+    tg_buf_free(&s);
+}
+
+/* A field of the merged sidecar metadata into a row: its string, or the
+ * values of a list field, comma-separated. */
+static void sheet_sidecar(tg_buf_t *b, const char *label, const tg_record_t *rec, const char *field)
+{
+    const char *one = tg_record_get_sidecar(rec, field);
+    if (one) {
+        sheet_row(b, label, one);
+        return;
+    }
+    tg_buf_t s;
+    tg_buf_init(&s, (size_t)1 << 20);
+    for (size_t i = 0; i < tg_record_n_sidecar(rec, field); i++) {
+        const char *t = tg_record_nth_sidecar(rec, field, i);
         if (!t)
             continue;
         if (s.len)
@@ -526,7 +546,7 @@ int pageview_route_sheet(web_req_t *q, web_resp_t *resp)
 {
     char sha[65];
     unsigned none;
-    json_t *rec = NULL;
+    tg_record_t *rec = NULL;
     if (parse_path(q->path, "/sheet/", sha, &none) || none)
         return web_fail(q, resp, 404, web_msg(q->lang, M_ERR_NOT_FOUND));
     tg_status_t st = tg_archive_get(q->archive, sha, 1, &rec, NULL);
@@ -539,82 +559,82 @@ int pageview_route_sheet(web_req_t *q, web_resp_t *resp)
     html_name(b, title ? title : sha);
     html_raw(b, "</h1>\n<table class=\"sheetfields\">\n");
     sheet_row(b, "SHA-256", sha);
-    sheet_row(b, T(q, "Tipo", "Type"), tg_rec_str(rec, TG_REC_MIME));
+    sheet_row(b, T(q, "Tipo", "Type"), tg_record_get_mime(rec));
     char n[64];
-    snprintf(n, sizeof n, "%lld B", (long long)tg_rec_int(rec, TG_REC_SIZE, 0));
+    snprintf(n, sizeof n, "%lld B", (long long)tg_record_get_size(rec));
     sheet_row(b, T(q, "Tamaño", "Size"), n);
-    sheet_row(b, T(q, "Fecha", "Date"), tg_rec_str(rec, TG_REC_DATE));
-    sheet_row(b, T(q, "Fuente de la fecha", "Date source"), tg_rec_str(rec, TG_REC_DATE_SOURCE));
-    const json_t *meta = json_object_get(rec, TG_REC_META);
-    sheet_row(b, T(q, "Creado (metadatos)", "Created (metadata)"), tg_rec_str(meta, "created"));
+    sheet_row(b, T(q, "Fecha", "Date"), tg_record_get_date(rec));
+    sheet_row(b, T(q, "Fuente de la fecha", "Date source"), tg_record_get_date_source(rec));
+    sheet_row(b, T(q, "Creado (metadatos)", "Created (metadata)"),
+              tg_record_get_meta(rec, "created"));
     sheet_row(b, T(q, "Modificado (metadatos)", "Modified (metadata)"),
-              tg_rec_str(meta, "modified"));
-    const json_t *side = json_object_get(rec, TG_REC_SIDECAR);
-    sheet_row(b, T(q, "Fecha (ficha)", "Date (sidecar)"), tg_rec_str(side, "date"));
-    sheet_row(b, T(q, "Testigo (ficha)", "Witness (sidecar)"), tg_rec_str(side, "witness"));
-    sheet_row(b, T(q, "Lugar (ficha)", "Place (sidecar)"), tg_rec_str(side, "place"));
-    sheet_list(b, T(q, "Fechas mencionadas", "Dates mentioned"),
-               json_object_get(rec, TG_REC_MENTIONS));
-    sheet_row(b, T(q, "Incorporado", "Ingested"), tg_rec_str(rec, TG_REC_INGESTED));
-    json_t *pages = json_object_get(rec, TG_REC_PAGES);
-    if (json_is_integer(pages)) {
-        snprintf(n, sizeof n, "%lld", (long long)json_integer_value(pages));
+              tg_record_get_meta(rec, "modified"));
+    sheet_sidecar(b, T(q, "Fecha (ficha)", "Date (sidecar)"), rec, "date");
+    sheet_sidecar(b, T(q, "Testigo (ficha)", "Witness (sidecar)"), rec, "witness");
+    sheet_sidecar(b, T(q, "Lugar (ficha)", "Place (sidecar)"), rec, "place");
+    sheet_list(b, T(q, "Fechas mencionadas", "Dates mentioned"), rec, TG_LIST_MENTIONS);
+    sheet_row(b, T(q, "Incorporado", "Ingested"), tg_record_get_ingested(rec));
+    if (tg_record_get_pages(rec) > 0) {
+        snprintf(n, sizeof n, "%lld", (long long)tg_record_get_pages(rec));
         sheet_row(b, T(q, "Páginas", "Pages"), n);
     }
     html_raw(b, "</table>\n<h2>");
     html_esc(b, T(q, "Ubicaciones", "Locations"));
     html_raw(b, "</h2>\n<ul class=\"sheetlocs\">\n");
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), i, v)
-    {
-        const char *p = tg_rec_str(v, "path");
+    size_t nloc = tg_record_n_locations(rec);
+    for (size_t i = 0; i < nloc; i++) {
+        const char *p = tg_location_get_path(tg_record_location(rec, i));
         if (!p)
             continue;
         html_raw(b, "<li><code>");
         html_name(b, p);
         html_raw(b, "</code></li>\n");
     }
-    long long total = (long long)tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, 0);
-    if (total > (long long)json_array_size(json_object_get(rec, TG_REC_LOCATIONS))) {
+    long long total = (long long)tg_record_locations_total(rec);
+    if (total > (long long)nloc) {
         html_raw(b, "<li>");
         html_escf(b, "(%lld %s)", total, T(q, "en total", "in all"));
         html_raw(b, "</li>");
     }
     html_raw(b, "</ul>\n");
-    json_t *persons = json_object_get(rec, TG_REC_PERSONS);
-    if (json_array_size(persons)) {
+    size_t npersons = tg_record_n_persons(rec);
+    if (npersons) {
         html_raw(b, "<h2>");
         html_esc(b, T(q, "Personas", "Persons"));
         html_raw(b, "</h2>\n<ul class=\"sheetpersons\">\n");
-        json_array_foreach(persons, i, v)
-        {
-            const char *name = tg_rec_str(v, "name");
-            if (!name)
+        for (size_t i = 0; i < npersons; i++) {
+            tg_person_t pe;
+            if (!tg_record_person(rec, i, &pe) || !pe.name)
                 continue;
             html_raw(b, "<li>");
-            html_name(b, name);
-            json_t *ids = json_object_get(v, "ids"), *id;
-            size_t k;
-            json_array_foreach(ids, k, id) if (json_is_string(id))
-            {
-                html_raw(b, k ? ", " : " — ");
-                html_esc(b, json_string_value(id));
+            html_name(b, pe.name);
+            int first = 1;
+            for (size_t k = 0; k < pe.nids; k++) {
+                const char *id = tg_record_person_id(rec, i, k);
+                if (!id)
+                    continue;
+                html_raw(b, first ? " — " : ", ");
+                html_esc(b, id);
+                first = 0;
             }
             html_raw(b, "</li>\n");
         }
         html_raw(b, "</ul>\n");
     }
-    json_t *ids = json_object_get(rec, TG_REC_IDS);
-    if (json_array_size(ids)) {
+    size_t nids = tg_record_n(rec, TG_LIST_IDS);
+    if (nids) {
         html_raw(b, "<h2>");
         html_esc(b, T(q, "Números de identidad", "Identity numbers"));
         html_raw(b, "</h2>\n<p class=\"sheetids\">");
-        json_array_foreach(ids, i, v) if (json_is_string(v))
-        {
-            if (i)
+        int first = 1;
+        for (size_t i = 0; i < nids; i++) {
+            const char *id = tg_record_nth(rec, TG_LIST_IDS, i);
+            if (!id)
+                continue;
+            if (!first)
                 html_raw(b, ", ");
-            html_esc(b, json_string_value(v));
+            html_esc(b, id);
+            first = 0;
         }
         html_raw(b, "</p>\n");
     }
@@ -634,15 +654,15 @@ int pageview_route_sheet(web_req_t *q, web_resp_t *resp)
     }
     html_raw(b, "</main>\n");
     render_page_end(b, q);
-    json_decref(rec);
+    tg_record_free(rec);
     return web_html_done(q, resp, 200);
 }
 
 /* ==== On other pages ======================================================= */
 
-void pageview_doc_links(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *query)
+void pageview_doc_links(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const char *query)
 {
-    const char *sha = tg_rec_str(rec, TG_REC_SHA256);
+    const char *sha = tg_record_get_sha256(rec);
     if (!sha || !tg_sha256_valid(sha))
         return;
     html_raw(b, "<p class=\"pagelinks\">");
@@ -662,7 +682,7 @@ void pageview_doc_links(tg_buf_t *b, const web_req_t *q, const json_t *rec, cons
 
 void pageview_thumb(tg_buf_t *b, const web_req_t *q, const char *query, const tg_hit_t *h)
 {
-    const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
+    const char *sha = tg_record_get_sha256(h->rec);
     unsigned pages = tg_record_page_images(h->rec);
     if (!q->cfg->pages || !q->cfg->thumbnails || !sha || !tg_sha256_valid(sha) || !pages)
         return;

@@ -15,8 +15,7 @@
 #ifndef TG_WEB_PAGEVIEW_H
 #define TG_WEB_PAGEVIEW_H
 
-#include <jansson.h>
-
+#include "record.h"
 #include "web.h"
 
 int pageview_route_image(web_req_t *q, web_resp_t *resp);
@@ -26,7 +25,7 @@ int pageview_route_sheet(web_req_t *q, web_resp_t *resp);
 
 /* On the document page: links to the page view (at the first hit's page)
  * and to the evidence sheet, when the document has page images. */
-void pageview_doc_links(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *query);
+void pageview_doc_links(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const char *query);
 /* In a result: the thumbnail of the hit's page (lazy), when the document
  * has page images and thumbnails are on. */
 void pageview_thumb(tg_buf_t *b, const web_req_t *q, const char *query, const tg_hit_t *h);

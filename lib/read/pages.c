@@ -34,7 +34,7 @@
 
 #include "buf.h"
 #include "pagecache.h"
-#include "schema.h"
+#include "record.h"
 #include "util.h"
 
 extern char **environ;
@@ -99,12 +99,12 @@ void tg_pages_free(tg_pages_t *p)
     free(p);
 }
 
-unsigned tg_record_page_images(const json_t *rec)
+unsigned tg_record_page_images(const tg_record_t *rec)
 {
-    const char *kind = json_string_value(json_object_get(rec, TG_REC_KIND));
+    const char *kind = tg_record_get_kind(rec);
     if (!kind || (strcmp(kind, "pdf") && strcmp(kind, "image")))
         return 0;
-    json_int_t n = json_integer_value(json_object_get(rec, TG_REC_PAGES));
+    int64_t n = tg_record_get_pages(rec);
     if (n > 0)
         return (unsigned)(n > 100000 ? 100000 : n);
     return !strcmp(kind, "image") ? 1 : 0;
@@ -114,7 +114,7 @@ unsigned tg_record_page_images(const json_t *rec)
 static tg_status_t visible_page(tg_archive_t *a, const char *sha, unsigned n, const char **kind,
                                 char *err, size_t errlen)
 {
-    json_t *rec = NULL;
+    tg_record_t *rec = NULL;
     tg_status_t st = tg_archive_get(a, sha, 1, &rec, NULL);
     if (st) {
         tg_errf(err, errlen, "%s",
@@ -122,9 +122,9 @@ static tg_status_t visible_page(tg_archive_t *a, const char *sha, unsigned n, co
         return st;
     }
     unsigned pages = tg_record_page_images(rec);
-    const char *k = json_string_value(json_object_get(rec, TG_REC_KIND));
+    const char *k = tg_record_get_kind(rec);
     *kind = k && !strcmp(k, "pdf") ? "pdf" : "image";
-    json_decref(rec);
+    tg_record_free(rec);
     if (n < 1 || n > pages) {
         tg_errf(err, errlen, "no page %u", n);
         return TG_ERR_NOTFOUND;

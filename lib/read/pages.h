@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "pagecache.h" /* the sizes: TG_PAGE_THUMB, TG_PAGE_SCREEN, TG_PAGE_PRINT */
+#include "record.h"
 #include "search.h"
 
 typedef struct {
@@ -48,7 +49,7 @@ void tg_pages_free(tg_pages_t *p);
 /* The number of pages a document with this record shows as images: its
  * pages for a PDF or an image (1 unless a multi-page TIFF), 0 for any
  * other kind. */
-unsigned tg_record_page_images(const json_t *rec);
+unsigned tg_record_page_images(const tg_record_t *rec);
 
 /* Opens the PNG of page (1-based) of document sha, width pixels wide
  * (TG_PAGE_THUMB, TG_PAGE_SCREEN, TG_PAGE_PRINT), rendering it first if

@@ -184,6 +184,34 @@ check "the hit boxed" body_has '<rect class="hitbox"'
 check "without starting a renderer" [ "$(starts)" = 0 ]
 check "stops cleanly" stop_web
 
+# the sheet of a text with sidecar metadata, persons, identity numbers and
+# dates mentioned: every fact the record holds
+mkdir "$T/in3"
+cat >"$T/in3/acta.txt" <<'EOF'
+Acta de entrega
+
+El ciudadano ALVARADO, Marino, titular de la cédula V-12.345.678, fue detenido el
+28 de julio de 2024 junto a la señora Ana María Rojas.
+EOF
+printf '{"date": "2024-07-30", "witness": "Ana Pérez", "place": ["Caracas", "El Helicoide"]}\n' \
+    >"$T/in3/acta.txt.json"
+printf 'name,aliases\nMarino Alvarado,"ALVARADO, Marino"\n' >"$T/names.csv"
+status_is 0 "a text with a sidecar is indexed" \
+    "$BIN/testigo-index" --archive "$T/facts" --names "$T/names.csv" "$T/in3"
+Q=$(sha256sum "$T/in3/acta.txt" | cut -c1-64)
+start_web "$T/facts"
+status_of 200 "its evidence sheet" "/sheet/$Q"
+check "the sidecar's date" body_has '<th scope="row">Fecha (ficha)</th><td>2024-07-30</td>'
+check "the sidecar's witness" grep -q 'Testigo (ficha)</th><td>.*Ana Pérez' "$T/body"
+check "the sidecar's places, both" body_has '<td>Caracas, El Helicoide</td>'
+check "the date's source" body_has '<td>sidecar</td>'
+check "the dates mentioned" body_has '2024-07-28'
+check "the person, with the identity number next to the name" body_has 'Marino Alvarado — V-12345678'
+check "the identity numbers" body_has '<p class="sheetids">V-12345678</p>'
+check "its location" body_has 'acta.txt</code>'
+check "no page images for a text" body_lacks '/page/'
+check "stops cleanly" stop_web
+
 # other projects' hostile PDFs: each page 1 is drawn or fails, the server lives
 if have_real; then
     B=$T/real
