@@ -17,6 +17,7 @@
 #include "docpage.h"
 #include "html.h"
 #include "i18n.h"
+#include "pageview.h"
 #include "schema.h"
 
 #define M(m) web_msg(q->lang, (m))
@@ -685,7 +686,9 @@ static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, co
     html_esc(b, sha);
     html_raw(b, "\" download>");
     html_esc(b, M(M_DOWNLOAD));
-    html_raw(b, "</a></p>\n</li>\n");
+    html_raw(b, "</a></p>\n");
+    pageview_thumb(b, q, s->q, h);
+    html_raw(b, "</li>\n");
 }
 
 static void pager(tg_buf_t *b, const web_req_t *q, const web_search_t *s, unsigned total)
@@ -874,7 +877,9 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const c
     html_esc(b, M(M_DOWNLOAD));
     html_raw(b, "</a> <a class=\"json\" href=\"/api/doc/");
     html_esc(b, sha);
-    html_raw(b, "\">JSON</a></p>\n<dl class=\"fields\">\n");
+    html_raw(b, "\">JSON</a></p>\n");
+    pageview_doc_links(b, q, rec, query);
+    html_raw(b, "<dl class=\"fields\">\n");
     const char *ts = tg_record_get_title_source(rec);
     field(b, q, M_F_TITLE_SOURCE, ts ? web_title_source(q->lang, ts) : NULL);
     field(b, q, M_F_KIND, kind_label(q, tg_record_get_kind(rec)));
@@ -1046,5 +1051,19 @@ void render_error(tg_buf_t *b, const web_req_t *q, int status, const char *messa
     html_raw(b, "</p>\n<p><a href=\"/\">");
     html_esc(b, M(M_HOME));
     html_raw(b, "</a></p>\n</main>\n");
+    page_end(b, q);
+}
+
+/* ==== For the page view (pageview.c) ====================================== */
+
+void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
+                       const char *query)
+{
+    web_search_t s = {.q = query ? query : "", .n = WEB_DEFAULT_PAGE_SIZE, .page = 1};
+    page_start(b, q, title, body_class, &s);
+}
+
+void render_page_end(tg_buf_t *b, const web_req_t *q)
+{
     page_end(b, q);
 }

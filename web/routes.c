@@ -32,6 +32,7 @@
 #include "hash.h"
 #include "html.h"
 #include "i18n.h"
+#include "pageview.h"
 #include "recordjson.h"
 #include "render.h"
 #include "schema.h"
@@ -128,6 +129,16 @@ static int html_done(web_req_t *q, web_resp_t *resp, int status)
     if (resp->body.len >= WEB_BODY_MAX - 1)
         return html_error(q, resp, 500, M(M_ERR_SERVER));
     return status;
+}
+
+int web_fail(web_req_t *q, web_resp_t *resp, int status, const char *message)
+{
+    return fail(q, resp, status, message);
+}
+
+int web_html_done(web_req_t *q, web_resp_t *resp, int status)
+{
+    return html_done(q, resp, status);
 }
 
 static int route_not_found(web_req_t *q, web_resp_t *resp)
@@ -743,6 +754,11 @@ web_route_fn web_route_find(const char *path)
         {"/static/", 1, route_static},
         {"/opensearch.xml", 0, route_opensearch},
         {"/robots.txt", 0, route_robots},
+        /* page images (pageview.c) */
+        {"/page/", 1, pageview_route_image},
+        {"/view/", 1, pageview_route_view},
+        {"/api/page/", 1, pageview_route_api},
+        {"/sheet/", 1, pageview_route_sheet},
     };
     for (size_t i = 0; i < TG_ARRAY_LEN(routes); i++) {
         if (routes[i].prefix ? !strncmp(path, routes[i].path, strlen(routes[i].path))
