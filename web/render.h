@@ -27,4 +27,10 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const c
 /* An error page with status and message. */
 void render_error(tg_buf_t *b, const web_req_t *q, int status, const char *message);
 
+/* The head (with the search box holding query) and the end of a page, for
+ * pages written elsewhere (pageview.c). */
+void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
+                       const char *query);
+void render_page_end(tg_buf_t *b, const web_req_t *q);
+
 #endif

@@ -19,6 +19,11 @@ typedef struct {
     size_t mem_limit; /* bytes of address space (0: none) */
 } tg_worker_limits_t;
 
+/* Puts the calling process under the worker's process limits: no core
+ * dumps, address space capped (but under AddressSanitizer).  The page
+ * renderer (pagerender.h) runs under the same. */
+void tg_worker_sandbox(const tg_worker_limits_t *lim);
+
 /* Runs the worker loop on socket fd until the indexer closes it.  Returns the
  * process exit status. */
 int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim);

@@ -9,6 +9,10 @@ mkdir -p "$D/casos" "$D/prensa"
 printf 'Testimonio de María Rodríguez: el niño fue detenido en Caracas.\n' >"$D/casos/testimonio.txt"
 printf 'Declaración de Ramón Rodríguez sobre la detención de su hermano.\n' >"$D/casos/declaracion.txt"
 printf 'RODRÍGUEZ, expediente abierto en Maracaibo.\n' >"$D/casos/nota.txt"
+# the document page's sections: persons, identity numbers, dates, a sidecar
+mkdir -p "$D/fichas"
+printf 'Caracas, 5 de agosto de 2024\n\nComparece Ana Lucía Ibáñez Torres, cédula V-12.345.678, y declara que su hermano fue detenido el 28 de julio de 2024.\n' >"$D/fichas/ibanez.txt"
+printf '{"witness": "Marbelis Zerpa Núñez", "place": ["El Helicoide"], "collection": "Caso Ibáñez", "tags": ["Detención arbitraria"]}\n' >"$D/fichas/ibanez.txt.json"
 # PDFs written here: a paged one dated 2009 and a form dated 2020
 $PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/trazas.pdf" 2009-04-01 "Trazas de un motor" \
     "Informe de rendimiento" "Trace trees en la segunda pagina"
