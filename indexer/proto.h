@@ -7,11 +7,11 @@
  * frames with a size cap, so a confused or hostile peer can cost at most one
  * cap's worth of memory.
  *
- * The conversation for one file (see docs/architecture.md):
+ * The conversation for one file (docs/protocol.md):
  *   indexer -> worker   {"type":"job", "id", "name", "names", ...limits, "ocr"}
  *                       + the path (raw bytes); "name": the location's file
  *                       name (UTF-8), "names": the names list's path or absent
- *   worker  -> indexer  {"type":"hashed", "id", "sha256", "size"}
+ *   worker  -> indexer  {"type":"hashed", "id", "sha256", "size", "mime", "kind"}
  *   indexer -> worker   {"type":"go"} or {"type":"skip"}
  *   worker  -> indexer  {"type":"progress", "id"}, before each page it
  *                       recognises with OCR (zero or more times)
@@ -28,9 +28,13 @@
  * "cpu", "budget" (which budget stopped it, if one did)}.
  * A job's "ocr" member, {"lang", "timeout" (seconds per page), "max_pixels"},
  * carries the OCR options; when it is absent, OCR is off (--no-ocr).  A
- * "progress" gives the job a fresh wall-clock deadline (ingest.c).
+ * "progress" gives the job a fresh wall-clock deadline (dispatch.c).
  * A worker handles one job at a time; running N workers is running N of
- * these conversations side by side. */
+ * these conversations side by side.  docs/protocol.md describes it all.
+ *
+ * This is the only header the coordinator (indexer/coordinator/) and the
+ * workers (indexer/worker/) share: each side compiles with its own folder's
+ * include path only (Makefile, scripts/check-includes.sh). */
 #ifndef TG_PROTO_H
 #define TG_PROTO_H
 

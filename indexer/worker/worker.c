@@ -64,7 +64,7 @@ typedef struct {
     tg_ocr_t *ocr;       /* NULL until a job asks for OCR */
     json_int_t job_id;   /* the job being extracted (for progress messages) */
     /* a job the indexer sent ahead, received while waiting for an answer
-     * about the current one (see dispatch_ahead() in ingest.c) */
+     * about the current one (see dispatch_ahead() in the coordinator's dispatch.c) */
     json_t *ahead;
     char *ahead_path;
     double page_budget; /* CPU seconds granted per OCR page */
@@ -321,7 +321,7 @@ static int on_member(void *ctx, const tg_member_t *m, int done)
                   "index", (int)m->index, "name", m->name, "size", (json_int_t)m->size);
     if (done) {
         json_object_set_new(msg, "mtime", json_integer((json_int_t)m->mtime_ns));
-        /* for the top-level file's accounts (ingest.c) */
+        /* for the top-level file's accounts (the coordinator's container.c) */
         json_object_set_new(msg, "expanded", json_integer((json_int_t)m->expanded));
         json_object_set_new(msg, "cpu", json_real(m->cpu));
         if (m->sha)
