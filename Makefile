@@ -61,8 +61,13 @@ pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 LIB_INC := -Ilib/base -Ilib/index -Ilib/evidence -Ilib/read
 # indexer/: worker/ runs in the sandboxed worker processes (everything that
 # touches a hostile byte), coordinator/ in the indexer itself; proto.h, the
-# messages between them, is in indexer/.
+# messages between them, is in indexer/.  Each side sees only its own
+# headers and proto.h (scripts/check-includes.sh checks it too); main.c,
+# which starts either, and the unit tests see both.
 INDEXER_INC := -Iindexer -Iindexer/coordinator -Iindexer/worker
+$(BUILD)/indexer/coordinator/%.o: INDEXER_INC := -Iindexer -Iindexer/coordinator
+$(BUILD)/indexer/worker/%.o: INDEXER_INC := -Iindexer -Iindexer/worker
+$(BUILD)/indexer/proto.o: INDEXER_INC := -Iindexer
 
 ALL_CFLAGS := -std=c11 -D_FILE_OFFSET_BITS=64 $(CWARN) $(SANFLAGS) $(LIB_INC) $(CFLAGS)
 ALL_CXXFLAGS := -std=c++17 $(WARN) $(SANFLAGS) $(LIB_INC) $(CXXFLAGS)

@@ -11,6 +11,11 @@
 
 #include "util.h"
 
+int tg_kind_embeds(const char *kind)
+{
+    return kind && (!strcmp(kind, "email") || !strcmp(kind, "mbox"));
+}
+
 static const char magic[4] = {'T', 'G', 'M', '1'};
 
 /* writev until every byte is written; advances through iov. */

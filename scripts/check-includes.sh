@@ -1,7 +1,8 @@
 #!/bin/sh
 # Each outside library lives behind one file (docs/architecture.md): this
-# checks that no other source file includes its headers; and that the
-# programs reading an archive go through the search library (below).  The Makefile gives
+# checks that no other source file includes its headers; that the
+# programs reading an archive go through the search library; and that the
+# indexer's coordinator and workers share only indexer/proto.h (below).  The Makefile gives
 # each library's compiler flags only to its file, but headers installed in
 # /usr/include need no flags, so the rule is checked here, by make check.
 #
@@ -65,4 +66,30 @@ if grep -nE '\btg_(db|doc|mset|store)_t\b' lib/read/search.h >&2; then
 fi
 [ "$sealed" -eq 0 ] && echo "check-includes: search/ and web/ use no index or store handle of their own"
 [ "$sealed" -eq 0 ] || bad=1
+
+# The indexer's two sides meet only in indexer/proto.h (docs/protocol.md):
+# no file of the coordinator includes a worker's header, no worker file a
+# coordinator's, and proto.h/proto.c include neither.  The Makefile gives
+# each side only its own folder's -I, so this catches what the build would
+# also refuse, and says why.
+sides=0
+side_of() { # header name -> the side whose folder holds it, or nothing
+    if [ -f "indexer/coordinator/$1" ]; then echo coordinator; elif [ -f "indexer/worker/$1" ]; then echo worker; fi
+}
+for f in $(find indexer/coordinator indexer/worker -name '*.[ch]' | sort) indexer/proto.h indexer/proto.c; do
+    case $f in
+    indexer/coordinator/*) mine=coordinator ;;
+    indexer/worker/*) mine=worker ;;
+    *) mine=proto ;;
+    esac
+    sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f" | while read -r h; do
+        other=$(side_of "$h")
+        if [ -n "$other" ] && [ "$other" != "$mine" ]; then
+            echo "check-includes: $f: includes $h of indexer/$other/: the coordinator and the workers share only indexer/proto.h" >&2
+            echo bad
+        fi
+    done
+done | grep -q bad && sides=1
+[ "$sides" -eq 0 ] && echo "check-includes: the coordinator and the workers share only indexer/proto.h"
+[ "$sides" -eq 0 ] || bad=1
 exit "$bad"

@@ -4,7 +4,7 @@
  * socketpair: a fresh process image that shares nothing with the indexer but
  * the socket (not the open index, not its memory).  The pool starts them,
  * reports how one ended when it dies, kills one that overruns, and replaces
- * it.  What a worker is doing is the coordinator's business (ingest.c). */
+ * it.  What a worker is doing is the coordinator's business (dispatch.c). */
 #ifndef TG_POOL_H
 #define TG_POOL_H
 

@@ -12,9 +12,9 @@
 
 #include "compose.h"
 #include "dates.h"
+#include "proto.h"
 #include "recordjson.h"
 #include "util.h"
-#include "worker.h"
 
 /* The location record under key, if it is loc's ("loc" is checked: a
  * long location's key is a hash), else NULL. */

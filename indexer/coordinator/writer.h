@@ -3,7 +3,7 @@
  * was found, and a metadata entry per location saying what is there.
  *
  * These functions only change the open write transaction; the coordinator
- * (ingest.c) decides when to commit.  On a Xapian failure they return its
+ * (commit.c) decides when to commit.  On a Xapian failure they return its
  * status; the message is on the database handle. */
 #ifndef TG_WRITER_H
 #define TG_WRITER_H

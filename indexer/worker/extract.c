@@ -76,11 +76,6 @@ tg_extract_fn tg_extractor_for(const char *mime, const char **kind)
     return NULL;
 }
 
-int tg_extract_embeds(const char *kind)
-{
-    return kind && (!strcmp(kind, "email") || !strcmp(kind, "mbox"));
-}
-
 tg_status_t tg_extract_slurp(const char *path, const tg_extract_limits_t *lim, size_t cap,
                              char **data, size_t *len, uint64_t *total, char *err, size_t errlen)
 {

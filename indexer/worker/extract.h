@@ -134,11 +134,6 @@ int tg_extract_decode(tg_extract_t *x, const char *data, size_t len, const char 
 tg_status_t tg_html_to_text(const char *data, size_t len, const char *charset, int page,
                             tg_extract_t *x, char *err, size_t errlen);
 
-/* 1 if documents of this kind may hold embedded files (mail), so that the
- * coordinator extracts them again at each new location: their embedded
- * files need that location too (as the members of a bundle do). */
-int tg_extract_embeds(const char *kind);
-
 /* ==== OCR, shared by the extractors of images and of PDF scans ============ */
 
 /* Produces the text of one page on a cache miss: fills out (see ocr.h). */

@@ -64,7 +64,7 @@ typedef struct {
     tg_ocr_t *ocr;       /* NULL until a job asks for OCR */
     json_int_t job_id;   /* the job being extracted (for progress messages) */
     /* a job the indexer sent ahead, received while waiting for an answer
-     * about the current one (see dispatch_ahead() in ingest.c) */
+     * about the current one (see dispatch_ahead() in the coordinator's dispatch.c) */
     json_t *ahead;
     char *ahead_path;
     double page_budget; /* CPU seconds granted per OCR page */
@@ -321,7 +321,7 @@ static int on_member(void *ctx, const tg_member_t *m, int done)
                   "index", (int)m->index, "name", m->name, "size", (json_int_t)m->size);
     if (done) {
         json_object_set_new(msg, "mtime", json_integer((json_int_t)m->mtime_ns));
-        /* for the top-level file's accounts (ingest.c) */
+        /* for the top-level file's accounts (the coordinator's container.c) */
         json_object_set_new(msg, "expanded", json_integer((json_int_t)m->expanded));
         json_object_set_new(msg, "cpu", json_real(m->cpu));
         if (m->sha)
@@ -552,7 +552,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     const char *kind;
     tg_extract_fn fn = tg_extractor_for(mime, &kind);
     if (tg_bundle_is_bundle(mime) || (!fn && tg_bundle_probe(stored)))
-        kind = "archive";
+        kind = TG_KIND_ARCHIVE;
     json_t *m = json_pack("{s:s, s:I, s:s, s:I, s:s, s:s}", "type", "hashed", "id", id, "sha256",
                           sha, "size", (json_int_t)size, "mime", mime, "kind", kind);
     tg_status_t st = tg_msg_send(w->fd, m, NULL, 0);
@@ -564,7 +564,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
      * is wanted (it usually is): the worker does not sit idle for a round
      * trip.  Everything else, costly to extract (OCR) or a bundle, waits for
      * the answer. */
-    int speculate = !strcmp(kind, "text") && size <= TG_SPECULATE_MAX;
+    int speculate = !strcmp(kind, TG_KIND_TEXT) && size <= TG_SPECULATE_MAX;
     w->job_id = id;
     setup_ocr(w, job, sha, cpu, &lim);
     w->render_pages = json_is_true(json_object_get(job, "render_pages"));

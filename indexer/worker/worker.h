@@ -9,29 +9,10 @@
 
 #include <stddef.h>
 
-/* Bumped whenever extraction improves, so that files which could not be
- * read, or were of an unsupported type, are tried again.
- *   1  text, PDF
- *   2  images and scanned PDF pages (OCR)
- *   3  web pages, Word and OpenDocument, .doc and RTF, e-mail and mbox
- *   4  other XML
- *   5  words cut by a hyphen at a line end joined (PDF text, OCR)
- *   6  pages that lie turned, found by OSD (their cached readings are
- *      judged by the OCR cache's own version, see ocrcache.h)
- *   7  a title from the first line when the document has none of its own;
- *      text marks, so that a snippet reads a window of a long text (a
- *      re-run does not re-extract what was indexed: --reextract does) */
-#define TG_EXTRACTOR_VERSION 7
+#include "proto.h"
 
-/* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
- * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall
- * clock and of CPU from the moment the worker announces it. */
-#define TG_OCR_PAGE_SLACK 10.0
-
-/* Text files up to this size are extracted before the indexer says "go"
- * (the worker does not wait for a round trip), and the indexer sends the
- * next job ahead behind them. */
-#define TG_SPECULATE_MAX ((uint64_t)1 << 20)
+/* The protocol's constants (TG_EXTRACTOR_VERSION, TG_OCR_PAGE_SLACK,
+ * TG_SPECULATE_MAX) are in proto.h, shared with the coordinator. */
 
 /* Process limits a worker sets on itself at start. */
 typedef struct {
