@@ -715,6 +715,7 @@ static void tree_notes(ing_t *g)
                           r->loc, now - r->started, (unsigned long long)r->tree_members,
                           r->tree_depth, got, r->tree_cpu, (unsigned long long)r->tree_done);
     }
+}
 
 /* ==== What flows down ======================================================= */
 
