@@ -14,6 +14,7 @@
 #include "dates.h"
 #include "docpersons.h"
 #include "idnum.h"
+#include "personterms.h"
 #include "text.h"
 #include "util.h"
 #include "worker.h"
@@ -158,6 +159,8 @@ static void add_persons(tg_doc_t *doc, json_t *rec, const tg_docpersons_t *dp)
             tg_buf_reset(&term);
             tg_bool_term(&term, TG_PREFIX_PERSON, p->key);
             tg_doc_add_term(doc, term.data, term.len, 0);
+            /* its shorter forms and identity numbers (across the archive) */
+            tg_personterms_add(doc, p, &term);
         }
         if (i >= TG_MAX_RECORD_PERSONS)
             continue;
