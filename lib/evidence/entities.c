@@ -555,13 +555,20 @@ long tg_entities_find_key(const tg_entities_t *e, const char *key)
             else
                 b = m;
         }
-        for (size_t j = a; j < e->nk && !strcmp(e->k[e->byfirst[j]].w[0], q.w[0]); j++) {
-            const key_t_ *f = &e->k[e->byfirst[j]];
-            if (!fits(&q, f) && !fits(f, &q))
-                continue;
-            if (found < 0)
-                found = f->entity;
-            else if (found != f->entity) {
+        /* first the longer keys it fits; failing those, the shorter
+         * keys that fit it */
+        for (int pass = 0; pass < 2 && found < 0; pass++) {
+            int several = 0;
+            for (size_t j = a; j < e->nk && !strcmp(e->k[e->byfirst[j]].w[0], q.w[0]); j++) {
+                const key_t_ *f = &e->k[e->byfirst[j]];
+                if (!(pass == 0 ? fits(&q, f) : fits(f, &q)))
+                    continue;
+                if (found < 0)
+                    found = f->entity;
+                else if (found != f->entity)
+                    several = 1;
+            }
+            if (several) {
                 found = -1;
                 break;
             }

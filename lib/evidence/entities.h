@@ -76,8 +76,8 @@ size_t tg_entities_count(const tg_entities_t *e);
 const tg_entity_t *tg_entities_get(const tg_entities_t *e, size_t i);
 
 /* The entity of a name's key: its own when the key is known; else the one
- * entity whose keys it fits or that fit it (as above); -1 if none or if
- * several. */
+ * entity of the longer keys it fits (as above), or failing any, of the
+ * shorter keys that fit it; -1 if none or if several. */
 long tg_entities_find_key(const tg_entities_t *e, const char *key);
 /* The entity of an identity number's digits, or -1. */
 long tg_entities_find_id(const tg_entities_t *e, const char *digits);

@@ -196,6 +196,7 @@ void tg_people_ctx_done(tg_people_ctx_t *c)
 typedef struct {
     size_t ent;
     json_int_t docs;
+    const char *head;
 } counted_t;
 
 static int by_docs(const void *x, const void *y)
@@ -203,6 +204,9 @@ static int by_docs(const void *x, const void *y)
     const counted_t *a = x, *b = y;
     if (a->docs != b->docs)
         return a->docs > b->docs ? -1 : 1;
+    int c = strcmp(a->head, b->head);
+    if (c)
+        return c;
     return a->ent < b->ent ? -1 : a->ent > b->ent;
 }
 
@@ -422,7 +426,7 @@ static tg_status_t list_once(tg_archive_t *a, int hide, const tg_entities_t *ent
             tg_query_free(q);
         }
         if (docs > 0)
-            c[nc++] = (counted_t){i, docs};
+            c[nc++] = (counted_t){i, docs, x->head ? x->head : ""};
     }
     if (!st && hide && !scope) {
         /* documents the handle may show */
