@@ -1,0 +1,102 @@
+#!/bin/sh
+# Persons across the archive (issue 14, docs/persons.md "One person across
+# the archive"): person: finds every document that names a person in any
+# form, or by its cédula; --persons lists each person once; different
+# given names or cédulas are never merged; a removed document leaves no
+# trace in the persons.
+. "$(dirname "$0")/lib.sh"
+
+A=$T/archive
+D=$T/docs
+mkdir -p "$D"
+cp "$TOP"/tests/persons/docs/03-testimonio-madre-rondon.txt "$TOP"/tests/persons/docs/10-carta-desde-prision.txt \
+    "$TOP"/tests/persons/docs/12-nota-prensa-traslado.txt "$TOP"/tests/persons/docs/21-witness-statement-en.txt "$D/"
+cat >"$D/acta-arreaza.txt" <<'EOF2'
+En Caracas, comparece Eusebio Arreaza Lugo, cédula V-12.345.678, quien expone
+que fue trasladado sin orden judicial.
+EOF2
+cat >"$D/lista-arreaza.txt" <<'EOF2'
+Listado de personas privadas de libertad
+
+1. ARREAZA LUGO, Eusebio (C.I. 12345678)
+2. MONTILLA ROJAS, Gabriela (C.I. 20111222)
+EOF2
+cat >"$D/nota-arreaza.txt" <<'EOF2'
+Familiares de Eusebio Arreaza denunciaron que no han podido visitarlo.
+EOF2
+cat >"$D/testimonio-gabriel.txt" <<'EOF2'
+Mi hijo Gabriel Montilla Rojas fue detenido en la plaza. Gabriel Montilla Rojas
+tiene 24 años.
+EOF2
+cat >"$D/acta-rodriguez.txt" <<'EOF2'
+En Maracay, comparece María Fernanda Rodríguez, cédula V-7.777.777, y expone lo siguiente.
+EOF2
+cat >"$D/acta-rodriguez-de-perez.txt" <<'EOF2'
+En Valencia, comparece María Fernanda Rodríguez de Pérez, cédula V-8.888.888, y expone lo siguiente.
+EOF2
+
+status_is 0 "indexing" index "$D"
+
+hits() { # query -> sorted file names of the hits
+    "$BIN/testigo-search" --archive "$A" --json --limit 100 "$1" |
+        python3 -c 'import json,sys; print(" ".join(sorted(r["locations"][0].split("/")[-1] for r in json.load(sys.stdin)["results"])))'
+}
+expect() { # message query files...
+    m=$1 q=$2
+    shift 2
+    got=$(hits "$q")
+    [ "$got" = "$*" ] && ok "$m" || not_ok "$m: query '$q'
+#   wanted: $*
+#   got:    $got"
+}
+
+# the known regression: a shorter form finds the documents that write the name in full
+expect "person:\"Luis Rondón\" finds every document naming Luis Alberto Rondón Pérez" \
+    'person:"Luis Rondón"' 03-testimonio-madre-rondon.txt 10-carta-desde-prision.txt \
+    12-nota-prensa-traslado.txt 21-witness-statement-en.txt
+expect "person:\"Luis Alberto Rondón Pérez\" the same" \
+    'person:"Luis Alberto Rondón Pérez"' 03-testimonio-madre-rondon.txt 10-carta-desde-prision.txt \
+    12-nota-prensa-traslado.txt 21-witness-statement-en.txt
+# the same cédula is the same person; a short form elsewhere is him too
+expect "person:V-12345678 finds the court record, the list and the note" \
+    'person:V-12345678' acta-arreaza.txt lista-arreaza.txt nota-arreaza.txt
+expect "person:\"Eusebio Arreaza\" the same" \
+    'person:"Eusebio Arreaza"' acta-arreaza.txt lista-arreaza.txt nota-arreaza.txt
+expect "another cédula is another person" 'person:V-7.777.777' acta-rodriguez.txt
+expect "... though the names fit" 'person:"María Fernanda Rodríguez"' acta-rodriguez.txt
+expect "Gabriel is not Gabriela" 'person:"Gabriel Montilla Rojas"' testimonio-gabriel.txt
+
+"$BIN/testigo-search" --archive "$A" --persons --json >"$T/p.json"
+n() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for p in d["persons"] if p["name"]==sys.argv[2]))' "$T/p.json" "$1"; }
+check "--persons: Luis Alberto Rondón Pérez once" test "$(n 'Luis Alberto Rondón Pérez')" = 1
+check "--persons: no entry for his shorter forms" test "$(n 'Luis Rondón')$(n 'Rondón Pérez')" = 00
+check "--persons: Eusebio Arreaza Lugo once" test "$(n 'Eusebio Arreaza Lugo')" = 1
+check "--persons: María Fernanda Rodríguez and María Fernanda Rodríguez de Pérez apart" \
+    test "$(n 'María Fernanda Rodríguez')$(n 'María Fernanda Rodríguez de Pérez')" = 11
+check "--persons: his cédula, his variants, his documents" \
+    test "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+p=[p for p in d["persons"] if "V-12345678" in p["ids"]][0]
+print(p["name"], p["documents"], "Eusebio Arreaza" in p["variants"])' "$T/p.json")" = "Eusebio Arreaza Lugo 3 True"
+check "--persons: Gabriel and Gabriela apart" test "$(n 'Gabriel Montilla Rojas')$(n 'Gabriela Montilla Rojas')" = 11
+
+# a document removed leaves no trace: the note goes, and with it the short form
+rm "$D/nota-arreaza.txt"
+status_is 0 "re-indexing with --prune" index --prune "$D"
+expect "person:V-12345678 no longer finds the removed note" \
+    'person:V-12345678' acta-arreaza.txt lista-arreaza.txt
+"$BIN/testigo-search" --archive "$A" --persons --json >"$T/p.json"
+check "--persons: the removed variant is gone" \
+    test "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+p=[p for p in d["persons"] if "V-12345678" in p["ids"]][0]
+print(p["documents"], "Eusebio Arreaza" in p["variants"])' "$T/p.json")" = "2 False"
+
+# the sample corpus: issue 14's persons, one entry each
+A=$T/corpus
+index -q "$TOP/corpus" >/dev/null 2>&1 || true
+"$BIN/testigo-search" --archive "$A" --persons --json >"$T/p.json"
+for name in "José Gregorio Pérez Salazar" "Ana Lucía Ibáñez Torres" "Marino Alvarado Rivas"; do
+    check "corpus: $name is one entry" test "$(n "$name")" = 1
+done
+check "corpus: no entry is a shorter form of them" test "$(n 'José Gregorio')$(n 'Jose Gregorio Perez')$(n 'Ana Lucía')$(n 'Ana Lucía Ibáñez')$(n 'Marino Alvarado')" = 00000
+
+finish
