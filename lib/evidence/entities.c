@@ -563,6 +563,16 @@ long tg_entities_find_key(const tg_entities_t *e, const char *key)
                 const key_t_ *f = &e->k[e->byfirst[j]];
                 if (!(pass == 0 ? fits(&q, f) : fits(f, &q)))
                     continue;
+                if (pass == 1) {
+                    /* and the person's fullest name must not contradict
+                     * it: "hilario mena rivas" is not Hilario José Mena
+                     * Soto because "hilario mena" is both */
+                    const char *head = e->ent[f->entity].head;
+                    long h = head ? lookup(e, head) : -1;
+                    if (h >= 0 && h != (long)e->byfirst[j] && !fits(&q, &e->k[h]) &&
+                        !fits(&e->k[h], &q))
+                        continue;
+                }
                 if (found < 0)
                     found = f->entity;
                 else if (found != f->entity)
