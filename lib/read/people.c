@@ -508,3 +508,64 @@ tg_status_t tg_people_list(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     tg_entities_free(ents);
     return st;
 }
+
+/* ==== Looking a person up =================================================== */
+
+static tg_status_t find_once(tg_archive_t *a, int hide, const tg_entities_t *ents,
+                             const long *found, size_t n, json_t **out)
+{
+    json_t *list = json_array();
+    tg_status_t st = TG_OK;
+    for (size_t k = 0; k < n && !st; k++) {
+        const tg_entity_t *x = tg_entities_get(ents, (size_t)found[k]);
+        json_t *o = json_object();
+        st = name_entity(a, hide, x, o);
+        json_object_set_new(o, "key", json_string(x->head ? x->head : ""));
+        json_array_append_new(list, o);
+    }
+    if (st)
+        json_decref(list);
+    else
+        *out = list;
+    return st;
+}
+
+tg_status_t tg_people_find(tg_archive_t *a, int hide, const char *name, const char *idnum,
+                           json_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    tg_entities_t *ents = NULL;
+    tg_status_t st = tg_people_load(a, hide, &ents);
+    if (st) {
+        tg_errf(err, errlen, "%s", tg_archive_error(a));
+        return st;
+    }
+    long found[2];
+    size_t n = 0;
+    if (name && *name) {
+        tg_buf_t key;
+        tg_buf_init(&key, 4096);
+        if (tg_name_key(name, strlen(name), &key)) {
+            long i = tg_entities_find_key(ents, tg_buf_str(&key));
+            if (i >= 0)
+                found[n++] = i;
+        }
+        tg_buf_free(&key);
+    }
+    if (idnum && *idnum) {
+        tg_idnum_t id;
+        if (!tg_idnum_parse(idnum, strlen(idnum), &id)) {
+            long i = tg_entities_find_id(ents, id.digits);
+            if (i >= 0 && !(n && found[0] == i))
+                found[n++] = i;
+        }
+    }
+    int tries = 0;
+    do
+        st = find_once(a, hide, ents, found, n, out);
+    while (tg_archive_again_(a, &st, &tries));
+    if (st)
+        tg_errf(err, errlen, "%s", tg_archive_error(a));
+    tg_entities_free(ents);
+    return st;
+}

@@ -42,4 +42,8 @@ tg_status_t tg_people_list(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                            const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
                            size_t errlen);
 
+/* tg_search_person_find (search.h) */
+tg_status_t tg_people_find(tg_archive_t *a, int hide, const char *name, const char *idnum,
+                           json_t **out, char *err, size_t errlen);
+
 #endif

@@ -1122,6 +1122,13 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
     return st ? fail(a, st, "%s", err && errlen ? err : "cannot list the persons") : TG_OK;
 }
 
+tg_status_t tg_search_person_find(tg_archive_t *a, const char *name, const char *idnum,
+                                  int hide_restricted, json_t **out, char *err, size_t errlen)
+{
+    tg_status_t st = tg_people_find(a, hide_restricted || a->pub, name, idnum, out, err, errlen);
+    return st ? fail(a, st, "%s", err && errlen ? err : "cannot look the person up") : TG_OK;
+}
+
 /* ==== For the library's other files (archive_int.h) ========================= */
 
 tg_db_t *tg_archive_db_(tg_archive_t *a)

@@ -207,6 +207,15 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
                               const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
                               size_t errlen);
 
+/* The persons of the archive that a name (in any of its forms) or an
+ * identity number ("V-12.345.678") names, either may be NULL: at most
+ * two (the name's and the number's, when they differ), as a JSON array
+ * the caller owns: [{"name", "variants", "ids", "listed", "key"}] ([] when
+ * none).  With hide_restricted or on a public handle, as the handle may
+ * show them.  An index error's status with its message in err. */
+tg_status_t tg_search_person_find(tg_archive_t *a, const char *name, const char *idnum,
+                                  int hide_restricted, json_t **out, char *err, size_t errlen);
+
 /* The record's OCR entry ({"page", "confidence"}) for the page the hit's
  * snippet is on (page 1 for a document without pages), or NULL when that
  * text did not come from OCR.  Owned by h->rec. */

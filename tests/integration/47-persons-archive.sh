@@ -79,6 +79,42 @@ p=[p for p in d["persons"] if "V-12345678" in p["ids"]][0]
 print(p["name"], p["documents"], "Eusebio Arreaza" in p["variants"])' "$T/p.json")" = "Eusebio Arreaza Lugo 3 True"
 check "--persons: Gabriel and Gabriela apart" test "$(n 'Gabriel Montilla Rojas')$(n 'Gabriela Montilla Rojas')" = 11
 
+# dossiers: the export of a person: query holds every document naming him
+check "--export csv of person:V-12345678: the court record, the list and the note" \
+    test "$("$BIN/testigo-search" --archive "$A" --export csv 'person:V-12345678' |
+        python3 -c 'import csv,sys; print(" ".join(sorted(r["locations"].split("/")[-1] for r in csv.DictReader(sys.stdin))))')" = \
+    "acta-arreaza.txt lista-arreaza.txt nota-arreaza.txt"
+check "--export json of person:\"Luis Rondón\": his 4 documents" \
+    test "$("$BIN/testigo-search" --archive "$A" --export json 'person:"Luis Rondón"' |
+        python3 -c 'import json,sys; print(len(json.load(sys.stdin)["documents"]))')" = 4
+status_is 0 "--export-bag of person:\"Eusebio Arreaza\"" \
+    "$BIN/testigo-search" --archive "$A" --export-bag "$T/bag" 'person:"Eusebio Arreaza"'
+check "... the bag holds his 3 originals" test "$(ls "$T/bag/data" | grep -vc '^documents.csv$')" = 3
+
+# batch: a list, header optional, a name, a cédula, or both per row
+printf 'nombre,cedula\nLuis Rondón,\n,V-12.345.678\nGabriel Montilla Rojas,V-20.111.222\nNadie Fulano Inexistente,\n' >"$T/list.csv"
+"$BIN/testigo-search" --archive "$A" --batch "$T/list.csv" >"$T/batch.csv"
+check "--batch: one line per document found, one for a row that found nothing" \
+    test "$(python3 -c 'import csv,sys
+rows=list(csv.DictReader(open(sys.argv[1])))
+print(";".join(r["line"]+":"+r["status"]+":"+r["documents"] for r in rows))' "$T/batch.csv")" = \
+    "2:found:4;2:found:4;2:found:4;2:found:4;3:found:3;3:found:3;3:found:3;4:found:2;4:found:2;5:not found:0"
+check "--batch: the persons matched, with cédula, and first and last dates" \
+    test "$(python3 -c 'import csv,sys
+r=[r for r in csv.DictReader(open(sys.argv[1])) if r["line"]=="3"][0]
+print(r["persons"], r["sha256"] != "", r["location"] != "")' "$T/batch.csv")" = "Eusebio Arreaza Lugo (V-12345678) True True"
+r=$(python3 -c 'import csv,sys
+r=[r for r in csv.DictReader(open(sys.argv[1])) if r["line"]=="4"][0]
+print(r["persons"])' "$T/batch.csv")
+check "--batch: a name and a cédula of two persons match both ($r)" \
+    test "$r" = "Gabriel Montilla Rojas; Gabriela Montilla Rojas (20111222)"
+check "--batch --json: rows, persons, documents with snippets" \
+    test "$("$BIN/testigo-search" --archive "$A" --batch "$T/list.csv" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin)["rows"]
+print(len(d), d[0]["persons"][0]["name"], d[0]["documents"], "Rond" in d[0]["results"][0]["snippet"], d[3]["found"])')" = \
+    "4 Luis Alberto Rondón Pérez 4 True False"
+status_is 2 "--batch with a missing list is an error" "$BIN/testigo-search" --archive "$A" --batch "$T/none.csv"
+
 # a document removed leaves no trace: the note goes, and with it the short form
 rm "$D/nota-arreaza.txt"
 status_is 0 "re-indexing with --prune" index --prune "$D"
@@ -98,5 +134,22 @@ for name in "José Gregorio Pérez Salazar" "Ana Lucía Ibáñez Torres" "Marino
     check "corpus: $name is one entry" test "$(n "$name")" = 1
 done
 check "corpus: no entry is a shorter form of them" test "$(n 'José Gregorio')$(n 'Jose Gregorio Perez')$(n 'Ana Lucía')$(n 'Ana Lucía Ibáñez')$(n 'Marino Alvarado')" = 00000
+
+# a list of 300 names (the corpus's persons, and others nobody names): its time
+"$BIN/testigo-search" --archive "$A" --persons --json | python3 -c '
+import json,sys
+names=[p["name"] for p in json.load(sys.stdin)["persons"]]
+given=["Luis","María","José","Ana","Carlos","Rosa","Pedro","Yelitza","Jesús","Carmen"]
+sur=["Pérez","Rondón","Salazar","Mijares","Quintero","Lugo","Arreaza","Torres","Mora","Blanco"]
+i=0
+while len(names)<300:
+    names.append("%s %s %s" % (given[i%10], sur[(i//10)%10], sur[(i//100+i)%10])); i+=1
+print("nombre"); print("\n".join(names[:300]))' >"$T/list300.csv"
+python3 -c 'import subprocess,sys,time
+t=time.time()
+subprocess.run([sys.argv[1]+"/testigo-search","--archive",sys.argv[2],"--batch",sys.argv[3]],stdout=open(sys.argv[4],"w"))
+print("# --batch of 300 names on the corpus: %.2f s (%s)" % (time.time()-t, sys.argv[1]))' "$BIN" "$A" "$T/list300.csv" "$T/batch300.csv"
+check "--batch of 300 names: every row reported" \
+    test "$(python3 -c 'import csv,sys; print(len({r["line"] for r in csv.DictReader(open(sys.argv[1]))}))' "$T/batch300.csv")" = 300
 
 finish
