@@ -480,6 +480,24 @@ static int list_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
             printf("%6lld  ", (long long)tg_rec_int(e, "documents", 0));
             put_shown(tg_rec_str(e, "name") ? tg_rec_str(e, "name") : "?");
             printf("\n");
+            /* its other forms and its cédulas, on a line of their own */
+            json_t *lists[2] = {json_object_get(e, "variants"), json_object_get(e, "ids")};
+            static const char *const heads[2] = {"also written: ", "cédula: "};
+            for (int l = 0; l < 2; l++) {
+                size_t k;
+                json_t *v;
+                json_array_foreach(lists[l], k, v)
+                {
+                    printf("%s", k                                      ? "; "
+                                 : l == 0 || !json_array_size(lists[0]) ? "        "
+                                                                        : " | ");
+                    if (!k)
+                        printf("%s", heads[l]);
+                    put_shown(json_string_value(v));
+                }
+            }
+            if (json_array_size(lists[0]) || json_array_size(lists[1]))
+                printf("\n");
         }
         long long total = tg_rec_int(out, "total", 0), docs = tg_rec_int(out, "documents", 0);
         printf("%lld person%s in %lld document%s", total, total == 1 ? "" : "s", docs,
