@@ -4,6 +4,8 @@
  * too long for a term is hashed by tg_bool_term, never cut. */
 #include "personterms.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -47,4 +49,32 @@ void tg_personterms_add(tg_doc_t *doc, const tg_docperson_t *p, tg_buf_t *scratc
     }
     tg_buf_free(&key);
     tg_buf_free(&term);
+}
+
+void tg_names_store_keys(tg_db_t *db, const char *path)
+{
+    tg_names_t *n = NULL;
+    char err[256];
+    if (tg_names_load(path, &n, err, sizeof err))
+        return;
+    json_t *groups = json_array();
+    for (size_t i = 0; i < tg_names_count(n); i++)
+        json_array_append_new(groups, json_pack("[s]", tg_names_key(n, i)));
+    tg_buf_t key;
+    tg_buf_init(&key, 4096);
+    for (size_t i = 0; i < tg_names_nforms(n); i++) {
+        tg_buf_reset(&key);
+        size_t p = tg_names_form_key(n, i, &key);
+        json_t *g = json_array_get(groups, p);
+        const char *k = tg_buf_str(&key);
+        if (g && *k && strcmp(k, json_string_value(json_array_get(g, 0))))
+            json_array_append_new(g, json_string(k));
+    }
+    tg_buf_free(&key);
+    char *dump = json_dumps(groups, JSON_COMPACT);
+    if (dump)
+        tg_db_set_meta(db, TG_META_NAMES_KEYS, dump, strlen(dump));
+    free(dump);
+    json_decref(groups);
+    tg_names_free(n);
 }

@@ -18,4 +18,10 @@ void tg_personterms_add(tg_doc_t *doc, const tg_docperson_t *p, tg_buf_t *scratc
  * leading zeros dropped) into out (>= 16 bytes); 0 if it has none. */
 size_t tg_personterms_digits(const char *shown, char *out, size_t len);
 
+/* Records in the index's metadata (TG_META_NAMES_KEYS) the persons of the
+ * names list at path, as groups of keys (its canonical name's, then its
+ * aliases'), for resolution across the archive.  A list that cannot be
+ * read records nothing (the indexer has reported it already). */
+void tg_names_store_keys(tg_db_t *db, const char *path);
+
 #endif

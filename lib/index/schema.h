@@ -199,6 +199,9 @@ enum {
 #define TG_META_LOG_HEAD "testigo.log"
 /* Metadata key of the last run's names list (its SHA-256, or "none"). */
 #define TG_META_NAMES "testigo.names"
+/* The persons of the last names list given: [[key, alias key, ...], ...]
+ * (resolution across the archive: lib/read/people.c). */
+#define TG_META_NAMES_KEYS "testigo.names.keys"
 /* Caps on what a record lists of a document's mentions (its terms hold
  * every one up to TG_MAX_TERMS_PER_KIND). */
 #define TG_MAX_RECORD_MENTIONS 500

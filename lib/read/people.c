@@ -123,6 +123,23 @@ tg_status_t tg_people_load(tg_archive_t *a, int hide, tg_entities_t **out)
             tg_entities_add_key(e, term + pl, (unsigned)n);
         }
     }
+    /* the names list's persons (testigo-index --names) */
+    char *groups = NULL;
+    if (!tg_db_get_meta(tg_archive_db_(a), TG_META_NAMES_KEYS, &groups, NULL) && groups) {
+        json_t *gs = json_loads(groups, 0, NULL), *g;
+        size_t i;
+        json_array_foreach(gs, i, g)
+        {
+            const char *keys[TG_NAMES_MAX_FORMS + 1];
+            size_t nk = 0, j;
+            json_t *k;
+            json_array_foreach(g, j, k) if (json_is_string(k) && nk < TG_ARRAY_LEN(keys))
+                keys[nk++] = json_string_value(k);
+            tg_entities_add_listed(e, keys, nk);
+        }
+        json_decref(gs);
+    }
+    free(groups);
     tg_entities_resolve(e);
     *out = e;
 out:

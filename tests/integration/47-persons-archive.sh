@@ -126,6 +126,24 @@ check "--persons: the removed variant is gone" \
 p=[p for p in d["persons"] if "V-12345678" in p["ids"]][0]
 print(p["documents"], "Eusebio Arreaza" in p["variants"])' "$T/p.json")" = "2 False"
 
+# the names list: its aliases join what no rule would, and two listed
+# persons stay two
+A=$T/listed
+L=$T/ldocs
+mkdir -p "$L"
+printf 'Declaración de Ana Rojas sobre la detención.\n' >"$L/a.txt"
+printf 'Declaración de Ana Rojas Mendez sobre el traslado.\n' >"$L/b.txt"
+printf 'Su hermano Marino Alvarado lo busca.\n' >"$L/c.txt"
+printf 'Testimonio de Mario Alvarado.\n' >"$L/d.txt"
+status_is 0 "indexing without a names list" index "$L"
+expect "without the list, Ana Rojas is Ana Rojas Mendez (the one person she fits)" \
+    'person:"Ana Rojas"' a.txt b.txt
+printf 'Ana Rojas\nAna Rojas Mendez\nMarino Alvarado,Mario Alvarado\n' >"$T/names.csv"
+status_is 0 "a run with a names list (no --reextract)" index --names "$T/names.csv" "$L"
+expect "two listed persons stay two" 'person:"Ana Rojas"' a.txt
+expect "an alias joins its person, in documents indexed before the list" \
+    'person:"Marino Alvarado"' c.txt d.txt
+
 # the sample corpus: issue 14's persons, one entry each
 A=$T/corpus
 index -q "$TOP/corpus" >/dev/null 2>&1 || true
