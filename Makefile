@@ -235,6 +235,7 @@ check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory format-check
 	@scripts/check-includes.sh
+	@scripts/check-compose.sh
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit-bins
 	@$(MAKE) --no-print-directory web-test-deps
 	@tests/run.sh build/asan

@@ -28,7 +28,10 @@ environment:
   RUNS=3          runs of each tool in each set
   BENCH_SCALE=1   corpus size factor (0.05 for a quick check of the harness)
   TOOLS=a,b       only these tools (names: testigo-index omindex recollindex
-                  pdftotext pdffloor floor1 floorN)
+                  pdftotext pdffloor floor1 floorN testigo-base)
+  BASE_BIN=DIR    also run DIR/testigo-index as "testigo-base", beside
+                  testigo-index in every set: a change measured before and
+                  after in the same alternating rounds
   WARMUP=sample   sample, full or none
   WHY=1           0: skip the evidence for "Why earlier numbers differed"
   BENCH_SAMPLE_MS=100  memory sampling interval
@@ -99,6 +102,11 @@ def recoll_run(corpus, out, _):
 TESTIGO = Tool("testigo-index",
                lambda c, o, l: ([os.path.join(BIN, "testigo-index"), "-q", "--archive", o + "/archive", c], None),
                lambda o: db_docs(o + "/archive/index"), lambda o: du(o + "/archive/index"))
+BASE_BIN = os.environ.get("BASE_BIN", "")
+TESTIGO_BASE = Tool("testigo-base",
+                    lambda c, o, l: ([os.path.join(BASE_BIN, "testigo-index"), "-q", "--archive", o + "/archive", c],
+                                     None),
+                    lambda o: db_docs(o + "/archive/index"), lambda o: du(o + "/archive/index"))
 OMINDEX = Tool("omindex", lambda c, o, l: (["omindex", "--db", o + "/db", "--url", "/", c], None),
                lambda o: db_docs(o + "/db"), lambda o: du(o + "/db"))
 RECOLL = Tool("recollindex", recoll_run, lambda o: db_docs(o + "/xapiandb"), lambda o: du(o + "/xapiandb"))
@@ -121,6 +129,8 @@ def tools_for(s):
          "huge": [TESTIGO]}[s]
     if CORES == 1:
         t = [x for x in t if x is not FLOORN]
+    if BASE_BIN:
+        t = t[:1] + [TESTIGO_BASE] + t[1:]
     only = [x for x in os.environ.get("TOOLS", "").split(",") if x]
     return [x for x in t if not only or x.name in only]
 

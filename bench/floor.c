@@ -3,7 +3,7 @@
  * position, plus its stem; the unique term; a small data record), and
  * nothing else a run of testigo-index does for a file: no worker processes,
  * no copy into the store, no language guess, no dates, names or identity
- * numbers, no records, no ingest log, no syncfs.
+ * numbers, no records, no ingest log, no syncs.
  *
  * bench/bench.py runs it beside testigo-index on the text set, once with one
  * process (one database, as testigo-index's one writer has) and once with

@@ -2,7 +2,7 @@
  * in process and indexing it with Testigo's terms costs, and nothing else a
  * run of testigo-index does for a PDF: no worker processes, no messages,
  * no copy into the store, no metadata, dates, names or identity numbers, no
- * language guess, no records, no ingest log, no syncfs.
+ * language guess, no records, no ingest log, no syncs.
  *
  * For each PDF: its bytes are read and hashed (the unique term, as Testigo
  * names a content by its SHA-256), poppler opens the file as

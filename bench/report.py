@@ -33,6 +33,7 @@ HISTORY = {
 
 def tool_label(t, cores):
     return {"testigo-index": "testigo-index",
+            "testigo-base": "testigo-index before the change (BASE_BIN)",
             "pdftotext": "pdftotext, %d at a time (floor of the peers' extraction)" % cores,
             "pdffloor": "PDF floor: poppler-glib + Xapian, %d shards in %d processes" % (cores, cores),
             "floor1": "Xapian floor, 1 process",

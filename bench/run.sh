@@ -30,7 +30,7 @@ sets=${*:-${SETS:-text mixed pdf many huge}}
 runs=${RUNS:-3}
 scale=${BENCH_SCALE:-1}
 full=no
-if [ "$sets" = "text mixed pdf many huge" ] && [ "$scale" = 1 ] && [ "$runs" -ge 3 ] && [ -z "${TOOLS:-}" ]; then
+if [ "$sets" = "text mixed pdf many huge" ] && [ "$scale" = 1 ] && [ "$runs" -ge 3 ] && [ -z "${TOOLS:-}" ] && [ -z "${BASE_BIN:-}" ]; then
     full=yes
 fi
 if [ -z "${OUT:-}" ]; then

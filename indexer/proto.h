@@ -15,7 +15,9 @@
  *   indexer -> worker   {"type":"go"} or {"type":"skip"}
  *   worker  -> indexer  {"type":"progress", "id"}, before each page it
  *                       recognises with OCR (zero or more times)
- *   worker  -> indexer  {"type":"doc", "id", "record"} + serialised document
+ *   worker  -> indexer  {"type":"doc", "id", "record"} + the serialised text
+ *                       part of the document (compose.h; the writer composes
+ *                       the record part)
  *                   or  {"type":"fail", "id", "status", "reason"}
  * A bundle's "go" also carries its limits and what is left of its top-level
  * file's budget ("tree_bytes", "tree_members", "tree_cpu"); while reading

@@ -15,8 +15,8 @@ build_pkgs="build-essential pkg-config python3 file
  libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
  libexttextcat-dev libexttextcat-data libxml2-dev libgmime-3.0-dev catdoc
  wspanish wamerican wbritish"
-test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium clang-format"
-bench_pkgs="xapian-omega xapian-tools recoll wrk lighttpd hyperfine time tesseract-ocr strace valgrind"
+test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium clang-format strace"
+bench_pkgs="xapian-omega xapian-tools recoll wrk lighttpd hyperfine time tesseract-ocr valgrind"
 
 pkgs=$build_pkgs
 case $level in

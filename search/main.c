@@ -112,20 +112,19 @@ static void put_snippet(const tg_snippet_t *sn, const char *hs, const char *he)
     free(s);
 }
 
-static void print_metadata(const json_t *sc)
+static void print_metadata(const tg_record_t *rec)
 {
     static const char *const keys[] = {"collection", "place", "witness", "tags"};
     const char *sep = "   ";
     for (size_t k = 0; k < TG_ARRAY_LEN(keys); k++) {
-        json_t *l = json_object_get(sc, keys[k]), *e;
-        size_t i;
-        if (!json_array_size(l))
+        size_t n = tg_record_n_sidecar(rec, keys[k]);
+        if (!n)
             continue;
         printf("%s%s: ", sep, keys[k]);
-        json_array_foreach(l, i, e)
-        {
+        for (size_t i = 0; i < n; i++) {
+            const char *v = tg_record_nth_sidecar(rec, keys[k], i);
             printf("%s", i ? ", " : "");
-            put_shown(json_string_value(e));
+            put_shown(v ? v : "?");
         }
         sep = " · ";
     }
@@ -133,39 +132,47 @@ static void print_metadata(const json_t *sc)
         printf("\n");
 }
 
-/* "   label: a, b, c (and 2 more)": strings of arr, or member key of its
- * objects. */
-static void print_list(const char *label, const json_t *arr, const char *key, size_t max)
+/* "   label: a, b, c (and 2 more)": the n values get(rec, i). */
+static void print_list(const char *label, const tg_record_t *rec, size_t n,
+                       const char *(*get)(const tg_record_t *, size_t), size_t max)
 {
-    size_t n = json_array_size(arr), i;
     if (!n)
         return;
     printf("   %s: ", label);
-    const json_t *e;
-    json_array_foreach(arr, i, e)
-    {
+    for (size_t i = 0; i < n; i++) {
         if (i == max) {
             printf(" (and %zu more)", n - max);
             break;
         }
-        const char *v = key ? tg_rec_str(e, key) : json_string_value(e);
+        const char *v = get(rec, i);
         printf("%s", i ? ", " : "");
         put_shown(v ? v : "?");
     }
     printf("\n");
 }
 
+static const char *person_name(const tg_record_t *rec, size_t i)
+{
+    tg_person_t p;
+    return tg_record_person(rec, i, &p) ? p.name : NULL;
+}
+
+static const char *id_at(const tg_record_t *rec, size_t i)
+{
+    return tg_record_nth(rec, TG_LIST_IDS, i);
+}
+
 static void print_human(const tg_results_t *r, unsigned offset, int tty)
 {
     for (size_t i = 0; i < r->n; i++) {
         const tg_hit_t *h = &r->hits[i];
-        const json_t *rec = h->rec;
-        const char *kind = tg_rec_str(rec, TG_REC_KIND);
-        const char *date = tg_rec_str(rec, TG_REC_DATE);
+        const tg_record_t *rec = h->rec;
+        const char *kind = tg_record_get_kind(rec);
+        const char *date = tg_record_get_date(rec);
         char size[32];
-        human_size(tg_rec_int(rec, TG_REC_SIZE, 0), size, sizeof size);
-        int restricted = json_is_true(json_object_get(rec, TG_REC_RESTRICTED));
-        const char *embargo = tg_rec_str(rec, TG_REC_EMBARGO);
+        human_size(tg_record_get_size(rec), size, sizeof size);
+        int restricted = tg_record_get_restricted(rec);
+        const char *embargo = tg_record_get_embargo(rec);
         char emark[64] = "";
         if (embargo && !restricted)
             snprintf(emark, sizeof emark, "  [%s %s]",
@@ -175,34 +182,33 @@ static void print_human(const tg_results_t *r, unsigned offset, int tty)
         printf("%s%zu. ", tty ? "\033[1m" : "", offset + i + 1);
         put_shown(h->title);
         printf("%s%s%s\n", tty ? "\033[0m" : "", restricted ? "  [RESTRICTED]" : "", emark);
-        const char *dsrc = tg_rec_str(rec, TG_REC_DATE_SOURCE);
+        const char *dsrc = tg_record_get_date_source(rec);
         printf("   %s · %.10s%s%s%s · %s", kind ? kind : "?", date ? date : "no date",
                date && dsrc ? " (" : "", date && dsrc ? dsrc : "", date && dsrc ? ")" : "", size);
         if (h->snippet.page)
             printf(" · p. %d", h->snippet.page);
-        const json_t *ocr = tg_hit_ocr_page(h);
-        if (ocr)
-            printf(" · OCR %d%%", (int)tg_rec_int(ocr, "confidence", 0));
-        if (tg_rec_str(rec, "extraction") && strcmp(tg_rec_str(rec, "extraction"), "ok"))
-            printf(" · no text (%s)", tg_rec_str(rec, "extraction"));
+        double ocr = tg_hit_ocr_confidence(h);
+        if (ocr >= 0)
+            printf(" · OCR %d%%", (int)ocr);
+        const char *ex = tg_record_get_extraction(rec);
+        if (ex && strcmp(ex, TG_EXTRACTION_OK))
+            printf(" · no text (%s)", ex);
         printf("\n");
-        json_t *locs = json_object_get(rec, TG_REC_LOCATIONS), *e;
-        size_t k;
-        json_array_foreach(locs, k, e)
-        {
+        size_t nlocs = tg_record_n_locations(rec);
+        for (size_t k = 0; k < nlocs; k++) {
             if (k >= 3) {
-                printf("   (and %zu more locations)\n", json_array_size(locs) - 3);
+                printf("   (and %zu more locations)\n", nlocs - 3);
                 break;
             }
+            const char *p = tg_location_get_path(tg_record_location(rec, k));
             printf("   ");
-            put_shown(tg_rec_str(e, "path") ? tg_rec_str(e, "path") : "?");
+            put_shown(p ? p : "?");
             printf("\n");
         }
-        print_metadata(json_object_get(rec, TG_REC_SIDECAR));
-        printf("   sha256 %s\n",
-               tg_rec_str(rec, TG_REC_SHA256) ? tg_rec_str(rec, TG_REC_SHA256) : "?");
-        print_list("persons", json_object_get(rec, TG_REC_PERSONS), "name", 5);
-        print_list("ids", json_object_get(rec, TG_REC_IDS), NULL, 5);
+        print_metadata(rec);
+        printf("   sha256 %s\n", tg_record_get_sha256(rec) ? tg_record_get_sha256(rec) : "?");
+        print_list("persons", rec, tg_record_n_persons(rec), person_name, 5);
+        print_list("ids", rec, tg_record_n(rec, TG_LIST_IDS), id_at, 5);
         if (h->snippet.text[0]) {
             printf("   ");
             put_snippet(&h->snippet, tty ? "\033[1;33m" : "[", tty ? "\033[0m" : "]");
@@ -287,7 +293,7 @@ static int add_to_bag(tg_archive_t *a, tg_bag_t *bag, const char *sha, const cha
         fprintf(stderr, "testigo-search: a result has no SHA-256\n");
         return -1;
     }
-    json_t *rec;
+    tg_record_t *rec;
     int fd;
     uint64_t size;
     /* the operator's export: restricted documents go too, marked */
@@ -295,7 +301,7 @@ static int add_to_bag(tg_archive_t *a, tg_bag_t *bag, const char *sha, const cha
         fprintf(stderr, "testigo-search: %s\n", tg_archive_error(a));
         return -1;
     }
-    json_decref(rec);
+    tg_record_free(rec);
     char err[1024];
     tg_status_t st = tg_bag_add_original(bag, fd, sha, name, bag_path, err, sizeof err);
     close(fd);
@@ -355,12 +361,12 @@ static int run_export(tg_archive_t *a, tg_qparser_t *qp, const char *query, tg_s
         }
         for (size_t i = 0; i < r.n && rc == 0; i++) {
             const tg_hit_t *h = &r.hits[i];
-            restricted += json_is_true(json_object_get(h->rec, TG_REC_RESTRICTED));
+            restricted += tg_record_get_restricted(h->rec);
             char *bag_path = NULL;
             if (bag) {
-                const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
-                json_t *l0 = json_array_get(json_object_get(h->rec, TG_REC_LOCATIONS), 0);
-                const char *p = l0 ? tg_rec_str(l0, "path") : NULL;
+                const char *sha = tg_record_get_sha256(h->rec);
+                const tg_location_t *l0 = tg_record_location(h->rec, 0);
+                const char *p = l0 ? tg_location_get_path(l0) : NULL;
                 if (add_to_bag(a, bag, sha, p ? tg_location_basename(p) : "original", &bag_path)) {
                     rc = 2;
                     break;

@@ -619,8 +619,8 @@ static void sort_links(tg_buf_t *b, const web_req_t *q, const web_search_t *s)
 
 static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const tg_hit_t *h)
 {
-    const json_t *rec = h->rec;
-    const char *sha = tg_rec_str(rec, TG_REC_SHA256);
+    const tg_record_t *rec = h->rec;
+    const char *sha = tg_record_get_sha256(rec);
     if (!sha || !tg_sha256_valid(sha))
         return;
     html_raw(b, "<li class=\"hit\">\n<h3><a href=\"");
@@ -628,26 +628,26 @@ static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, co
     html_raw(b, "\">");
     html_name(b, h->title && *h->title ? h->title : sha);
     html_raw(b, "</a></h3>\n<p class=\"meta\"><span class=\"kind\">");
-    html_esc(b, kind_label(q, tg_rec_str(rec, TG_REC_KIND)));
+    html_esc(b, kind_label(q, tg_record_get_kind(rec)));
     html_raw(b, "</span> · ");
-    const char *date = tg_rec_str(rec, TG_REC_DATE);
+    const char *date = tg_record_get_date(rec);
     if (date)
         html_escn(b, date, strlen(date) < 10 ? strlen(date) : 10);
     else
         html_esc(b, M(M_NO_DATE));
     html_raw(b, " · ");
-    human_size(b, q, (long long)tg_rec_int(rec, TG_REC_SIZE, 0));
+    human_size(b, q, (long long)tg_record_get_size(rec));
     if (h->snippet.page) {
         html_raw(b, " · ");
         MSGF(b, M_PAGE_SHORT, "%d", h->snippet.page);
     }
-    const char *lang = tg_rec_str(rec, TG_REC_LANG);
+    const char *lang = tg_record_get_lang(rec);
     if (lang) {
         html_raw(b, " · ");
         html_esc(b, lang_label(q, lang));
     }
-    const char *ex = tg_rec_str(rec, TG_REC_EXTRACTION);
-    if (ex && strcmp(ex, "ok")) {
+    const char *ex = tg_record_get_extraction(rec);
+    if (ex && strcmp(ex, TG_EXTRACTION_OK)) {
         html_raw(b, " · <span class=\"warn\">");
         html_esc(b, M(M_NO_TEXT));
         html_raw(b, "</span>");
@@ -660,8 +660,8 @@ static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, co
         html_raw(b, "</p>\n");
         free(sn);
     }
-    json_t *loc = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
-    const char *path = loc ? tg_rec_str(loc, "path") : NULL;
+    const tg_location_t *loc = tg_record_location(rec, 0);
+    const char *path = loc ? tg_location_get_path(loc) : NULL;
     if (path) {
         html_raw(b, "<p class=\"loc\">");
         html_name(b, path);
@@ -833,11 +833,11 @@ static void text_run(tg_buf_t *b, const web_req_t *q, const char *text, size_t f
     }
 }
 
-void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *text,
+void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const char *text,
                 size_t text_len, int truncated, const tg_span_t *hits, size_t n_hits,
                 const char *query)
 {
-    const char *sha = tg_rec_str(rec, TG_REC_SHA256);
+    const char *sha = tg_record_get_sha256(rec);
     const char *title = tg_record_title(rec);
     page_start(b, q, title, "document",
                &(web_search_t){.q = query ? query : "", .n = WEB_DEFAULT_PAGE_SIZE, .page = 1});
@@ -858,43 +858,41 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
     html_raw(b, "</a> <a class=\"json\" href=\"/api/doc/");
     html_esc(b, sha);
     html_raw(b, "\">JSON</a></p>\n<dl class=\"fields\">\n");
-    field(b, q, M_F_KIND, kind_label(q, tg_rec_str(rec, TG_REC_KIND)));
-    field(b, q, M_F_MIME, tg_rec_str(rec, TG_REC_MIME));
+    field(b, q, M_F_KIND, kind_label(q, tg_record_get_kind(rec)));
+    field(b, q, M_F_MIME, tg_record_get_mime(rec));
     html_raw(b, "<dt>");
     html_esc(b, M(M_F_SIZE));
     html_raw(b, "</dt><dd>");
-    long long size = (long long)tg_rec_int(rec, TG_REC_SIZE, 0);
+    long long size = (long long)tg_record_get_size(rec);
     human_size(b, q, size);
     html_escf(b, " (%lld B)", size);
     html_raw(b, "</dd>\n");
-    field(b, q, M_F_DATE,
-          tg_rec_str(rec, TG_REC_DATE) ? tg_rec_str(rec, TG_REC_DATE) : M(M_NO_DATE));
-    field(b, q, M_F_DATE_SOURCE, tg_rec_str(rec, TG_REC_DATE_SOURCE));
-    const char *lang = tg_rec_str(rec, TG_REC_LANG);
+    field(b, q, M_F_DATE, tg_record_get_date(rec) ? tg_record_get_date(rec) : M(M_NO_DATE));
+    field(b, q, M_F_DATE_SOURCE, tg_record_get_date_source(rec));
+    const char *lang = tg_record_get_lang(rec);
     field(b, q, M_F_LANG, lang ? lang_label(q, lang) : NULL);
-    json_t *pages = json_object_get(rec, TG_REC_PAGES);
-    if (json_is_integer(pages)) {
+    long long pages = (long long)tg_record_get_pages(rec);
+    if (pages > 0) {
         char n[32];
-        snprintf(n, sizeof n, "%lld", (long long)json_integer_value(pages));
+        snprintf(n, sizeof n, "%lld", pages);
         field(b, q, M_F_PAGES, n);
     }
-    field(b, q, M_F_CHARSET, tg_rec_str(rec, TG_REC_CHARSET));
-    field(b, q, M_F_INGESTED, tg_rec_str(rec, TG_REC_INGESTED));
-    const char *ex = tg_rec_str(rec, TG_REC_EXTRACTION);
+    field(b, q, M_F_CHARSET, tg_record_get_charset(rec));
+    field(b, q, M_F_INGESTED, tg_record_get_ingested(rec));
+    const char *ex = tg_record_get_extraction(rec);
     if (ex)
         field(b, q, M_F_EXTRACTION,
               !strcmp(ex, "ok")            ? M(M_EXTRACTION_OK)
               : !strcmp(ex, "failed")      ? M(M_EXTRACTION_FAILED)
               : !strcmp(ex, "unsupported") ? M(M_EXTRACTION_UNSUPPORTED)
                                            : ex);
-    field(b, q, M_F_ERROR, tg_rec_str(rec, TG_REC_EXTRACTION_ERROR));
-    json_t *ocr = json_object_get(rec, "ocr_confidence");
-    if (json_is_number(ocr)) {
+    field(b, q, M_F_ERROR, tg_record_get_extraction_error(rec));
+    double ocr = tg_record_get_ocr_confidence(rec);
+    if (ocr >= 0) {
         char n[32];
-        snprintf(n, sizeof n, "%.0f %%", json_number_value(ocr));
+        snprintf(n, sizeof n, "%.0f %%", ocr);
         field(b, q, M_F_OCR, n);
     }
-    const json_t *meta = json_object_get(rec, TG_REC_META);
     static const struct {
         const char *key;
         web_msg_t m;
@@ -902,19 +900,18 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
               {"created", M_F_CREATED},  {"modified", M_F_MODIFIED}, {"creator", M_F_CREATOR},
               {"producer", M_F_PRODUCER}};
     for (size_t i = 0; i < TG_ARRAY_LEN(mf); i++)
-        field(b, q, mf[i].m, tg_rec_str(meta, mf[i].key));
-    json_t *warnings = json_object_get(rec, TG_REC_WARNINGS), *w;
-    size_t i;
-    if (json_array_size(warnings)) {
+        field(b, q, mf[i].m, tg_record_get_meta(rec, mf[i].key));
+    size_t nw = tg_record_n(rec, TG_LIST_WARNINGS);
+    if (nw) {
         html_raw(b, "<dt>");
         html_esc(b, M(M_F_WARNINGS));
         html_raw(b, "</dt><dd><ul>");
-        json_array_foreach(warnings, i, w)
-        {
-            if (!json_is_string(w))
+        for (size_t i = 0; i < nw; i++) {
+            const char *w = tg_record_nth(rec, TG_LIST_WARNINGS, i);
+            if (!w)
                 continue;
             html_raw(b, "<li>");
-            html_name(b, json_string_value(w)); /* they name members, pages */
+            html_name(b, w); /* they name members, pages */
             html_raw(b, "</li>");
         }
         html_raw(b, "</ul></dd>\n");
@@ -925,24 +922,24 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
     html_esc(b, sha);
     html_raw(b, "</code></dd>\n</dl>\n");
 
-    json_t *locs = json_object_get(rec, TG_REC_LOCATIONS), *l;
+    size_t nlocs = tg_record_n_locations(rec);
     html_raw(b, "<section class=\"locations\"><h2>");
     html_esc(b, M(M_LOCATIONS));
-    html_escf(b, " (%zu)", json_array_size(locs));
+    html_escf(b, " (%zu)", nlocs);
     html_raw(b, "</h2>\n<ul>\n");
-    json_array_foreach(locs, i, l)
-    {
-        const char *p = tg_rec_str(l, "path");
+    for (size_t i = 0; i < nlocs; i++) {
+        const tg_location_t *l = tg_record_location(rec, i);
+        const char *p = l ? tg_location_get_path(l) : NULL;
         if (!p)
             continue;
         html_raw(b, "<li><code>");
         html_name(b, p);
         html_raw(b, "</code></li>\n");
     }
-    long long total = (long long)tg_rec_int(rec, TG_REC_LOCATIONS_TOTAL, 0);
-    if (total > (long long)json_array_size(locs)) {
+    long long total = (long long)tg_record_locations_total(rec);
+    if (total > (long long)nlocs) {
         html_raw(b, "<li>");
-        MSGF(b, M_LOCATIONS_MORE, "%lld", total - (long long)json_array_size(locs));
+        MSGF(b, M_LOCATIONS_MORE, "%lld", total - (long long)nlocs);
         html_raw(b, "</li>\n");
     }
     html_raw(b, "</ul></section>\n");
@@ -957,7 +954,7 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *
         page_end(b, q);
         return;
     }
-    int paged = json_is_integer(pages) || memchr(text, '\f', text_len) != NULL;
+    int paged = pages > 0 || memchr(text, '\f', text_len) != NULL;
     if (n_hits) {
         /* where the hits are: a link to each page that has some */
         html_raw(b, "<p class=\"hitcount\">");

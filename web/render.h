@@ -7,8 +7,6 @@
 #ifndef TG_WEB_RENDER_H
 #define TG_WEB_RENDER_H
 
-#include <jansson.h>
-
 #include "web.h"
 
 /* The home page: the search box, the archive's size, how to search. */
@@ -22,7 +20,7 @@ void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const
 /* A document page.  text (text_len bytes, pages separated by '\f') is what
  * is shown, truncated says it was cut; hits (sorted, may be NULL) are the
  * spans to highlight; query is the search that led here ("" for none). */
-void render_doc(tg_buf_t *b, const web_req_t *q, const json_t *rec, const char *text,
+void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const char *text,
                 size_t text_len, int truncated, const tg_span_t *hits, size_t n_hits,
                 const char *query);
 

@@ -31,6 +31,7 @@
 #include "hash.h"
 #include "html.h"
 #include "i18n.h"
+#include "recordjson.h"
 #include "render.h"
 #include "schema.h"
 #include "text.h"
@@ -407,7 +408,7 @@ static const char *path_sha(const char *path, const char *prefix)
 
 /* Finds a visible document: 0, or an HTTP status (404 for missing or
  * restricted alike). */
-static int find_doc(web_req_t *q, const char *sha, json_t **rec)
+static int find_doc(web_req_t *q, const char *sha, tg_record_t **rec)
 {
     *rec = NULL;
     if (!sha)
@@ -422,7 +423,7 @@ static int find_doc(web_req_t *q, const char *sha, json_t **rec)
 
 /* Reads the text shown for a document: at most WEB_TEXT_SHOWN bytes, cut
  * at a character boundary. */
-static void read_text(web_req_t *q, const json_t *rec, tg_buf_t *text, int *truncated)
+static void read_text(web_req_t *q, const tg_record_t *rec, tg_buf_t *text, int *truncated)
 {
     tg_buf_init(text, WEB_TEXT_SHOWN);
     tg_status_t st = tg_archive_text(q->archive, rec, text);
@@ -441,7 +442,7 @@ static void read_text(web_req_t *q, const json_t *rec, tg_buf_t *text, int *trun
 static int route_doc(web_req_t *q, web_resp_t *resp)
 {
     const char *sha = path_sha(q->path, "/doc/");
-    json_t *rec;
+    tg_record_t *rec;
     int status = find_doc(q, sha, &rec);
     if (status)
         return fail(q, resp, status, M(status == 404 ? M_ERR_NOT_FOUND : M_ERR_SERVER));
@@ -463,14 +464,14 @@ static int route_doc(web_req_t *q, web_resp_t *resp)
                query ? query : "");
     free(hits);
     tg_buf_free(&text);
-    json_decref(rec);
+    tg_record_free(rec);
     return html_done(q, resp, 200);
 }
 
 static int route_api_doc(web_req_t *q, web_resp_t *resp)
 {
     const char *sha = path_sha(q->path, "/api/doc/");
-    json_t *rec;
+    tg_record_t *rec;
     int status = find_doc(q, sha, &rec);
     if (status)
         return json_error(q, resp, status, M(status == 404 ? M_ERR_NOT_FOUND : M_ERR_SERVER));
@@ -481,7 +482,8 @@ static int route_api_doc(web_req_t *q, web_resp_t *resp)
     json_object_set_new(o, "sha256", json_string(sha));
     tg_rec_set_str(o, "title", tg_record_title(rec));
     doc_urls(o, sha);
-    json_object_set_new(o, "record", rec);
+    json_object_set_new(o, "record", tg_record_to_json(rec));
+    tg_record_free(rec);
     json_t *t = text.len ? json_stringn(text.data, text.len) : NULL;
     if (t) /* the stored text is UTF-8 with '\f' between pages, kept as is */
         json_object_set_new(o, "text", t);
@@ -585,7 +587,7 @@ static void base64(tg_buf_t *out, const unsigned char *in, size_t n)
 static int route_download(web_req_t *q, web_resp_t *resp)
 {
     const char *sha = path_sha(q->path, "/download/");
-    json_t *rec;
+    tg_record_t *rec;
     int fd;
     uint64_t size;
     tg_status_t st =
@@ -602,8 +604,8 @@ static int route_download(web_req_t *q, web_resp_t *resp)
 
     tg_buf_t h;
     tg_buf_init(&h, 4096);
-    const char *mime = tg_rec_str(rec, TG_REC_MIME);
-    const char *charset = tg_rec_str(rec, TG_REC_CHARSET);
+    const char *mime = tg_record_get_mime(rec);
+    const char *charset = tg_record_get_charset(rec);
     if (safe_token(mime, 1) && passive_type(mime)) {
         tg_buf_adds(&h, mime);
         if (!strncmp(mime, "text/", 5) && safe_token(charset, 0))
@@ -613,8 +615,8 @@ static int route_download(web_req_t *q, web_resp_t *resp)
     }
     web_resp_header(resp, "Content-Type", tg_buf_str(&h));
 
-    json_t *loc = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
-    const char *location = loc ? tg_rec_str(loc, "path") : NULL;
+    const tg_location_t *loc = tg_record_location(rec, 0);
+    const char *location = loc ? tg_location_get_path(loc) : NULL;
     tg_buf_t ascii, utf8;
     tg_buf_init(&ascii, 512);
     tg_buf_init(&utf8, 512);
@@ -647,7 +649,7 @@ static int route_download(web_req_t *q, web_resp_t *resp)
     tg_buf_addf(&h, "\"%s\"", sha);
     web_resp_header(resp, "ETag", tg_buf_str(&h));
     tg_buf_free(&h);
-    json_decref(rec);
+    tg_record_free(rec);
     return 200;
 }
 

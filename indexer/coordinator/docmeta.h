@@ -1,7 +1,10 @@
 /* Sidecar metadata in the indexer: finding what applies to a location on
  * disk (its FILE.json, and the nearest manifest.csv that names it), telling
- * sidecar files apart so they do not become documents, and applying the
- * metadata of all of a document's locations to the document.
+ * sidecar files apart so they do not become documents, and what a location
+ * holding others passes down to them.  How the metadata of a document's
+ * locations combine is the record's (lib/index/record.h:
+ * tg_record_merge_sidecars), how it becomes terms the composer's
+ * (lib/index/compose.h).
  *
  * Sidecar metadata belongs to a location; a document is one content found at
  * any number of locations.  How locations combine (docs/schema.md):
@@ -75,11 +78,6 @@ void tg_locmeta_from_manifest(const tg_manifest_t *m, const char *where, const c
  * problems are reported (once) even if no file uses it. */
 int tg_sidecars_is_sidecar(tg_sidecars_t *s, const char *path, const char *root, char **what);
 
-/* Stores m on the location object loc of a record ("sidecar", "restricted",
- * "embargo", "sidecar_from", "inherited"), replacing what was there.
- * Returns 1 if anything changed. */
-int tg_locmeta_store(json_t *loc, const tg_locmeta_t *m);
-
 /* What a location holding others passes down to them, given its own
  * restriction and embargo, what it holds from above (held, may be NULL) and
  * its location: a new object as tg_locmeta_t.held, or NULL for nothing. */
@@ -87,12 +85,5 @@ json_t *tg_locmeta_pass(int restricted, const char *embargo, const json_t *held,
 /* Sets child->held to what the location parent_loc, whose metadata is
  * parent, passes down. */
 void tg_locmeta_inherit(tg_locmeta_t *child, const char *parent_loc, const tg_locmeta_t *parent);
-
-/* Applies the sidecar metadata of rec's locations to doc and rec: restores
- * what an earlier application replaced, merges the locations, then sets the
- * TG_REC_SIDECAR and TG_REC_RESTRICTED keys, the title, date and language
- * where a sidecar may replace them, and the XC/XL/XW/XT/XR/S/D/L terms.  Safe
- * to call any number of times: the result depends only on rec. */
-void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *st);
 
 #endif

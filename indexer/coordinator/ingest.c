@@ -47,7 +47,9 @@
  * sockets fill and they wait: memory stays bounded.
  *
  * Durability: changes are committed in batches (documents, bytes, seconds);
- * before each commit the store is synced, after it the log is written.  A
+ * before each commit the files of every content the workers stored or the
+ * batch wrote are synced (tg_store_note, tg_store_sync), after it the log
+ * is written.  A
  * kill at any moment leaves the last commit intact; the next run redoes the
  * files after it. */
 #define _GNU_SOURCE
@@ -64,7 +66,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
-#include "docbuild.h"
+#include "recordjson.h"
 #include "docmeta.h"
 #include "sidecar.h"
 #include "extract.h"
@@ -176,7 +178,7 @@ typedef struct {
 typedef struct cached {
     char sha[TG_SHA256_HEX_LEN + 1];
     tg_doc_t *doc;
-    json_t *rec;
+    tg_record_t *rec;
     int dirty; /* changed: to be written before the commit */
     struct cached *next;
 } cached_t;
@@ -381,9 +383,9 @@ static void event(ing_t *g, const char *what, const char *loc, const char *sha, 
  * "recognised", "cached", "orientation_checks" (when OSD ran)}}, or NULL if
  * OCR read nothing.  Pages OCR could
  * not read are printed, naming the page: the file is indexed without them. */
-static json_t *ocr_summary(ing_t *g, const char *loc, json_t *rec)
+static json_t *ocr_summary(ing_t *g, const char *loc, const tg_record_t *rec)
 {
-    json_t *o = json_object_get(rec, TG_REC_OCR);
+    const json_t *o = tg_record_ocr_json(rec);
     if (!json_is_object(o))
         return NULL;
     json_t *pages = json_object_get(o, "pages"), *p;
@@ -480,7 +482,7 @@ static void content_flush(ing_t *g);
 
 /* The record and document of content sha, or NULL if it is not indexed;
  * both belong to the cache (until the next commit or content_drop). */
-static json_t *content_get(ing_t *g, const char *sha, tg_doc_t **doc)
+static tg_record_t *content_get(ing_t *g, const char *sha, tg_doc_t **doc)
 {
     unsigned s = cache_slot(sha);
     for (cached_t *c = g->cache[s]; c; c = c->next) {
@@ -489,7 +491,7 @@ static json_t *content_get(ing_t *g, const char *sha, tg_doc_t **doc)
             return c->rec;
         }
     }
-    json_t *rec = tg_content_load(g->db, sha, doc);
+    tg_record_t *rec = tg_content_load(g->db, sha, doc);
     if (!rec) {
         tg_doc_free(*doc);
         *doc = NULL;
@@ -524,7 +526,7 @@ static void cached_free(ing_t *g, cached_t *c, int write)
 {
     if (write && c->dirty)
         check(g, tg_content_put(g->db, g->stem, c->sha, c->doc, c->rec), "cannot write a document");
-    json_decref(c->rec);
+    tg_record_free(c->rec);
     tg_doc_free(c->doc);
     free(c);
 }
@@ -566,7 +568,7 @@ static void detach(ing_t *g, const char *sha, const char *loc, int *deleted)
 }
 
 /* A new document for content sha (an extraction's): written now. */
-static void put(ing_t *g, const char *sha, tg_doc_t *doc, json_t *rec)
+static void put(ing_t *g, const char *sha, tg_doc_t *doc, tg_record_t *rec)
 {
     content_drop(g, sha, 0); /* superseded */
     check(g, tg_content_put(g->db, g->stem, sha, doc, rec), "cannot write a document");
@@ -731,7 +733,7 @@ static int scan_inside(void *ctx, const char *key, const char *value, size_t len
 {
     (void)key; /* a long location's key holds only its head: read "loc" */
     inside_scan_t *s = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     if (loc && !strncmp(loc, s->prefix, strlen(s->prefix)))
         json_object_set(s->found, loc, m);
@@ -798,8 +800,8 @@ static void propagate(ing_t *g, const char *loc, const char *rel, const tg_locme
         const char *sha = tg_rec_str(m, "sha256");
         if ((held_changed || rel_changed) && sha && tg_sha256_valid(sha)) {
             tg_doc_t *doc;
-            json_t *rec = content_get(g, sha, &doc);
-            if (rec && tg_rec_set_inherited(rec, mloc, held, mrel))
+            tg_record_t *rec = content_get(g, sha, &doc);
+            if (rec && tg_place_inherit(rec, mloc, held, mrel))
                 content_changed(g, sha);
             if (held)
                 json_object_set(m, "held", held);
@@ -857,7 +859,7 @@ static int scan_members(void *ctx, const char *key, const char *value, size_t le
 {
     (void)key; /* a long location's key holds only its head: read "loc" */
     stale_scan_t *s = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
     size_t plen = strlen(s->prefix);
@@ -976,18 +978,18 @@ static void tree_final(ing_t *g, job_t *j)
 static void attach(ing_t *g, job_t *j)
 {
     tg_doc_t *doc;
-    json_t *rec = content_get(g, j->sha, &doc);
+    tg_record_t *rec = content_get(g, j->sha, &doc);
     if (!rec) {
         set_final(j, "error", "internal", "content vanished from the index", NULL);
         complete(g, j);
         return;
     }
-    int known = tg_rec_has_location(rec, j->loc);
+    int known = tg_record_find_location(rec, j->loc, NULL) != NULL;
     tg_place_t p = place_of(j);
-    int changed = tg_rec_add_location(rec, &p);
+    int changed = tg_place_add(rec, &p);
     if (changed)
         content_changed(g, j->sha);
-    const char *status = tg_rec_loc_status(rec);
+    const char *status = tg_record_loc_status(rec);
     if (known)
         propagate(g, j->loc, j->rel, &j->lm); /* a bundle not read again; rec may go */
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
@@ -1001,36 +1003,34 @@ static void attach(ing_t *g, job_t *j)
 }
 
 /* A worker's document for job j (or one built here after a worker died). */
-static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, json_t *rec, const char *failure,
+static void apply_doc(ing_t *g, job_t *j, tg_doc_t *doc, tg_record_t *rec, const char *failure,
                       const char *failure_code)
 {
     tg_doc_t *prev_doc;
-    json_t *prev = content_get(g, j->sha, &prev_doc);
+    tg_store_note(g->store, j->sha); /* its files durable before the commit */
+    tg_record_t *prev = content_get(g, j->sha, &prev_doc);
     char now[32];
     tg_iso8601((int64_t)time(NULL), now, sizeof now);
     if (prev) {
         /* re-extraction of known content: keep where it was found and when */
-        json_object_set(rec, TG_REC_LOCATIONS, tg_rec_locations(prev));
-        json_t *tot = json_object_get(prev, TG_REC_LOCATIONS_TOTAL);
-        if (tot)
-            json_object_set(rec, TG_REC_LOCATIONS_TOTAL, tot);
-        const char *ing = tg_rec_str(prev, TG_REC_INGESTED);
-        json_object_set_new(rec, TG_REC_INGESTED, json_string(ing ? ing : now));
+        tg_record_take_locations(rec, prev);
+        const char *ing = tg_record_get_ingested(prev);
+        tg_record_set_ingested(rec, ing ? ing : now);
     } else {
-        json_object_set_new(rec, TG_REC_INGESTED, json_string(now));
+        tg_record_set_ingested(rec, now);
     }
     int had = prev != NULL;
-    int known = prev && tg_rec_has_location(prev, j->loc);
+    int known = prev && tg_record_find_location(prev, j->loc, NULL);
     prev = NULL; /* the cache's, and superseded by put() */
     tg_place_t p = place_of(j);
-    tg_rec_add_location(rec, &p);
+    tg_place_add(rec, &p);
     put(g, j->sha, doc, rec);
     int moved = j->old_sha && strcmp(j->old_sha, j->sha) != 0;
     if (moved)
         detach(g, j->old_sha, j->loc, NULL);
 
     /* one event per file: a failure or a skip says it all */
-    const char *status = tg_rec_loc_status(rec);
+    const char *status = tg_record_loc_status(rec);
     char deep[160];
     if (j->too_deep && !failure) {
         snprintf(deep, sizeof deep,
@@ -1076,23 +1076,18 @@ static void job_failed(ing_t *g, job_t *j, const char *code, const char *reason)
 {
     j->incomplete = 1; /* what it embedded so far is not all it holds */
     if (j->hashed) {
-        tg_extract_limits_t lim = {.max_text = 0, .max_pages = 0};
-        tg_extract_t x;
-        tg_extract_init(&x, &lim);
-        tg_docbuild_in_t in = {.sha = j->sha,
-                               .size = (uint64_t)j->size,
-                               .mime = j->mime,
-                               .kind = j->kind,
-                               .x = &x,
-                               .failure = reason,
-                               .name = tg_location_basename(j->loc)};
+        tg_failed_t f = {.sha = j->sha,
+                         .size = j->size,
+                         .mime = j->mime,
+                         .kind = j->kind,
+                         .reason = reason,
+                         .name = tg_location_basename(j->loc)};
         tg_doc_t *doc;
-        json_t *rec;
-        tg_docbuild(&in, g->stem, NULL, &doc, &rec);
+        tg_record_t *rec;
+        tg_content_failed(&f, &doc, &rec);
         apply_doc(g, j, doc, rec, reason, code);
-        json_decref(rec);
+        tg_record_free(rec);
         tg_doc_free(doc);
-        tg_extract_free(&x);
     } else {
         set_final(j, "error", code, reason, NULL);
         complete(g, j);
@@ -1117,7 +1112,7 @@ static void commit(ing_t *g)
     uint64_t log_bytes;
     tg_ingestlog_head(g->log, head, &log_bytes);
     json_t *lh = json_pack("{s:s, s:I}", "head", head, "bytes", (json_int_t)log_bytes);
-    char *lhs = tg_record_dump(lh, NULL);
+    char *lhs = tg_json_dump(lh, NULL);
     json_decref(lh);
     check(g, tg_db_set_meta(g->db, TG_META_LOG_HEAD, lhs, strlen(lhs)), "cannot commit the index");
     free(lhs);
@@ -1188,15 +1183,15 @@ static void reapply(ing_t *g, job_t *j, const char *reason)
 {
     memcpy(j->sha, j->old_sha, sizeof j->sha);
     tg_doc_t *doc;
-    json_t *rec = content_get(g, j->sha, &doc);
+    tg_record_t *rec = content_get(g, j->sha, &doc);
     if (!rec) {
         event(g, "error", j->loc, j->sha, "internal", "content vanished from the index", 0);
         return;
     }
     tg_place_t p = place_of(j);
-    if (tg_rec_add_location(rec, &p))
+    if (tg_place_add(rec, &p))
         content_changed(g, j->sha);
-    const char *status = tg_rec_loc_status(rec);
+    const char *status = tg_record_loc_status(rec);
     /* what it holds first, its own record last: a run killed in between
      * finds it changed and does it all again (rec may be gone after) */
     propagate(g, j->loc, j->rel, &j->lm);
@@ -1487,6 +1482,7 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     memcpy(j->sha, sha, sizeof j->sha);
+    tg_store_note(g->store, sha); /* a copy may have replaced a committed one */
     j->size = tg_rec_int(m, "size", j->size);
     set_str(&j->mime, tg_rec_str(m, "mime") ? tg_rec_str(m, "mime") : "application/octet-stream");
     set_str(&j->kind, tg_rec_str(m, "kind") ? tg_rec_str(m, "kind") : "other");
@@ -1534,12 +1530,12 @@ static void on_hashed(ing_t *g, unsigned i, job_t *j, json_t *m)
         return;
     }
     tg_doc_t *doc;
-    json_t *rec = content_get(g, j->sha, &doc);
-    const char *ex = rec ? tg_rec_str(rec, TG_REC_EXTRACTION) : NULL;
+    tg_record_t *rec = content_get(g, j->sha, &doc);
+    const char *ex = rec ? tg_record_get_extraction(rec) : NULL;
     int need = !rec || (ex && !strcmp(ex, TG_EXTRACTION_FAILED)) ||
                (ex && !strcmp(ex, TG_EXTRACTION_UNSUPPORTED) &&
-                tg_rec_int(rec, TG_REC_EXTRACTOR, 0) < TG_EXTRACTOR_VERSION) ||
-               (g->o->ocr && rec && json_is_true(json_object_get(rec, TG_REC_OCR_SKIPPED)));
+                tg_record_get_extractor(rec) < TG_EXTRACTOR_VERSION) ||
+               (g->o->ocr && rec && tg_record_get_ocr_skipped(rec));
     if (g->o->reextract && !json_object_get(g->reextracted, j->sha)) {
         need = 1;
         json_object_set_new(g->reextracted, j->sha, json_true());
@@ -1629,12 +1625,12 @@ static void late_manifest(ing_t *g, job_t *j)
                             .container = j->sha,
                             .rel = rel};
             tg_doc_t *doc;
-            json_t *rec = content_get(g, sha, &doc);
+            tg_record_t *rec = content_get(g, sha, &doc);
             if (rec) {
-                if (tg_rec_add_location(rec, &p))
+                if (tg_place_add(rec, &p))
                     content_changed(g, sha);
                 const char *st = tg_rec_str(m, "status");
-                st = st ? st : tg_rec_loc_status(rec);
+                st = st ? st : tg_record_loc_status(rec);
                 /* a bundle or mail among them passes its new row down
                  * (first: its own row last; rec may be gone after) */
                 propagate(g, loc, rel, &lm);
@@ -1688,6 +1684,7 @@ static void on_member(ing_t *g, unsigned i, job_t *j, json_t *m)
     c->rel = j->rel ? tg_xasprintf("%s!/%s", j->rel, name) : NULL;
     memcpy(c->sha, sha, sizeof c->sha);
     memcpy(c->container, j->sha, sizeof c->container);
+    tg_store_note(g->store, sha);
     c->stored = 1;
     c->depth = j->depth + 1;
     g->total_files++;
@@ -1709,23 +1706,18 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
 {
     char err[512] = "";
     tg_doc_t *doc;
-    json_t *rec = json_object_get(m, "record");
+    tg_record_t *rec = tg_record_from_json(json_object_get(m, "record"));
     char *said = take_stderr(g, i);
     release(g, i);
-    if (!j->extracting || !json_is_object(rec) ||
-        tg_doc_unserialise(payload, len, &doc, err, sizeof err)) {
+    if (!j->extracting || !rec || tg_doc_unserialise(payload, len, &doc, err, sizeof err)) {
         free(said);
+        tg_record_free(rec);
         job_failed(g, j, "crash", "worker sent a damaged document");
         return;
     }
     if (said) {
-        json_t *w = json_object_get(rec, TG_REC_WARNINGS);
-        if (!json_is_array(w)) {
-            w = json_array();
-            json_object_set_new(rec, TG_REC_WARNINGS, w);
-        }
         char *msg = tg_xasprintf("extractor messages: %s", said);
-        json_array_append_new(w, json_string(msg));
+        tg_record_append(rec, TG_LIST_WARNINGS, msg);
         free(msg);
         free(said);
     }
@@ -1762,6 +1754,7 @@ static void on_doc(ing_t *g, unsigned i, job_t *j, json_t *m, const char *payloa
     if (failed || j->resumes)
         j->incomplete = 1;
     apply_doc(g, j, doc, rec, failed ? (reason ? reason : "extraction failed") : NULL, code);
+    tg_record_free(rec);
     tg_doc_free(doc);
 }
 
@@ -1913,7 +1906,7 @@ static int scan_meta(void *ctx, const char *key, const char *value, size_t len)
 {
     (void)key;
     prune_scan_t *s = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
     for (int r = 0; loc && sha && r < s->n; r++) {
@@ -1997,7 +1990,7 @@ static void check_log(ing_t *g)
     size_t len = 0;
     if (tg_db_get_meta(g->db, TG_META_LOG_HEAD, &v, &len) || !v)
         return;
-    json_t *j = tg_record_parse(v, len);
+    json_t *j = tg_json_parse_object(v, len);
     free(v);
     const char *head = j ? tg_rec_str(j, "head") : NULL;
     char why[512];

@@ -164,6 +164,19 @@ static void check_store(verify_t *v)
     free(top);
 }
 
+/* The record of doc; an empty one when it is damaged (the caller frees). */
+static tg_record_t *record_of(tg_doc_t *doc)
+{
+    size_t len;
+    char *data;
+    tg_record_t *rec = NULL;
+    tg_doc_get_data(doc, &data, &len);
+    if (!data || tg_record_parse(data, len, &rec))
+        rec = tg_record_new();
+    free(data);
+    return rec;
+}
+
 static int each_document(void *ctx, const char *term, size_t len, unsigned freq)
 {
     (void)freq;
@@ -183,22 +196,18 @@ static int each_document(void *ctx, const char *term, size_t len, unsigned freq)
         const char *where = NULL;
         tg_docid_t id;
         tg_doc_t *doc = NULL;
-        json_t *rec = NULL;
+        tg_record_t *rec = NULL;
         if (tg_db_find(v->db, term, &id) == TG_OK && tg_db_get(v->db, id, &doc) == TG_OK) {
-            size_t dl;
-            char *data;
-            tg_doc_get_data(doc, &data, &dl);
-            rec = tg_record_parse(data, dl);
-            free(data);
-            json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
-            where = l0 ? tg_rec_str(l0, "path") : NULL;
+            rec = record_of(doc);
+            const tg_location_t *l0 = tg_record_location(rec, 0);
+            where = l0 ? tg_location_get_path(l0) : NULL;
         }
         char *shown = where ? tg_utf8_terminal(where) : NULL;
         printf("MISSING  %s: the original is gone from the store%s%s%s\n", sha,
                where ? " (found at " : "", where ? shown : "", where ? ")" : "");
         free(shown);
         v->missing++;
-        json_decref(rec);
+        tg_record_free(rec);
         tg_doc_free(doc);
     }
     free(p);
@@ -229,17 +238,13 @@ static int report_restrictions(verify_t *v)
         tg_doc_t *doc;
         if (tg_mset_doc(ms, i, &doc))
             continue;
-        size_t len;
-        char *data;
-        tg_doc_get_data(doc, &data, &len);
+        tg_record_t *rec = record_of(doc);
         tg_doc_free(doc);
-        json_t *rec = tg_record_parse(data, len);
-        free(data);
-        const char *end = tg_rec_str(rec, TG_REC_EMBARGO);
-        const char *sha = tg_rec_str(rec, TG_REC_SHA256);
-        json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
-        const char *where = l0 ? tg_rec_str(l0, "path") : NULL;
-        int restricted_too = json_is_true(json_object_get(rec, TG_REC_RESTRICTED));
+        const char *end = tg_record_get_embargo(rec);
+        const char *sha = tg_record_get_sha256(rec);
+        const tg_location_t *l0 = tg_record_location(rec, 0);
+        const char *where = l0 ? tg_location_get_path(l0) : NULL;
+        int restricted_too = tg_record_get_restricted(rec);
         int hidden = tg_record_hidden(rec);
         in_force += hidden && !restricted_too;
         if (end && strcmp(end, last) > 0)
@@ -249,7 +254,7 @@ static int report_restrictions(verify_t *v)
                : hidden       ? "in force, hidden from the web through that day"
                               : "ended, shown on the web",
                sha ? sha : "?", where ? " (" : "", where ? where : "", where ? ")" : "");
-        json_decref(rec);
+        tg_record_free(rec);
     }
     tg_mset_free(ms);
     if (restricted || n)
@@ -293,7 +298,7 @@ int tg_verify_run(const char *archive, int verbose)
     size_t lhlen = 0;
     json_t *hj = NULL;
     if (tg_db_get_meta(v.db, TG_META_LOG_HEAD, &lh, &lhlen) == TG_OK && lh)
-        hj = tg_record_parse(lh, lhlen);
+        hj = tg_json_parse_object(lh, lhlen);
     free(lh);
     const char *head = hj ? tg_rec_str(hj, "head") : NULL;
     tg_logcheck_t lc;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "docmeta.h"
+#include "record.h"
 #include "schema.h"
 #include "status.h"
 #include "xap.h"
@@ -32,7 +33,8 @@ typedef struct {
                              * "fotos.zip!/b.jpg"; NULL: not known */
 } tg_place_t;
 
-/* Location metadata status values. */
+/* Location metadata status values (tg_record_loc_status gives the first
+ * four). */
 #define TG_LOC_INDEXED     "indexed"
 #define TG_LOC_FAILED      "failed"
 #define TG_LOC_UNSUPPORTED "unsupported"
@@ -57,33 +59,43 @@ tg_status_t tg_loc_forget(tg_db_t *db, const char *loc);
 tg_status_t tg_loc_migrate(tg_db_t *db, unsigned *moved);
 
 /* The document of content sha and its record, or NULL if not indexed.  A
- * damaged record comes back as an empty object. */
-json_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc);
-/* Writes the document of sha from its record: folder terms and value, file
- * name words, ingest value, the sidecar metadata of its locations
- * (docmeta.h), data. */
+ * damaged record comes back empty.  Both are the caller's. */
+tg_record_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc);
+/* Writes the document of sha: merges the sidecar metadata of the record's
+ * locations (tg_record_merge_sidecars), composes every term and value the
+ * record gives and the data (tg_compose_record) onto doc's text part, and
+ * replaces the indexed document. */
 tg_status_t tg_content_put(tg_db_t *db, tg_stemmers_t *st, const char *sha, tg_doc_t *doc,
-                           json_t *rec);
+                           tg_record_t *rec);
 /* Detaches loc from content sha; deletes the document when no location is
  * left (*deleted says so; may be NULL). */
 tg_status_t tg_content_detach(tg_db_t *db, tg_stemmers_t *st, const char *sha, const char *loc,
                               int *deleted);
 
-/* The record's locations array (created if missing). */
-json_t *tg_rec_locations(json_t *rec);
-/* 1 if the record lists loc. */
-int tg_rec_has_location(json_t *rec, const char *loc);
+/* What is known of a file no worker could extract (it died, or the file
+ * could not be read). */
+typedef struct {
+    const char *sha;    /* its content, in the store */
+    int64_t size;       /* bytes */
+    const char *mime;   /* detected type */
+    const char *kind;   /* short type name */
+    const char *reason; /* why it failed */
+    const char *name;   /* file name of its location, for a date in it */
+} tg_failed_t;
+/* The record of such a file and its document without text (both the
+ * caller's), so that the original is still listed, typed and
+ * downloadable; tg_content_put writes them. */
+void tg_content_failed(const tg_failed_t *f, tg_doc_t **doc, tg_record_t **rec);
+
 /* Adds p's location to the record (once; counted past the cap), or brings
- * its sidecar metadata up to date if it is there already.  Returns 1 if the
- * record changed. */
-int tg_rec_add_location(json_t *rec, const tg_place_t *p);
+ * its sidecar metadata and shown form up to date if it is there already.
+ * Returns 1 if the record changed. */
+int tg_place_add(tg_record_t *rec, const tg_place_t *p);
 /* Gives location loc of the record what it holds from the locations
  * holding it (held, tg_locmeta_t.held: NULL for nothing) and its shown form
  * (rel; NULL leaves it).  A location beyond the record's cap that holds a
- * restriction or an embargo restricts the content for good
- * (TG_REC_RESTRICTED_OVERFLOW).  Returns 1 if the record changed. */
-int tg_rec_set_inherited(json_t *rec, const char *loc, const json_t *held, const char *rel);
-/* Location status matching the record's extraction outcome. */
-const char *tg_rec_loc_status(const json_t *rec);
+ * restriction or an embargo restricts the content for good.  Returns 1 if
+ * the record changed. */
+int tg_place_inherit(tg_record_t *rec, const char *loc, const json_t *held, const char *rel);
 
 #endif

@@ -1,16 +1,15 @@
-/* Turning an extraction into a Xapian document and its record, following
- * lib/index/schema.h.  Used by workers for every extracted file, and by the writer
- * for a file whose worker died (a document without text, so the original is
- * still listed, typed and downloadable). */
+/* Turning an extraction into its record (lib/index/record.h) and the text
+ * part of its document (lib/index/compose.h).  Used by workers for every
+ * extracted file; the writer composes the record part. */
 #ifndef TG_DOCBUILD_H
 #define TG_DOCBUILD_H
 
-#include <jansson.h>
 #include <stdint.h>
 
 #include "extract.h"
 #include "lang.h"
 #include "names.h"
+#include "record.h"
 #include "schema.h"
 #include "xap.h"
 
@@ -29,22 +28,17 @@ typedef struct {
     const tg_names_t *names;  /* names list, or NULL */
 } tg_docbuild_in_t;
 
-/* Builds the document (terms, values; data left empty for the writer) and
- * its record.  langid may be NULL when there is no text.  Both results are
- * the caller's.
+/* Builds the record and the document's text part (the record part and the
+ * data are the writer's: tg_compose_record).  langid may be NULL when there is no text.  Both
+ * results are the caller's.
  *
  * The document date is, in this order of precedence, the document's own
  * metadata (x->date), the sidecar's (sidecar_date), a date in the file name
  * (name), or the first dated line of the text; its source is recorded
- * (TG_REC_DATE_SOURCE).  Dates mentioned, persons named and identity
+ * (tg_record_get_date_source).  Dates mentioned, persons named and identity
  * numbers are extracted from the title and the text (lib/evidence/dates.h,
  * persons.h, idnum.h) into XM, XP and XI terms and the record. */
 void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *langid, tg_doc_t **doc,
-                 json_t **rec);
-
-/* Record "extraction" states. */
-#define TG_EXTRACTION_OK          "ok"
-#define TG_EXTRACTION_FAILED      "failed"
-#define TG_EXTRACTION_UNSUPPORTED "unsupported"
+                 tg_record_t **rec);
 
 #endif

@@ -34,6 +34,7 @@
 #include "bundle.h"
 #include "detect.h"
 #include "docbuild.h"
+#include "recordjson.h"
 #include "extract.h"
 #include "hash.h"
 #include "lang.h"
@@ -130,22 +131,23 @@ static void build_doc(worker_t *w, json_int_t id, const tg_docbuild_in_t *in, tg
     if (x->text.len > 0 && !same && tg_store_put_text(w->store, in->sha, x->text.data, x->text.len))
         tg_extract_warn(x, "extracted text could not be saved in the archive");
     tg_doc_t *doc;
-    json_t *rec;
+    tg_record_t *rec;
     tg_docbuild(in, w->stem, w->langid, &doc, &rec);
     if (same)
-        json_object_set_new(rec, TG_REC_TEXT_ORIGINAL, json_true());
+        tg_record_set_text_original(rec, 1);
     if (tg_doc_serialise(doc, &b->ser, &b->serlen) != TG_OK) {
         b->msg =
             json_pack("{s:s, s:I, s:s, s:s}", "type", "fail", "id", id, "status",
                       tg_status_str(TG_ERR_XAPIAN), "reason", "could not serialise the document");
     } else {
-        b->msg = json_pack("{s:s, s:I, s:O}", "type", "doc", "id", id, "record", rec);
+        b->msg =
+            json_pack("{s:s, s:I, s:o}", "type", "doc", "id", id, "record", tg_record_to_json(rec));
         if (in->failure)
             json_object_set_new(
                 b->msg, "failed",
                 json_pack("{s:s, s:s}", "status", tg_status_str(fst), "reason", in->failure));
     }
-    json_decref(rec);
+    tg_record_free(rec);
     tg_doc_free(doc);
 }
 

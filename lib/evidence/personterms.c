@@ -1,5 +1,5 @@
-/* The XV and XK terms of one person of a document (see personterms.h and
- * docs/schema.md).  Runs in the workers, on names read from hostile text:
+/* The values of the XV and XK terms of one person of a document (see
+ * personterms.h and docs/schema.md).  Runs in the workers, on names read from hostile text:
  * the forms and numbers are already capped by docpersons.c, and a value
  * too long for a term is hashed by tg_bool_term, never cut. */
 #include "personterms.h"
@@ -21,34 +21,31 @@ size_t tg_personterms_digits(const char *shown, char *out, size_t len)
     return n;
 }
 
-void tg_personterms_add(tg_doc_t *doc, const tg_docperson_t *p, tg_buf_t *scratch)
+void tg_personterms_each(const tg_docperson_t *p,
+                         int (*on)(void *ctx, tg_personterm_kind_t kind, const char *value),
+                         void *ctx)
 {
-    tg_buf_t key, term;
+    tg_buf_t key;
     tg_buf_init(&key, 4096);
-    tg_buf_init(&term, 8192);
-    for (size_t i = 0; i < p->nforms; i++) {
+    int stop = 0;
+    for (size_t i = 0; i < p->nforms && !stop; i++) {
         tg_buf_reset(&key);
         if (tg_name_key(p->forms[i], strlen(p->forms[i]), &key) < 2 ||
             !strcmp(tg_buf_str(&key), p->key))
             continue;
-        tg_buf_reset(&term);
-        tg_bool_term(&term, TG_PREFIX_PERSON_FORM, tg_buf_str(&key));
-        tg_doc_add_term(doc, term.data, term.len, 0);
+        stop = on(ctx, TG_PERSONTERM_FORM, tg_buf_str(&key));
     }
-    for (size_t i = 0; i < p->nids; i++) {
+    for (size_t i = 0; i < p->nids && !stop; i++) {
         char digits[32];
         if (!tg_personterms_digits(p->ids[i], digits, sizeof digits))
             continue;
-        tg_buf_reset(scratch);
-        tg_buf_adds(scratch, digits);
-        tg_buf_adds(scratch, " ");
-        tg_buf_adds(scratch, p->key);
-        tg_buf_reset(&term);
-        tg_bool_term(&term, TG_PREFIX_PERSON_ID, tg_buf_str(scratch));
-        tg_doc_add_term(doc, term.data, term.len, 0);
+        tg_buf_reset(&key);
+        tg_buf_adds(&key, digits);
+        tg_buf_adds(&key, " ");
+        tg_buf_adds(&key, p->key);
+        stop = on(ctx, TG_PERSONTERM_ID, tg_buf_str(&key));
     }
     tg_buf_free(&key);
-    tg_buf_free(&term);
 }
 
 void tg_names_store_keys(tg_db_t *db, const char *path)

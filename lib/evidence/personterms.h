@@ -1,9 +1,10 @@
-/* The terms that let persons be resolved across the archive (entities.h)
- * and found by any form: for one person of a document (docpersons.h), an
- * XV term per shorter form it is written in (the form's key, when it is
- * not the person's), and an XK term per identity number attached to it
- * (digits, a space, the person's key).  The XP term (the key itself) is
- * the document builder's.  Cannot fail but for want of memory. */
+/* What lets persons be resolved across the archive (entities.h) and found
+ * by any form: for one person of a document (docpersons.h), the key of
+ * each shorter form it is written in (when it is not the person's own:
+ * the composer's XV terms) and, per identity number attached to it, its
+ * digits, a space and the person's key (XK terms).  The worker sends them
+ * in the text part (compose.h); the person's key itself is its XP term.
+ * Cannot fail but for want of memory. */
 #ifndef TG_PERSONTERMS_H
 #define TG_PERSONTERMS_H
 
@@ -11,8 +12,13 @@
 #include "docpersons.h"
 #include "xap.h"
 
-/* scratch is a buffer of the caller's, reused. */
-void tg_personterms_add(tg_doc_t *doc, const tg_docperson_t *p, tg_buf_t *scratch);
+/* Calls on(ctx, TG_PERSONTERM_FORM, key) for each shorter form of p and
+ * on(ctx, TG_PERSONTERM_ID, "digits key") for each of its identity
+ * numbers; stops early when on returns nonzero. */
+typedef enum { TG_PERSONTERM_FORM, TG_PERSONTERM_ID } tg_personterm_kind_t;
+void tg_personterms_each(const tg_docperson_t *p,
+                         int (*on)(void *ctx, tg_personterm_kind_t kind, const char *value),
+                         void *ctx);
 
 /* The digits of an identity number as shown ("V-12345678" -> "12345678",
  * leading zeros dropped) into out (>= 16 bytes); 0 if it has none. */

@@ -479,7 +479,7 @@ const char *tg_location_basename(const char *location)
 
 /* ==== The record ============================================================ */
 
-json_t *tg_record_parse(const char *data, size_t len)
+json_t *tg_json_parse_object(const char *data, size_t len)
 {
     json_t *j = json_loadb(data, len, 0, NULL);
     if (j && !json_is_object(j)) {
@@ -489,7 +489,7 @@ json_t *tg_record_parse(const char *data, size_t len)
     return j;
 }
 
-char *tg_record_dump(const json_t *rec, size_t *len)
+char *tg_json_dump(const json_t *rec, size_t *len)
 {
     char *s = json_dumps(rec, JSON_COMPACT);
     if (!s)

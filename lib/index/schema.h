@@ -49,7 +49,7 @@
  *   TG_SLOT_FOLDER  facet values
  *   TG_SLOT_EMBARGO "YYYY-MM-DD", the last day of the document's embargo
  *
- * Document data: a JSON object (the "record"), keys TG_REC_*, below.
+ * Document data: the record (record.h: its type; record.c: its JSON keys).
  *
  * Metadata (Xapian user metadata, committed with the documents)
  *   "L" + location      -> {"loc", "sha256", "size", "mtime", "status", "v",
@@ -81,6 +81,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "record.h"
 #include "status.h"
 #include "xap.h"
 
@@ -122,79 +123,8 @@ enum {
     TG_SLOT_EMBARGO = 9,
 };
 
-/* Keys of the document record (JSON object in the document data). */
-#define TG_REC_SHA256           "sha256"       /* string, 64 hex */
-#define TG_REC_SIZE             "size"         /* integer, bytes */
-#define TG_REC_MIME             "mime"         /* string, "application/pdf" */
-#define TG_REC_KIND             "kind"         /* string, "pdf" */
-#define TG_REC_TITLE            "title"        /* string or absent */
-#define TG_REC_TITLE_SOURCE     "title_source" /* "metadata", "filename", "first line" */
-#define TG_REC_LANG             "lang"         /* string */
-#define TG_REC_DATE             "date"         /* ISO 8601 or absent */
-#define TG_REC_DATE_SOURCE      "date_source"  /* where the date came from */
-#define TG_REC_META             "meta" /* object: author, subject, keywords, created, modified ... */
-#define TG_REC_CHARSET          "charset"   /* string, for text */
-#define TG_REC_PAGES            "pages"     /* integer, for paged formats */
-#define TG_REC_PAGE_POS         "page_pos"  /* array: first term position of each page */
-#define TG_REC_LOCATIONS        "locations" /* array of {"path", "rel", "folder"}, in path order */
-#define TG_REC_LOCATIONS_TOTAL  "locations_total"  /* integer when locations is capped */
-#define TG_REC_WARNINGS         "warnings"         /* array of strings */
-#define TG_REC_INGESTED         "ingested"         /* ISO 8601 */
-#define TG_REC_TEXT_BYTES       "text_bytes"       /* integer, size of the extracted text */
-#define TG_REC_TEXT_ORIGINAL    "text_original"    /* true: the text is the original itself */
-#define TG_REC_EXTRACTION       "extraction"       /* "ok", "failed" or "unsupported" */
-#define TG_REC_EXTRACTION_ERROR "extraction_error" /* why it failed */
-#define TG_REC_EXTRACTOR        "extractor"        /* integer: extractor version that ran */
-/* Sidecar metadata (see lib/evidence/sidecar.h and docs/schema.md).  Each location
- * object may carry "sidecar" (its normalised metadata), "restricted": true
- * and "embargo" (its own), "sidecar_from" (array: the sidecar file, or
- * "manifest.csv line N"), and "inherited": what a location holding it (a
- * bundle, a mail) passes down, {"restricted": true, "by": LOC} or
- * {"embargo": "YYYY-MM-DD", "by": LOC}.  The document-level keys are derived
- * from the locations on every write. */
-#define TG_REC_SIDECAR    "sidecar"    /* object: merged metadata of all locations */
-#define TG_REC_RESTRICTED "restricted" /* true when restricted; absent otherwise */
-#define TG_REC_EMBARGO    "embargo"    /* "YYYY-MM-DD": the latest embargo of any location */
-#define TG_REC_SIDECAR_OWN                                                                         \
-    "sidecar_own" /* object: the document's own values of keys                                     \
-                   * a sidecar replaced (title, date, lang ...),                                   \
-                   * null when it had none; restored first */
-#define TG_REC_RESTRICTED_OVERFLOW                                                                 \
-    "restricted_overflow" /* true: a location beyond the                                           \
-                           * record's cap was restricted (sticky) */
-/* Dates mentioned: array of "YYYY", "YYYY-MM" or "YYYY-MM-DD", distinct,
- * oldest first, at most TG_MAX_RECORD_MENTIONS. */
-#define TG_REC_MENTIONS "mentions"
-/* Persons named, one entry per person of the document
- * (lib/evidence/docpersons.h): array of {"name": the canonical name when
- * listed, else the display name (fullest form, proper case), "key": the
- * XP term's value, "forms": [as written, shorter forms included, at most
- * TG_MAX_RECORD_FORMS], "count": mentions, "listed": true when from the
- * names list, "ids": [identity numbers written next to the name,
- * "V-12345678"; absent when none]}, most mentioned first, at most
- * TG_MAX_RECORD_PERSONS. */
-#define TG_REC_PERSONS "persons"
-/* Identity numbers: array of "V-12345678", "E-8765432" or "12345678" (no
- * letter written), distinct by digits, in text order, at most
- * TG_MAX_RECORD_IDS. */
-#define TG_REC_IDS "ids"
-
-/* Where the document date came from (TG_REC_DATE_SOURCE), in order of
- * precedence: the document's own metadata (the extractor's name for it,
- * e.g. "pdf:CreationDate"), sidecar metadata, the file name, the first
- * dated line of the text. */
-#define TG_DATE_SOURCE_SIDECAR    "sidecar"
-#define TG_DATE_SOURCE_FILENAME   "filename"
-#define TG_DATE_SOURCE_FIRST_LINE "text:first-dated-line"
-#define TG_DATE_SOURCE_TEXT       "text"
-#define TG_REC_OCR                "ocr" /* object: pages read by OCR (docs/schema.md) */
-/* true when OCR was off (--no-ocr) for an image or for pages without text;
- * a later run with OCR on reads them */
-#define TG_REC_OCR_SKIPPED "ocr_skipped"
-
-/* Locations kept in a record; beyond this only the count grows (the metadata
- * table still has every one). */
-#define TG_MAX_RECORD_LOCATIONS 1000
+/* The document record (the document's data) and its keys: record.h and
+ * record.c, the only code that knows them. */
 /* Metadata key of the ingest log's head (see ingestlog.h). */
 #define TG_META_LOG_HEAD "testigo.log"
 /* Metadata key of the last run's names list (its SHA-256, or "none"). */
@@ -202,13 +132,8 @@ enum {
 /* The persons of the last names list given: [[key, alias key, ...], ...]
  * (resolution across the archive: lib/read/people.c). */
 #define TG_META_NAMES_KEYS "testigo.names.keys"
-/* Caps on what a record lists of a document's mentions (its terms hold
- * every one up to TG_MAX_TERMS_PER_KIND). */
-#define TG_MAX_RECORD_MENTIONS 500
-#define TG_MAX_RECORD_PERSONS  500
-#define TG_MAX_RECORD_FORMS    5
-#define TG_MAX_RECORD_IDS      200
-#define TG_MAX_TERMS_PER_KIND  10000
+/* Terms of one kind (XM, XP, XI) a document holds at most. */
+#define TG_MAX_TERMS_PER_KIND 10000
 /* Longest location stored verbatim in a metadata key. */
 #define TG_META_KEY_MAX 200
 /* Bytes of a longer location kept at the start of its key. */
@@ -308,9 +233,9 @@ const char *tg_location_basename(const char *location);
 
 /* Parses a document's data; NULL (and TG_ERR_CORRUPT semantics) if it is not
  * a JSON object.  The caller owns the result (json_decref). */
-json_t *tg_record_parse(const char *data, size_t len);
+json_t *tg_json_parse_object(const char *data, size_t len);
 /* Serialises a record compactly into a malloc'd string. */
-char *tg_record_dump(const json_t *rec, size_t *len);
+char *tg_json_dump(const json_t *rec, size_t *len);
 /* Convenience accessors: a string member or NULL, an integer member or dflt. */
 const char *tg_rec_str(const json_t *rec, const char *key);
 int64_t tg_rec_int(const json_t *rec, const char *key, int64_t dflt);

@@ -11,9 +11,10 @@
  *
  * Files enter the store by being written under tmp/ and renamed into place,
  * so a reader never sees a partial file and an interrupted write leaves only
- * garbage in tmp/.  Nothing is fsync'd file by file: the indexer calls
- * tg_store_sync() once before each index commit, which makes every file the
- * commit refers to durable in one system call.
+ * garbage in tmp/.  The indexer names each content whose files a commit
+ * will refer to (tg_store_note) and calls tg_store_sync() before the commit:
+ * exactly those files, then their folders, are made durable (fdatasync and
+ * fsync, many at once), nothing else on the file system.
  *
  * Workers and the writer each open the store; it holds no shared state, so
  * any number of processes may add to it at once (same content, same name). */
@@ -28,6 +29,9 @@
 #include "status.h"
 
 typedef struct tg_store tg_store_t;
+
+/* System calls tg_store_sync keeps in flight at once. */
+#define TG_STORE_SYNC_THREADS 16
 
 /* Opens the archive folder dir.  With create, makes it (and its layout) if
  * missing; an existing non-empty folder that is not an archive is refused
@@ -78,8 +82,21 @@ char *tg_store_ocr_path(const tg_store_t *s, const char *sha);
 tg_status_t tg_store_put_ocr(tg_store_t *s, const char *sha, const char *data, size_t len);
 tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out);
 
-/* Makes every file written so far durable (syncfs on the archive's file
- * system). */
+/* Names content sha (64 hex digits) as one whose files (original, text,
+ * OCR results) the next tg_store_sync must make durable.  Naming one twice
+ * costs nothing more.  The list is capped: when it is full, it is synced at
+ * once, and if that fails every later tg_store_sync fails too. */
+void tg_store_note(tg_store_t *s, const char *sha);
+/* Contents named since the last tg_store_sync (for tests and progress). */
+size_t tg_store_noted(const tg_store_t *s);
+/* Makes the files of every content named since the last call durable, then
+ * the folders that name them: fdatasync of store/ab/SHA, text/ab/SHA.txt and
+ * ocr/ab/SHA.json (those that exist), then fsync of each of their ab/
+ * folders, then of store/, text/ and ocr/.  The calls run TG_STORE_SYNC_THREADS
+ * at a time, so the disk's cache flushes they ask for are shared.  Nothing
+ * outside the archive is flushed (unlike syncfs).  TG_ERR_IO if any call
+ * fails (errno says why); the named contents are then kept for the next
+ * call. */
 tg_status_t tg_store_sync(tg_store_t *s);
 
 #endif

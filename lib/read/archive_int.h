@@ -3,7 +3,7 @@
 #ifndef TG_ARCHIVE_INT_H
 #define TG_ARCHIVE_INT_H
 
-#include <jansson.h>
+#include "record.h"
 
 #include "search.h"
 #include "xap.h"
@@ -16,7 +16,7 @@ tg_query_t *tg_archive_hidden_query_(void);
 tg_query_t *tg_archive_without_hidden_(tg_query_t *q);
 /* doc's record, as the handle may show it (public: published); *rec NULL
  * when it has none.  An index error's status, its message on a. */
-tg_status_t tg_archive_record_(tg_archive_t *a, tg_doc_t *doc, json_t **rec);
+tg_status_t tg_archive_record_(tg_archive_t *a, tg_doc_t *doc, tg_record_t **rec);
 /* Records an index error of the database on a; returns st. */
 tg_status_t tg_archive_db_failed_(tg_archive_t *a, tg_status_t st);
 /* After an attempt that ended with *st: 1 if worth another (search.c's

@@ -1,4 +1,4 @@
-/* Export rows (see export.h).  Relies on the record keys of schema.h and
+/* Export rows (see export.h).  Relies on the record's accessors (record.h) and
  * the CSV writer of csv.c; builds values only from the record and the hit,
  * never from the file system. */
 #define _POSIX_C_SOURCE 200809L
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "csv.h"
-#include "schema.h"
+#include "record.h"
 #include "util.h"
 
 const char *const tg_export_columns[] = {
@@ -17,26 +17,34 @@ const char *const tg_export_columns[] = {
     "place",    "witness", "tags",    "kind",        "size",      NULL,
 };
 
-/* Values of a person/date list in the record: strings, or objects whose
- * "name", "date", "value" or "original" member is a string; distinct. */
-static json_t *names_of(const json_t *rec, const char *key)
+/* Appends v to the array out unless it is there already. */
+static void add_distinct(json_t *out, const char *v)
 {
-    json_t *out = json_array(), *e;
-    size_t i;
-    json_array_foreach(json_object_get(rec, key), i, e)
-    {
-        const char *v = json_string_value(e);
-        static const char *const members[] = {"name", "date", "value", "original"};
-        for (size_t k = 0; !v && json_is_object(e) && k < TG_ARRAY_LEN(members); k++)
-            v = json_string_value(json_object_get(e, members[k]));
-        if (!v)
-            continue;
-        int dup = 0;
-        json_t *d;
-        size_t j;
-        json_array_foreach(out, j, d) dup |= !strcmp(json_string_value(d), v);
-        if (!dup)
-            json_array_append_new(out, json_string(v));
+    json_t *d;
+    size_t j;
+    json_array_foreach(out, j, d) if (!strcmp(json_string_value(d), v)) return;
+    json_array_append_new(out, json_string(v));
+}
+
+/* The distinct names of the persons the record names. */
+static json_t *persons_of(const tg_record_t *rec)
+{
+    json_t *out = json_array();
+    tg_person_t p;
+    for (size_t i = 0; i < tg_record_n_persons(rec); i++)
+        if (tg_record_person(rec, i, &p) && p.name)
+            add_distinct(out, p.name);
+    return out;
+}
+
+/* The distinct dates the record says the text mentions. */
+static json_t *mentions_of(const tg_record_t *rec)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < tg_record_n(rec, TG_LIST_MENTIONS); i++) {
+        const char *v = tg_record_nth(rec, TG_LIST_MENTIONS, i);
+        if (v)
+            add_distinct(out, v);
     }
     return out;
 }
@@ -65,12 +73,12 @@ json_t *tg_export_row(const tg_hit_t *h, const char *bag_path)
     static const char *const same[] = {"sha256", "title", "date", "date_source", "locations"};
     for (size_t i = 0; i < TG_ARRAY_LEN(same); i++)
         take(o, hit, same[i]);
-    int64_t total = tg_rec_int(h->rec, TG_REC_LOCATIONS_TOTAL, 0);
+    int64_t total = tg_record_locations_total(h->rec);
     if (total > (int64_t)json_array_size(json_object_get(o, "locations")))
         json_object_set_new(o, "locations_total", json_integer(total));
     /* one cell each: the distinct names, the dates mentioned as written */
-    json_object_set_new(o, "persons", names_of(h->rec, TG_REC_PERSONS));
-    json_object_set_new(o, "mentions", names_of(h->rec, TG_REC_MENTIONS));
+    json_object_set_new(o, "persons", persons_of(h->rec));
+    json_object_set_new(o, "mentions", mentions_of(h->rec));
     static const char *const more[] = {"page", "snippet", "restricted", "embargo"};
     for (size_t i = 0; i < TG_ARRAY_LEN(more); i++)
         take(o, hit, more[i]);

@@ -5,9 +5,9 @@
  * `testigo-search --export` and `--export-bag` (see bagit.h), and open to
  * the web front end.
  *
- * Persons and mentioned dates come from the record keys TG_REC_PERSONS and
- * TG_REC_MENTIONS, which person and date extraction fill; until then, and
- * for documents without any, those columns are empty.
+ * Persons and mentioned dates come from the record (record.h:
+ * tg_record_person, TG_LIST_MENTIONS); for documents without any, those
+ * columns are empty.
  *
  * CSV cells that a spreadsheet would run as a formula (starting with '=',
  * '+', '-', '@', tab or CR: titles and snippets come from untrusted

@@ -244,7 +244,7 @@ static tg_status_t count_q(tg_archive_t *a, tg_query_t *q, unsigned all, json_in
 
 /* The record of a document holding term that the handle may show; *rec
  * NULL if none. */
-static tg_status_t first_record(tg_archive_t *a, int hide, const char *term, json_t **rec)
+static tg_status_t first_record(tg_archive_t *a, int hide, const char *term, tg_record_t **rec)
 {
     *rec = NULL;
     tg_query_t *q = tg_query_term(term, strlen(term), 0);
@@ -279,18 +279,13 @@ static void add_unique(json_t *arr, const char *s, size_t cap)
         json_array_append_new(arr, json_string(s));
 }
 
-/* The entry of rec's persons whose key is key, or NULL. */
-static const json_t *entry_of(const json_t *rec, const char *key)
+/* The index of rec's person whose key is key (filling *e), or -1. */
+static long entry_of(const tg_record_t *rec, const char *key, tg_person_t *e)
 {
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(rec, TG_REC_PERSONS), i, e)
-    {
-        const char *k = tg_rec_str(e, "key");
-        if (k && !strcmp(k, key))
-            return e;
-    }
-    return NULL;
+    for (size_t i = 0; i < tg_record_n_persons(rec); i++)
+        if (tg_record_person(rec, i, e) && e->key && !strcmp(e->key, key))
+            return (long)i;
+    return -1;
 }
 
 /* Names entity x into o: "name", "variants", "ids", "listed". */
@@ -313,21 +308,18 @@ static tg_status_t name_entity(tg_archive_t *a, int hide, const tg_entity_t *x, 
             key = strchr(x->links[j], ' ') + 1;
             tg_bool_term(&term, TG_PREFIX_PERSON_ID, x->links[j]);
         }
-        json_t *rec;
+        tg_record_t *rec;
         st = first_record(a, hide, tg_buf_str(&term), &rec);
         if (st || !rec)
             continue;
-        const json_t *e = entry_of(rec, key);
-        if (e) {
-            const char *name = tg_rec_str(e, "name");
-            if (name)
-                add_unique(names, name, MAX_VARIANTS + 1);
-            listed |= json_is_true(json_object_get(e, "listed"));
-            size_t i;
-            json_t *f;
-            json_array_foreach(json_object_get(e, "forms"), i, f)
-            {
-                const char *s = json_string_value(f);
+        tg_person_t e;
+        long pi = entry_of(rec, key, &e);
+        if (pi >= 0) {
+            if (e.name)
+                add_unique(names, e.name, MAX_VARIANTS + 1);
+            listed |= e.listed;
+            for (size_t i = 0; i < e.nforms; i++) {
+                const char *s = tg_record_person_form(rec, (size_t)pi, i);
                 tg_buf_t fk;
                 tg_buf_init(&fk, 4096);
                 /* a shorter form is a variant; a full form in capitals is not */
@@ -335,9 +327,8 @@ static tg_status_t name_entity(tg_archive_t *a, int hide, const tg_entity_t *x, 
                     add_unique(names, s, MAX_VARIANTS + 1);
                 tg_buf_free(&fk);
             }
-            json_array_foreach(json_object_get(e, "ids"), i, f)
-            {
-                const char *s = json_string_value(f);
+            for (size_t i = 0; i < e.nids; i++) {
+                const char *s = tg_record_person_id(rec, (size_t)pi, i);
                 char d[32];
                 if (!s || !tg_personterms_digits(s, d, sizeof d))
                     continue;
@@ -346,7 +337,7 @@ static tg_status_t name_entity(tg_archive_t *a, int hide, const tg_entity_t *x, 
                         add_unique(ids, s, 64);
             }
         }
-        json_decref(rec);
+        tg_record_free(rec);
     }
     /* numbers no record read showed with its letter */
     for (size_t k = 0; k < x->nids; k++) {

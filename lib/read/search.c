@@ -20,6 +20,7 @@
  * attempts. */
 #define _GNU_SOURCE
 #include "search.h"
+#include "recordjson.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -274,14 +275,13 @@ static tg_status_t doc_hidden(tg_doc_t *doc, int *hidden)
     return TG_OK;
 }
 
-int tg_record_hidden(const json_t *rec)
+int tg_record_hidden(const tg_record_t *rec)
 {
-    if (json_is_true(json_object_get(rec, TG_REC_RESTRICTED)))
+    if (tg_record_get_restricted(rec))
         return 1;
-    json_t *e = json_object_get(rec, TG_REC_EMBARGO);
-    if (!e)
+    if (!tg_record_has_embargo(rec))
         return 0;
-    const char *end = json_string_value(e);
+    const char *end = tg_record_get_embargo(rec);
     char y[11];
     yesterday(y);
     return !(end && strcmp(end, EMBARGO_MIN) >= 0 && strcmp(end, y) <= 0);
@@ -425,44 +425,6 @@ static char *shown_string(const char *s, json_t *prefixes)
     return tg_xstrdup(at);
 }
 
-/* Removes every occurrence of each prefix from every string in j. */
-static void scrub(json_t *j, json_t *prefixes)
-{
-    if (json_is_object(j)) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(j, k, v) scrub(v, prefixes);
-    } else if (json_is_array(j)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) scrub(v, prefixes);
-    } else if (json_is_string(j)) {
-        const char *s = json_string_value(j);
-        size_t i;
-        json_t *p;
-        json_array_foreach(prefixes, i, p)
-        {
-            const char *pre = json_string_value(p);
-            if (!strstr(s, pre))
-                continue;
-            tg_buf_t b;
-            tg_buf_init(&b, (size_t)-1);
-            size_t pl = strlen(pre);
-            for (const char *c = s, *hit; *c; c = hit + pl) {
-                hit = strstr(c, pre);
-                if (!hit) {
-                    tg_buf_adds(&b, c);
-                    break;
-                }
-                tg_buf_add(&b, c, (size_t)(hit - c));
-            }
-            json_string_set(j, tg_buf_str(&b));
-            tg_buf_free(&b);
-            s = json_string_value(j);
-        }
-    }
-}
-
 static void add_prefix(json_t *prefixes, const char *pre, size_t len)
 {
     /* "/" alone would cut every path: not a prefix worth taking */
@@ -482,7 +444,7 @@ static void add_prefix(json_t *prefixes, const char *pre, size_t len)
  * form (and "rel" goes), places named in its metadata are relative too, and
  * no string holds the indexing machine's path to the folders given to the
  * indexer or to the archive. */
-static void publish(const tg_archive_t *a, json_t *rec)
+static void publish(const tg_archive_t *a, tg_record_t *rec)
 {
     json_t *prefixes = json_array(), *e;
     size_t i;
@@ -491,45 +453,47 @@ static void publish(const tg_archive_t *a, json_t *rec)
         add_prefix(prefixes, d, strlen(d));
         free(d);
     }
-    json_t *locs = json_object_get(rec, TG_REC_LOCATIONS);
+    size_t n = tg_record_n_locations(rec);
     /* first the prefixes every location reveals... */
-    json_array_foreach(locs, i, e)
-    {
-        const char *path = tg_rec_str(e, "path");
+    for (i = 0; i < n; i++) {
+        tg_location_t *l = tg_record_location_w(rec, i);
+        const char *path = l ? tg_location_get_path(l) : NULL;
         if (!path)
             continue;
-        const char *rel = tg_rec_str(e, "rel");
+        const char *rel = tg_location_get_rel(l);
         char *r =
-            rel && rel[0] != '/' ? tg_xstrdup(rel) : derive_rel(path, tg_rec_str(e, "folder"));
+            rel && rel[0] != '/' ? tg_xstrdup(rel) : derive_rel(path, tg_location_get_folder(l));
         size_t pl = strlen(path), rl = strlen(r);
         if (pl > rl && !strcmp(path + pl - rl, r))
             add_prefix(prefixes, path, pl - rl);
-        json_object_set_new(e, "path", json_string(r));
-        json_object_del(e, "rel");
+        tg_location_set_shown_path(l, r);
         free(r);
     }
     /* ...then every place named is rewritten with all of them */
-    json_array_foreach(locs, i, e)
-    {
-        json_t *from = json_object_get(e, "sidecar_from"), *f;
-        size_t k;
-        json_array_foreach(from, k, f)
-        {
-            if (!json_is_string(f))
+    for (i = 0; i < n; i++) {
+        tg_location_t *l = tg_record_location_w(rec, i);
+        if (!l)
+            continue;
+        for (size_t k = 0; k < tg_location_n_sidecar_from(l); k++) {
+            const char *f = tg_location_sidecar_from(l, k);
+            if (!f)
                 continue;
-            char *r = shown_string(json_string_value(f), prefixes);
-            json_string_set(f, r);
+            char *r = shown_string(f, prefixes);
+            tg_location_set_sidecar_from(l, k, r);
             free(r);
         }
-        json_t *held = json_object_get(e, "inherited");
-        const char *by = tg_rec_str(held, "by");
+        const char *by = tg_location_inherited_by(l);
         if (by) {
             char *r = shown_string(by, prefixes);
-            json_object_set_new(held, "by", json_string(r));
+            tg_location_set_inherited_by(l, r);
             free(r);
         }
     }
-    scrub(rec, prefixes);
+    size_t np = json_array_size(prefixes);
+    const char **pre = tg_xcalloc(np ? np : 1, sizeof *pre);
+    json_array_foreach(prefixes, i, e) pre[i] = json_string_value(e);
+    tg_record_remove_substrings(rec, pre, np);
+    free(pre);
     json_decref(prefixes);
 }
 
@@ -538,7 +502,7 @@ static void publish(const tg_archive_t *a, json_t *rec)
 /* The record of doc as stored, into *rec: NULL if it does not parse (a
  * damaged record is the caller's to judge); an index error's status
  * otherwise. */
-static tg_status_t read_record(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
+static tg_status_t read_record(tg_archive_t *a, tg_doc_t *doc, tg_record_t **rec)
 {
     *rec = NULL;
     char *data;
@@ -546,13 +510,13 @@ static tg_status_t read_record(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
     tg_status_t st = tg_doc_get_data(doc, &data, &len);
     if (st)
         return doc_failed(a, doc, st);
-    *rec = tg_record_parse(data, len);
+    tg_record_parse(data, len, rec); /* NULL when damaged */
     free(data);
     return TG_OK;
 }
 
 /* The same, for a public handle as it may be shown. */
-static tg_status_t record_of(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
+static tg_status_t record_of(tg_archive_t *a, tg_doc_t *doc, tg_record_t **rec)
 {
     tg_status_t st = read_record(a, doc, rec);
     if (!st && *rec && a->pub)
@@ -561,12 +525,12 @@ static tg_status_t record_of(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
 }
 
 /* The text of rec's content, without asking whether it may be shown. */
-static tg_status_t text_of(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
+static tg_status_t text_of(tg_archive_t *a, const tg_record_t *rec, tg_buf_t *out)
 {
-    const char *sha = tg_rec_str(rec, TG_REC_SHA256);
+    const char *sha = tg_record_get_sha256(rec);
     if (!sha || !tg_sha256_valid(sha))
         return TG_ERR_NOTFOUND;
-    if (json_is_true(json_object_get(rec, TG_REC_TEXT_ORIGINAL)))
+    if (tg_record_get_text_original(rec))
         return tg_store_get_original(a->store, sha, out);
     return tg_store_get_text(a->store, sha, out);
 }
@@ -581,32 +545,31 @@ static tg_status_t shown_once(tg_archive_t *a, const char *sha)
     return st;
 }
 
-tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out)
+tg_status_t tg_archive_text(tg_archive_t *a, const tg_record_t *rec, tg_buf_t *out)
 {
     if (a->pub) {
         tg_status_t st;
         int tries = 0;
         do
-            st = shown_once(a, tg_rec_str(rec, TG_REC_SHA256));
+            st = shown_once(a, tg_record_get_sha256(rec));
         while (again(a, &st, &tries));
         if (st)
             return st;
     }
     tg_status_t st = text_of(a, rec, out);
     if (st && st != TG_ERR_NOTFOUND && st != TG_ERR_LIMIT)
-        fail(a, st, "cannot read the text of %s: %s", tg_rec_str(rec, TG_REC_SHA256),
-             tg_status_str(st));
+        fail(a, st, "cannot read the text of %s: %s", tg_record_get_sha256(rec), tg_status_str(st));
     return st;
 }
 
-const char *tg_record_title(const json_t *rec)
+const char *tg_record_title(const tg_record_t *rec)
 {
-    const char *t = tg_rec_str(rec, TG_REC_TITLE);
+    const char *t = tg_record_get_title(rec);
     if (t && *t)
         return t;
-    json_t *l = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
-    const char *p = l ? tg_rec_str(l, "path") : NULL;
-    return p ? tg_location_basename(p) : tg_rec_str(rec, TG_REC_SHA256);
+    const tg_location_t *l = tg_record_location(rec, 0);
+    const char *p = l ? tg_location_get_path(l) : NULL;
+    return p ? tg_location_basename(p) : tg_record_get_sha256(rec);
 }
 
 /* The facets: how each is counted (a value slot, or terms under a prefix)
@@ -736,8 +699,8 @@ out:
 
 /* The record of the document of sha if the handle may show it: as stored
  * (raw), or as the handle shows it.  TG_ERR_CORRUPT if it does not parse. */
-static tg_status_t shown_record(tg_archive_t *a, const char *sha, int hide, int raw, json_t **rec,
-                                tg_docid_t *docid)
+static tg_status_t shown_record(tg_archive_t *a, const char *sha, int hide, int raw,
+                                tg_record_t **rec, tg_docid_t *docid)
 {
     tg_doc_t *doc;
     tg_status_t st = find_shown(a, sha, hide, &doc, docid);
@@ -750,7 +713,7 @@ static tg_status_t shown_record(tg_archive_t *a, const char *sha, int hide, int 
     return st;
 }
 
-tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
+tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, tg_record_t **rec,
                            tg_docid_t *docid)
 {
     *rec = NULL;
@@ -776,7 +739,7 @@ static int check_inside(void *ctx, const char *key, const char *value, size_t le
 {
     (void)key;
     inside_t *c = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     const char *loc = m ? tg_rec_str(m, "loc") : NULL;
     const char *sha = m ? tg_rec_str(m, "sha256") : NULL;
     if (loc && sha && !strncmp(loc, c->prefix, strlen(c->prefix))) {
@@ -796,14 +759,12 @@ static int check_inside(void *ctx, const char *key, const char *value, size_t le
 /* *hidden: whether a location of the document (given by its raw record)
  * holds, at any depth, something the handle may not show.  An index
  * error's status otherwise. */
-static tg_status_t holds_hidden(tg_archive_t *a, const json_t *raw, int *hidden)
+static tg_status_t holds_hidden(tg_archive_t *a, const tg_record_t *raw, int *hidden)
 {
     *hidden = 0;
-    json_t *e;
-    size_t i;
-    json_array_foreach(json_object_get(raw, TG_REC_LOCATIONS), i, e)
-    {
-        const char *path = tg_rec_str(e, "path");
+    for (size_t i = 0; i < tg_record_n_locations(raw); i++) {
+        const tg_location_t *l = tg_record_location(raw, i);
+        const char *path = l ? tg_location_get_path(l) : NULL;
         if (!path)
             continue;
         char *prefix = tg_xasprintf("%s!/", path);
@@ -828,7 +789,7 @@ static tg_status_t holds_hidden(tg_archive_t *a, const json_t *raw, int *hidden)
 
 /* The raw record of the document of sha if the handle may give its
  * original. */
-static tg_status_t original_once(tg_archive_t *a, const char *sha, int hide, json_t **raw)
+static tg_status_t original_once(tg_archive_t *a, const char *sha, int hide, tg_record_t **raw)
 {
     tg_status_t st = shown_record(a, sha, hide, 1, raw, NULL);
     if (st)
@@ -839,19 +800,19 @@ static tg_status_t original_once(tg_archive_t *a, const char *sha, int hide, jso
     if (!st && hidden)
         st = fail(a, TG_ERR_NOTFOUND, "the original of %s holds a hidden document", sha);
     if (st) {
-        json_decref(*raw);
+        tg_record_free(*raw);
         *raw = NULL;
     }
     return st;
 }
 
-tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
-                                int *fd, uint64_t *size)
+tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restricted,
+                                tg_record_t **rec, int *fd, uint64_t *size)
 {
     *rec = NULL;
     *fd = -1;
     *size = 0;
-    json_t *raw;
+    tg_record_t *raw;
     tg_status_t st;
     int tries = 0;
     do
@@ -869,7 +830,7 @@ tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restr
                   f < 0 ? strerror(errno) : "not a regular file");
         if (f >= 0)
             close(f);
-        json_decref(raw);
+        tg_record_free(raw);
         return st;
     }
     if (a->pub)
@@ -931,19 +892,19 @@ static tg_status_t search_once(tg_archive_t *a, const tg_parsed_t *parsed,
         if (st)
             break;
         if (!h->rec)
-            h->rec = json_object(); /* a damaged record: the hit still shows */
+            h->rec = tg_record_new(); /* a damaged record: the hit still shows */
         out->n++;
         h->docid = tg_mset_docid(ms, i);
         h->percent = tg_mset_percent(ms, i);
         h->title = tg_xstrdup(tg_record_title(h->rec) ? tg_record_title(h->rec) : "");
-        const char *sha = tg_rec_str(h->rec, TG_REC_SHA256);
+        const char *sha = tg_record_get_sha256(h->rec);
         tg_buf_init(&text, SNIPPET_TEXT_MAX);
         if (sha && tg_sha256_valid(sha))
             text_of(a, h->rec, &text);
         tg_snippet_src_t src = {
             .db = a->db,
             .docid = h->docid,
-            .page_pos = json_object_get(h->rec, TG_REC_PAGE_POS),
+            .rec = h->rec,
             .text = tg_buf_str(&text),
             .text_len = text.len,
         };
@@ -1026,7 +987,7 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
 void tg_results_free(tg_results_t *r)
 {
     for (size_t i = 0; i < r->n; i++) {
-        json_decref(r->hits[i].rec);
+        tg_record_free(r->hits[i].rec);
         free(r->hits[i].title);
         tg_snippet_free(&r->hits[i].snippet);
     }
@@ -1035,9 +996,12 @@ void tg_results_free(tg_results_t *r)
     memset(r, 0, sizeof *r);
 }
 
-const json_t *tg_hit_ocr_page(const tg_hit_t *h)
+/* The record's OCR entry ({"page", "confidence"}) for the page the hit's
+ * snippet is on (page 1 for a document without pages), or NULL when that
+ * text did not come from OCR.  Owned by h->rec. */
+static const json_t *ocr_page(const tg_hit_t *h)
 {
-    json_t *pages = json_object_get(json_object_get(h->rec, TG_REC_OCR), "pages"), *p;
+    json_t *pages = json_object_get(tg_record_ocr_json(h->rec), "pages"), *p;
     int64_t want = h->snippet.page ? h->snippet.page : 1;
     size_t i;
     json_array_foreach(pages, i, p)
@@ -1048,36 +1012,46 @@ const json_t *tg_hit_ocr_page(const tg_hit_t *h)
     return NULL;
 }
 
-/* The string member of each object of list, in order (those without it
- * left out). */
-static json_t *members_of(const json_t *list, const char *member)
+double tg_hit_ocr_confidence(const tg_hit_t *h)
 {
-    json_t *out = json_array(), *e;
-    size_t i;
-    json_array_foreach(list, i, e)
-    {
-        const char *s = tg_rec_str(e, member);
-        if (s)
-            json_array_append_new(out, json_string(s));
+    const json_t *p = ocr_page(h);
+    json_t *c = json_object_get(p, "confidence");
+    return json_is_number(c) ? json_number_value(c) : -1;
+}
+
+/* A list of the record as a JSON array of strings. */
+static json_t *list_json(const tg_record_t *rec, tg_list_t list)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < tg_record_n(rec, list); i++) {
+        const char *v = tg_record_nth(rec, list, i);
+        if (v)
+            json_array_append_new(out, json_string(v));
     }
     return out;
 }
 
 json_t *tg_hit_json(const tg_hit_t *h)
 {
-    const json_t *rec = h->rec;
+    const tg_record_t *rec = h->rec;
     json_t *o = json_object();
-    const char *sha = tg_rec_str(rec, TG_REC_SHA256);
+    const char *sha = tg_record_get_sha256(rec);
     json_object_set_new(o, "sha256", sha ? json_string(sha) : json_null());
     tg_rec_set_str(o, "title", h->title);
-    json_object_set_new(o, "locations", members_of(json_object_get(rec, TG_REC_LOCATIONS), "path"));
-    const char *mime = tg_rec_str(rec, TG_REC_MIME);
+    json_t *locs = json_array();
+    for (size_t i = 0; i < tg_record_n_locations(rec); i++) {
+        const char *p = tg_location_get_path(tg_record_location(rec, i));
+        if (p)
+            json_array_append_new(locs, json_string(p));
+    }
+    json_object_set_new(o, "locations", locs);
+    const char *mime = tg_record_get_mime(rec);
     json_object_set_new(o, "type", mime ? json_string(mime) : json_null());
-    const char *kind = tg_rec_str(rec, TG_REC_KIND);
+    const char *kind = tg_record_get_kind(rec);
     json_object_set_new(o, "kind", kind ? json_string(kind) : json_null());
-    const char *date = tg_rec_str(rec, TG_REC_DATE);
+    const char *date = tg_record_get_date(rec);
     json_object_set_new(o, "date", date ? json_string(date) : json_null());
-    const char *ds = tg_rec_str(rec, TG_REC_DATE_SOURCE);
+    const char *ds = tg_record_get_date_source(rec);
     json_object_set_new(o, "date_source", ds ? json_string(ds) : json_null());
     json_object_set_new(o, "page", h->snippet.page ? json_integer(h->snippet.page) : json_null());
     char *plain = tg_snippet_render(&h->snippet, "", "");
@@ -1086,28 +1060,29 @@ json_t *tg_hit_json(const tg_hit_t *h)
     json_object_set_new(o, "snippet_html", json_string(html));
     free(plain);
     free(html);
-    json_object_set_new(o, "size", json_integer(tg_rec_int(rec, TG_REC_SIZE, 0)));
-    const char *lang = tg_rec_str(rec, TG_REC_LANG);
+    json_object_set_new(o, "size", json_integer((json_int_t)tg_record_get_size(rec)));
+    const char *lang = tg_record_get_lang(rec);
     json_object_set_new(o, "lang", lang ? json_string(lang) : json_null());
     json_object_set_new(o, "score", json_integer(h->percent));
-    const char *ex = tg_rec_str(rec, TG_REC_EXTRACTION);
+    const char *ex = tg_record_get_extraction(rec);
     json_object_set_new(o, "extraction", ex ? json_string(ex) : json_null());
-    json_t *w = json_object_get(rec, TG_REC_WARNINGS);
-    json_object_set_new(o, "warnings", json_is_array(w) ? json_copy(w) : json_array());
-    json_object_set_new(o, "restricted",
-                        json_boolean(json_is_true(json_object_get(rec, TG_REC_RESTRICTED))));
-    const char *emb = tg_rec_str(rec, TG_REC_EMBARGO);
+    json_object_set_new(o, "warnings", list_json(rec, TG_LIST_WARNINGS));
+    json_object_set_new(o, "restricted", json_boolean(tg_record_get_restricted(rec)));
+    const char *emb = tg_record_get_embargo(rec);
     json_object_set_new(o, "embargo", emb ? json_string(emb) : json_null());
-    json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
-    json_t *md = json_is_object(sc) ? json_deep_copy(sc) : json_object();
+    const json_t *sc = tg_record_sidecar_json(rec);
+    json_t *md = sc ? json_deep_copy(sc) : json_object();
     json_object_del(md, "restricted");
     json_object_set_new(o, "metadata", md);
-    json_object_set_new(o, "persons", members_of(json_object_get(rec, TG_REC_PERSONS), "name"));
-    json_t *ids = json_object_get(rec, TG_REC_IDS);
-    json_object_set_new(o, "ids", json_is_array(ids) ? json_copy(ids) : json_array());
-    json_t *ment = json_object_get(rec, TG_REC_MENTIONS);
-    json_object_set_new(o, "mentions", json_is_array(ment) ? json_copy(ment) : json_array());
-    const json_t *ocr = tg_hit_ocr_page(h);
+    json_t *persons = json_array();
+    tg_person_t p;
+    for (size_t i = 0; i < tg_record_n_persons(rec); i++)
+        if (tg_record_person(rec, i, &p) && p.name)
+            json_array_append_new(persons, json_string(p.name));
+    json_object_set_new(o, "persons", persons);
+    json_object_set_new(o, "ids", list_json(rec, TG_LIST_IDS));
+    json_object_set_new(o, "mentions", list_json(rec, TG_LIST_MENTIONS));
+    const json_t *ocr = ocr_page(h);
     json_object_set_new(o, "ocr", ocr ? json_deep_copy(ocr) : json_null());
     return o;
 }
@@ -1146,7 +1121,7 @@ tg_query_t *tg_archive_without_hidden_(tg_query_t *q)
     return without_hidden(q);
 }
 
-tg_status_t tg_archive_record_(tg_archive_t *a, tg_doc_t *doc, json_t **rec)
+tg_status_t tg_archive_record_(tg_archive_t *a, tg_doc_t *doc, tg_record_t **rec)
 {
     return record_of(a, doc, rec);
 }

@@ -43,6 +43,7 @@
 #include "buf.h"
 #include "hash.h" /* documents are named by SHA-256: tg_sha256_valid */
 #include "query.h"
+#include "record.h"
 #include "schema.h"
 #include "snippet.h"
 #include "status.h"
@@ -79,15 +80,15 @@ void tg_today(char out[11]);
 /* 1 if a document with this record would be hidden from a public handle
  * today: restricted, or under an embargo whose last day is today or
  * later (or that cannot be read).  For front ends that mark documents. */
-int tg_record_hidden(const json_t *rec);
+int tg_record_hidden(const tg_record_t *rec);
 
 /* Finds the document whose content has SHA-256 sha (64 lowercase hex).
- * On success *rec gets its record (the caller json_decref's it) and *docid
+ * On success *rec gets its record (the caller tg_record_free's it) and *docid
  * (may be NULL) its id.  TG_ERR_NOTFOUND if sha is not a valid digest, if no
  * document has it, or, with hide_restricted or on a public handle, if the
  * document is restricted or under embargo: such a document is
  * indistinguishable from a missing one.  TG_ERR_XAPIAN on an index error. */
-tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
+tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted, tg_record_t **rec,
                            tg_docid_t *docid);
 
 /* Opens the original of a document for reading (O_NOFOLLOW): *fd (the
@@ -96,8 +97,8 @@ tg_status_t tg_archive_get(tg_archive_t *a, const char *sha, int hide_restricted
  * or mail that holds, at any depth, a document it may not show (its bytes
  * hold that document's).  TG_ERR_IO if the store's copy cannot be opened
  * (the message says whether it is missing). */
-tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restricted, json_t **rec,
-                                int *fd, uint64_t *size);
+tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restricted,
+                                tg_record_t **rec, int *fd, uint64_t *size);
 
 /* The facets: what a search can count and filter by.  "kind", "lang",
  * "year", "month", "folder" are value slots; "person" counts terms (the
@@ -143,8 +144,8 @@ typedef struct {
 
 typedef struct {
     tg_docid_t docid;
-    json_t *rec; /* the document's record (schema.h) */
-    char *title; /* title, or the first location's file name */
+    tg_record_t *rec; /* the document's record (record.h) */
+    char *title;      /* title, or the first location's file name */
     tg_snippet_t snippet;
     int percent; /* relevance, 0..100 */
 } tg_hit_t;
@@ -190,7 +191,7 @@ json_t *tg_hit_json(const tg_hit_t *h);
 /* The extracted text of a document (pages separated by '\f') into out, up
  * to out's cap.  TG_ERR_NOTFOUND if it has none, or on a public handle if
  * the document is hidden. */
-tg_status_t tg_archive_text(tg_archive_t *a, const json_t *rec, tg_buf_t *out);
+tg_status_t tg_archive_text(tg_archive_t *a, const tg_record_t *rec, tg_buf_t *out);
 
 /* The persons named in the documents matching query (every document when
  * query is NULL or empty), each with the number of those documents that
@@ -216,12 +217,12 @@ tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *que
 tg_status_t tg_search_person_find(tg_archive_t *a, const char *name, const char *idnum,
                                   int hide_restricted, json_t **out, char *err, size_t errlen);
 
-/* The record's OCR entry ({"page", "confidence"}) for the page the hit's
- * snippet is on (page 1 for a document without pages), or NULL when that
- * text did not come from OCR.  Owned by h->rec. */
-const json_t *tg_hit_ocr_page(const tg_hit_t *h);
+/* The OCR confidence (0..100) of the page the hit's snippet is on (page 1
+ * for a document without pages), or -1 when that text did not come from
+ * OCR. */
+double tg_hit_ocr_confidence(const tg_hit_t *h);
 
 /* Title of a record: its title, else the file name of its first location. */
-const char *tg_record_title(const json_t *rec);
+const char *tg_record_title(const tg_record_t *rec);
 
 #endif

@@ -201,13 +201,13 @@ static unsigned best_position(const tg_snippet_src_t *src, const tg_parsed_t *pa
         group_occurrences(src, &groups[i], (unsigned)i, &o, st);
     unsigned best = 0;
     unsigned *pp = NULL;
-    size_t np = json_array_size(src->page_pos);
+    size_t np = src->rec ? tg_record_n_page_starts(src->rec) : 0;
     if (o.n == 0 || *st)
         goto out;
     qsort(o.v, o.n, sizeof *o.v, cmp_occ);
     pp = tg_xcalloc(np ? np : 1, sizeof *pp);
     for (size_t i = 0; i < np; i++)
-        pp[i] = (unsigned)json_integer_value(json_array_get(src->page_pos, i));
+        pp[i] = tg_record_page_start(src->rec, i);
     /* seen[g] == i + 1: group g already counted in the window of i */
     size_t *seen = tg_xcalloc(ng, sizeof *seen);
     size_t best_score = 0;
@@ -286,10 +286,10 @@ static int matches(const tg_parsed_t *parsed, const char *s, size_t len, tg_buf_
 /* Byte offset of the token at position target, on the page that holds it. */
 static size_t offset_of_position(const tg_snippet_src_t *src, unsigned target, int *page)
 {
-    size_t npages = json_array_size(src->page_pos);
+    size_t npages = src->rec ? tg_record_n_page_starts(src->rec) : 0;
     size_t pg = 0;
     for (size_t i = 0; i < npages; i++) {
-        unsigned start = (unsigned)json_integer_value(json_array_get(src->page_pos, i));
+        unsigned start = tg_record_page_start(src->rec, i);
         if (start < target)
             pg = i;
     }
@@ -301,7 +301,7 @@ static size_t offset_of_position(const tg_snippet_src_t *src, unsigned target, i
             break;
         off = (size_t)(ff - src->text) + 1;
     }
-    unsigned pos = npages ? (unsigned)json_integer_value(json_array_get(src->page_pos, pg)) : 0;
+    unsigned pos = npages ? tg_record_page_start(src->rec, pg) : 0;
     const char *ff = memchr(src->text + off, '\f', src->text_len - off);
     size_t page_end = ff ? (size_t)(ff - src->text) : src->text_len;
     tg_tok_t tok;
@@ -341,7 +341,7 @@ static int scan_for_match(const tg_snippet_src_t *src, const tg_parsed_t *parsed
 
 static int page_of_offset(const tg_snippet_src_t *src, size_t at)
 {
-    if (!src->page_pos)
+    if (!src->rec || !tg_record_is_paged(src->rec))
         return 0;
     int page = 1;
     for (size_t i = 0; i < at; i++)
@@ -375,7 +375,7 @@ tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *pars
         out->page = page_of_offset(src, at);
         have = 1;
     }
-    if (!have && src->page_pos)
+    if (!have && src->rec && tg_record_is_paged(src->rec))
         out->page = 1;
 
     /* the excerpt: a third before the hit, the rest after, on its page */

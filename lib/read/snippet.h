@@ -6,11 +6,11 @@
 #ifndef TG_SNIPPET_H
 #define TG_SNIPPET_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "buf.h"
 #include "query.h"
+#include "record.h"
 #include "xap.h"
 
 typedef struct {
@@ -30,7 +30,7 @@ typedef struct {
 typedef struct {
     tg_db_t *db; /* for term positions */
     tg_docid_t docid;
-    const json_t *page_pos; /* the record's page start positions, or NULL */
+    const tg_record_t *rec; /* the document's record (its page starts), or NULL */
     const char *text;       /* the extracted text (pages separated by '\f') */
     size_t text_len;
 } tg_snippet_src_t;

@@ -1,6 +1,7 @@
 # testigo-web over HTTP: a real server on a free loopback port, on fixtures
 # made here (accented text, HTML in a text file, a file name that is markup,
-# two real PDFs), then every safety case of the web issue.
+# two PDFs written here with their own dates), then every safety case of
+# the web issue.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/weblib.sh"
 A=$T/archive
@@ -16,11 +17,18 @@ printf 'Carta de Jos\351 P\351rez sobre la detenci\363n en Maracaibo.\n' >"$D/ca
 } >"$D/casos/nota.txt"
 printf 'Archivo con nombre peligroso: marcador zafiro.\n' >"$D/$X/script>.txt"
 printf 'Secreto: testigo protegido Rodríguez, declaracion reservada esmeralda.\n' >"$D/casos/secreto.txt"
-cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$REAL/pdf/pdfjs__tracemonkey.pdf" "$D/prensa/"
+# a paged PDF dated April 2009 whose word "Trace" is on page 2, and a
+# one-page form dated 2020
+$PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/trazas.pdf" 2009-04-01 "Trazas de un motor" \
+    "Informe de rendimiento
+primera pagina sin la palabra" "Trace trees en la segunda pagina
+y otra trace mas abajo" "tercera pagina"
+$PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/formulario.pdf" 2020-10-14 "Formulario" \
+    "Formulario de solicitud de visita"
 index "$D" >/dev/null
 sha() { sha256sum "$1" | cut -c1-64; }
-S_PDF=$(sha "$D/prensa/pdfjs__tracemonkey.pdf")
-S_FORM=$(sha "$D/prensa/pdfjs__bug1815476.pdf")
+S_PDF=$(sha "$D/prensa/trazas.pdf")
+S_FORM=$(sha "$D/prensa/formulario.pdf")
 S_NOTA=$(sha "$D/casos/nota.txt")
 S_X=$(sha "$D/$X/script>.txt")
 S_SECRET=$(sha "$D/casos/secreto.txt")
@@ -127,9 +135,9 @@ check "page markers" body_has '<h3 class="pagemark">Página 2</h3>'
 check "the query's hits highlighted in the text" body_has '<mark>Trace</mark>'
 check "hits listed by page" body_has 'href="#p2"'
 check "SHA-256 shown" body_has "$S_PDF"
-check "location shown, from the folder given to the indexer" body_has "<code>docs/prensa/pdfjs__tracemonkey.pdf</code>"
+check "location shown, from the folder given to the indexer" body_has "<code>docs/prensa/trazas.pdf</code>"
 check "...never as the indexing machine's path" body_lacks "$T"
-check "metadata shown (page count)" grep -q '<dt>Páginas</dt><dd>14</dd>' "$T/body"
+check "metadata shown (page count)" grep -q '<dt>Páginas</dt><dd>3</dd>' "$T/body"
 status_of 200 "document JSON" "/api/doc/$S_PDF"
 check "document JSON: record, text with page breaks, links" test "$(jq_body \
     'd["record"]["sha256"] == d["sha256"] == "'"$S_PDF"'" and "\f" in d["text"] and d["download"] == "/download/'"$S_PDF"'"')" = True
@@ -138,11 +146,11 @@ check "download is the original, byte for byte" test "$(sha "$T/body")" = "$S_PD
 check "download: a PDF (which a browser renders) as application/octet-stream" \
     header_is Content-Type 'application/octet-stream'
 check "download: attachment with a safe file name" \
-    header_is Content-Disposition "attachment; filename=\"pdfjs__tracemonkey.pdf\"; filename\\*=UTF-8''pdfjs__tracemonkey.pdf"
+    header_is Content-Disposition "attachment; filename=\"trazas.pdf\"; filename\\*=UTF-8''trazas.pdf"
 check "download: SHA-256 in a header" header_is X-Testigo-SHA256 "$S_PDF"
 check "download: nosniff and a sandboxing CSP" sh -c "grep -qi '^X-Content-Type-Options: nosniff' '$T/headers' && grep -qi '^Content-Security-Policy:.*sandbox' '$T/headers'"
 status_of 200 "HEAD of a download" "/download/$S_PDF" -I
-check "HEAD gives the length, no body" header_is Content-Length 1016315
+check "HEAD gives the length, no body" header_is Content-Length "$(wc -c <"$D/prensa/trazas.pdf" | tr -d ' ')"
 
 # ---- escaping (XSS)
 get "/doc/$S_NOTA?q=negrita" >/dev/null

@@ -9,9 +9,13 @@ mkdir -p "$D/casos" "$D/prensa"
 printf 'Testimonio de María Rodríguez: el niño fue detenido en Caracas.\n' >"$D/casos/testimonio.txt"
 printf 'Declaración de Ramón Rodríguez sobre la detención de su hermano.\n' >"$D/casos/declaracion.txt"
 printf 'RODRÍGUEZ, expediente abierto en Maracaibo.\n' >"$D/casos/nota.txt"
-cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$REAL/pdf/pdfjs__tracemonkey.pdf" "$D/prensa/"
+# PDFs written here: a paged one dated 2009 and a form dated 2020
+$PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/trazas.pdf" 2009-04-01 "Trazas de un motor" \
+    "Informe de rendimiento" "Trace trees en la segunda pagina"
+$PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/formulario.pdf" 2020-10-14 "Formulario" \
+    "Formulario de solicitud de visita" "Expediente 2020-114 de la solicitud"
 # the form PDF is the expediente; give it a name with the searched word too
-cp "$REAL/pdf/pdfjs__bug1815476.pdf" "$D/prensa/rodriguez-expediente.pdf"
+cp "$D/prensa/formulario.pdf" "$D/prensa/rodriguez-expediente.pdf"
 index "$D" >/dev/null
 
 command -v node >/dev/null 2>&1 || { not_ok "node is installed (scripts/deps.sh test)"; finish; }

@@ -6,6 +6,11 @@ per line given, Helvetica, WinAnsi encoding (Spanish letters included).
                               and English, and compounds that keep theirs
   mkpdf.py pages OUT N        N pages ("Pagina K" on page K), with words
                               placed for the page of phrase, NEAR, AND, OR hits
+  mkpdf.py doc OUT DATE TITLE PAGE...
+                              one page per PAGE argument (its lines separated
+                              by newlines), with a document information
+                              dictionary: CreationDate DATE (YYYY-MM-DD) and
+                              Title TITLE
 """
 import sys
 
@@ -23,8 +28,9 @@ def pdf_string(s):
     return bytes(out + b")")
 
 
-def write_pdf(path, pages):
-    """pages: a list of pages, each a list of lines (str)."""
+def write_pdf(path, pages, info=None):
+    """pages: a list of pages, each a list of lines (str); info: a dict of
+    the document information dictionary's strings (Title, CreationDate)."""
     objs = []  # bytes of objects 1..n
 
     def add(body):
@@ -47,6 +53,10 @@ def write_pdf(path, pages):
                         b"/Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>"
                         % (pages_id, font, content)))
     objs[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id
+    info_id = 0
+    if info:
+        info_id = add(b"<< " + b" ".join(b"/" + k.encode() + b" " + pdf_string(v)
+                                         for k, v in info.items()) + b" >>")
     objs[pages_id - 1] = (b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids)
                           + b"] /Count %d >>" % len(kids))
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -58,8 +68,11 @@ def write_pdf(path, pages):
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     for o in offsets:
         out += b"%010d 00000 n \n" % o
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1, catalog, xref)
+    trailer_info = b""
+    if info_id:
+        trailer_info = b" /Info %d 0 R" % info_id
+    out += b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1, catalog, trailer_info, xref)
     with open(path, "wb") as f:
         f.write(out)
 
@@ -119,6 +132,10 @@ def main():
         write_pdf(out, HYPHENS)
     elif what == "pages":
         write_pdf(out, pages_doc(int(sys.argv[3])))
+    elif what == "doc":
+        y, m, d = sys.argv[3].split("-")
+        info = {"CreationDate": "D:%s%s%s120000Z" % (y, m, d), "Title": sys.argv[4]}
+        write_pdf(out, [page.split("\n") for page in sys.argv[5:]], info)
     else:
         sys.exit("mkpdf.py: unknown kind " + what)
 

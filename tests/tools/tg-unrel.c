@@ -31,10 +31,10 @@ static int each_doc(void *ctx, const char *term, size_t len, unsigned freq)
 static int each_loc(void *ctx, const char *key, const char *value, size_t len)
 {
     unrel_t *u = ctx;
-    json_t *m = tg_record_parse(value, len);
+    json_t *m = tg_json_parse_object(value, len);
     if (m && json_object_get(m, "rel")) {
         json_object_del(m, "rel");
-        char *s = tg_record_dump(m, NULL);
+        char *s = tg_json_dump(m, NULL);
         json_array_append_new(u->meta, json_pack("[s,s]", key, s));
         free(s);
     }
@@ -75,12 +75,12 @@ int main(int argc, char **argv)
         size_t len;
         char *data;
         tg_doc_get_data(doc, &data, &len);
-        json_t *rec = tg_record_parse(data, len);
+        json_t *rec = tg_json_parse_object(data, len);
         free(data);
         json_t *l;
         size_t k;
-        json_array_foreach(json_object_get(rec, TG_REC_LOCATIONS), k, l) json_object_del(l, "rel");
-        char *s = tg_record_dump(rec, &len);
+        json_array_foreach(json_object_get(rec, "locations"), k, l) json_object_del(l, "rel");
+        char *s = tg_json_dump(rec, &len);
         tg_doc_set_data(doc, s, len);
         free(s);
         json_decref(rec);

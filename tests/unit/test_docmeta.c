@@ -1,4 +1,6 @@
-/* Unit tests: applying sidecar metadata to a document (indexer/coordinator/docmeta.c):
+/* Unit tests: applying sidecar metadata to a document (the record's merge,
+ * lib/index/record.c, and the composer, lib/index/compose.c; what passes
+ * down, indexer/coordinator/docmeta.c):
  * how locations combine, what a sidecar may replace (date precedence),
  * that everything is undone when a sidecar goes, that applying twice
  * changes nothing, and what a bundle or mail passes down to what it holds
@@ -14,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include "compose.h"
 #include "docmeta.h"
+#include "recordjson.h"
 #include "schema.h"
 
 static tg_stemmers_t *st;
@@ -31,6 +35,30 @@ static int teardown(void **state)
     (void)state;
     tg_stemmers_free(st);
     return 0;
+}
+
+/* What the writer does with a record (writer.c, tg_content_put): merges
+ * its locations' sidecars and composes the document; rec (JSON, as
+ * stored) gets the record's new state. */
+static void tg_docmeta_apply(tg_doc_t *doc, json_t *rec, tg_stemmers_t *stemmers)
+{
+    char *s = json_dumps(rec, 0);
+    tg_record_t *r;
+    assert_int_equal(tg_record_parse(s, strlen(s), &r), TG_OK);
+    free(s);
+    tg_record_merge_sidecars(r);
+    assert_int_equal(tg_compose_record(doc, r, stemmers), TG_OK);
+    /* the merge never changes a location: the test's pointers into the
+     * locations stay good */
+    json_t *j = tg_record_to_json(r), *v;
+    json_object_del(j, "locations");
+    const char *k;
+    void *tmp;
+    json_object_foreach_safe(rec, tmp, k, v) if (strcmp(k, "locations") && !json_object_get(j, k))
+        json_object_del(rec, k);
+    json_object_update(rec, j);
+    json_decref(j);
+    tg_record_free(r);
 }
 
 static json_t *loc(const char *path, const char *sidecar_json, int restricted)
@@ -72,9 +100,9 @@ static void locations_combine(void **state)
     tg_docmeta_apply(doc, rec, st);
     assert_string_equal(tg_rec_str(rec, "title"), "First");
     assert_string_equal(tg_rec_str(rec, "title_source"), "sidecar");
-    json_t *sc = json_object_get(rec, TG_REC_SIDECAR);
+    json_t *sc = json_object_get(rec, "sidecar");
     assert_int_equal(json_array_size(json_object_get(sc, "tags")), 2);
-    assert_true(json_is_true(json_object_get(rec, TG_REC_RESTRICTED)));
+    assert_true(json_is_true(json_object_get(rec, "restricted")));
     assert_true(tg_doc_has_term(doc, "XR1"));
     assert_true(tg_doc_has_term(doc, "XTtortura"));
     assert_true(tg_doc_has_term(doc, "XTaislamiento"));
@@ -102,9 +130,9 @@ static void locations_combine(void **state)
     tg_docmeta_apply(doc, rec, st);
     assert_string_equal(tg_rec_str(rec, "title"), "Own title");
     assert_string_equal(tg_rec_str(rec, "title_source"), "metadata");
-    assert_null(json_object_get(rec, TG_REC_SIDECAR));
-    assert_null(json_object_get(rec, TG_REC_SIDECAR_OWN));
-    assert_null(json_object_get(rec, TG_REC_RESTRICTED));
+    assert_null(json_object_get(rec, "sidecar"));
+    assert_null(json_object_get(rec, "sidecar_own"));
+    assert_null(json_object_get(rec, "restricted"));
     assert_false(tg_doc_has_term(doc, "XR1"));
     assert_false(tg_doc_has_term(doc, "XTtortura"));
     assert_false(tg_doc_has_term(doc, "Sfirst"));
@@ -180,7 +208,7 @@ static void restriction_beyond_the_cap_and_prefixes(void **state)
     (void)state;
     tg_doc_t *doc = tg_doc_new();
     json_t *rec = record(NULL, NULL);
-    json_object_set_new(rec, TG_REC_RESTRICTED_OVERFLOW, json_true());
+    json_object_set_new(rec, "restricted_overflow", json_true());
     tg_docmeta_apply(doc, rec, st);
     assert_true(tg_doc_has_term(doc, "XR1"));
     json_decref(rec);
@@ -200,37 +228,44 @@ static void restriction_beyond_the_cap_and_prefixes(void **state)
     tg_buf_free(&b);
 }
 
+static int store(tg_location_t *l, const tg_locmeta_t *m)
+{
+    return tg_location_store_sidecar(l, m->meta, m->restricted, m->embargo, m->from, m->held);
+}
+
 static void location_store_reports_changes(void **state)
 {
     (void)state;
-    json_t *e = json_pack("{s:s}", "path", "/a");
+    tg_record_t *r = tg_record_new();
+    tg_location_t *e = tg_record_add_location(r, "/a", NULL, NULL, NULL);
     tg_locmeta_t m = {0};
-    assert_false(tg_locmeta_store(e, &m));
+    assert_false(store(e, &m));
     m.meta = json_pack("{s:s, s:b}", "title", "x", "restricted", 1);
     m.restricted = 1;
     m.from = json_pack("[s]", "/a.json");
-    assert_true(tg_locmeta_store(e, &m));
-    assert_false(tg_locmeta_store(e, &m));
-    assert_null(json_object_get(json_object_get(e, "sidecar"), "restricted"));
-    assert_true(json_is_true(json_object_get(e, "restricted")));
+    assert_true(store(e, &m));
+    assert_false(store(e, &m));
+    assert_true(tg_location_has_sidecar(e));
+    assert_null(tg_location_get_sidecar(e, "restricted"));
+    assert_true(tg_location_get_restricted(e));
     tg_locmeta_free(&m);
-    assert_true(tg_locmeta_store(e, &m));
-    assert_null(json_object_get(e, "sidecar"));
-    assert_null(json_object_get(e, "restricted"));
+    assert_true(store(e, &m));
+    assert_false(tg_location_has_sidecar(e));
+    assert_false(tg_location_get_restricted(e));
     /* an embargo and what the location holds from above */
     m.meta = json_pack("{s:s}", "embargo", "2030-01-01");
     snprintf(m.embargo, sizeof m.embargo, "2030-01-01");
     m.held = json_pack("{s:b, s:s}", "restricted", 1, "by", "/p.zip");
-    assert_true(tg_locmeta_store(e, &m));
-    assert_false(tg_locmeta_store(e, &m));
-    assert_null(json_object_get(e, "sidecar")); /* the embargo is kept apart */
-    assert_string_equal(tg_rec_str(e, "embargo"), "2030-01-01");
-    assert_string_equal(tg_rec_str(json_object_get(e, "inherited"), "by"), "/p.zip");
+    assert_true(store(e, &m));
+    assert_false(store(e, &m));
+    assert_false(tg_location_has_sidecar(e)); /* the embargo is kept apart */
+    assert_string_equal(tg_location_get_embargo(e), "2030-01-01");
+    assert_string_equal(tg_location_inherited_by(e), "/p.zip");
     tg_locmeta_free(&m);
-    assert_true(tg_locmeta_store(e, &m));
-    assert_null(json_object_get(e, "embargo"));
-    assert_null(json_object_get(e, "inherited"));
-    json_decref(e);
+    assert_true(store(e, &m));
+    assert_false(tg_location_has_embargo(e));
+    assert_false(tg_location_has_inherited(e));
+    tg_record_free(r);
 }
 
 static void inherited_restriction_and_embargo(void **state)
@@ -247,13 +282,13 @@ static void inherited_restriction_and_embargo(void **state)
     tg_docmeta_apply(doc, rec, st);
     /* one location restricted by what holds it: the content is */
     assert_true(tg_doc_has_term(doc, "XR1"));
-    assert_true(json_is_true(json_object_get(rec, TG_REC_RESTRICTED)));
+    assert_true(json_is_true(json_object_get(rec, "restricted")));
     assert_false(tg_doc_has_term(doc, "XE1"));
     /* lifted from above: gone, with nothing else to keep */
     json_object_del(member, "inherited");
     tg_docmeta_apply(doc, rec, st);
     assert_false(tg_doc_has_term(doc, "XR1"));
-    assert_null(json_object_get(rec, TG_REC_RESTRICTED));
+    assert_null(json_object_get(rec, "restricted"));
 
     /* embargoes: the latest of any location, its own or passed down */
     json_object_set_new(member, "inherited",
@@ -266,7 +301,7 @@ static void inherited_restriction_and_embargo(void **state)
     assert_int_equal(tg_doc_get_value(doc, TG_SLOT_EMBARGO, &v), TG_OK);
     assert_string_equal(v, "2031-05-01");
     free(v);
-    assert_string_equal(tg_rec_str(rec, TG_REC_EMBARGO), "2031-05-01");
+    assert_string_equal(tg_rec_str(rec, "embargo"), "2031-05-01");
     /* an embargo no one can read restricts (fail closed) */
     json_object_set_new(json_array_get(l, 1), "embargo", json_string("pronto"));
     tg_docmeta_apply(doc, rec, st);
@@ -283,7 +318,7 @@ static void inherited_restriction_and_embargo(void **state)
     assert_int_equal(tg_doc_get_value(doc, TG_SLOT_EMBARGO, &v), TG_OK);
     assert_string_equal(v, "");
     free(v);
-    assert_null(json_object_get(rec, TG_REC_EMBARGO));
+    assert_null(json_object_get(rec, "embargo"));
     json_decref(rec);
     tg_doc_free(doc);
 }

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "compose.h"
 #include "hash.h"
 #include "schema.h"
 #include "search.h"
@@ -42,62 +43,59 @@ static const fixture_t docs[] = {
      NULL, "V-9999999", 1},
 };
 
-static void add_doc(tg_db_t *db, const fixture_t *f)
+/* The document as the indexer makes it: the text part a worker would
+ * compose for the fixture's person, and its record (restricted: the
+ * restriction of a location beyond the cap, the simplest to set). */
+static void add_doc(tg_db_t *db, tg_stemmers_t *st, const fixture_t *f)
 {
     char sha[65];
     tg_sha256_hex(f->text, strlen(f->text), sha);
-    tg_doc_t *d = tg_doc_new();
-    tg_buf_t t;
-    tg_buf_init(&t, 1024);
-    tg_id_term(&t, sha);
-    char *qterm = tg_xstrdup(tg_buf_str(&t));
-    tg_doc_add_term(d, t.data, t.len, 0);
-    tg_buf_reset(&t);
-    tg_bool_term(&t, TG_PREFIX_PERSON, f->key);
-    tg_doc_add_term(d, t.data, t.len, 0);
-    json_t *p = json_object(), *forms = json_array();
-    json_object_set_new(p, "name", json_string(f->name));
-    json_object_set_new(p, "key", json_string(f->key));
-    json_array_append_new(forms, json_string(f->name));
-    if (f->form)
-        json_array_append_new(forms, json_string(f->form));
-    json_object_set_new(p, "forms", forms);
+    const char *persons[] = {f->key};
+    char idterm[128], digits[16] = "";
+    const char *idv[] = {digits}, *pidv[] = {idterm};
     if (f->id) {
-        json_object_set_new(p, "ids", json_pack("[s]", f->id));
-        char digits[16];
         size_t k = 0;
         for (const char *c = f->id; *c; c++)
             if (*c >= '0' && *c <= '9')
                 digits[k++] = *c;
         digits[k] = '\0';
-        tg_buf_reset(&t);
-        tg_buf_adds(&t, TG_PREFIX_PERSON_ID);
-        tg_buf_adds(&t, digits);
-        tg_buf_adds(&t, " ");
-        tg_buf_adds(&t, f->key);
-        tg_doc_add_term(d, t.data, t.len, 0);
-        tg_buf_reset(&t);
-        tg_buf_adds(&t, TG_PREFIX_IDNUM);
-        tg_buf_adds(&t, digits);
-        tg_doc_add_term(d, t.data, t.len, 0);
+        snprintf(idterm, sizeof idterm, "%s %s", digits, f->key);
     }
+    tg_text_part_t tp = {.text = f->text,
+                         .len = strlen(f->text),
+                         .lang = "es",
+                         .persons = persons,
+                         .n_persons = 1,
+                         .ids = idv,
+                         .n_ids = f->id ? 1 : 0,
+                         .person_ids = pidv,
+                         .n_person_ids = f->id ? 1 : 0};
+    unsigned *starts;
+    size_t npages;
+    tg_doc_t *d = tg_compose_text(&tp, st, &starts, &npages);
+    free(starts);
+    tg_record_t *r = tg_record_new();
+    tg_record_set_sha256(r, sha);
+    tg_record_set_kind(r, "text");
+    int k = tg_record_add_person(r, f->name, f->key, 1, 0);
+    assert_true(k >= 0);
+    tg_record_person_add_form(r, (size_t)k, f->name);
+    if (f->form)
+        tg_record_person_add_form(r, (size_t)k, f->form);
+    if (f->id)
+        tg_record_person_add_id(r, (size_t)k, f->id);
+    tg_record_add_location(r, "/x/doc.txt", "doc.txt", "x", NULL);
+    if (f->restricted)
+        tg_record_set_restricted_overflow(r);
+    tg_record_merge_sidecars(r);
+    assert_int_equal(tg_compose_record(d, r, st), TG_OK);
+    tg_buf_t t;
+    tg_buf_init(&t, 1024);
+    tg_id_term(&t, sha);
+    assert_int_equal(tg_db_replace(db, tg_buf_str(&t), d, NULL), TG_OK);
     tg_buf_free(&t);
-    if (f->restricted)
-        tg_doc_add_term(d, TG_TERM_RESTRICTED, strlen(TG_TERM_RESTRICTED), 0);
-    json_t *rec = json_object();
-    json_object_set_new(rec, TG_REC_SHA256, json_string(sha));
-    json_object_set_new(rec, TG_REC_KIND, json_string("text"));
-    json_object_set_new(rec, TG_REC_PERSONS, json_pack("[o]", p));
-    if (f->restricted)
-        json_object_set_new(rec, TG_REC_RESTRICTED, json_true());
-    size_t len;
-    char *data = tg_record_dump(rec, &len);
-    tg_doc_set_data(d, data, len);
-    free(data);
-    json_decref(rec);
-    assert_int_equal(tg_db_replace(db, qterm, d, NULL), TG_OK);
     tg_doc_free(d);
-    free(qterm);
+    tg_record_free(r);
 }
 
 static int setup(void **state)
@@ -114,8 +112,10 @@ static int setup(void **state)
     tg_db_t *db;
     if (tg_db_open(tg_store_index_dir(store), TG_DB_WRITE, &db, err, sizeof err))
         return -1;
+    tg_stemmers_t *st = tg_stemmers_new();
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
-        add_doc(db, &docs[i]);
+        add_doc(db, st, &docs[i]);
+    tg_stemmers_free(st);
     int rc = tg_db_commit(db) ? -1 : 0;
     tg_db_close(db);
     tg_store_close(store);

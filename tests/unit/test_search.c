@@ -74,7 +74,7 @@ static fixture_t docs[] = {
 static void replace(tg_db_t *db, const char *qterm, tg_doc_t *d, json_t *rec)
 {
     size_t len;
-    char *data = tg_record_dump(rec, &len);
+    char *data = tg_json_dump(rec, &len);
     tg_doc_set_data(d, data, len);
     free(data);
     json_decref(rec);
@@ -123,17 +123,17 @@ static void add_doc(tg_db_t *db, tg_store_t *store, tg_stemmers_t *st, fixture_t
     tg_doc_set_value(d, TG_SLOT_FOLDER, f->folder, strlen(f->folder));
 
     json_t *rec = json_object();
-    json_object_set_new(rec, TG_REC_SHA256, json_string(f->sha));
-    json_object_set_new(rec, TG_REC_KIND, json_string(f->kind));
-    json_object_set_new(rec, TG_REC_LANG, json_string(f->lang));
-    json_object_set_new(rec, TG_REC_DATE, json_string(f->date));
+    json_object_set_new(rec, "sha256", json_string(f->sha));
+    json_object_set_new(rec, "kind", json_string(f->kind));
+    json_object_set_new(rec, "lang", json_string(f->lang));
+    json_object_set_new(rec, "date", json_string(f->date));
     json_t *locs = json_array(), *loc = json_object();
     char path[256];
     snprintf(path, sizeof path, "/fixtures/%s/%s.txt", f->folder, f->sha);
     json_object_set_new(loc, "path", json_string(path));
     json_object_set_new(loc, "folder", json_string(f->folder));
     json_array_append_new(locs, loc);
-    json_object_set_new(rec, TG_REC_LOCATIONS, locs);
+    json_object_set_new(rec, "locations", locs);
     replace(db, qterm, d, rec);
     free(qterm);
     assert_int_equal(tg_store_put_text(store, f->sha, f->text, strlen(f->text)), TG_OK);
@@ -187,7 +187,7 @@ static unsigned run(tg_archive_t *a, tg_qparser_t *qp, const char *q, tg_search_
     if (has_restricted) {
         *has_restricted = 0;
         for (size_t i = 0; i < r.n; i++)
-            if (!strcmp(tg_rec_str(r.hits[i].rec, TG_REC_SHA256), docs[3].sha))
+            if (!strcmp(tg_record_get_sha256(r.hits[i].rec), docs[3].sha))
                 *has_restricted = 1;
     }
     if (facets)
@@ -203,19 +203,19 @@ static void get_by_digest_hides_restricted(void **state)
     char err[256];
     tg_archive_t *a;
     assert_int_equal(tg_archive_open(archive, &a, err, sizeof err), TG_OK);
-    json_t *rec;
+    tg_record_t *rec;
     tg_docid_t id;
     assert_int_equal(tg_archive_get(a, docs[0].sha, 1, &rec, &id), TG_OK);
     assert_true(id > 0);
-    assert_string_equal(tg_rec_str(rec, TG_REC_SHA256), docs[0].sha);
-    json_decref(rec);
+    assert_string_equal(tg_record_get_sha256(rec), docs[0].sha);
+    tg_record_free(rec);
 
     /* restricted: as if it did not exist, unless asked for on purpose */
     assert_int_equal(tg_archive_get(a, docs[3].sha, 1, &rec, &id), TG_ERR_NOTFOUND);
     assert_null(rec);
     assert_int_equal(id, 0);
     assert_int_equal(tg_archive_get(a, docs[3].sha, 0, &rec, NULL), TG_OK);
-    json_decref(rec);
+    tg_record_free(rec);
 
     /* not digests */
     const char *bad[] = {"", "..", "../../etc/passwd", "ABCDEF", NULL};
@@ -374,7 +374,7 @@ static void put(tg_db_t *db, tg_store_t *store, const char *text, json_t *rec, c
         tg_doc_add_term(d, term1, strlen(term1), 0);
     if (slot_embargo)
         tg_doc_set_value(d, TG_SLOT_EMBARGO, slot_embargo, strlen(slot_embargo));
-    json_object_set_new(rec, TG_REC_SHA256, json_string(sha));
+    json_object_set_new(rec, "sha256", json_string(sha));
     replace(db, tg_buf_str(&t), d, rec);
     tg_buf_free(&t);
 }
@@ -392,34 +392,34 @@ static void build_public_fixture(void)
     assert_int_equal(tg_db_open(tg_store_index_dir(store), TG_DB_WRITE, &db, err, sizeof err),
                      TG_OK);
     put(db, store, "palabra mostrada",
-        json_pack("{s:[{s:s, s:s, s:s, s:[s]}], s:[s]}", TG_REC_LOCATIONS, "path",
+        json_pack("{s:[{s:s, s:s, s:s, s:[s]}], s:[s]}", "locations", "path",
                   "/home/ana/casos/2024/a.txt", "rel", "casos/2024/a.txt", "folder", "casos/2024",
-                  "sidecar_from", "/home/ana/casos/manifest.csv line 2", TG_REC_WARNINGS,
+                  "sidecar_from", "/home/ana/casos/manifest.csv line 2", "warnings",
                   "cannot read /home/ana/casos/2024/a.txt.json"),
         NULL, NULL, pub_sha[P_SHOWN]);
     /* written before shown forms: derived, never absolute */
     put(db, store, "palabra antigua",
-        json_pack("{s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]}", TG_REC_LOCATIONS, "path",
+        json_pack("{s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]}", "locations", "path",
                   "/home/ana/casos/2024/b.txt", "folder", "casos/2024", "path",
                   "/home/ana/casos/c.txt", "folder", "casos", "path",
                   "/home/ana/casos/p.zip!/x/y.txt", "folder", "casos", "path",
                   "/home/ana/casos/2024/viejo/casos/2024/d.txt", "folder", "casos/2024"),
         NULL, NULL, pub_sha[P_LEGACY]);
     put(db, store, "palabra reservada",
-        json_pack("{s:[{s:s, s:s}], s:b}", TG_REC_LOCATIONS, "path", "/home/ana/casos/r.txt",
-                  "folder", "casos", TG_REC_RESTRICTED, 1),
+        json_pack("{s:[{s:s, s:s}], s:b}", "locations", "path", "/home/ana/casos/r.txt", "folder",
+                  "casos", "restricted", 1),
         TG_TERM_RESTRICTED, NULL, pub_sha[P_RESTRICTED]);
     put(db, store, "palabra embargada",
-        json_pack("{s:[{s:s, s:s}], s:s}", TG_REC_LOCATIONS, "path", "/home/ana/casos/e.txt",
-                  "folder", "casos", TG_REC_EMBARGO, "2030-06-15"),
+        json_pack("{s:[{s:s, s:s}], s:s}", "locations", "path", "/home/ana/casos/e.txt", "folder",
+                  "casos", "embargo", "2030-06-15"),
         TG_TERM_EMBARGO, "2030-06-15", pub_sha[P_EMBARGO]);
     put(db, store, "palabra vencida",
-        json_pack("{s:[{s:s, s:s}], s:s}", TG_REC_LOCATIONS, "path", "/home/ana/casos/v.txt",
-                  "folder", "casos", TG_REC_EMBARGO, "2020-01-01"),
+        json_pack("{s:[{s:s, s:s}], s:s}", "locations", "path", "/home/ana/casos/v.txt", "folder",
+                  "casos", "embargo", "2020-01-01"),
         TG_TERM_EMBARGO, "2020-01-01", pub_sha[P_ENDED]);
     /* a public bundle whose member is the restricted content */
     put(db, store, "palabra paquete",
-        json_pack("{s:[{s:s, s:s}]}", TG_REC_LOCATIONS, "path", "/home/ana/casos/z.zip", "folder",
+        json_pack("{s:[{s:s, s:s}]}", "locations", "path", "/home/ana/casos/z.zip", "folder",
                   "casos"),
         NULL, NULL, pub_sha[P_BUNDLE]);
     tg_buf_t key;
@@ -427,7 +427,7 @@ static void build_public_fixture(void)
     tg_location_key(&key, "/home/ana/casos/z.zip!/dentro.txt");
     json_t *m = json_pack("{s:s, s:s}", "loc", "/home/ana/casos/z.zip!/dentro.txt", "sha256",
                           pub_sha[P_RESTRICTED]);
-    char *v = tg_record_dump(m, NULL);
+    char *v = tg_json_dump(m, NULL);
     assert_int_equal(tg_db_set_meta(db, tg_buf_str(&key), v, strlen(v)), TG_OK);
     free(v);
     json_decref(m);
@@ -447,7 +447,7 @@ static unsigned listed(tg_archive_t *a, tg_qparser_t *qp)
     unsigned set = 0;
     for (size_t i = 0; i < r.n; i++)
         for (int k = 0; k < P_N; k++)
-            if (!strcmp(tg_rec_str(r.hits[i].rec, TG_REC_SHA256), pub_sha[k]))
+            if (!strcmp(tg_record_get_sha256(r.hits[i].rec), pub_sha[k]))
                 set |= 1u << k;
     long long counted = 0;
     const char *key;
@@ -483,26 +483,27 @@ static void public_handle_hides_and_embargoes_end(void **state)
     assert_int_equal(tg_archive_count(op, &n), TG_OK);
     assert_int_equal(n, P_N);
     /* hidden: as if missing, whatever the caller asks */
-    json_t *rec;
+    tg_record_t *rec;
     tg_buf_t text;
     for (int k = P_RESTRICTED; k <= P_EMBARGO; k++) {
         assert_int_equal(tg_archive_get(a, pub_sha[k], 0, &rec, NULL), TG_ERR_NOTFOUND);
-        json_t *fake = json_pack("{s:s}", TG_REC_SHA256, pub_sha[k]);
+        tg_record_t *fake = tg_record_new();
+        tg_record_set_sha256(fake, pub_sha[k]);
         tg_buf_init(&text, 1024);
         assert_int_equal(tg_archive_text(a, fake, &text), TG_ERR_NOTFOUND);
         tg_buf_free(&text);
-        json_decref(fake);
+        tg_record_free(fake);
         int fd;
         uint64_t size;
         /* whatever the caller asks */
         assert_int_equal(tg_archive_original(a, pub_sha[k], 0, &rec, &fd, &size), TG_ERR_NOTFOUND);
         assert_int_equal(tg_archive_get(op, pub_sha[k], 0, &rec, NULL), TG_OK);
-        json_decref(rec);
+        tg_record_free(rec);
         /* the operator gets its original (an export), unless asking not to */
         assert_int_equal(tg_archive_original(op, pub_sha[k], 1, &rec, &fd, &size), TG_ERR_NOTFOUND);
         assert_int_equal(tg_archive_original(op, pub_sha[k], 0, &rec, &fd, &size), TG_OK);
         close(fd);
-        json_decref(rec);
+        tg_record_free(rec);
     }
     /* the operator may ask for them to be left out too */
     assert_int_equal(tg_archive_get(op, pub_sha[P_EMBARGO], 1, &rec, NULL), TG_ERR_NOTFOUND);
@@ -515,7 +516,7 @@ static void public_handle_hides_and_embargoes_end(void **state)
     assert_int_equal(tg_archive_count(a, &n), TG_OK);
     assert_int_equal(n, P_N - 1);
     assert_int_equal(tg_archive_get(a, pub_sha[P_EMBARGO], 1, &rec, NULL), TG_OK);
-    json_decref(rec);
+    tg_record_free(rec);
     /* a clock override that is not a date is no override */
     setenv("TESTIGO_TODAY", "2099-02-30", 1);
     tg_today(today);
@@ -526,16 +527,16 @@ static void public_handle_hides_and_embargoes_end(void **state)
     int fd;
     uint64_t size;
     assert_int_equal(tg_archive_get(a, pub_sha[P_BUNDLE], 1, &rec, NULL), TG_OK);
-    json_decref(rec);
+    tg_record_free(rec);
     assert_int_equal(tg_archive_original(a, pub_sha[P_BUNDLE], 1, &rec, &fd, &size),
                      TG_ERR_NOTFOUND);
     assert_int_equal(tg_archive_original(op, pub_sha[P_BUNDLE], 1, &rec, &fd, &size), TG_OK);
     assert_int_equal(size, strlen("palabra paquete"));
     close(fd);
-    json_decref(rec);
+    tg_record_free(rec);
     assert_int_equal(tg_archive_original(a, pub_sha[P_SHOWN], 1, &rec, &fd, &size), TG_OK);
     close(fd);
-    json_decref(rec);
+    tg_record_free(rec);
     tg_qparser_free(qp);
     tg_archive_close(a);
     tg_archive_close(op);
@@ -547,32 +548,30 @@ static void public_records_show_no_machine_path(void **state)
     char err[256];
     tg_archive_t *a;
     assert_int_equal(tg_archive_open_public(pub_dir, &a, err, sizeof err), TG_OK);
-    json_t *rec;
+    tg_record_t *rec;
     assert_int_equal(tg_archive_get(a, pub_sha[P_SHOWN], 1, &rec, NULL), TG_OK);
-    json_t *l0 = json_array_get(json_object_get(rec, TG_REC_LOCATIONS), 0);
-    assert_string_equal(tg_rec_str(l0, "path"), "casos/2024/a.txt");
-    assert_null(json_object_get(l0, "rel"));
-    assert_string_equal(json_string_value(json_array_get(json_object_get(l0, "sidecar_from"), 0)),
-                        "casos/manifest.csv line 2");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(rec, "warnings"), 0)),
+    const tg_location_t *l0 = tg_record_location(rec, 0);
+    assert_string_equal(tg_location_get_path(l0), "casos/2024/a.txt");
+    assert_null(tg_location_get_rel(l0));
+    assert_string_equal(tg_location_sidecar_from(l0, 0), "casos/manifest.csv line 2");
+    assert_string_equal(tg_record_nth(rec, TG_LIST_WARNINGS, 0),
                         "cannot read casos/2024/a.txt.json");
-    char *dump = json_dumps(rec, 0);
+    char *dump = tg_record_dump(rec, NULL);
     assert_null(strstr(dump, "/home/ana"));
     free(dump);
-    json_decref(rec);
+    tg_record_free(rec);
 
     /* archives written before: the folder facet tells the root where it
      * can, else the file name alone */
     assert_int_equal(tg_archive_get(a, pub_sha[P_LEGACY], 1, &rec, NULL), TG_OK);
-    json_t *l = json_object_get(rec, TG_REC_LOCATIONS);
-    assert_string_equal(tg_rec_str(json_array_get(l, 0), "path"), "casos/2024/b.txt");
-    assert_string_equal(tg_rec_str(json_array_get(l, 1), "path"), "c.txt");
-    assert_string_equal(tg_rec_str(json_array_get(l, 2), "path"), "p.zip!/x/y.txt");
-    assert_string_equal(tg_rec_str(json_array_get(l, 3), "path"), "casos/2024/d.txt");
-    dump = json_dumps(rec, 0);
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 0)), "casos/2024/b.txt");
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 1)), "c.txt");
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 2)), "p.zip!/x/y.txt");
+    assert_string_equal(tg_location_get_path(tg_record_location(rec, 3)), "casos/2024/d.txt");
+    dump = tg_record_dump(rec, NULL);
     assert_null(strstr(dump, "/home/ana"));
     free(dump);
-    json_decref(rec);
+    tg_record_free(rec);
 
     /* search results too */
     tg_qparser_t *qp = tg_qparser_new();
@@ -585,7 +584,7 @@ static void public_records_show_no_machine_path(void **state)
         assert_null(strstr(dump, "/home/ana"));
         free(dump);
         json_decref(h);
-        dump = json_dumps(r.hits[i].rec, 0);
+        dump = tg_record_dump(r.hits[i].rec, NULL);
         assert_null(strstr(dump, "/home/ana"));
         free(dump);
     }
@@ -631,10 +630,9 @@ static void big_doc(tg_db_t *db, unsigned i, unsigned round, char sha[65])
     char pad[300];
     memset(pad, 'a' + (char)((i + round) % 26), sizeof pad - 1);
     pad[sizeof pad - 1] = '\0';
-    json_t *rec =
-        json_pack("{s:s, s:s, s:[{s:s}], s:[{s:s, s:s}], s:b}", TG_REC_SHA256, sha, TG_REC_TITLE,
-                  pad, TG_REC_LOCATIONS, "path", "/big/doc.txt", TG_REC_PERSONS, "name",
-                  big_names[i % 3], "key", big_names[i % 3], TG_REC_RESTRICTED, i % 100 == 7);
+    json_t *rec = json_pack("{s:s, s:s, s:[{s:s}], s:[{s:s, s:s}], s:b}", "sha256", sha, "title",
+                            pad, "locations", "path", "/big/doc.txt", "persons", "name",
+                            big_names[i % 3], "key", big_names[i % 3], "restricted", i % 100 == 7);
     replace(db, qterm, d, rec);
     free(qterm);
 }
@@ -695,7 +693,8 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
     char err[512];
     tg_search_req_t req = {.limit = 20, .facets = kind == R_FACETS};
     tg_results_t r;
-    json_t *rec = NULL, *o;
+    tg_record_t *rec = NULL;
+    json_t *o;
     unsigned n;
     int fd;
     uint64_t size;
@@ -719,7 +718,7 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
     case R_GET:
         st = tg_archive_get(a, big_sha, 0, &rec, NULL);
         if (!st)
-            assert_string_equal(tg_rec_str(rec, TG_REC_SHA256), big_sha);
+            assert_string_equal(tg_record_get_sha256(rec), big_sha);
         break;
     case R_COUNT:
         st = tg_archive_count(a, &n);
@@ -738,7 +737,8 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
         break;
     case R_TEXT:
         tg_buf_init(&text, 1024);
-        rec = json_pack("{s:s}", TG_REC_SHA256, big_sha);
+        rec = tg_record_new();
+        tg_record_set_sha256(rec, big_sha);
         st = tg_archive_text(a, rec, &text);
         if (!st)
             assert_string_equal(tg_buf_str(&text), "comun vuelta documento");
@@ -752,7 +752,7 @@ static tg_status_t read_call(int kind, tg_archive_t *a, tg_qparser_t *qp)
         }
         break;
     }
-    json_decref(rec);
+    tg_record_free(rec);
     return st;
 }
 
@@ -826,7 +826,7 @@ static void index_errors_keep_xapians_message(void **state)
     assert_int_equal(st, TG_ERR_CORRUPT);
     assert_non_null(strstr(err, "DatabaseCorruptError"));
     assert_non_null(strstr(tg_archive_error(a), "DatabaseCorruptError"));
-    json_t *rec;
+    tg_record_t *rec;
     assert_int_equal(tg_archive_get(a, big_sha, 0, &rec, NULL), TG_ERR_CORRUPT);
     assert_null(rec);
     assert_non_null(strstr(tg_archive_error(a), "DatabaseCorruptError"));

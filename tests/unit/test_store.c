@@ -161,11 +161,86 @@ static void proto_roundtrip_and_damage(void **state)
     close(sv[1]);
 }
 
+/* tg_store_sync syncs the named contents' files (missing text or OCR files
+ * are nothing to sync) and forgets them; a failure keeps them for the next
+ * call.  Which system calls it makes, and their order against the index
+ * commit, is checked under strace by tests/integration/37-durable-sync.sh. */
+static void sync_named_contents(void **state)
+{
+    (void)state;
+    char archive[300], err[256], sha[65];
+    snprintf(archive, sizeof archive, "%s/a", dir);
+    tg_store_t *s;
+    assert_int_equal(tg_store_open(archive, 1, &s, err, sizeof err), TG_OK);
+    assert_int_equal(tg_store_sync(s), TG_OK); /* nothing named */
+    uint64_t size;
+    int fd = fd_of("declaración");
+    assert_int_equal(tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err),
+                     TG_OK);
+    close(fd);
+    assert_int_equal(tg_store_put_text(s, sha, "declaración", 12), TG_OK);
+    tg_store_note(s, sha);
+    tg_store_note(s, sha);
+    tg_store_note(s, "not a digest");
+    assert_int_equal(tg_store_noted(s), 1);
+    /* named but never written: its files do not exist */
+    char absent[65];
+    memset(absent, 'e', 64);
+    absent[64] = '\0';
+    tg_store_note(s, absent);
+    assert_int_equal(tg_store_noted(s), 2);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+    assert_int_equal(tg_store_noted(s), 0);
+
+    /* a path that cannot be opened for a reason other than absence: the
+     * sync fails and the contents stay named */
+    char bad[65], p[400];
+    memset(bad, 'f', 64);
+    bad[64] = '\0';
+    snprintf(p, sizeof p, "%s/store/ff", archive);
+    FILE *f = fopen(p, "w"); /* a file where the folder ff/ would be */
+    assert_non_null(f);
+    fclose(f);
+    tg_store_note(s, bad);
+    tg_store_note(s, sha);
+    assert_int_equal(tg_store_sync(s), TG_ERR_IO);
+    assert_int_equal(tg_store_noted(s), 2);
+    unlink(p);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+    assert_int_equal(tg_store_noted(s), 0);
+
+    /* the list is capped: a full list is synced at once... */
+    char many[65];
+    size_t k;
+    for (k = 0; k <= 16384; k++) {
+        snprintf(many, sizeof many, "%064zx", k);
+        tg_store_note(s, many);
+    }
+    assert_int_equal(tg_store_noted(s), 1);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+    /* ...and when that fails, every later sync fails: nothing named is
+     * silently dropped */
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+    tg_store_note(s, bad);
+    for (k = 1; k <= 16384; k++) {
+        snprintf(many, sizeof many, "%064zx", k);
+        tg_store_note(s, many);
+    }
+    assert_int_equal(tg_store_noted(s), 1);
+    unlink(p);
+    assert_int_equal(tg_store_sync(s), TG_ERR_IO);
+    assert_int_equal(tg_store_sync(s), TG_ERR_IO);
+    tg_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(layout_and_content_addressing, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_foreign_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(sync_named_contents, setup, teardown),
         cmocka_unit_test(proto_roundtrip_and_damage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

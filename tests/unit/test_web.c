@@ -148,29 +148,19 @@ static void hostile_document(void **state)
 {
     (void)state;
     const char *x = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
-    json_t *rec = json_object();
-    json_object_set_new(rec, "sha256",
-                        json_string("0123456789abcdef0123456789abcdef0123456789ab"
-                                    "cdef0123456789abcdef"));
-    json_object_set_new(rec, "title", json_string(x));
-    json_object_set_new(rec, "mime", json_string(x));
-    json_object_set_new(rec, "kind", json_string(x));
-    json_object_set_new(rec, "lang", json_string(x));
-    json_object_set_new(rec, "date", json_string(x));
-    json_object_set_new(rec, "date_source", json_string(x));
-    json_object_set_new(rec, "extraction", json_string(x));
-    json_object_set_new(rec, "extraction_error", json_string(x));
-    json_object_set_new(rec, "pages", json_integer(2));
-    json_t *meta = json_object();
-    json_object_set_new(meta, "author", json_string(x));
-    json_object_set_new(rec, "meta", meta);
-    json_t *w = json_array();
-    json_array_append_new(w, json_string(x));
-    json_object_set_new(rec, "warnings", w);
-    json_t *locs = json_array(), *loc = json_object();
-    json_object_set_new(loc, "path", json_string(x));
-    json_array_append_new(locs, loc);
-    json_object_set_new(rec, "locations", locs);
+    tg_record_t *rec = tg_record_new();
+    tg_record_set_sha256(rec, "0123456789abcdef0123456789abcdef0123456789ab"
+                              "cdef0123456789abcdef");
+    tg_record_set_title(rec, x, x);
+    tg_record_set_mime(rec, x);
+    tg_record_set_kind(rec, x);
+    tg_record_set_lang(rec, x);
+    tg_record_set_date(rec, x, x);
+    tg_record_set_extraction(rec, x, x);
+    tg_record_set_pages(rec, 2, NULL, 0);
+    tg_record_set_meta(rec, "author", x);
+    tg_record_append(rec, TG_LIST_WARNINGS, x);
+    tg_record_add_location(rec, x, NULL, NULL, NULL);
 
     const char *text = "p1 <script>alert(3)</script>\fp2 Rodríguez <b>x</b>";
     tg_span_t hits[] = {{strlen("p1 <script>alert(3)</script>\fp2 "), strlen("Rodríguez")}};
@@ -193,7 +183,7 @@ static void hostile_document(void **state)
     render_error(&b, &q, 404, x);
     assert_null(strstr(tg_buf_str(&b), "<script"));
     tg_buf_free(&b);
-    json_decref(rec);
+    tg_record_free(rec);
 }
 
 static void asset_routes(void **state)
