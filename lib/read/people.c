@@ -31,6 +31,7 @@
 typedef struct {
     json_t *terms;  /* term -> documents */
     json_t *hidden; /* term -> hidden documents holding it (hide only) */
+    char *groups;   /* the names list's persons (TG_META_NAMES_KEYS), or NULL */
 } terms_t;
 
 static int collect_term(void *ctx, const char *term, size_t len, unsigned freq)
@@ -55,7 +56,13 @@ static tg_status_t read_terms_once(tg_archive_t *a, int hide, terms_t *t)
     tg_db_t *db = tg_archive_db_(a);
     json_object_clear(t->terms);
     json_object_clear(t->hidden);
-    tg_status_t st = tg_db_each_term(db, TG_PREFIX_PERSON, collect_term, t->terms);
+    free(t->groups);
+    t->groups = NULL;
+    /* read in the same attempt as the terms: a commit between them is
+     * retried like any other */
+    tg_status_t st = tg_db_get_meta(db, TG_META_NAMES_KEYS, &t->groups, NULL);
+    if (!st)
+        st = tg_db_each_term(db, TG_PREFIX_PERSON, collect_term, t->terms);
     if (!st)
         st = tg_db_each_term(db, TG_PREFIX_PERSON_ID, collect_term, t->terms);
     if (st)
@@ -90,7 +97,7 @@ static tg_status_t read_terms_once(tg_archive_t *a, int hide, terms_t *t)
 tg_status_t tg_people_load(tg_archive_t *a, int hide, tg_entities_t **out)
 {
     *out = NULL;
-    terms_t t = {json_object(), json_object()};
+    terms_t t = {json_object(), json_object(), NULL};
     tg_status_t st;
     int tries = 0;
     do
@@ -124,9 +131,8 @@ tg_status_t tg_people_load(tg_archive_t *a, int hide, tg_entities_t **out)
         }
     }
     /* the names list's persons (testigo-index --names) */
-    char *groups = NULL;
-    if (!tg_db_get_meta(tg_archive_db_(a), TG_META_NAMES_KEYS, &groups, NULL) && groups) {
-        json_t *gs = json_loads(groups, 0, NULL), *g;
+    if (t.groups) {
+        json_t *gs = json_loads(t.groups, 0, NULL), *g;
         size_t i;
         json_array_foreach(gs, i, g)
         {
@@ -139,12 +145,12 @@ tg_status_t tg_people_load(tg_archive_t *a, int hide, tg_entities_t **out)
         }
         json_decref(gs);
     }
-    free(groups);
     tg_entities_resolve(e);
     *out = e;
 out:
     json_decref(t.terms);
     json_decref(t.hidden);
+    free(t.groups);
     return st;
 }
 
