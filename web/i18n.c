@@ -199,6 +199,20 @@ static const char *const msgs[M_COUNT][2] = {
     [M_FOOTER] = {"Testigo: archivo local. Nada de lo que busca sale de este equipo.",
                   "Testigo: a local archive. Nothing you search leaves this computer."},
     [M_SKIP] = {"Ir a los resultados", "Skip to the results"},
+    [M_PERSON_VARIANTS] = {"También escrito", "Also written"},
+    [M_PERSON_IDS] = {"Cédulas", "Identity numbers"},
+    [M_PERSON_DOCS] = {"Documentos que lo nombran: %u", "Documents naming this person: %u"},
+    [M_PERSON_TIMELINE] = {"Fechas junto al nombre", "Dates next to the name"},
+    [M_PERSON_TIMELINE_NONE] = {"Ninguna fecha escrita junto al nombre.",
+                                "No date written next to the name."},
+    [M_PERSON_WITH] = {"Nombrado con", "Named with"},
+    [M_PERSON_SEARCH] = {"Buscar sus documentos", "Search their documents"},
+    [M_DOC_PERSONS] = {"Personas nombradas", "Persons named"},
+    [M_EVENT_MENTIONED] = {"mencionada", "mentioned"},
+    [M_EVENT_DETENTION] = {"detención", "detention"},
+    [M_EVENT_TRANSFER] = {"traslado", "transfer"},
+    [M_EVENT_HEARING] = {"audiencia", "hearing"},
+    [M_EVENT_RELEASE] = {"liberación", "release"},
 };
 
 const char *web_msg(web_lang_t lang, web_msg_t m)

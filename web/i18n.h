@@ -143,6 +143,20 @@ typedef enum {
     M_OTHER_LANG_CODE,
     M_FOOTER,
     M_SKIP,
+    /* persons (personpage.c) */
+    M_PERSON_VARIANTS,
+    M_PERSON_IDS,
+    M_PERSON_DOCS, /* %u */
+    M_PERSON_TIMELINE,
+    M_PERSON_TIMELINE_NONE,
+    M_PERSON_WITH,
+    M_PERSON_SEARCH,
+    M_DOC_PERSONS,
+    M_EVENT_MENTIONED,
+    M_EVENT_DETENTION,
+    M_EVENT_TRANSFER,
+    M_EVENT_HEARING,
+    M_EVENT_RELEASE,
     M_COUNT
 } web_msg_t;
 

@@ -790,10 +790,26 @@ void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const
         facet_block(b, q, s, json_object_get(r->facets, "lang"), "lang", 20);
         facet_block(b, q, s, json_object_get(r->facets, "year"), "year", 30);
         facet_block(b, q, s, json_object_get(r->facets, "folder"), "folder", 15);
-        facet_block(b, q, s, json_object_get(r->facets, "person"), "person", 15);
+        render_person_facet(b, q, json_object_get(r->facets, "persons"));
     }
     html_raw(b, "</aside>\n</div>\n");
     page_end(b, q);
+}
+
+void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
+                       const web_search_t *s)
+{
+    page_start(b, q, title, body_class, s);
+}
+
+void render_page_end(tg_buf_t *b, const web_req_t *q)
+{
+    page_end(b, q);
+}
+
+void render_hit(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const tg_hit_t *h)
+{
+    hit_block(b, q, s, h);
 }
 
 /* ==== Document ============================================================= */
@@ -921,6 +937,7 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const c
     html_raw(b, "</dt><dd><code class=\"sha\">");
     html_esc(b, sha);
     html_raw(b, "</code></dd>\n</dl>\n");
+    render_doc_persons(b, q, rec);
 
     size_t nlocs = tg_record_n_locations(rec);
     html_raw(b, "<section class=\"locations\"><h2>");

@@ -5,6 +5,7 @@
  *   /                 home                 /search           results (HTML)
  *   /doc/SHA          document page        /api/search       results (JSON)
  *   /download/SHA     the original         /api/doc/SHA      document (JSON)
+ *   /person?name=N    a person's page (personpage.c)
  *   /static/NAME      embedded assets      /opensearch.xml   OpenSearch
  *   /robots.txt       keeps crawlers out   anything else     404
  *
@@ -734,6 +735,7 @@ web_route_fn web_route_find(const char *path)
         {"/search", 0, route_search},
         {"/api/search", 0, route_api_search},
         {"/doc/", 1, route_doc},
+        {"/person", 0, web_route_person},
         {"/api/doc/", 1, route_api_doc},
         {"/download/", 1, route_download},
         {"/static/", 1, route_static},

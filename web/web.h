@@ -122,6 +122,8 @@ const char *web_arg(const web_req_t *q, const char *key);
 typedef int (*web_route_fn)(web_req_t *q, web_resp_t *resp);
 /* The route for path (never NULL: unknown paths get the 404 route). */
 web_route_fn web_route_find(const char *path);
+/* /person?name=NAME: a person's page (personpage.c). */
+int web_route_person(web_req_t *q, web_resp_t *resp);
 /* 1 if q is a costly search (its query has a wildcard): the server runs
  * those apart, a few at a time (web_config_t.search_slots).  Needs q->qp. */
 int web_route_costly(const web_req_t *q);

@@ -294,6 +294,21 @@ static long entry_of(const tg_record_t *rec, const char *key, tg_person_t *e)
     return -1;
 }
 
+/* 1 if ids (shown forms) holds the number whose digits are digits. */
+static int has_id(const json_t *ids, const char *digits)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v)
+    {
+        char d[32];
+        tg_personterms_digits(json_string_value(v), d, sizeof d);
+        if (!strcmp(d, digits))
+            return 1;
+    }
+    return 0;
+}
+
 /* Names entity x into o: "name", "variants", "ids", "listed". */
 static tg_status_t name_entity(tg_archive_t *a, int hide, const tg_entity_t *x, json_t *o)
 {
@@ -345,18 +360,35 @@ static tg_status_t name_entity(tg_archive_t *a, int hide, const tg_entity_t *x, 
         }
         tg_record_free(rec);
     }
-    /* numbers no record read showed with its letter */
-    for (size_t k = 0; k < x->nids; k++) {
-        int have = 0;
-        size_t i;
-        json_t *v;
-        json_array_foreach(ids, i, v)
-        {
-            char d[32];
-            tg_personterms_digits(json_string_value(v), d, sizeof d);
-            have |= !strcmp(d, x->ids[k]);
+    /* numbers the records read did not show: as a document that writes
+     * them next to the name shows them (its XK link), else as digits */
+    for (size_t k = 0; k < x->nids && !st; k++) {
+        if (has_id(ids, x->ids[k]))
+            continue;
+        for (size_t j = 0; j < x->nlinks && j < NAMED_KEYS && !st; j++) {
+            const char *sp = strchr(x->links[j], ' ');
+            size_t dl = sp ? (size_t)(sp - x->links[j]) : 0;
+            if (!sp || dl != strlen(x->ids[k]) || memcmp(x->links[j], x->ids[k], dl))
+                continue;
+            tg_buf_reset(&term);
+            tg_bool_term(&term, TG_PREFIX_PERSON_ID, x->links[j]);
+            tg_record_t *rec;
+            st = first_record(a, hide, tg_buf_str(&term), &rec);
+            if (st || !rec)
+                continue;
+            tg_person_t e;
+            long pi = entry_of(rec, sp + 1, &e);
+            for (size_t i = 0; pi >= 0 && i < e.nids; i++) {
+                const char *sh = tg_record_person_id(rec, (size_t)pi, i);
+                char d[32];
+                if (sh && tg_personterms_digits(sh, d, sizeof d) && !strcmp(d, x->ids[k]))
+                    add_unique(ids, sh, 64);
+            }
+            tg_record_free(rec);
+            if (has_id(ids, x->ids[k]))
+                break;
         }
-        if (!have)
+        if (!has_id(ids, x->ids[k]))
             add_unique(ids, x->ids[k], 64);
     }
     tg_buf_free(&term);
@@ -535,6 +567,10 @@ static tg_status_t find_once(tg_archive_t *a, int hide, const tg_entities_t *ent
         json_t *o = json_object();
         st = name_entity(a, hide, x, o);
         json_object_set_new(o, "key", json_string(x->head ? x->head : ""));
+        json_t *keys = json_array();
+        for (size_t j = 0; j < x->nkeys; j++)
+            json_array_append_new(keys, json_string(x->keys[j]));
+        json_object_set_new(o, "keys", keys);
         json_array_append_new(list, o);
     }
     if (st)
@@ -580,6 +616,68 @@ tg_status_t tg_people_find(tg_archive_t *a, int hide, const char *name, const ch
     while (tg_archive_again_(a, &st, &tries));
     if (st)
         tg_errf(err, errlen, "%s", tg_archive_error(a));
+    tg_entities_free(ents);
+    return st;
+}
+
+/* ==== The facet ============================================================= */
+
+static tg_status_t facet_once(tg_archive_t *a, int hide, const tg_entities_t *ents,
+                              const counted_t *c, size_t n, json_t **out)
+{
+    json_t *list = json_array();
+    tg_status_t st = TG_OK;
+    for (size_t k = 0; k < n && !st; k++) {
+        const tg_entity_t *x = tg_entities_get(ents, c[k].ent);
+        json_t *o = json_object();
+        st = name_entity(a, hide, x, o);
+        json_object_del(o, "variants");
+        json_object_del(o, "ids");
+        json_object_del(o, "listed");
+        json_object_set_new(o, "key", json_string(x->head ? x->head : ""));
+        json_object_set_new(o, "documents", json_integer(c[k].docs));
+        json_array_append_new(list, o);
+    }
+    if (st)
+        json_decref(list);
+    else
+        *out = list;
+    return st;
+}
+
+tg_status_t tg_people_facet(tg_archive_t *a, int hide, const json_t *by_key, size_t max,
+                            json_t **out)
+{
+    *out = NULL;
+    tg_entities_t *ents = NULL;
+    tg_status_t st = tg_people_load(a, hide, &ents);
+    if (st)
+        return st;
+    size_t ne = tg_entities_count(ents), nc = 0;
+    counted_t *c = tg_xcalloc(ne ? ne : 1, sizeof *c);
+    long *at = tg_xcalloc(ne ? ne : 1, sizeof *at); /* entity -> its place in c, + 1 */
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)by_key, key, v)
+    {
+        long i = tg_entities_find_key(ents, key);
+        if (i < 0)
+            continue; /* a key the handle may not show */
+        if (!at[i]) {
+            const tg_entity_t *x = tg_entities_get(ents, (size_t)i);
+            c[nc] = (counted_t){(size_t)i, 0, x->head ? x->head : ""};
+            at[i] = (long)++nc;
+        }
+        c[at[i] - 1].docs += json_integer_value(v);
+    }
+    if (nc)
+        qsort(c, nc, sizeof *c, by_docs);
+    int tries = 0;
+    do
+        st = facet_once(a, hide, ents, c, nc < max ? nc : max, out);
+    while (tg_archive_again_(a, &st, &tries));
+    free(at);
+    free(c);
     tg_entities_free(ents);
     return st;
 }

@@ -46,4 +46,12 @@ tg_status_t tg_people_list(tg_archive_t *a, tg_qparser_t *qp, const char *query,
 tg_status_t tg_people_find(tg_archive_t *a, int hide, const char *name, const char *idnum,
                            json_t **out, char *err, size_t errlen);
 
+/* The person facet of a search (by_key: {person key: documents}) as the
+ * persons they are: [{"name", "key", "documents"}], most documents first,
+ * at most max.  A person's documents are its keys' summed (a document
+ * naming one person in two forms that docpersons.h did not join counts
+ * twice).  Keys the handle may not show are left out. */
+tg_status_t tg_people_facet(tg_archive_t *a, int hide, const json_t *by_key, size_t max,
+                            json_t **out);
+
 #endif

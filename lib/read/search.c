@@ -117,6 +117,9 @@ const char *tg_archive_error(const tg_archive_t *a)
     return a ? a->err : "";
 }
 
+/* Persons the resolved person facet ("persons") lists at most. */
+#define PERSONS_FACET_MAX 20
+
 /* ==== Failures and the retry ================================================ */
 
 /* Records a failure's message on the handle; returns st. */
@@ -976,6 +979,16 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     memcpy(out->notices, parsed.notices, sizeof out->notices);
     out->n_notices = parsed.n_notices;
     tg_parsed_free(&parsed);
+    /* the person facet as persons (people.c): their display names */
+    const json_t *pf = out->facets ? json_object_get(out->facets, "person") : NULL;
+    if (!st && pf) {
+        json_t *persons = NULL;
+        st = tg_people_facet(a, req->hide_restricted || a->pub, pf, PERSONS_FACET_MAX, &persons);
+        if (st)
+            tg_results_free(out);
+        else
+            json_object_set_new(out->facets, "persons", persons);
+    }
     if (st) {
         tg_errf(err, errlen, "%s", a->err);
         return st;

@@ -156,7 +156,9 @@ typedef struct {
     tg_hit_t *hits;
     size_t n;
     /* {"kind": {"pdf": 3}, "lang": ..., "year": ..., "month": ..., "folder":
-     * ..., "person": ...} or NULL; values in byte order */
+     * ..., "person": ...} or NULL; values in byte order; and "persons": the
+     * person facet's keys as persons of the archive, [{"name" (display
+     * name), "key", "documents"}], most documents first */
     json_t *facets;
     double seconds;
     /* How the query's text was read where it could not be taken as written
