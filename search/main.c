@@ -17,7 +17,7 @@
 #include "buf.h"
 #include "export.h"
 #include "schema.h"
-#include "batch.h"
+#include "sbatch.h"
 #include "search.h"
 #include "text.h"
 #include "util.h"
@@ -656,7 +656,7 @@ int main(int argc, char **argv)
         return erc;
     }
     if (batch) {
-        int brc = tg_batch_run(a, qp, batch, json, limit_given ? req.limit : 0, stdout);
+        int brc = search_batch(a, qp, batch, json, limit_given ? req.limit : 0, stdout);
         tg_qparser_free(qp);
         tg_archive_close(a);
         tg_buf_free(&q);

@@ -9,6 +9,9 @@ mkdir -p "$D/casos" "$D/prensa"
 printf 'Testimonio de María Rodríguez: el niño fue detenido en Caracas.\n' >"$D/casos/testimonio.txt"
 printf 'Declaración de Ramón Rodríguez sobre la detención de su hermano.\n' >"$D/casos/declaracion.txt"
 printf 'RODRÍGUEZ, expediente abierto en Maracaibo.\n' >"$D/casos/nota.txt"
+# a person with a page of its own (issue 14)
+printf 'Acta.\n\nComparece Luis Alberto Rondón Pérez, cédula V-19.876.543, detenido el 5 de agosto de 2024.\n' \
+    >"$D/casos/acta.txt"
 # PDFs written here: a paged one dated 2009 and a form dated 2020
 $PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/trazas.pdf" 2009-04-01 "Trazas de un motor" \
     "Informe de rendimiento" "Trace trees en la segunda pagina"

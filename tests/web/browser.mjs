@@ -191,6 +191,18 @@ await check('usable on a phone: one column, no sideways scrolling', async () => 
   return wide <= 390 && box && box.width > 150;
 });
 
+await check('a document page links to the page of a person it names', async () => {
+  await page.goto(url + '/search?q=' + encodeURIComponent('comparece'));
+  await Promise.all([page.waitForURL(/\/doc\/[0-9a-f]{64}/), page.click('li.hit h3 a')]);
+  await Promise.all([page.waitForURL(/\/person\?name=/), page.click('section.persons a.person')]);
+  const h1 = (await page.textContent('main h1')).trim();
+  const docs = await page.locator('section.person-docs li.hit').count();
+  const detention = await page.locator('.person-timeline li[data-event=detention] time').first()
+    .getAttribute('datetime');
+  await page.screenshot({ path: join(artifacts, 'web-person.png'), fullPage: true });
+  return h1 === 'Luis Alberto Rondón Pérez' && docs === 1 && detention === '2024-08-05';
+});
+
 await check('the page obeys its Content-Security-Policy (no violations)', async () => {
   if (cspErrors.length) throw new Error(cspErrors.join('\n'));
   return true;

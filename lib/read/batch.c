@@ -1,4 +1,4 @@
-/* testigo-search --batch (see batch.h): reads a list of persons, one row
+/* A list of persons searched at once (see batch.h): reads the list, one row
  * each (a name, a cédula, or both, in any column order; a header row is
  * recognised and skipped), searches each as person:"NAME" OR
  * person:CEDULA (every form of the person, docs/persons.md), and writes a
@@ -7,13 +7,13 @@
  * mention none), and the documents (SHA-256, location, date, snippet),
  * oldest first.  A row that found nothing is reported as such.
  *
- * The list is read whole (at most TG_BATCH_MAX_BYTES, decoded to UTF-8 as
- * spreadsheets save it) and each row searched in turn: the cost is one
- * search and one person look-up per row. */
+ * The list is given whole (decoded to UTF-8 as spreadsheets save it) and
+ * each row searched in turn: the cost is one search and one person
+ * look-up per row.  The library's: testigo-search --batch and the web's
+ * batch form (web/batchpage.c) both report with it. */
 #define _POSIX_C_SOURCE 200809L
 #include "batch.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,8 +91,21 @@ static const char *str_or(const json_t *o, const char *k)
 }
 
 /* The report of one row as JSON. */
+typedef struct {
+    tg_batch_msg_fn msg;
+    void *ctx;
+    unsigned long failed;
+} say_t;
+
+static void say(say_t *s, unsigned long line, const char *m)
+{
+    s->failed++;
+    if (s->msg)
+        s->msg(s->ctx, line, m);
+}
+
 static json_t *report_row(tg_archive_t *a, tg_qparser_t *qp, unsigned long line, const char *name,
-                          const char *id, unsigned max_docs, tg_buf_t *q, int *failed)
+                          const char *id, const tg_batch_opts_t *opts, tg_buf_t *q, say_t *sy)
 {
     json_t *o = json_object();
     json_object_set_new(o, "line", json_integer((json_int_t)line));
@@ -100,14 +113,20 @@ static json_t *report_row(tg_archive_t *a, tg_qparser_t *qp, unsigned long line,
     json_object_set_new(o, "cedula", json_string(id));
     char err[1024];
     json_t *persons = NULL;
-    if (tg_search_person_find(a, name, id, 0, &persons, err, sizeof err)) {
-        fprintf(stderr, "testigo-search: line %lu: %s\n", line, err);
-        *failed = 1;
+    if (tg_search_person_find(a, name, id, opts->hide_restricted, &persons, err, sizeof err)) {
+        say(sy, line, err);
         persons = json_array();
     }
+    /* the keys are the library's business, not the report's */
+    size_t pi;
+    json_t *pv;
+    json_array_foreach(persons, pi, pv) json_object_del(pv, "keys");
     json_object_set_new(o, "persons", persons);
     row_query(q, name, id);
-    tg_search_req_t req = {.limit = max_docs, .sort = TG_SORT_DATE};
+    tg_search_req_t req = {.limit = opts->max_docs,
+                           .sort = TG_SORT_DATE,
+                           .hide_restricted = opts->hide_restricted,
+                           .time_limit = opts->time_limit};
     tg_results_t r;
     tg_status_t st = tg_search_run(a, qp, tg_buf_str(q), &req, &r, err, sizeof err);
     json_t *docs = json_array();
@@ -116,8 +135,7 @@ static json_t *report_row(tg_archive_t *a, tg_qparser_t *qp, unsigned long line,
     if (st == TG_ERR_QUERY) {
         json_object_set_new(o, "error", json_string(err));
     } else if (st) {
-        fprintf(stderr, "testigo-search: line %lu: %s\n", line, err);
-        *failed = 1;
+        say(sy, line, err);
     } else {
         total = r.total;
         for (size_t i = 0; i < r.n; i++) {
@@ -148,7 +166,16 @@ static json_t *report_row(tg_archive_t *a, tg_qparser_t *qp, unsigned long line,
 
 /* Writes row o as CSV lines: one per document, or one saying nothing was
  * found. */
-static void put_csv(const json_t *o, tg_buf_t *b)
+void tg_batch_csv_header(tg_buf_t *b)
+{
+    const char *h[] = {"line",       "name",      "cedula", "status",   "persons", "documents",
+                       "first_date", "last_date", "sha256", "location", "date",    "snippet"};
+    for (size_t k = 0; k < TG_ARRAY_LEN(h); k++)
+        tg_csv_put(b, h[k], k == 0, ',');
+    tg_csv_end(b);
+}
+
+void tg_batch_csv_row(const json_t *o, tg_buf_t *b)
 {
     json_t *persons = json_object_get(o, "persons"), *p;
     tg_buf_t names;
@@ -195,73 +222,41 @@ static void put_csv(const json_t *o, tg_buf_t *b)
     tg_buf_free(&names);
 }
 
-int tg_batch_run(tg_archive_t *a, tg_qparser_t *qp, const char *path, int json, unsigned max_docs,
-                 FILE *out)
+tg_status_t tg_batch_run(tg_archive_t *a, tg_qparser_t *qp, const char *data, size_t len,
+                         const tg_batch_opts_t *opts, tg_batch_row_fn row, tg_batch_msg_fn msg,
+                         void *ctx, tg_batch_stats_t *stats)
 {
-    if (!max_docs || max_docs > TG_BATCH_MAX_DOCS)
-        max_docs = TG_BATCH_MAX_DOCS;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "testigo-search: %s: %s\n", path, strerror(errno));
-        return 2;
-    }
-    tg_buf_t raw, text, q, b;
-    tg_buf_init(&raw, TG_BATCH_MAX_BYTES);
-    char chunk[65536];
-    size_t got;
-    int too_big = 0;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (tg_buf_add(&raw, chunk, got)) {
-            too_big = 1;
-            break;
-        }
-    int rerr = ferror(f);
-    fclose(f);
-    if (too_big || rerr) {
-        fprintf(stderr, "testigo-search: %s: %s\n", path,
-                too_big ? "the list is too long (16 MB at most)" : "cannot read the list");
-        tg_buf_free(&raw);
-        return 2;
-    }
+    tg_batch_opts_t o = *opts;
+    if (!o.max_docs || o.max_docs > TG_BATCH_MAX_DOCS)
+        o.max_docs = TG_BATCH_MAX_DOCS;
+    if (!o.max_rows || o.max_rows > TG_BATCH_MAX_ROWS)
+        o.max_rows = TG_BATCH_MAX_ROWS;
+    memset(stats, 0, sizeof *stats);
+    if (len > TG_BATCH_MAX_BYTES)
+        return TG_ERR_LIMIT;
+    tg_buf_t text, q;
     tg_buf_init(&text, TG_BATCH_MAX_BYTES * 2);
     tg_decode_info_t info;
-    tg_text_decode(raw.data ? raw.data : "", raw.len, &text, &info);
-    tg_buf_free(&raw);
+    tg_text_decode(data ? data : "", len, &text, &info);
     tg_csv_opts_t co = {.delim = tg_csv_sniff(text.data ? text.data : "", text.len)};
     tg_csv_t *c = tg_csv_new(text.data ? text.data : "", text.len, &co);
     tg_buf_init(&q, 1 << 16);
-    tg_buf_init(&b, (size_t)-1);
-    json_t *rows = json_array();
-    int failed = 0, any = 0;
-    unsigned long nrows = 0;
+    say_t sy = {msg, ctx, 0};
+    tg_status_t ret = TG_OK;
     char **fields;
     size_t n;
     unsigned long line;
     char err[512];
-    if (!json) {
-        const char *h[] = {"line",       "name",      "cedula", "status",   "persons", "documents",
-                           "first_date", "last_date", "sha256", "location", "date",    "snippet"};
-        for (size_t k = 0; k < TG_ARRAY_LEN(h); k++)
-            tg_csv_put(&b, h[k], k == 0, ',');
-        tg_csv_end(&b);
-    }
     for (;;) {
         tg_status_t st = tg_csv_next(c, &fields, &n, &line, err, sizeof err);
         if (st == TG_ERR_NOTFOUND)
             break;
         if (st) {
-            fprintf(stderr, "testigo-search: %s: %s\n", path, err);
-            failed = 1;
+            say(&sy, line, err);
             continue;
         }
-        if (nrows == 0 && n > 0 && is_header_word(fields[0]))
+        if (stats->rows == 0 && n > 0 && is_header_word(fields[0]))
             continue;
-        if (++nrows > TG_BATCH_MAX_ROWS) {
-            fprintf(stderr, "testigo-search: %s: more than %d rows: the rest is left out\n", path,
-                    TG_BATCH_MAX_ROWS);
-            failed = 1;
-            break;
-        }
         /* a cédula and a name, in whatever columns */
         const char *name = "", *id = "";
         for (size_t k = 0; k < n; k++) {
@@ -279,31 +274,21 @@ int tg_batch_run(tg_archive_t *a, tg_qparser_t *qp, const char *path, int json, 
         }
         if (!*name && !*id)
             continue;
-        json_t *o = report_row(a, qp, line, name, id, max_docs, &q, &failed);
-        any |= json_is_true(json_object_get(o, "found"));
-        if (json)
-            json_array_append_new(rows, o);
-        else {
-            put_csv(o, &b);
-            json_decref(o);
-            fwrite(b.data, 1, b.len, out);
-            tg_buf_reset(&b);
+        if (stats->rows >= o.max_rows) {
+            ret = TG_ERR_LIMIT; /* the rest is left out */
+            break;
         }
+        stats->rows++;
+        json_t *r = report_row(a, qp, line, name, id, &o, &q, &sy);
+        if (json_is_true(json_object_get(r, "found")))
+            stats->found++;
+        if (row)
+            row(ctx, r);
+        json_decref(r);
     }
-    if (json) {
-        json_t *doc = json_object();
-        json_object_set_new(doc, "list", json_string(path));
-        json_object_set_new(doc, "rows", rows);
-        json_dumpf(doc, out, JSON_INDENT(2));
-        fputc('\n', out);
-        json_decref(doc);
-    } else {
-        fwrite(b.data ? b.data : "", 1, b.len, out);
-        json_decref(rows);
-    }
+    stats->errors = sy.failed;
     tg_csv_free(c);
     tg_buf_free(&text);
     tg_buf_free(&q);
-    tg_buf_free(&b);
-    return failed ? 2 : any ? 0 : 1;
+    return ret;
 }
