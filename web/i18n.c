@@ -213,6 +213,29 @@ static const char *const msgs[M_COUNT][2] = {
     [M_EVENT_TRANSFER] = {"traslado", "transfer"},
     [M_EVENT_HEARING] = {"audiencia", "hearing"},
     [M_EVENT_RELEASE] = {"liberación", "release"},
+    [M_ERR_TOO_LARGE] = {"Lo enviado es demasiado grande.", "What was sent is too large."},
+    [M_BATCH_TITLE] = {"Buscar una lista de personas", "Search a list of persons"},
+    [M_BATCH_HELP] = {"Una persona por fila: un nombre, una cédula o ambos, separados por coma o "
+                      "punto y coma (CSV). Hasta %u filas y 1 MB.",
+                      "One person a row: a name, a cédula or both, separated by a comma or a "
+                      "semicolon (CSV). Up to %u rows and 1 MB."},
+    [M_BATCH_PASTE] = {"Pegue la lista", "Paste the list"},
+    [M_BATCH_UPLOAD] = {"o suba un archivo CSV", "or upload a CSV file"},
+    [M_BATCH_FORMAT] = {"Respuesta", "Answer"},
+    [M_BATCH_SUBMIT] = {"Buscar la lista", "Search the list"},
+    [M_BATCH_EMPTY] = {"La lista está vacía.", "The list is empty."},
+    [M_BATCH_TOO_MANY] = {"La lista tiene más de %u filas.", "The list has more than %u rows."},
+    [M_BATCH_EXPIRED] = {"El formulario caducó o no es de este servidor: cárguelo de nuevo.",
+                         "The form expired or is not this server's: load it again."},
+    [M_BATCH_SUMMARY] = {"Filas: %lu.", "Rows: %lu."},
+    [M_BATCH_SUMMARY_FOUND] = {"Con documentos: %lu.", "With documents: %lu."},
+    [M_BATCH_FOUND] = {"encontrada", "found"},
+    [M_BATCH_NOT_FOUND] = {"sin documentos", "nothing found"},
+    [M_BATCH_ERROR] = {"error", "error"},
+    [M_BATCH_COL_ROW] = {"Fila", "Row"},
+    [M_BATCH_COL_DOCS] = {"Documentos", "Documents"},
+    [M_BATCH_COL_DATES] = {"Fechas mencionadas", "Dates mentioned"},
+    [M_BATCH_DOWNLOAD] = {"Descargar el informe", "Download the report"},
 };
 
 const char *web_msg(web_lang_t lang, web_msg_t m)

@@ -157,6 +157,26 @@ typedef enum {
     M_EVENT_TRANSFER,
     M_EVENT_HEARING,
     M_EVENT_RELEASE,
+    M_ERR_TOO_LARGE,
+    /* the batch form (batchpage.c) */
+    M_BATCH_TITLE,
+    M_BATCH_HELP, /* %u rows */
+    M_BATCH_PASTE,
+    M_BATCH_UPLOAD,
+    M_BATCH_FORMAT,
+    M_BATCH_SUBMIT,
+    M_BATCH_EMPTY,
+    M_BATCH_TOO_MANY, /* %u */
+    M_BATCH_EXPIRED,
+    M_BATCH_SUMMARY,       /* %lu rows */
+    M_BATCH_SUMMARY_FOUND, /* %lu found */
+    M_BATCH_FOUND,
+    M_BATCH_NOT_FOUND,
+    M_BATCH_ERROR,
+    M_BATCH_COL_ROW,
+    M_BATCH_COL_DOCS,
+    M_BATCH_COL_DATES,
+    M_BATCH_DOWNLOAD,
     M_COUNT
 } web_msg_t;
 

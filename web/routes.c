@@ -5,7 +5,8 @@
  *   /                 home                 /search           results (HTML)
  *   /doc/SHA          document page        /api/search       results (JSON)
  *   /download/SHA     the original         /api/doc/SHA      document (JSON)
- *   /person?name=N    a person's page (personpage.c)
+ *   /person?name=N    a person's page      /batch            a list searched at once
+ *                     (personpage.c)                         (batchpage.c; POST too)
  *   /static/NAME      embedded assets      /opensearch.xml   OpenSearch
  *   /robots.txt       keeps crawlers out   anything else     404
  *
@@ -367,6 +368,8 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
 
 int web_route_costly(const web_req_t *q)
 {
+    if (q->post)
+        return 1; /* a list: a search per row */
     if (strcmp(q->path, "/search") && strcmp(q->path, "/api/search"))
         return 0;
     const char *text = web_arg(q, "q");
@@ -736,6 +739,7 @@ web_route_fn web_route_find(const char *path)
         {"/api/search", 0, route_api_search},
         {"/doc/", 1, route_doc},
         {"/person", 0, web_route_person},
+        {"/batch", 0, web_route_batch},
         {"/api/doc/", 1, route_api_doc},
         {"/download/", 1, route_download},
         {"/static/", 1, route_static},

@@ -279,6 +279,8 @@ tg_status_t tg_batch_run(tg_archive_t *a, tg_qparser_t *qp, const char *data, si
             break;
         }
         stats->rows++;
+        if (!a)
+            continue; /* counting */
         json_t *r = report_row(a, qp, line, name, id, &o, &q, &sy);
         if (json_is_true(json_object_get(r, "found")))
             stats->found++;
@@ -291,4 +293,14 @@ tg_status_t tg_batch_run(tg_archive_t *a, tg_qparser_t *qp, const char *data, si
     tg_buf_free(&text);
     tg_buf_free(&q);
     return ret;
+}
+
+unsigned long tg_batch_count(const char *data, size_t len, unsigned long max)
+{
+    if (!max || max > TG_BATCH_MAX_ROWS)
+        max = TG_BATCH_MAX_ROWS;
+    tg_batch_opts_t o = {.max_rows = max};
+    tg_batch_stats_t stats;
+    tg_status_t st = tg_batch_run(NULL, NULL, data, len, &o, NULL, NULL, NULL, &stats);
+    return st == TG_ERR_LIMIT ? (len > TG_BATCH_MAX_BYTES ? max + 1 : stats.rows + 1) : stats.rows;
 }

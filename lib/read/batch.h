@@ -49,6 +49,11 @@ tg_status_t tg_batch_run(tg_archive_t *a, tg_qparser_t *qp, const char *data, si
                          const tg_batch_opts_t *opts, tg_batch_row_fn row, tg_batch_msg_fn msg,
                          void *ctx, tg_batch_stats_t *stats);
 
+/* The rows of the list data that tg_batch_run would report, without
+ * searching them: at most max (0: TG_BATCH_MAX_ROWS), or max + 1 when it
+ * has more. */
+unsigned long tg_batch_count(const char *data, size_t len, unsigned long max);
+
 /* The CSV report: its header line, and a row's lines (one per document,
  * or one saying it found nothing), appended to b. */
 void tg_batch_csv_header(tg_buf_t *b);
