@@ -371,10 +371,10 @@ int web_route_batch(web_req_t *q, web_resp_t *resp)
     if (format == 0) {
         html_raw(b, "</tbody></table>\n<p class=\"summary\">");
         char sum[256];
-        web_msg_fmt(sum, sizeof sum, q->lang, M_BATCH_SUMMARY, "%lu", stats.rows);
+        web_msg_fmt(sum, sizeof sum, q->lang, M_BATCH_SUMMARY, "%u", (unsigned)stats.rows);
         html_esc(b, sum);
         html_raw(b, " ");
-        web_msg_fmt(sum, sizeof sum, q->lang, M_BATCH_SUMMARY_FOUND, "%lu", stats.found);
+        web_msg_fmt(sum, sizeof sum, q->lang, M_BATCH_SUMMARY_FOUND, "%u", (unsigned)stats.found);
         html_esc(b, sum);
         html_raw(b, "</p>\n</main>\n");
         render_page_end(b, q);

@@ -168,8 +168,8 @@ typedef enum {
     M_BATCH_EMPTY,
     M_BATCH_TOO_MANY, /* %u */
     M_BATCH_EXPIRED,
-    M_BATCH_SUMMARY,       /* %lu rows */
-    M_BATCH_SUMMARY_FOUND, /* %lu found */
+    M_BATCH_SUMMARY,       /* %u rows */
+    M_BATCH_SUMMARY_FOUND, /* %u found */
     M_BATCH_FOUND,
     M_BATCH_NOT_FOUND,
     M_BATCH_ERROR,

@@ -31,6 +31,7 @@ status_of 200 "an uploaded list gives its report" /batch -F "token=$token" -F "f
 check "...the person found, linked to its page" body_has 'href="/person?name=luis%20alberto%20rondon%20perez"'
 check "...a shorter form found" body_has '<a class="person" href="/person?name=marino%20alvarado%20rivas">'
 check "...a row that found nothing said so" body_has '<tr class="none"><td>5</td>'
+check "...and a summary" body_has '<p class="summary">Filas: 4. Con documentos: 3.</p>'
 check "...with download forms" body_has '<input type="hidden" name="format" value="csv">'
 status_of 200 "a pasted list (urlencoded) too" /batch --data-urlencode "token=$token" \
     --data-urlencode "list@$T/hidden.csv"
