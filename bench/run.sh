@@ -8,7 +8,8 @@
 # ranges of wall time, CPU and memory, the load, the machine's probes, the
 # targets of issue 16, and the versions and environment the peers depend
 # on (bench/report.py).  A full run also appends the OCR and web sections
-# (bench/ocr.sh, bench/ocr-turned.sh, bench/web.sh).  docs/benchmarking.md.
+# (bench/ocr.sh, bench/ocr-turned.sh, bench/web.sh, bench/pages.sh).
+# docs/benchmarking.md.
 #
 # Usage: bench/run.sh [SET...]   SETs: text mixed pdf many huge (default all,
 #                                or $SETS)
@@ -36,7 +37,7 @@ fi
 if [ -z "${OUT:-}" ]; then
     if [ $full = yes ]; then OUT=$top/bench/RESULTS.md; else OUT=$top/bench/RESULTS-dev.md; fi
 fi
-if [ $full = yes ]; then extras=${EXTRAS-ocr ocr-turned web}; else extras=${EXTRAS:-}; fi
+if [ $full = yes ]; then extras=${EXTRAS-ocr ocr-turned web pages}; else extras=${EXTRAS:-}; fi
 
 echo "bench: sets: $sets; $runs runs per tool; scale $scale; report: $OUT" >&2
 echo "bench: load now: $(cut -d' ' -f1-3 /proc/loadavg) (the report flags noisy runs; a quiet machine gives usable ones)" >&2

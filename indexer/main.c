@@ -23,6 +23,7 @@
 #include "text.h"
 #include "util.h"
 #include "verify.h"
+#include "pagerender.h"
 #include "worker.h"
 
 #ifndef TG_VERSION
@@ -68,6 +69,8 @@ static void usage(FILE *f)
            "      --names FILE         names list (CSV: canonical name, aliases...) of the\n"
            "                           persons to recognise in documents indexed now\n"
            "      --no-ocr             do not read images and scanned pages with OCR\n"
+           "      --render-pages       draw the page images of PDFs and images ahead, for\n"
+           "                           testigo-web (first 50 pages; else on first view)\n"
            "      --ocr-lang LANGS     OCR languages, tesseract's names joined by +\n"
            "                           (default spa+eng)\n"
            "      --ocr-timeout SEC    time to recognise one page; decimals allowed (default 60)\n"
@@ -141,6 +144,9 @@ static void print_by(const char *label, json_t *by)
 
 int main(int argc, char **argv)
 {
+    /* the page renderer the web server starts (pagerender.h) */
+    if (argc > 1 && (!strcmp(argv[1], "--render-page") || !strcmp(argv[1], "--render-server")))
+        return tg_page_render_main(argc - 1, argv + 1);
     enum {
         OPT_TIMEOUT = 256,
         OPT_CPU,
@@ -163,6 +169,7 @@ int main(int argc, char **argv)
         OPT_VERIFY,
         OPT_NAMES,
         OPT_NO_OCR,
+        OPT_RENDER_PAGES,
         OPT_OCR_LANG,
         OPT_OCR_TIMEOUT,
         OPT_OCR_PIXELS,
@@ -203,6 +210,7 @@ int main(int argc, char **argv)
         {"worker-mem", required_argument, NULL, OPT_WORKER_MEM},
         {"verify", no_argument, NULL, OPT_VERIFY},
         {"no-ocr", no_argument, NULL, OPT_NO_OCR},
+        {"render-pages", no_argument, NULL, OPT_RENDER_PAGES},
         {"ocr-lang", required_argument, NULL, OPT_OCR_LANG},
         {"ocr-timeout", required_argument, NULL, OPT_OCR_TIMEOUT},
         {"ocr-max-pixels", required_argument, NULL, OPT_OCR_PIXELS},
@@ -367,6 +375,9 @@ int main(int argc, char **argv)
             break;
         case OPT_REEXTRACT:
             o.reextract = 1;
+            break;
+        case OPT_RENDER_PAGES:
+            o.render_pages = 1;
             break;
         case 'v':
             o.verbose = 1;

@@ -207,7 +207,6 @@ static const char *const msgs[M_COUNT][2] = {
                                 "No date written next to the name."},
     [M_PERSON_WITH] = {"Nombrado con", "Named with"},
     [M_PERSON_SEARCH] = {"Buscar sus documentos", "Search their documents"},
-    [M_DOC_PERSONS] = {"Personas nombradas", "Persons named"},
     [M_EVENT_MENTIONED] = {"mencionada", "mentioned"},
     [M_EVENT_DETENTION] = {"detención", "detention"},
     [M_EVENT_TRANSFER] = {"traslado", "transfer"},
@@ -236,6 +235,21 @@ static const char *const msgs[M_COUNT][2] = {
     [M_BATCH_COL_DOCS] = {"Documentos", "Documents"},
     [M_BATCH_COL_DATES] = {"Fechas mencionadas", "Dates mentioned"},
     [M_BATCH_DOWNLOAD] = {"Descargar el informe", "Download the report"},
+    [M_FACET_COLLECTION] = {"Colección", "Collection"},
+    [M_FACET_PLACE] = {"Lugar", "Place"},
+    [M_FACET_TAG] = {"Etiqueta", "Tag"},
+    [M_DOC_KNOWN] = {"Lo que el archivo sabe de este documento", "What the archive knows of it"},
+    [M_DOC_PERSONS] = {"Personas nombradas", "Persons named"},
+    [M_DOC_IDS] = {"Números de identidad", "Identity numbers"},
+    [M_DOC_MENTIONS] = {"Fechas mencionadas", "Dates mentioned"},
+    [M_DOC_SIDECAR] = {"Ficha del documento", "Catalogue record"},
+    [M_DOC_MENTIONED] = {"%lld menciones", "%lld mentions"},
+    [M_F_WITNESS] = {"Testigo", "Witness"},
+    [M_F_PLACE] = {"Lugar", "Place"},
+    [M_F_COLLECTION] = {"Colección", "Collection"},
+    [M_F_TAGS] = {"Etiquetas", "Tags"},
+    [M_F_TITLE_SOURCE] = {"Origen del título", "Title taken from"},
+    [M_SEARCH_FOR] = {"Buscar %s", "Search for %s"},
 };
 
 const char *web_msg(web_lang_t lang, web_msg_t m)
@@ -299,6 +313,59 @@ void web_qmsg(char *out, size_t len, web_lang_t lang, const tg_qmsg_t *m)
             return;
         }
     snprintf(out, len, "%s", web_msg(lang, M_ERR_QUERY));
+}
+
+/* Codes of where a date or title came from, and their words; a code
+ * ending in ':' matches every code that starts with it. */
+typedef struct {
+    const char *code;
+    const char *words[2];
+} source_words_t;
+
+static const source_words_t date_sources[] = {
+    {"text:first-dated-line", {"primera línea fechada del texto", "first dated line of the text"}},
+    {"text", {"el texto", "the text"}},
+    {"filename", {"nombre del archivo", "file name"}},
+    {"sidecar", {"ficha de metadatos (sidecar)", "sidecar metadata"}},
+    {"pdf:CreationDate", {"fecha de creación del PDF", "the PDF's creation date"}},
+    {"pdf:ModDate", {"fecha de modificación del PDF", "the PDF's modification date"}},
+    {"exif:DateTimeOriginal", {"fecha de la toma (EXIF)", "when the photo was taken (EXIF)"}},
+    {"exif:DateTimeDigitized", {"fecha de digitalización (EXIF)", "when it was digitised (EXIF)"}},
+    {"docx:created", {"fecha de creación del documento", "the document's creation date"}},
+    {"odt:creation-date", {"fecha de creación del documento", "the document's creation date"}},
+    {"email:Date", {"fecha de envío del correo", "the message's sending date"}},
+    {"html:", {"fecha de publicación de la página", "the page's publication date"}},
+};
+
+static const source_words_t title_sources[] = {
+    {"metadata", {"metadatos del propio documento", "the document's own metadata"}},
+    {"first line", {"primera línea del texto", "first line of the text"}},
+    {"sidecar", {"ficha de metadatos (sidecar)", "sidecar metadata"}},
+    {"filename", {"nombre del archivo", "file name"}},
+};
+
+static const char *source_words(const source_words_t *t, size_t n, web_lang_t lang,
+                                const char *source)
+{
+    if (!source)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(t[i].code);
+        if (t[i].code[len - 1] == ':' ? !strncmp(source, t[i].code, len)
+                                      : !strcmp(source, t[i].code))
+            return t[i].words[lang == WEB_LANG_EN];
+    }
+    return source;
+}
+
+const char *web_date_source(web_lang_t lang, const char *source)
+{
+    return source_words(date_sources, TG_ARRAY_LEN(date_sources), lang, source);
+}
+
+const char *web_title_source(web_lang_t lang, const char *source)
+{
+    return source_words(title_sources, TG_ARRAY_LEN(title_sources), lang, source);
 }
 
 const char *web_lang_code(web_lang_t lang)

@@ -151,7 +151,6 @@ typedef enum {
     M_PERSON_TIMELINE_NONE,
     M_PERSON_WITH,
     M_PERSON_SEARCH,
-    M_DOC_PERSONS,
     M_EVENT_MENTIONED,
     M_EVENT_DETENTION,
     M_EVENT_TRANSFER,
@@ -177,6 +176,21 @@ typedef enum {
     M_BATCH_COL_DOCS,
     M_BATCH_COL_DATES,
     M_BATCH_DOWNLOAD,
+    M_FACET_COLLECTION,
+    M_FACET_PLACE,
+    M_FACET_TAG,
+    M_DOC_KNOWN,
+    M_DOC_PERSONS,
+    M_DOC_IDS,
+    M_DOC_MENTIONS,
+    M_DOC_SIDECAR,
+    M_DOC_MENTIONED, /* %lld */
+    M_F_WITNESS,
+    M_F_PLACE,
+    M_F_COLLECTION,
+    M_F_TAGS,
+    M_F_TITLE_SOURCE,
+    M_SEARCH_FOR, /* %s */
     M_COUNT
 } web_msg_t;
 
@@ -191,6 +205,14 @@ void web_msg_fmt(char *out, size_t len, web_lang_t lang, web_msg_t m, const char
 /* The query parser's notice or error m (query.h) worded in lang, with the
  * text it is about quoted in, into out (to be escaped on output). */
 void web_qmsg(char *out, size_t len, web_lang_t lang, const tg_qmsg_t *m);
+
+/* Where a document date came from (the record's date_source: a code such
+ * as "text:first-dated-line" or "pdf:CreationDate") said in words in lang
+ * ("primera línea fechada del texto"); an unknown code is returned as it
+ * is.  Never NULL for a non-NULL source. */
+const char *web_date_source(web_lang_t lang, const char *source);
+/* The same for a title_source ("metadata", "first line", "sidecar"). */
+const char *web_title_source(web_lang_t lang, const char *source);
 
 /* The language code of lang: "es", "en". */
 const char *web_lang_code(web_lang_t lang);

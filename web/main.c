@@ -21,6 +21,7 @@
 #include "search.h"
 #include "server.h"
 #include "util.h"
+#include "pages.h"
 #include "web.h"
 
 #ifndef TG_VERSION
@@ -49,6 +50,13 @@ static void usage(FILE *f)
             "                           their own (default: half the threads, at least 1)\n"
             "      --search-queue N     costly searches waiting at most, each at most\n"
             "      --search-wait S      S seconds (defaults 16 per slot, 1 s); past either: 503\n"
+            "      --renderer PATH      the page renderer (default: testigo-index beside\n"
+            "                           this program), half the threads of them at most\n"
+            "      --page-cache MB      page images kept in the archive (default 1024; 0: no\n"
+            "                           bound); least recently used go first\n"
+            "      --no-page-images     no page images, page view, thumbnails\n"
+            "      --no-thumbnails      no thumbnails in the results\n"
+            "      --render-timeout S   seconds one page may take to render (default 30)\n"
             "      --access-log         print one line per request on stderr (no query text)\n"
             "  -h, --help               show this help\n"
             "      --version            show the version\n"
@@ -131,7 +139,12 @@ int main(int argc, char **argv)
         OPT_QUEUE,
         OPT_WAIT,
         OPT_LOG,
-        OPT_VERSION
+        OPT_VERSION,
+        OPT_RENDERER,
+        OPT_PAGECACHE,
+        OPT_NOPAGES,
+        OPT_NOTHUMBS,
+        OPT_RENDERTIME
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -145,6 +158,11 @@ int main(int argc, char **argv)
         {"search-queue", required_argument, NULL, OPT_QUEUE},
         {"search-wait", required_argument, NULL, OPT_WAIT},
         {"access-log", no_argument, NULL, OPT_LOG},
+        {"renderer", required_argument, NULL, OPT_RENDERER},
+        {"page-cache", required_argument, NULL, OPT_PAGECACHE},
+        {"no-page-images", no_argument, NULL, OPT_NOPAGES},
+        {"no-thumbnails", no_argument, NULL, OPT_NOTHUMBS},
+        {"render-timeout", required_argument, NULL, OPT_RENDERTIME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -165,6 +183,11 @@ int main(int argc, char **argv)
     cfg.threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
     const char *listen = "127.0.0.1:8080";
     int access_log = 0;
+    /* page images: drawn by testigo-index beside this program (pages.h) */
+    const char *renderer = NULL;
+    long page_cache = 1024, render_timeout = 30;
+    int page_images = 1;
+    cfg.thumbnails = 1;
     long v;
     int c;
     while ((c = getopt_long(argc, argv, "a:l:h", opts, NULL)) != -1) {
@@ -214,6 +237,23 @@ int main(int argc, char **argv)
         case OPT_LOG:
             access_log = 1;
             break;
+        case OPT_RENDERER:
+            renderer = optarg;
+            break;
+        case OPT_PAGECACHE:
+            if (tg_parse_long(optarg, 0, 1L << 30, &page_cache))
+                return bad_value("--page-cache", optarg);
+            break;
+        case OPT_NOPAGES:
+            page_images = 0;
+            break;
+        case OPT_NOTHUMBS:
+            cfg.thumbnails = 0;
+            break;
+        case OPT_RENDERTIME:
+            if (tg_parse_long(optarg, 1, 600, &render_timeout))
+                return bad_value("--render-timeout", optarg);
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -247,6 +287,25 @@ int main(int argc, char **argv)
         return 2;
     }
     tg_archive_close(a);
+    char *beside = NULL;
+    if (page_images) {
+        if (!renderer) {
+            char *self = realpath("/proc/self/exe", NULL);
+            char *slash = self ? strrchr(self, '/') : NULL;
+            if (slash)
+                *slash = '\0';
+            beside = tg_xasprintf("%s/testigo-index", self ? self : ".");
+            free(self);
+            renderer = beside;
+        }
+        tg_pages_opts_t po = {.archive = cfg.archive,
+                              .renderer = renderer,
+                              .timeout = (double)render_timeout,
+                              .renderers = cfg.threads / 2 ? cfg.threads / 2 : 1,
+                              .mem_mb = 1024,
+                              .cache_max = (uint64_t)page_cache << 20};
+        cfg.pages = tg_pages_new(&po);
+    }
 
     /* the server's threads inherit this mask: only sigwait sees the signals */
     sigset_t set;
@@ -274,5 +333,7 @@ int main(int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "testigo-web: stopping (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     web_server_stop(srv);
+    tg_pages_free(cfg.pages);
+    free(beside);
     return 0;
 }

@@ -1,6 +1,7 @@
 /* Persons on the web (docs/web.md, "Persons"): a page per person of the
  * archive (/person?name=NAME, any form of the name or a cédula), the
- * persons facet of a results page, and the persons a document page names.
+ * persons facet of a results page, and the link to a person's page that
+ * a document page's persons carry (docpage.c).
  *
  * Everything here goes through the server's public handle
  * (tg_archive_open_public): the person is looked up among the persons of
@@ -35,7 +36,7 @@
 #define PERSON_EVENTS 500
 
 /* The link to the page of the person whose key (or name) is key. */
-static void person_href(tg_buf_t *b, const web_req_t *q, const char *key)
+void render_person_href(tg_buf_t *b, const web_req_t *q, const char *key)
 {
     html_raw(b, "/person?name=");
     tg_buf_t u;
@@ -52,7 +53,7 @@ static void person_href(tg_buf_t *b, const web_req_t *q, const char *key)
 static void person_link(tg_buf_t *b, const web_req_t *q, const char *key, const char *name)
 {
     html_raw(b, "<a class=\"person\" href=\"");
-    person_href(b, q, key);
+    render_person_href(b, q, key);
     html_raw(b, "\">");
     html_name(b, name);
     html_raw(b, "</a>");
@@ -74,31 +75,12 @@ void render_person_facet(tg_buf_t *b, const web_req_t *q, const json_t *persons)
         if (!name || !key || !*key)
             continue;
         html_raw(b, "<li><a class=\"person\" href=\"");
-        person_href(b, q, key);
+        render_person_href(b, q, key);
         html_raw(b, "\"><span class=\"v\">");
         html_name(b, name);
         html_raw(b, "</span> <span class=\"n\">");
         html_escf(b, "%lld", (long long)json_integer_value(json_object_get(p, "documents")));
         html_raw(b, "</span></a></li>\n");
-    }
-    html_raw(b, "</ul></section>\n");
-}
-
-void render_doc_persons(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec)
-{
-    size_t n = tg_record_n_persons(rec);
-    if (!n)
-        return;
-    html_raw(b, "<section class=\"persons\"><h2>");
-    html_esc(b, M(M_DOC_PERSONS));
-    html_raw(b, "</h2>\n<ul>\n");
-    for (size_t i = 0; i < n; i++) {
-        tg_person_t p;
-        if (!tg_record_person(rec, i, &p) || !p.name || !p.key)
-            continue;
-        html_raw(b, "<li>");
-        person_link(b, q, p.key, p.name);
-        html_raw(b, "</li>\n");
     }
     html_raw(b, "</ul></section>\n");
 }

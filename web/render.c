@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docpage.h"
 #include "html.h"
 #include "i18n.h"
+#include "pageview.h"
 #include "schema.h"
 
 #define M(m) web_msg(q->lang, (m))
@@ -265,8 +267,15 @@ static const char *facet_label(const web_req_t *q, const char *facet)
     static const struct {
         const char *name;
         web_msg_t m;
-    } map[] = {{"kind", M_FACET_KIND},   {"lang", M_FACET_LANG},     {"year", M_FACET_YEAR},
-               {"month", M_FACET_MONTH}, {"folder", M_FACET_FOLDER}, {"person", M_FACET_PERSON}};
+    } map[] = {{"kind", M_FACET_KIND},
+               {"lang", M_FACET_LANG},
+               {"year", M_FACET_YEAR},
+               {"month", M_FACET_MONTH},
+               {"folder", M_FACET_FOLDER},
+               {"person", M_FACET_PERSON},
+               {"collection", M_FACET_COLLECTION},
+               {"place", M_FACET_PLACE},
+               {"tag", M_FACET_TAG}};
     for (size_t i = 0; i < TG_ARRAY_LEN(map); i++)
         if (!strcmp(map[i].name, facet))
             return M(map[i].m);
@@ -355,8 +364,10 @@ static int by_value_desc(const void *a, const void *b)
 
 /* One facet as a list of links that narrow (or, when active, widen) s. */
 static void facet_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const json_t *fo,
-                        const char *facet, size_t max_shown)
+                        const char *facet, size_t max_shown, const json_t *labels)
 {
+    /* a term facet counts folded values: shown as documents write them */
+    const json_t *fl = json_object_get(labels, facet);
     size_t n = json_object_size(fo);
     if (n == 0)
         return;
@@ -387,7 +398,8 @@ static void facet_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, 
         html_raw(b, "<li>");
         open_search_link(b, q, &t, at >= 0 ? "on" : NULL);
         html_raw(b, "<span class=\"v\">");
-        html_name(b, value_label(q, facet, v[i].value)); /* folders, persons */
+        const char *label = tg_rec_str(fl, v[i].value);
+        html_name(b, label ? label : value_label(q, facet, v[i].value)); /* folders, persons */
         html_raw(b, "</span> <span class=\"n\">");
         html_escf(b, "%lld", v[i].count);
         html_raw(b, "</span></a></li>\n");
@@ -541,7 +553,8 @@ static void date_form(tg_buf_t *b, const web_req_t *q, const web_search_t *s)
 }
 
 /* The filters in force, each with a link that removes it. */
-static void active_filters(tg_buf_t *b, const web_req_t *q, const web_search_t *s)
+static void active_filters(tg_buf_t *b, const web_req_t *q, const web_search_t *s,
+                           const json_t *labels)
 {
     if (!s->n_filters && !s->from && !s->to)
         return;
@@ -555,7 +568,9 @@ static void active_filters(tg_buf_t *b, const web_req_t *q, const web_search_t *
         open_search_link(b, q, &t, "chip");
         html_esc(b, facet_label(q, s->filters[i].facet));
         html_raw(b, ": ");
-        html_name(b, value_label(q, s->filters[i].facet, s->filters[i].value));
+        const char *label =
+            tg_rec_str(json_object_get(labels, s->filters[i].facet), s->filters[i].value);
+        html_name(b, label ? label : value_label(q, s->filters[i].facet, s->filters[i].value));
         html_raw(b, " <span aria-label=\"");
         html_esc(b, M(M_REMOVE));
         html_raw(b, "\">×</span></a>");
@@ -671,7 +686,9 @@ static void hit_block(tg_buf_t *b, const web_req_t *q, const web_search_t *s, co
     html_esc(b, sha);
     html_raw(b, "\" download>");
     html_esc(b, M(M_DOWNLOAD));
-    html_raw(b, "</a></p>\n</li>\n");
+    html_raw(b, "</a></p>\n");
+    pageview_thumb(b, q, s->q, h);
+    html_raw(b, "</li>\n");
 }
 
 static void pager(tg_buf_t *b, const web_req_t *q, const web_search_t *s, unsigned total)
@@ -735,7 +752,7 @@ void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const
 {
     page_start(b, q, s->q && strcmp(s->q, "*") ? s->q : M(M_BROWSE_ALL), "results", s);
     html_raw(b, "<div class=\"layout\">\n<main id=\"main\" class=\"hits\">\n");
-    active_filters(b, q, s);
+    active_filters(b, q, s, r ? r->labels : NULL);
     if (error || !r) {
         html_raw(b, "<p class=\"error\" role=\"alert\">");
         html_esc(b, error ? error : M(M_ERR_SERVER));
@@ -786,24 +803,18 @@ void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const
     if (r->facets) {
         timeline(b, q, s, json_object_get(r->facets, "month"));
         date_form(b, q, s);
-        facet_block(b, q, s, json_object_get(r->facets, "kind"), "kind", 20);
-        facet_block(b, q, s, json_object_get(r->facets, "lang"), "lang", 20);
-        facet_block(b, q, s, json_object_get(r->facets, "year"), "year", 30);
-        facet_block(b, q, s, json_object_get(r->facets, "folder"), "folder", 15);
+        static const struct {
+            const char *facet;
+            size_t shown;
+        } order[] = {{"kind", 20},       {"lang", 20},  {"year", 30}, {"folder", 15},
+                     {"collection", 15}, {"place", 15}, {"tag", 20}};
+        for (size_t i = 0; i < TG_ARRAY_LEN(order); i++)
+            facet_block(b, q, s, json_object_get(r->facets, order[i].facet), order[i].facet,
+                        order[i].shown, r->labels);
+        /* persons: one entry per person of the archive, to its page */
         render_person_facet(b, q, json_object_get(r->facets, "persons"));
     }
     html_raw(b, "</aside>\n</div>\n");
-    page_end(b, q);
-}
-
-void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
-                       const web_search_t *s)
-{
-    page_start(b, q, title, body_class, s);
-}
-
-void render_page_end(tg_buf_t *b, const web_req_t *q)
-{
     page_end(b, q);
 }
 
@@ -873,7 +884,11 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const c
     html_esc(b, M(M_DOWNLOAD));
     html_raw(b, "</a> <a class=\"json\" href=\"/api/doc/");
     html_esc(b, sha);
-    html_raw(b, "\">JSON</a></p>\n<dl class=\"fields\">\n");
+    html_raw(b, "\">JSON</a></p>\n");
+    pageview_doc_links(b, q, rec, query);
+    html_raw(b, "<dl class=\"fields\">\n");
+    const char *ts = tg_record_get_title_source(rec);
+    field(b, q, M_F_TITLE_SOURCE, ts ? web_title_source(q->lang, ts) : NULL);
     field(b, q, M_F_KIND, kind_label(q, tg_record_get_kind(rec)));
     field(b, q, M_F_MIME, tg_record_get_mime(rec));
     html_raw(b, "<dt>");
@@ -884,7 +899,8 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const c
     html_escf(b, " (%lld B)", size);
     html_raw(b, "</dd>\n");
     field(b, q, M_F_DATE, tg_record_get_date(rec) ? tg_record_get_date(rec) : M(M_NO_DATE));
-    field(b, q, M_F_DATE_SOURCE, tg_record_get_date_source(rec));
+    const char *ds = tg_record_get_date_source(rec);
+    field(b, q, M_F_DATE_SOURCE, ds ? web_date_source(q->lang, ds) : NULL);
     const char *lang = tg_record_get_lang(rec);
     field(b, q, M_F_LANG, lang ? lang_label(q, lang) : NULL);
     long long pages = (long long)tg_record_get_pages(rec);
@@ -937,7 +953,8 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const c
     html_raw(b, "</dt><dd><code class=\"sha\">");
     html_esc(b, sha);
     html_raw(b, "</code></dd>\n</dl>\n");
-    render_doc_persons(b, q, rec);
+
+    render_doc_known(b, q, rec);
 
     size_t nlocs = tg_record_n_locations(rec);
     html_raw(b, "<section class=\"locations\"><h2>");
@@ -1041,5 +1058,19 @@ void render_error(tg_buf_t *b, const web_req_t *q, int status, const char *messa
     html_raw(b, "</p>\n<p><a href=\"/\">");
     html_esc(b, M(M_HOME));
     html_raw(b, "</a></p>\n</main>\n");
+    page_end(b, q);
+}
+
+/* ==== For the page view (pageview.c) ====================================== */
+
+void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
+                       const char *query)
+{
+    web_search_t s = {.q = query ? query : "", .n = WEB_DEFAULT_PAGE_SIZE, .page = 1};
+    page_start(b, q, title, body_class, &s);
+}
+
+void render_page_end(tg_buf_t *b, const web_req_t *q)
+{
     page_end(b, q);
 }

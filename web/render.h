@@ -27,16 +27,17 @@ void render_doc(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec, const c
 /* An error page with status and message. */
 void render_error(tg_buf_t *b, const web_req_t *q, int status, const char *message);
 
-/* Parts of the pages, for the person pages (personpage.c). */
+/* The head (with the search box holding query) and the end of a page, for
+ * pages written elsewhere (pageview.c). */
 void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
-                       const web_search_t *s);
+                       const char *query);
 void render_page_end(tg_buf_t *b, const web_req_t *q);
-/* One result of s as the results page shows it. */
+/* One result of s as the results page shows it (personpage.c). */
 void render_hit(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const tg_hit_t *h);
 
 /* personpage.c: the persons of a search's "persons" facet, linked to their
- * pages; the persons a document's record names, linked. */
+ * pages; the link to a person's page. */
 void render_person_facet(tg_buf_t *b, const web_req_t *q, const json_t *persons);
-void render_doc_persons(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec);
+void render_person_href(tg_buf_t *b, const web_req_t *q, const char *key);
 
 #endif

@@ -30,9 +30,11 @@
 #include <unistd.h>
 
 #include "assets.h"
+#include "docpage.h"
 #include "hash.h"
 #include "html.h"
 #include "i18n.h"
+#include "pageview.h"
 #include "recordjson.h"
 #include "render.h"
 #include "schema.h"
@@ -129,6 +131,16 @@ static int html_done(web_req_t *q, web_resp_t *resp, int status)
     if (resp->body.len >= WEB_BODY_MAX - 1)
         return html_error(q, resp, 500, M(M_ERR_SERVER));
     return status;
+}
+
+int web_fail(web_req_t *q, web_resp_t *resp, int status, const char *message)
+{
+    return fail(q, resp, status, message);
+}
+
+int web_html_done(web_req_t *q, web_resp_t *resp, int status)
+{
+    return html_done(q, resp, status);
 }
 
 static int route_not_found(web_req_t *q, web_resp_t *resp)
@@ -361,6 +373,8 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
     json_object_set_new(o, "notices", notices);
     if (r.facets)
         json_object_set_new(o, "facets", json_incref(r.facets));
+    if (r.labels)
+        json_object_set_new(o, "facet_labels", json_incref(r.labels));
     json_object_set_new(o, "seconds", json_real(r.seconds));
     tg_results_free(&r);
     return json_reply(resp, o, 200);
@@ -486,6 +500,7 @@ static int route_api_doc(web_req_t *q, web_resp_t *resp)
     json_object_set_new(o, "sha256", json_string(sha));
     tg_rec_set_str(o, "title", tg_record_title(rec));
     doc_urls(o, sha);
+    json_object_set_new(o, "known", web_doc_known_json(q, rec));
     json_object_set_new(o, "record", tg_record_to_json(rec));
     tg_record_free(rec);
     json_t *t = text.len ? json_stringn(text.data, text.len) : NULL;
@@ -745,6 +760,11 @@ web_route_fn web_route_find(const char *path)
         {"/static/", 1, route_static},
         {"/opensearch.xml", 0, route_opensearch},
         {"/robots.txt", 0, route_robots},
+        /* page images (pageview.c) */
+        {"/page/", 1, pageview_route_image},
+        {"/view/", 1, pageview_route_view},
+        {"/api/page/", 1, pageview_route_api},
+        {"/sheet/", 1, pageview_route_sheet},
     };
     for (size_t i = 0; i < TG_ARRAY_LEN(routes); i++) {
         if (routes[i].prefix ? !strncmp(path, routes[i].path, strlen(routes[i].path))

@@ -54,6 +54,8 @@ typedef struct {
     double search_wait;
     int loopback_only_hosts;    /* Host must name the loopback (DNS rebinding guard) */
     char base_url[128];         /* "http://127.0.0.1:8080", no trailing slash */
+    struct tg_pages *pages;     /* page images (lib/read/pages.h); NULL: none shown */
+    int thumbnails;             /* thumbnails of the hit's page in results */
     unsigned char csrf_key[32]; /* random per start: the batch form's tokens */
 } web_config_t;
 
@@ -132,6 +134,12 @@ int web_search_find_filter(const web_search_t *s, const char *facet, const char 
 
 /* The first value of argument key, or NULL. */
 const char *web_arg(const web_req_t *q, const char *key);
+
+/* Shared by the route files (routes.c, pageview.c): an error answer in
+ * HTML or JSON as the path asks (/api/...), and an HTML page done (its
+ * cap checked). */
+int web_fail(web_req_t *q, web_resp_t *resp, int status, const char *message);
+int web_html_done(web_req_t *q, web_resp_t *resp, int status);
 
 /* A route: fills resp and returns the HTTP status. */
 typedef int (*web_route_fn)(web_req_t *q, web_resp_t *resp);

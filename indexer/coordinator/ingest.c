@@ -1367,6 +1367,10 @@ static tg_status_t send_job(ing_t *g, unsigned i, job_t *j)
     tg_rec_set_str(m, "name", tg_location_basename(j->loc));
     if (g->o->names)
         tg_rec_set_str(m, "names", g->o->names);
+    /* pages drawn ahead only where the location may be shown: restricted
+     * and embargoed documents are never drawn (docs/pages.md) */
+    if (g->o->render_pages && !j->lm.restricted && !j->lm.embargo[0] && !j->lm.held)
+        json_object_set_new(m, "render_pages", json_true());
     tg_status_t st = tg_msg_send(w->fd, m, j->path, strlen(j->path));
     json_decref(m);
     return st;

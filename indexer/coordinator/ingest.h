@@ -39,6 +39,7 @@ typedef struct {
     const char *ocr_lang;        /* tesseract languages, "spa+eng" */
     double ocr_timeout;          /* seconds to recognise one page */
     uint64_t ocr_max_pixels;     /* larger images are refused */
+    int render_pages;            /* draw page images ahead (pagerender.h) */
     int reextract;               /* extract known contents again (their OCR comes
                                   * from the cache) */
     int verbose;                 /* print every event */

@@ -20,8 +20,37 @@
 #include "personterms.h"
 #include "recordjson.h"
 #include "text.h"
+#include "title.h"
 #include "util.h"
 #include "worker.h"
+
+/* The text marks of a long text (record.h): the position and offset of
+ * the first word at or past each TG_TEXT_MARK_STEP bytes, counted as the
+ * text part counts positions (compose.h: one a word, on through the
+ * pages).  None for a text shorter than one step. */
+static void set_text_marks(tg_record_t *rec, const char *text, size_t len)
+{
+    if (len <= TG_TEXT_MARK_STEP)
+        return;
+    size_t n = 0, cap = len / TG_TEXT_MARK_STEP + 1;
+    unsigned *pos = tg_xcalloc(cap, sizeof *pos);
+    uint64_t *off = tg_xcalloc(cap, sizeof *off);
+    tg_tok_t tok;
+    tg_tok_init(&tok, text, len);
+    size_t a, b, next = TG_TEXT_MARK_STEP;
+    unsigned p = 0;
+    while (tg_tok_next(&tok, &a, &b)) {
+        p++;
+        if (a >= next && n < cap) {
+            pos[n] = p;
+            off[n++] = a;
+            next = a - a % TG_TEXT_MARK_STEP + TG_TEXT_MARK_STEP;
+        }
+    }
+    tg_record_set_text_marks(rec, pos, off, n);
+    free(pos);
+    free(off);
+}
 
 /* The document date by precedence (see docbuild.h) into the record; fills
  * *d (year 0 when undated). */
@@ -240,8 +269,18 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         tg_langid_guess(langid, text, tlen, lang);
 
     const char *title = json_string_value(json_object_get(x->meta, "title"));
-    if (title)
-        tg_record_set_title(rec, title, "metadata");
+    if (title) {
+        tg_record_set_title(rec, title, TG_TITLE_SOURCE_METADATA);
+    } else {
+        /* no title of its own: its first line, when that reads as one
+         * (title.h); its words are body words already, and the writer's
+         * composer gives it its title terms */
+        tg_buf_t fl;
+        tg_buf_init(&fl, TG_TITLE_MAX + 1);
+        if (tg_title_first_line(text, tlen, lang, &fl))
+            tg_record_set_title(rec, tg_buf_str(&fl), TG_TITLE_SOURCE_FIRST_LINE);
+        tg_buf_free(&fl);
+    }
     /* the order of numeric dates (05/08/2025) follows the language; a text
      * too short for the guesser still shows it in its function words */
     const char *order = strcmp(lang, "und") ? lang : tg_dates_guess_lang(text, tlen);
@@ -300,6 +339,7 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         tg_record_set_pages(rec, x->pages ? x->pages : (int64_t)npages, starts, npages);
     free(starts);
     tg_record_set_text_bytes(rec, (int64_t)tlen);
+    set_text_marks(rec, text, tlen);
     tg_record_set_extractor(rec, TG_EXTRACTOR_VERSION);
     if (in->failure)
         tg_record_set_extraction(rec, TG_EXTRACTION_FAILED, in->failure);

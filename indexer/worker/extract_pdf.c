@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "pagerender.h"
 #include "text.h"
 #include "util.h"
 
@@ -224,4 +225,156 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
     if (ocr_failed > 0 && ocr_failed == pages)
         return ocr_status;
     return TG_OK;
+}
+
+/* ==== Page images (pagerender.h) ========================================== */
+
+/* Largest side of a page image, whatever width is asked for. */
+#define PAGE_MAX_SIDE 8192.0
+
+static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsigned int length)
+{
+    return tg_buf_add(closure, data, length) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* The words of a page from poppler's text layout: one rectangle per
+ * character of poppler_page_get_text, joined into words at blanks. */
+static json_t *page_words(PopplerPage *page)
+{
+    gchar *text = poppler_page_get_text(page);
+    PopplerRectangle *rects = NULL;
+    guint n = 0;
+    json_t *words = NULL;
+    if (!text || !poppler_page_get_text_layout(page, &rects, &n) || !n)
+        goto out;
+    words = json_array();
+    const char *p = text;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    const char *start = NULL;
+    for (guint i = 0; i <= n; i++) {
+        const char *next = i < n && *p ? g_utf8_next_char(p) : p;
+        gunichar c = i < n && *p ? g_utf8_get_char(p) : ' ';
+        int blank = g_unichar_isspace(c) || c == 0;
+        if (blank && start) {
+            json_t *w = json_pack("[f, f, f, f, s%]", x0, y0, x1, y1, start, (size_t)(p - start));
+            if (w)
+                json_array_append_new(words, w);
+            start = NULL;
+        } else if (!blank) {
+            PopplerRectangle *r = &rects[i];
+            if (!start) {
+                start = p;
+                x0 = r->x1, y0 = r->y1, x1 = r->x2, y1 = r->y2;
+            } else {
+                x0 = fmin(x0, r->x1), y0 = fmin(y0, r->y1);
+                x1 = fmax(x1, r->x2), y1 = fmax(y1, r->y2);
+            }
+        }
+        if (i == n || !*p)
+            break;
+        p = next;
+    }
+    if (start) {
+        json_t *w = json_pack("[f, f, f, f, s]", x0, y0, x1, y1, start);
+        if (w)
+            json_array_append_new(words, w);
+    }
+out:
+    g_free(rects);
+    g_free(text);
+    return words;
+}
+
+tg_status_t tg_pdf_render_page(const char *path, unsigned pageno, unsigned width,
+                               uint64_t max_pixels, tg_buf_t *png, tg_page_render_t *out, char *err,
+                               size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    GError *gerr = NULL;
+    gchar *uri = g_filename_to_uri(path, NULL, &gerr);
+    if (!uri) {
+        tg_errf(err, errlen, "bad path: %s", gerr ? gerr->message : "?");
+        g_clear_error(&gerr);
+        return TG_ERR_IO;
+    }
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &gerr);
+    g_free(uri);
+    if (!doc) {
+        tg_status_t st =
+            gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED
+                ? TG_ERR_ENCRYPTED
+                : TG_ERR_FORMAT;
+        tg_errf(err, errlen, "not a readable PDF: %s",
+                gerr && gerr->message ? gerr->message : "unknown error");
+        g_clear_error(&gerr);
+        return st;
+    }
+    tg_status_t st = TG_OK;
+    PopplerPage *page = NULL;
+    cairo_surface_t *s = NULL;
+    int n = poppler_document_get_n_pages(doc);
+    out->pages = n > 0 ? (unsigned)n : 0;
+    if (pageno < 1 || pageno > out->pages) {
+        tg_errf(err, errlen, "no page %u (the PDF has %u)", pageno, out->pages);
+        st = TG_ERR_INVALID;
+        goto out;
+    }
+    page = poppler_document_get_page(doc, (int)pageno - 1);
+    double wpt = 0, hpt = 0;
+    if (page)
+        poppler_page_get_size(page, &wpt, &hpt);
+    if (!page || !(wpt > 0 && hpt > 0 && wpt < 1e7 && hpt < 1e7)) {
+        tg_errf(err, errlen, "page %u cannot be read", pageno);
+        st = TG_ERR_FORMAT;
+        goto out;
+    }
+    out->page_w = wpt;
+    out->page_h = hpt;
+    out->words = page_words(page);
+    if (!png)
+        goto out;
+    double scale = (double)(width ? width : 1000) / wpt;
+    if (hpt * scale > PAGE_MAX_SIDE)
+        scale = PAGE_MAX_SIDE / hpt;
+    if (wpt * scale > PAGE_MAX_SIDE)
+        scale = PAGE_MAX_SIDE / wpt;
+    double px = wpt * scale * hpt * scale;
+    if (max_pixels && px > (double)max_pixels)
+        scale *= sqrt((double)max_pixels / px);
+    int w = (int)lround(wpt * scale), h = (int)lround(hpt * scale);
+    if (w < 1)
+        w = 1;
+    if (h < 1)
+        h = 1;
+    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        tg_errf(err, errlen, "cannot make a %d x %d image to render the page", w, h);
+        st = TG_ERR_LIMIT;
+        goto out;
+    }
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, (double)w / wpt, (double)h / hpt);
+    poppler_page_render(page, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    if (cairo_surface_write_to_png_stream(s, png_to_buf, png) != CAIRO_STATUS_SUCCESS) {
+        tg_errf(err, errlen, "the page image is larger than its cap");
+        st = TG_ERR_LIMIT;
+        goto out;
+    }
+    out->width = w;
+    out->height = h;
+out:
+    if (s)
+        cairo_surface_destroy(s);
+    if (page)
+        g_object_unref(page);
+    g_object_unref(doc);
+    if (st) {
+        json_decref(out->words);
+        out->words = NULL;
+    }
+    return st;
 }

@@ -39,6 +39,7 @@
  * leptonica's are limited to errors, which the worker files with the job. */
 #define _POSIX_C_SOURCE 200809L
 #include "ocr.h"
+#include "pagerender.h"
 
 #include <allheaders.h>
 #include <stdio.h>
@@ -171,6 +172,8 @@ void tg_ocr_page_free(tg_ocr_page_t *p)
     if (p) {
         free(p->text);
         p->text = NULL;
+        json_decref(p->words);
+        p->words = NULL;
     }
 }
 
@@ -235,12 +238,69 @@ static unsigned long ink(PIX *pix, unsigned long enough)
     return n;
 }
 
+/* The boxes of the words of the last reading: [[x0, y0, x1, y1, "word"]...]
+ * in pixels of the image read (the page view marks hits with them). */
+static json_t *word_boxes(tg_ocr_t *o)
+{
+    json_t *out = json_array();
+    TessResultIterator *it = TessBaseAPIGetIterator(o->api);
+    if (!it)
+        return out;
+    TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
+    do {
+        int x0, y0, x1, y1;
+        char *w = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+        if (w && *w && TessPageIteratorBoundingBox(pi, RIL_WORD, &x0, &y0, &x1, &y1)) {
+            json_t *v = json_pack("[i, i, i, i, s]", x0, y0, x1, y1, w);
+            if (v) /* not UTF-8: left out */
+                json_array_append_new(out, v);
+        }
+        TessDeleteText(w);
+    } while (json_array_size(out) < 100000 && TessPageIteratorNext(pi, RIL_WORD));
+    TessResultIteratorDelete(it);
+    return out;
+}
+
+/* Boxes read on pix turned `quads` quarter turns clockwise (w x h: pix
+ * before the turn), put back in pix's own pixels. */
+static void unturn_boxes(json_t *words, int quads, int w, int h)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(words, i, v)
+    {
+        double x0 = (double)json_integer_value(json_array_get(v, 0));
+        double y0 = (double)json_integer_value(json_array_get(v, 1));
+        double x1 = (double)json_integer_value(json_array_get(v, 2));
+        double y1 = (double)json_integer_value(json_array_get(v, 3));
+        double a0, b0, a1, b1; /* the corners back in pix */
+        switch (quads & 3) {
+        case 1: /* (x, y) -> (h - y, x): back (x', y') -> (y', h - x') */
+            a0 = y0, b0 = h - x0, a1 = y1, b1 = h - x1;
+            break;
+        case 2:
+            a0 = w - x0, b0 = h - y0, a1 = w - x1, b1 = h - y1;
+            break;
+        case 3: /* (x, y) -> (y, w - x): back (x', y') -> (w - y', x') */
+            a0 = w - y0, b0 = x0, a1 = w - y1, b1 = x1;
+            break;
+        default:
+            continue;
+        }
+        json_array_set_new(v, 0, json_integer((json_int_t)(a0 < a1 ? a0 : a1)));
+        json_array_set_new(v, 1, json_integer((json_int_t)(b0 < b1 ? b0 : b1)));
+        json_array_set_new(v, 2, json_integer((json_int_t)(a0 < a1 ? a1 : a0)));
+        json_array_set_new(v, 3, json_integer((json_int_t)(b0 < b1 ? b1 : b0)));
+    }
+}
+
 /* One reading of pix within budget seconds (0: no deadline; at least a
  * millisecond otherwise).  On TG_OK *text is malloc'd and *conf is the mean
  * word confidence, -1 when no words were found. */
-static tg_status_t read_pix(tg_ocr_t *o, PIX *pix, double budget, char **text, int *conf, char *err,
-                            size_t errlen)
+static tg_status_t read_pix(tg_ocr_t *o, PIX *pix, double budget, char **text, int *conf,
+                            json_t **boxes, char *err, size_t errlen)
 {
+    *boxes = NULL;
     TessBaseAPISetImage2(o->api, pix);
     ETEXT_DESC *monitor = TessMonitorCreate();
     int ms = 0;
@@ -265,6 +325,7 @@ static tg_status_t read_pix(tg_ocr_t *o, PIX *pix, double budget, char **text, i
     }
     char *t = TessBaseAPIGetUTF8Text(o->api);
     int c = TessBaseAPIMeanTextConf(o->api);
+    *boxes = word_boxes(o);
     TessBaseAPIClear(o->api);
     *text = tg_xstrdup(t ? t : "");
     TessDeleteText(t);
@@ -405,10 +466,11 @@ static tg_status_t recognise(tg_ocr_t *o, PIX *pix, int exif, tg_ocr_page_t *out
     }
     char *text = NULL;
     int conf = -1;
+    json_t *words = NULL;
     PIX *p = turned_back(pix, turn);
     if (!p)
         tg_oom();
-    st = read_pix(o, p, limit - (tg_now() - start), &text, &conf, err, errlen);
+    st = read_pix(o, p, limit - (tg_now() - start), &text, &conf, &words, err, errlen);
     pixDestroy(&p);
     if (st)
         return st;
@@ -424,20 +486,29 @@ static tg_status_t recognise(tg_ocr_t *o, PIX *pix, int exif, tg_ocr_page_t *out
         if (again >= 0 && (limit <= 0 || left > 0) && (p = turned_back(pix, again))) {
             char *text2 = NULL, err2[256];
             int conf2 = -1;
+            json_t *words2 = NULL;
             /* a second reading that fails or times out leaves the first */
-            if (read_pix(o, p, left, &text2, &conf2, err2, sizeof err2) == TG_OK) {
+            if (read_pix(o, p, left, &text2, &conf2, &words2, err2, sizeof err2) == TG_OK) {
                 if (conf2 > conf) {
                     free(text);
+                    json_decref(words);
                     text = text2;
+                    words = words2;
                     conf = conf2;
                     turn = again;
                 } else {
                     free(text2);
+                    json_decref(words2);
                 }
             }
             pixDestroy(&p);
         }
     }
+    /* the boxes in the page as it was given, whichever way it was read */
+    unturn_boxes(words, (360 - turn) / 90, pixGetWidth(pix), pixGetHeight(pix));
+    out->words = words;
+    out->words_w = pixGetWidth(pix);
+    out->words_h = pixGetHeight(pix);
     out->text = text;
     out->confidence = conf;
     out->rotation = turn;
@@ -683,5 +754,108 @@ tg_status_t tg_ocr_pixels(tg_ocr_t *o, const unsigned char *data, int width, int
         pixSetResolution(pix, dpi, dpi);
     tg_status_t st = recognise(o, pix, 0, out, err, errlen);
     pixDestroy(&pix);
+    return st;
+}
+
+/* ==== Page images (pagerender.h) ========================================== */
+
+tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientation, unsigned width,
+                                 uint64_t max_pixels, tg_buf_t *png, tg_page_render_t *out,
+                                 char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    tg_image_t *im = NULL;
+    tg_image_info_t info;
+    tg_status_t st = tg_image_open(path, &im, &info, err, errlen);
+    if (st)
+        return st;
+    PIX *pix = NULL;
+    out->pages = im->pages;
+    l_int32 w = 0, h = 0;
+    if (pageno < 1 || pageno > im->pages) {
+        tg_errf(err, errlen, "no page %u (the image has %u)", pageno, im->pages);
+        st = TG_ERR_INVALID;
+        goto out;
+    }
+    if (page_size(im, pageno - 1, &w, &h) || w <= 0 || h <= 0) {
+        tg_errf(err, errlen, "damaged %s image: the header of page %u cannot be read",
+                format_name(im->format), pageno);
+        st = TG_ERR_FORMAT;
+        goto out;
+    }
+    if (max_pixels && (uint64_t)w * (uint64_t)h > max_pixels) {
+        tg_errf(err, errlen, "image too large to show: %d x %d pixels", (int)w, (int)h);
+        st = TG_ERR_LIMIT;
+        goto out;
+    }
+    if (L_FORMAT_IS_TIFF(im->format)) {
+        pix = pixReadTiff(im->path, (l_int32)pageno - 1);
+    } else if (im->format == IFF_JFIF_JPEG) {
+        /* libjpeg decodes at 1/2, 1/4, 1/8 the size for a fraction of the
+         * cost: a phone's photo shown 1000 pixels wide needs no more (the
+         * side that becomes the width after EXIF orientation counts) */
+        l_int32 side = orientation >= 5 && orientation <= 8 ? h : w;
+        l_int32 reduction = 1;
+        while (width && reduction < 8 && side / (reduction * 2) >= (l_int32)width)
+            reduction *= 2;
+        l_int32 warnings = 0;
+        pix = pixReadJpeg(im->path, 0, reduction, &warnings, L_JPEG_CONTINUE_WITH_BAD_DATA);
+    } else {
+        pix = pixRead(im->path);
+    }
+    if (!pix ||
+        (max_pixels && (uint64_t)pixGetWidth(pix) * (uint64_t)pixGetHeight(pix) > max_pixels)) {
+        tg_errf(err, errlen, "damaged %s image: its pixels cannot be decoded",
+                format_name(im->format));
+        st = TG_ERR_FORMAT;
+        goto out;
+    }
+    /* colour maps and alpha out, then upright */
+    if (pixGetColormap(pix) && swap_pix(&pix, pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 32 && pixGetSpp(pix) == 4 &&
+             swap_pix(&pix, pixAlphaBlendUniform(pix, 0xffffff00)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) < 8 && swap_pix(&pix, pixConvertTo8(pix, 0)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 16 && swap_pix(&pix, pixConvert16To8(pix, L_MS_BYTE)))
+        st = TG_ERR_FORMAT;
+    else if (upright(&pix, orientation))
+        st = TG_ERR_FORMAT;
+    if (st) {
+        tg_errf(err, errlen, "this %s image's pixels cannot be converted", format_name(im->format));
+        goto out;
+    }
+    /* the page's units are the pixels of the whole upright image, however
+     * much smaller it was decoded */
+    int turned = orientation >= 5 && orientation <= 8;
+    out->page_w = turned ? h : w;
+    out->page_h = turned ? w : h;
+    if (!png)
+        goto out;
+    if (width && (l_int32)width < pixGetWidth(pix)) {
+        float f = (float)width / (float)pixGetWidth(pix);
+        if (swap_pix(&pix, pixScale(pix, f, f))) {
+            tg_errf(err, errlen, "the image cannot be scaled");
+            st = TG_ERR_FORMAT;
+            goto out;
+        }
+    }
+    l_uint8 *data = NULL;
+    size_t len = 0;
+    if (pixWriteMemPng(&data, &len, pix, 0) || !data) {
+        tg_errf(err, errlen, "the page image cannot be written");
+        st = TG_ERR_FORMAT;
+    } else if (tg_buf_add(png, data, len)) {
+        tg_errf(err, errlen, "the page image is larger than its cap");
+        st = TG_ERR_LIMIT;
+    } else {
+        out->width = pixGetWidth(pix);
+        out->height = pixGetHeight(pix);
+    }
+    lept_free(data);
+out:
+    pixDestroy(&pix);
+    tg_image_close(im);
     return st;
 }

@@ -26,6 +26,7 @@
 #define TG_OCR_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -77,6 +78,12 @@ typedef struct {
                                 * back */
     int orientation_unchecked; /* the page may lie turned, but there was no
                                 * OSD model to check it: read as it came */
+    json_t *words;             /* [[x0, y0, x1, y1, "word"]...]: the boxes of the
+                                * words read, in pixels of the page as it was
+                                * given (before any turn OCR made), origin top
+                                * left; NULL when none (freed by
+                                * tg_ocr_page_free) */
+    int words_w, words_h;      /* the page's size those boxes are in */
 } tg_ocr_page_t;
 
 void tg_ocr_page_free(tg_ocr_page_t *p);

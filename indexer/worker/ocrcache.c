@@ -115,6 +115,10 @@ void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const tg_ocr_page_t *page)
         json_object_set_new(p, "rotation", json_integer(page->rotation));
     if (page->orientation_unchecked)
         json_object_set_new(p, "orientation_unchecked", json_true());
+    if (page->words && page->words_w > 0 && page->words_h > 0) {
+        json_object_set(p, "words", page->words);
+        json_object_set_new(p, "size", json_pack("[i, i]", page->words_w, page->words_h));
+    }
     json_object_set_new(c->pages, key, p);
     c->dirty = 1;
 }
@@ -123,7 +127,7 @@ tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval)
 {
     if (!c->dirty || (min_interval > 0 && tg_now() - c->last_save < min_interval))
         return TG_OK;
-    json_t *root = json_pack("{s:i, s:s, s:s, s:O}", "v", 2, "lang", c->lang, "engine", c->engine,
+    json_t *root = json_pack("{s:i, s:s, s:s, s:O}", "v", 3, "lang", c->lang, "engine", c->engine,
                              "pages", c->pages);
     char *s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(root);
@@ -134,4 +138,28 @@ tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval)
     c->dirty = 0;
     c->last_save = tg_now();
     return st;
+}
+
+json_t *tg_ocr_cache_words(tg_store_t *store, const char *sha, unsigned n, double *w, double *h)
+{
+    *w = *h = 0;
+    tg_buf_t b;
+    tg_buf_init(&b, MAX_CACHE_FILE);
+    json_t *root = NULL, *words = NULL;
+    if (tg_store_get_ocr(store, sha, &b) == TG_OK && b.len > 0)
+        root = json_loadb(b.data, b.len, 0, NULL);
+    tg_buf_free(&b);
+    char key[16];
+    snprintf(key, sizeof key, "%u", n);
+    json_t *p = json_object_get(json_object_get(root, "pages"), key);
+    json_t *size = json_object_get(p, "size");
+    json_t *ws = json_object_get(p, "words");
+    if (json_is_array(ws) && json_array_size(size) == 2 &&
+        json_is_integer(json_array_get(size, 0)) && json_is_integer(json_array_get(size, 1))) {
+        *w = (double)json_integer_value(json_array_get(size, 0));
+        *h = (double)json_integer_value(json_array_get(size, 1));
+        words = json_incref(ws);
+    }
+    json_decref(root);
+    return words;
 }

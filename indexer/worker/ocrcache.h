@@ -9,7 +9,11 @@
  *    "pages": {"1": {"text": "...", "confidence": 87, "rotation": 90},
  *              "2": {"text": "...", "confidence": 41, "orientation_unchecked": true},
  *              "3": {"blank": true}}}
- * "v" 2: pages read since Testigo checks orientation (ocr.c).  The pages
+ * "v" 2: pages read since Testigo checks orientation (ocr.c).  "v" 3:
+ * pages read since then also keep the boxes of their words ("words":
+ * [[x0, y0, x1, y1, "word"]...] in pixels of the page as OCR was given it,
+ * "size": [w, h]), for the page view; pages cached before have none, and are
+ * not read again to get them.  The pages
  * of a file without it are reported as `legacy`, so the caller can read
  * again those that read badly (they may lie turned).
  * Pages whose recognition failed (timed out, too large) are not cached, so
@@ -18,6 +22,8 @@
  * tmp/ and a rename (lib/index/store.c), so a reader never sees half a file. */
 #ifndef TG_OCRCACHE_H
 #define TG_OCRCACHE_H
+
+#include <jansson.h>
 
 #include "ocr.h"
 #include "status.h"
@@ -52,5 +58,11 @@ void tg_ocr_cache_put(tg_ocr_cache_t *c, unsigned n, const tg_ocr_page_t *p);
  * min_interval seconds have passed since then (0: now).  TG_ERR_IO if it
  * cannot be written (the cache is an optimisation: callers warn, go on). */
 tg_status_t tg_ocr_cache_save(tg_ocr_cache_t *c, double min_interval);
+
+/* The boxes of the words OCR found on page n of content sha (any
+ * languages): [[x0, y0, x1, y1, "word"]...] in pixels of the image it read,
+ * upright, *w x *h pixels; NULL when the cache has none for that page (a
+ * page read before cache version 3, or blank).  The caller frees it. */
+json_t *tg_ocr_cache_words(tg_store_t *store, const char *sha, unsigned n, double *w, double *h);
 
 #endif

@@ -41,6 +41,8 @@
 #include "names.h"
 #include "ocr.h"
 #include "ocrcache.h"
+#include "pagecache.h"
+#include "pagerender.h"
 #include "proto.h"
 #include "schema.h"
 #include "store.h"
@@ -66,6 +68,7 @@ typedef struct {
     json_t *ahead;
     char *ahead_path;
     double page_budget; /* CPU seconds granted per OCR page */
+    int render_pages;   /* the job asks for its page images (--render-pages) */
 } worker_t;
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -79,7 +82,7 @@ typedef struct {
 #define UNDER_ASAN 0
 #endif
 
-static void set_process_limits(const tg_worker_limits_t *lim)
+void tg_worker_sandbox(const tg_worker_limits_t *lim)
 {
     struct rlimit rl = {0, 0};
     setrlimit(RLIMIT_CORE, &rl);
@@ -218,6 +221,30 @@ static int on_embedded(void *ctx, const tg_embedded_t *e)
     return st != TG_OK;
 }
 
+/* Pages drawn ahead by --render-pages, at most (the rest on first view). */
+#define RENDER_AHEAD_PAGES 50
+
+/* Draws the page images of a PDF or an image (screen size and thumbnail)
+ * into the page cache, after its extraction (so an OCR'd page's words are
+ * in the OCR cache).  A page that cannot be drawn is a warning. */
+static void render_ahead(worker_t *w, const char *sha, const char *mime, tg_extract_t *x)
+{
+    const char *kind = !strcmp(mime, "application/pdf") ? "pdf"
+                       : !strncmp(mime, "image/", 6)    ? "image"
+                                                        : NULL;
+    if (!kind)
+        return;
+    unsigned pages = x->pages ? x->pages : 1;
+    for (unsigned p = 1; p <= pages && p <= RENDER_AHEAD_PAGES; p++) {
+        char err[512];
+        if (tg_page_render_one(w->store, sha, kind, p, TG_PAGE_SCREEN, NULL, err, sizeof err) ||
+            tg_page_render_one(w->store, sha, kind, p, TG_PAGE_THUMB, NULL, err, sizeof err)) {
+            tg_extract_warn(x, "page %u: no page image: %s", p, err);
+            break;
+        }
+    }
+}
+
 /* Runs the extractor (if any) into x and builds the document. */
 static void extract(worker_t *w, json_int_t id, tg_extract_fn fn, const char *stored,
                     const char *mime, const tg_extract_limits_t *lim, tg_extract_t *x,
@@ -233,6 +260,8 @@ static void extract(worker_t *w, json_int_t id, tg_extract_fn fn, const char *st
         tg_extract_init(x, lim);
         in->failure = err;
     }
+    if (!st && fn && w->render_pages)
+        render_ahead(w, in->sha, mime, x);
     embed_ctx_t *ec = lim->embed_ctx;
     if (ec && ec->refused)
         tg_extract_warn(x,
@@ -538,6 +567,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     int speculate = !strcmp(kind, "text") && size <= TG_SPECULATE_MAX;
     w->job_id = id;
     setup_ocr(w, job, sha, cpu, &lim);
+    w->render_pages = json_is_true(json_object_get(job, "render_pages"));
     tg_extract_t x;
     tg_extract_init(&x, &lim);
     use_names(w, json_string_value(json_object_get(job, "names")));
@@ -574,7 +604,7 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
 
 int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
 {
-    set_process_limits(lim);
+    tg_worker_sandbox(lim);
     tg_tune_malloc();
     signal(SIGPIPE, SIG_IGN);
     /* libarchive converts member names through the locale: make it UTF-8 */

@@ -17,8 +17,11 @@
  *   4  other XML
  *   5  words cut by a hyphen at a line end joined (PDF text, OCR)
  *   6  pages that lie turned, found by OSD (their cached readings are
- *      judged by the OCR cache's own version, see ocrcache.h) */
-#define TG_EXTRACTOR_VERSION 6
+ *      judged by the OCR cache's own version, see ocrcache.h)
+ *   7  a title from the first line when the document has none of its own;
+ *      text marks, so that a snippet reads a window of a long text (a
+ *      re-run does not re-extract what was indexed: --reextract does) */
+#define TG_EXTRACTOR_VERSION 7
 
 /* Seconds a page read by OCR may take beyond the OCR timeout (decoding,
  * rendering): each page gets max(--timeout, --ocr-timeout + this) of wall
@@ -34,6 +37,11 @@
 typedef struct {
     size_t mem_limit; /* bytes of address space (0: none) */
 } tg_worker_limits_t;
+
+/* Puts the calling process under the worker's process limits: no core
+ * dumps, address space capped (but under AddressSanitizer).  The page
+ * renderer (pagerender.h) runs under the same. */
+void tg_worker_sandbox(const tg_worker_limits_t *lim);
 
 /* Runs the worker loop on socket fd until the indexer closes it.  Returns the
  * process exit status. */

@@ -15,6 +15,7 @@
 #include "record.h"
 #include "recordjson.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "buf.h"
@@ -30,7 +31,7 @@
 #define K_MIME                "mime"            /* string, "application/pdf" */
 #define K_KIND                "kind"            /* string, "pdf" */
 #define K_TITLE               "title"           /* string or absent */
-#define K_TITLE_SOURCE        "title_source"    /* "metadata", "sidecar" ... */
+#define K_TITLE_SOURCE        "title_source"    /* TG_TITLE_SOURCE_* */
 #define K_LANG                "lang"            /* string */
 #define K_DATE                "date"            /* ISO 8601 or absent */
 #define K_DATE_SOURCE         "date_source"     /* where the date came from */
@@ -43,6 +44,7 @@
 #define K_WARNINGS            "warnings"        /* array of strings */
 #define K_INGESTED            "ingested"        /* ISO 8601 */
 #define K_TEXT_BYTES          "text_bytes"      /* integer */
+#define K_TEXT_MARKS          "text_marks"      /* array of [position, byte offset] */
 #define K_TEXT_ORIGINAL       "text_original"   /* true: the text is the original */
 #define K_EXTRACTION          "extraction"      /* TG_EXTRACTION_* */
 #define K_EXTRACTION_ERROR    "extraction_error"
@@ -449,6 +451,37 @@ unsigned tg_record_page_start(const tg_record_t *r, size_t i)
 {
     json_int_t v = json_integer_value(json_array_get(json_object_get(r->j, K_PAGE_POS), i));
     return v > 0 ? (unsigned)v : 0;
+}
+
+size_t tg_record_n_text_marks(const tg_record_t *r)
+{
+    return json_array_size(json_object_get(r->j, K_TEXT_MARKS));
+}
+
+int tg_record_text_mark(const tg_record_t *r, size_t i, unsigned *pos, uint64_t *off)
+{
+    const json_t *m = json_array_get(json_object_get(r->j, K_TEXT_MARKS), i);
+    const json_t *p = json_array_get(m, 0), *o = json_array_get(m, 1);
+    if (!json_is_integer(p) || !json_is_integer(o))
+        return 0;
+    json_int_t pv = json_integer_value(p), ov = json_integer_value(o);
+    if (pv < 1 || pv > (json_int_t)UINT_MAX || ov < 0)
+        return 0;
+    *pos = (unsigned)pv;
+    *off = (uint64_t)ov;
+    return 1;
+}
+
+void tg_record_set_text_marks(tg_record_t *r, const unsigned *pos, const uint64_t *off, size_t n)
+{
+    if (!n) {
+        json_object_del(r->j, K_TEXT_MARKS);
+        return;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("[II]", (json_int_t)pos[i], (json_int_t)off[i]));
+    json_object_set_new(r->j, K_TEXT_MARKS, a);
 }
 
 /* ==== Persons ================================================================ */
@@ -884,7 +917,7 @@ int tg_record_merge_sidecars(tg_record_t *r)
     const char *title = str_of(merged, "title");
     if (title) {
         replace_own(rec, K_TITLE, title);
-        replace_own(rec, K_TITLE_SOURCE, TG_DATE_SOURCE_SIDECAR);
+        replace_own(rec, K_TITLE_SOURCE, TG_TITLE_SOURCE_SIDECAR);
     }
     const char *date = str_of(merged, "date");
     if (date && !tg_date_source_is_own(str_of(rec, K_DATE_SOURCE))) {

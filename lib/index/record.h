@@ -49,6 +49,17 @@ typedef struct tg_location tg_location_t;
 #define TG_DATE_SOURCE_FIRST_LINE "text:first-dated-line"
 #define TG_DATE_SOURCE_TEXT       "text"
 
+/* Where the title came from (tg_record_get_title_source): the document's
+ * own metadata, a sidecar, or its first line when it has neither and the
+ * line reads as a title (lib/evidence/title.h). */
+#define TG_TITLE_SOURCE_METADATA   "metadata"
+#define TG_TITLE_SOURCE_SIDECAR    "sidecar"
+#define TG_TITLE_SOURCE_FIRST_LINE "first line"
+
+/* Text marks (tg_record_text_mark): one at the first word at or past each
+ * TG_TEXT_MARK_STEP bytes of a text longer than that. */
+#define TG_TEXT_MARK_STEP ((size_t)64 << 10)
+
 /* Locations kept in a record; beyond this only the count grows (the metadata
  * table still has every one). */
 #define TG_MAX_RECORD_LOCATIONS 1000
@@ -170,6 +181,17 @@ int tg_record_append(tg_record_t *r, tg_list_t list, const char *v);
 int tg_record_is_paged(const tg_record_t *r);
 size_t tg_record_n_page_starts(const tg_record_t *r);
 unsigned tg_record_page_start(const tg_record_t *r, size_t i);
+
+/* Text marks, for reading a window of a long text: the term position of
+ * the word starting at a byte offset of the stored text, ascending, one at
+ * the first word at or past each TG_TEXT_MARK_STEP bytes (none for a
+ * shorter text).  From a hit's position a snippet finds the bytes to read.
+ * tg_record_text_mark: mark i into *pos and *off, 1; 0 (nothing set) when
+ * i is out of range or the mark is damaged. */
+size_t tg_record_n_text_marks(const tg_record_t *r);
+int tg_record_text_mark(const tg_record_t *r, size_t i, unsigned *pos, uint64_t *off);
+/* Sets the n marks (pos[i], off[i]); n 0 removes them. */
+void tg_record_set_text_marks(tg_record_t *r, const unsigned *pos, const uint64_t *off, size_t n);
 
 /* Persons named (lib/evidence/docpersons.h), most mentioned first. */
 typedef struct {

@@ -538,6 +538,45 @@ static tg_status_t text_of(tg_archive_t *a, const tg_record_t *rec, tg_buf_t *ou
     return tg_store_get_text(a->store, sha, out);
 }
 
+/* Reads a window of a record's stored text for a snippet (snippet.h's
+ * tg_text_read_fn): one open and pread, never the whole of a long text. */
+typedef struct {
+    tg_archive_t *a;
+    const tg_record_t *rec;
+} text_reader_t;
+
+static tg_status_t text_reader(void *ctx, uint64_t off, size_t len, tg_buf_t *out)
+{
+    text_reader_t *r = ctx;
+    const char *sha = tg_record_get_sha256(r->rec);
+    char *path = tg_record_get_text_original(r->rec) ? tg_store_path(r->a->store, sha)
+                                                     : tg_store_text_path(r->a->store, sha);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
+    if (fd < 0)
+        return errno == ENOENT ? TG_ERR_NOTFOUND : TG_ERR_IO;
+    char *buf = tg_xmalloc(len ? len : 1);
+    size_t got = 0;
+    tg_status_t st = TG_OK;
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            st = TG_ERR_IO;
+            break;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (!st && tg_buf_add(out, buf, got))
+        st = TG_ERR_LIMIT;
+    free(buf);
+    return st;
+}
+
 /* Whether the handle may show the document of sha: TG_OK, or
  * TG_ERR_NOTFOUND, or an index error's status. */
 static tg_status_t shown_once(tg_archive_t *a, const char *sha)
@@ -589,9 +628,13 @@ static const struct {
     {"month", TG_SLOT_MONTH, TG_PREFIX_DATE, NULL},
     {"folder", TG_SLOT_FOLDER, TG_PREFIX_FOLDER, NULL},
     {"person", -1, TG_PREFIX_PERSON, TG_PREFIX_PERSON},
+    {"collection", -1, TG_PREFIX_COLLECTION, TG_PREFIX_COLLECTION},
+    {"place", -1, TG_PREFIX_PLACE, TG_PREFIX_PLACE},
+    {"tag", -1, TG_PREFIX_TAG, TG_PREFIX_TAG},
 };
 
-const char *const tg_facet_names[] = {"kind", "lang", "year", "month", "folder", "person", NULL};
+const char *const tg_facet_names[] = {"kind",   "lang",       "year",  "month", "folder",
+                                      "person", "collection", "place", "tag",   NULL};
 
 /* Index in facets[] of name, or -1. */
 static int facet_index(const char *name)
@@ -844,6 +887,141 @@ tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restr
     return TG_OK;
 }
 
+/* ==== Facet labels ========================================================== */
+
+/* A term facet counts folded values (a person's key, a sidecar value
+ * folded): what people read is the value as a document writes it, which
+ * only a record holds.  The labels come from the records of the page's
+ * hits, then, for the LABEL_LOOKUPS values counted most that are still
+ * unlabelled, from one document holding each (a search of one term, and
+ * one record read): bounded whatever the archive's size. */
+#define LABEL_LOOKUPS 20
+
+/* The sidecar key of each labelled facet other than person. */
+static const struct {
+    const char *facet, *sidecar_key;
+} sidecar_facets[] = {{"collection", "collection"}, {"place", "place"}, {"tag", "tags"}};
+
+static void label_set(json_t *labels, const char *facet, const char *value, const char *label)
+{
+    json_t *o = json_object_get(labels, facet);
+    if (!o) {
+        o = json_object();
+        json_object_set_new(labels, facet, o);
+    }
+    if (!json_object_get(o, value))
+        json_object_set_new(o, value, json_string(label));
+}
+
+/* Labels what rec names: persons (key -> name) and sidecar values (folded
+ * -> as written). */
+static void labels_from_record(json_t *labels, const tg_record_t *rec, tg_buf_t *tmp)
+{
+    size_t np = tg_record_n_persons(rec);
+    for (size_t i = 0; i < np; i++) {
+        tg_person_t p;
+        if (tg_record_person(rec, i, &p) && p.key && p.name)
+            label_set(labels, "person", p.key, p.name);
+    }
+    for (size_t f = 0; f < TG_ARRAY_LEN(sidecar_facets); f++) {
+        size_t n = tg_record_n_sidecar(rec, sidecar_facets[f].sidecar_key);
+        for (size_t i = 0; i < n; i++) {
+            const char *v = tg_record_nth_sidecar(rec, sidecar_facets[f].sidecar_key, i);
+            if (!v)
+                continue;
+            tg_buf_reset(tmp);
+            tg_fold_value(tmp, v, strlen(v));
+            if (tmp->len)
+                label_set(labels, sidecar_facets[f].facet, tg_buf_str(tmp), v);
+        }
+    }
+}
+
+/* Labels value of term facet f from a document holding its term. */
+static tg_status_t label_lookup(tg_archive_t *a, int hide, size_t f, const char *value,
+                                json_t *labels, tg_buf_t *tmp)
+{
+    tg_buf_reset(tmp);
+    tg_bool_term(tmp, facets[f].filter, value);
+    tg_query_t *q = tg_query_term(tmp->data, tmp->len, 0);
+    if (hide)
+        q = without_hidden(q);
+    tg_search_opts_t so = {.limit = 1, .sort_slot = -1};
+    tg_mset_t *ms = NULL;
+    tg_status_t st = tg_db_search(a->db, q, &so, &ms);
+    tg_query_free(q);
+    if (st)
+        return db_failed(a, st);
+    tg_record_t *rec = NULL;
+    if (tg_mset_size(ms) > 0) {
+        tg_doc_t *doc;
+        st = tg_mset_doc(ms, 0, &doc);
+        if (st) {
+            mset_failed(a, ms, st);
+        } else {
+            st = read_record(a, doc, &rec);
+            tg_doc_free(doc);
+        }
+    }
+    tg_mset_free(ms);
+    if (rec)
+        labels_from_record(labels, rec, tmp);
+    tg_record_free(rec);
+    return st;
+}
+
+static int by_count_desc(const void *x, const void *y)
+{
+    const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+    json_int_t ca = json_integer_value(json_array_get(a, 1));
+    json_int_t cb = json_integer_value(json_array_get(b, 1));
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    return strcmp(json_string_value(json_array_get(a, 0)), json_string_value(json_array_get(b, 0)));
+}
+
+/* The labels of out's term facets (out->labels). */
+static tg_status_t label_facets(tg_archive_t *a, int hide, tg_results_t *out)
+{
+    tg_buf_t tmp;
+    tg_buf_init(&tmp, 2 * TG_XAP_MAX_TERM + 4096);
+    json_t *labels = json_object();
+    for (size_t i = 0; i < out->n; i++)
+        labels_from_record(labels, out->hits[i].rec, &tmp);
+    tg_status_t st = TG_OK;
+    for (size_t f = 0; f < TG_ARRAY_LEN(facets) && !st; f++) {
+        if (facets[f].slot >= 0)
+            continue;
+        json_t *counts = json_object_get(out->facets, facets[f].name);
+        size_t n = json_object_size(counts), k = 0;
+        if (!n)
+            continue;
+        json_t **v = tg_xcalloc(n, sizeof *v);
+        const char *key;
+        json_t *c;
+        json_object_foreach(counts, key, c) v[k++] = json_pack("[sO]", key, c);
+        qsort(v, n, sizeof *v, by_count_desc);
+        json_t *have = json_object_get(labels, facets[f].name);
+        for (k = 0; k < n && k < LABEL_LOOKUPS && !st; k++) {
+            const char *value = json_string_value(json_array_get(v[k], 0));
+            if (!json_object_get(have, value)) {
+                st = label_lookup(a, hide, f, value, labels, &tmp);
+                have = json_object_get(labels, facets[f].name);
+            }
+        }
+        for (k = 0; k < n; k++)
+            json_decref(v[k]);
+        free(v);
+    }
+    tg_buf_free(&tmp);
+    if (st) {
+        json_decref(labels);
+        return st;
+    }
+    out->labels = labels;
+    return TG_OK;
+}
+
 /* ==== Searching ============================================================= */
 
 /* One attempt at running parsed with so and dressing its hits into out
@@ -902,15 +1080,25 @@ static tg_status_t search_once(tg_archive_t *a, const tg_parsed_t *parsed,
         h->title = tg_xstrdup(tg_record_title(h->rec) ? tg_record_title(h->rec) : "");
         const char *sha = tg_record_get_sha256(h->rec);
         tg_buf_init(&text, SNIPPET_TEXT_MAX);
-        if (sha && tg_sha256_valid(sha))
-            text_of(a, h->rec, &text);
         tg_snippet_src_t src = {
             .db = a->db,
             .docid = h->docid,
             .rec = h->rec,
-            .text = tg_buf_str(&text),
-            .text_len = text.len,
         };
+        text_reader_t rd = {a, h->rec};
+        int64_t tb = tg_record_get_text_bytes(h->rec);
+        if (sha && tg_sha256_valid(sha) && tb > 0 && (uint64_t)tb <= SNIPPET_TEXT_MAX) {
+            /* read what the snippet needs: a window (text_reader) */
+            src.text_len = (size_t)tb;
+            src.read = text_reader;
+            src.read_ctx = &rd;
+        } else if (sha && tg_sha256_valid(sha) && tb == 0) {
+            /* an empty text, or a record without its text's size (older):
+             * the whole text */
+            text_of(a, h->rec, &text);
+            src.text = tg_buf_str(&text);
+            src.text_len = text.len;
+        }
         st = tg_snippet_make(&src, parsed, req->snippet_bytes ? req->snippet_bytes : 240,
                              &h->snippet);
         if (st)
@@ -933,6 +1121,8 @@ static tg_status_t search_once(tg_archive_t *a, const tg_parsed_t *parsed,
         }
     }
     tg_mset_free(ms);
+    if (req->facets && !st)
+        st = label_facets(a, req->hide_restricted || a->pub, out);
     if (st)
         tg_results_free(out);
     return st;
@@ -1006,6 +1196,7 @@ void tg_results_free(tg_results_t *r)
     }
     free(r->hits);
     json_decref(r->facets);
+    json_decref(r->labels);
     memset(r, 0, sizeof *r);
 }
 

@@ -101,8 +101,9 @@ tg_status_t tg_archive_original(tg_archive_t *a, const char *sha, int hide_restr
                                 tg_record_t **rec, int *fd, uint64_t *size);
 
 /* The facets: what a search can count and filter by.  "kind", "lang",
- * "year", "month", "folder" are value slots; "person" counts terms (the
- * persons named in each matching document; several per document). */
+ * "year", "month", "folder" are value slots; "person", "collection",
+ * "place" and "tag" count terms (the persons named in each matching
+ * document, its sidecar values, folded; several per document). */
 extern const char *const tg_facet_names[];
 /* 1 if name is one of tg_facet_names. */
 int tg_facet_known(const char *name);
@@ -156,10 +157,18 @@ typedef struct {
     tg_hit_t *hits;
     size_t n;
     /* {"kind": {"pdf": 3}, "lang": ..., "year": ..., "month": ..., "folder":
-     * ..., "person": ...} or NULL; values in byte order; and "persons": the
-     * person facet's keys as persons of the archive, [{"name" (display
-     * name), "key", "documents"}], most documents first */
+     * ..., "person": ..., "collection": ..., "place": ..., "tag": ...} or
+     * NULL; values in byte order; and "persons": the person facet's keys
+     * as persons of the archive, [{"name" (display name), "key",
+     * "documents"}], most documents first */
     json_t *facets;
+    /* What the values of the term facets (person, collection, place, tag)
+     * are called as documents write them: {"person": {"ana lucia ibanez
+     * torres": "Ana Lucía Ibáñez Torres"}, "collection": {...}}, for the
+     * values of the page's hits and the LABEL_LOOKUPS counted most of each
+     * facet; a value without a label is shown as it is.  NULL without
+     * facets. */
+    json_t *labels;
     double seconds;
     /* How the query's text was read where it could not be taken as written
      * (query.h), for the front end to say above the results. */

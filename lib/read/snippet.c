@@ -9,9 +9,11 @@
  * first word first appears.  Cost: linear in the positions of the query's
  * words (a binary search per phrase word), capped per term.  Its page is found
  * from the record's page start positions, and its place in the text by
- * re-tokenizing that one page.  Only when no exact word has positions (a
- * stem or wildcard match) is the text scanned, and then only its first
- * SCAN_LIMIT bytes. */
+ * tokenizing from the last text mark before it (record.h: a mark every
+ * TG_TEXT_MARK_STEP bytes), in a window of at most TG_SNIPPET_WINDOW bytes
+ * read from there: a 10 MB document costs what a 100 KB one does.  Only
+ * when no exact word has positions (a stem or wildcard match) is the text
+ * scanned, and then only its first TG_SNIPPET_SCAN bytes. */
 #define _POSIX_C_SOURCE 200809L
 #include "snippet.h"
 
@@ -22,12 +24,11 @@
 #include "text.h"
 #include "util.h"
 
-#define WINDOW     12
-#define SCAN_LIMIT ((size_t)2 << 20)
+#define WINDOW 12
 /* positions read per term, and occurrences of query parts kept: beyond
  * these a huge document's excerpt is looked for in what was read */
-#define MAX_TERM_POSITIONS ((size_t)1 << 20)
-#define MAX_OCCURRENCES    ((size_t)1 << 21)
+#define MAX_TERM_POSITIONS TG_SNIPPET_MAX_POSITIONS
+#define MAX_OCCURRENCES    ((size_t)1 << 17)
 /* occurrences looked at from one window's start */
 #define MAX_SPAN_STEPS 512
 
@@ -173,6 +174,20 @@ static size_t page_of(const unsigned *pp, size_t np, unsigned pos)
     return lo ? lo - 1 : 0;
 }
 
+/* The page (0-based) holding position pos, from the record's page starts. */
+static size_t page_of_rec(const tg_record_t *rec, size_t np, unsigned pos)
+{
+    size_t lo = 0, hi = np;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tg_record_page_start(rec, mid) < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
 /* Position where the best excerpt starts, or 0 if none.  Each occurrence
  * starts a window of WINDOW positions (or its own length) on its page;
  * the window scores, for each query part with an occurrence wholly inside
@@ -283,70 +298,31 @@ static int matches(const tg_parsed_t *parsed, const char *s, size_t len, tg_buf_
     return 0;
 }
 
-/* Byte offset of the token at position target, on the page that holds it. */
-static size_t offset_of_position(const tg_snippet_src_t *src, unsigned target, int *page)
+/* The last mark before position target: the word at byte *off has
+ * position *pos + 1 (the text's start when no mark is before it). */
+static void mark_before(const tg_record_t *rec, unsigned target, unsigned *pos, size_t *off)
 {
-    size_t npages = src->rec ? tg_record_n_page_starts(src->rec) : 0;
-    size_t pg = 0;
-    for (size_t i = 0; i < npages; i++) {
-        unsigned start = tg_record_page_start(src->rec, i);
-        if (start < target)
-            pg = i;
+    *pos = 0;
+    *off = 0;
+    if (!rec)
+        return;
+    size_t lo = 0, hi = tg_record_n_text_marks(rec);
+    while (lo < hi) { /* the first mark at or past target (a damaged one: 0) */
+        size_t mid = lo + (hi - lo) / 2;
+        unsigned p = 0;
+        uint64_t o;
+        tg_record_text_mark(rec, mid, &p, &o);
+        if (p < target)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    /* walk to page pg */
-    size_t off = 0;
-    for (size_t i = 0; i < pg; i++) {
-        const char *ff = memchr(src->text + off, '\f', src->text_len - off);
-        if (!ff)
-            break;
-        off = (size_t)(ff - src->text) + 1;
-    }
-    unsigned pos = npages ? tg_record_page_start(src->rec, pg) : 0;
-    const char *ff = memchr(src->text + off, '\f', src->text_len - off);
-    size_t page_end = ff ? (size_t)(ff - src->text) : src->text_len;
-    tg_tok_t tok;
-    tg_tok_init(&tok, src->text + off, page_end - off);
-    size_t a, b;
-    size_t found = off;
-    while (tg_tok_next(&tok, &a, &b)) {
-        if (++pos == target) {
-            found = off + a;
-            break;
-        }
-    }
-    *page = npages ? (int)pg + 1 : 0;
-    return found;
-}
-
-/* Without positions: the first matching word in the first SCAN_LIMIT bytes. */
-static int scan_for_match(const tg_snippet_src_t *src, const tg_parsed_t *parsed, size_t *at)
-{
-    size_t lim = src->text_len < SCAN_LIMIT ? src->text_len : SCAN_LIMIT;
-    tg_tok_t tok;
-    tg_tok_init(&tok, src->text, lim);
-    tg_buf_t tmp;
-    tg_buf_init(&tmp, 4 * TG_MAX_WORD + 16);
-    size_t a, b;
-    int found = 0;
-    while (tg_tok_next(&tok, &a, &b)) {
-        if (matches(parsed, src->text + a, b - a, &tmp)) {
-            *at = a;
-            found = 1;
-            break;
-        }
-    }
-    tg_buf_free(&tmp);
-    return found;
-}
-
-static int page_of_offset(const tg_snippet_src_t *src, size_t at)
-{
-    if (!src->rec || !tg_record_is_paged(src->rec))
-        return 0;
-    int page = 1;
-    for (size_t i = 0; i < at; i++)
-        page += src->text[i] == '\f';
-    return page;
+    unsigned p;
+    uint64_t o;
+    if (lo == 0 || !tg_record_text_mark(rec, lo - 1, &p, &o) || o > SIZE_MAX)
+        return;
+    *pos = p - 1;
+    *off = (size_t)o;
 }
 
 static int is_ws(char c)
@@ -354,64 +330,50 @@ static int is_ws(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed,
-                            size_t max_bytes, tg_snippet_t *out)
+/* The excerpt of text[0, len) around byte at (have: a hit is there; else
+ * the start), on at's page, into out.  head_open / tail_open: the text
+ * goes on before 0 / after len (a window of a longer text). */
+static void excerpt(const char *text, size_t len, size_t at, int have, int head_open, int tail_open,
+                    const tg_parsed_t *parsed, size_t max_bytes, tg_snippet_t *out)
 {
-    memset(out, 0, sizeof *out);
-    if (!src->text || src->text_len == 0) {
-        out->text = tg_xstrdup("");
-        return TG_OK;
-    }
-    size_t at = 0;
-    int have = 0;
-    tg_status_t st = TG_OK;
-    unsigned best = best_position(src, parsed, &st);
-    if (st)
-        return st;
-    if (best) {
-        at = offset_of_position(src, best, &out->page);
-        have = 1;
-    } else if (scan_for_match(src, parsed, &at)) {
-        out->page = page_of_offset(src, at);
-        have = 1;
-    }
-    if (!have && src->rec && tg_record_is_paged(src->rec))
-        out->page = 1;
-
-    /* the excerpt: a third before the hit, the rest after, on its page */
-    size_t page_start = 0, page_end = src->text_len;
+    /* a third before the hit, the rest after, on its page */
+    size_t page_start = 0, page_end = len;
+    int open_head = head_open, open_tail = tail_open;
     for (size_t i = at; i > 0; i--)
-        if (src->text[i - 1] == '\f') {
+        if (text[i - 1] == '\f') {
             page_start = i;
+            open_head = 0;
             break;
         }
-    const char *ff = memchr(src->text + at, '\f', src->text_len - at);
-    if (ff)
-        page_end = (size_t)(ff - src->text);
+    const char *ff = at < len ? memchr(text + at, '\f', len - at) : NULL;
+    if (ff) {
+        page_end = (size_t)(ff - text);
+        open_tail = 0;
+    }
     size_t start = at > page_start + max_bytes / 3 ? at - max_bytes / 3 : page_start;
     if (!have)
-        start = 0;
+        start = page_start;
     /* start at a word boundary */
-    while (start > page_start && start < at && !is_ws(src->text[start - 1]))
+    while (start > page_start && start < at && !is_ws(text[start - 1]))
         start++;
-    while (start < page_end && ((unsigned char)src->text[start] & 0xC0) == 0x80)
+    while (start < page_end && ((unsigned char)text[start] & 0xC0) == 0x80)
         start++;
     size_t end = start + max_bytes < page_end ? start + max_bytes : page_end;
-    while (end < page_end && end > start && !is_ws(src->text[end]))
+    while (end < page_end && end > start && !is_ws(text[end]))
         end--;
     if (end <= start)
         end = start + max_bytes < page_end ? start + max_bytes : page_end;
-    while (end < page_end && ((unsigned char)src->text[end] & 0xC0) == 0x80)
+    while (end < page_end && end > start && ((unsigned char)text[end] & 0xC0) == 0x80)
         end--;
-    out->cut_start = start > page_start;
-    out->cut_end = end < page_end;
+    out->cut_start = start > page_start || open_head;
+    out->cut_end = end < page_end || open_tail;
 
     /* copy, collapsing whitespace, marking matches */
     tg_buf_t txt, tmp;
     tg_buf_init(&txt, max_bytes * 2 + 16);
     tg_buf_init(&tmp, 4 * TG_MAX_WORD + 16);
     tg_tok_t tok;
-    tg_tok_init(&tok, src->text + start, end - start);
+    tg_tok_init(&tok, text + start, end - start);
     size_t a, b, prev = 0;
     size_t cap = 0;
     int space = 0;
@@ -419,7 +381,7 @@ tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *pars
         int more = tg_tok_next(&tok, &a, &b);
         size_t gap_end = more ? a : end - start;
         for (size_t i = prev; i < gap_end; i++) {
-            char c = src->text[start + i];
+            char c = text[start + i];
             if (is_ws(c)) {
                 space = txt.len > 0;
                 continue;
@@ -435,8 +397,8 @@ tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *pars
             tg_buf_addc(&txt, ' ');
         space = 0;
         size_t o = txt.len;
-        tg_buf_add(&txt, src->text + start + a, b - a);
-        if (matches(parsed, src->text + start + a, b - a, &tmp)) {
+        tg_buf_add(&txt, text + start + a, b - a);
+        if (matches(parsed, text + start + a, b - a, &tmp)) {
             if (out->n_hits == cap) {
                 cap = cap ? 2 * cap : 8;
                 out->hits = tg_xrealloc(out->hits, cap * sizeof *out->hits);
@@ -449,6 +411,86 @@ tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *pars
     }
     tg_buf_free(&tmp);
     out->text = tg_buf_detach(&txt);
+}
+
+tg_status_t tg_snippet_make(const tg_snippet_src_t *src, const tg_parsed_t *parsed,
+                            size_t max_bytes, tg_snippet_t *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t tlen = src->text_len;
+    if ((!src->text && !src->read) || tlen == 0) {
+        out->text = tg_xstrdup("");
+        return TG_OK;
+    }
+    tg_status_t st = TG_OK;
+    unsigned best = best_position(src, parsed, &st);
+    if (st)
+        return st;
+    size_t npages = src->rec ? tg_record_n_page_starts(src->rec) : 0;
+    /* the window to read: [base, base + wlen); whole without marks */
+    unsigned counted = 0;
+    size_t mark = 0, base = 0, wlen;
+    int windowed = src->rec && tg_record_n_text_marks(src->rec) > 0;
+    if (best) {
+        mark_before(src->rec, best, &counted, &mark);
+        if (mark > tlen) { /* a mark that does not fit the text */
+            counted = 0;
+            mark = 0;
+        }
+        base = mark > max_bytes ? mark - max_bytes : 0;
+        wlen = windowed ? mark - base + TG_SNIPPET_WINDOW : tlen;
+    } else {
+        wlen = windowed ? TG_SNIPPET_SCAN : tlen;
+    }
+    if (wlen > tlen - base)
+        wlen = tlen - base;
+    tg_buf_t win;
+    const char *w;
+    tg_buf_init(&win, wlen + 1);
+    if (src->text) {
+        w = src->text + base;
+    } else {
+        if (src->read(src->read_ctx, base, wlen, &win) && !win.len) {
+            tg_buf_free(&win);
+            out->text = tg_xstrdup("");
+            out->page = npages ? 1 : 0;
+            return TG_OK;
+        }
+        wlen = win.len;
+        w = tg_buf_str(&win);
+    }
+    size_t at = 0;
+    int have = 0;
+    if (best) {
+        /* the word at position best, counted from the mark */
+        size_t from = mark - base < wlen ? mark - base : wlen;
+        tg_tok_t tok;
+        tg_tok_init(&tok, w + from, wlen - from);
+        size_t a, b;
+        unsigned pos = counted;
+        while (tg_tok_next(&tok, &a, &b))
+            if (++pos == best) {
+                at = from + a;
+                have = 1;
+                break;
+            }
+        if (npages)
+            out->page = (int)page_of_rec(src->rec, npages, best) + 1;
+    } else {
+        tg_span_t *hit = NULL;
+        if (tg_highlight(parsed, w, wlen, 1, &hit)) {
+            at = hit[0].off;
+            have = 1;
+        }
+        free(hit);
+        if (npages) {
+            out->page = 1;
+            for (size_t i = 0; i < at; i++)
+                out->page += w[i] == '\f';
+        }
+    }
+    excerpt(w, wlen, at, have, base > 0, base + wlen < tlen, parsed, max_bytes, out);
+    tg_buf_free(&win);
     return TG_OK;
 }
 

@@ -107,9 +107,10 @@ check "...and its restriction is lifted" test "$(json_get 'carta' 'd["results"][
 check "...and the manifest title is back" test "$(json_get 'carta' 'd["results"][0]["title"]')" = "Carta, familia"
 
 # ==== export ====================================================================
-# a title with a comma, quotes and a line break (a file name, for want of a title)
+# a title with a comma, quotes and a line break (a file name, for want of a title:
+# a first line in lowercase is not one)
 mkdir "$D/raros"
-printf 'Informe con nombre raro.\n' >"$D/raros/Informe, \"final\"
+printf 'informe con nombre raro.\n' >"$D/raros/Informe, \"final\"
 parte 2.txt"
 printf '=HYPERLINK("http://x")\n' >"$D/raros/formula.txt"
 index "$D" >/dev/null 2>&1 || true

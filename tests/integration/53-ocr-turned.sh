@@ -90,8 +90,8 @@ check "  the page that read badly is read again, the good one is not" \
     test "$(cat "$T/ev3" | tr '\n' ' ')" = "updated 0 1 0 recibo_derecho.png updated 1 0 1 constancia_90.png "
 expect_hits "  and the turned page is found again" 'wilmer castaneda' \
     constancia_90.png constancia_180.png constancia_270.bmp
-check "  its cache file is now of this version, with the turn" \
-    python3 -c "import json,sys; d=json.load(open('$A/ocr/$(echo "$sha90" | cut -c1-2)/$sha90.json')); sys.exit(not (d['v'] == 2 and d['pages']['1']['rotation'] == 90))"
+check "  its cache file is now of this version, with the turn and the words' boxes" \
+    python3 -c "import json,sys; d=json.load(open('$A/ocr/$(echo "$sha90" | cut -c1-2)/$sha90.json')); sys.exit(not (d['v'] == 3 and d['pages']['1']['rotation'] == 90 and d['pages']['1']['words']))"
 
 # without osd.traineddata: the models Testigo needs, but not OSD's
 tess=$T/tessdata

@@ -38,7 +38,9 @@ def mail(subject, body, attach=None):
                          filename=attach[0])
     return m
 miembro = 'Miembro reservado, palabra granate. El testimonio de Ximena Quintero Salas fue tomado aparte.\n'
-profundo = 'Texto profundo del zip interior, palabra obsidiana.\n'
+# texts in lowercase: a first line that reads as a title would be shown
+# instead of the file name, which the CLI list below is checked by
+profundo = 'texto profundo del zip interior, palabra obsidiana.\n'
 w('casos/publico.txt', 'Documento publico del caso, palabra lapislazuli.\n')
 w('casos/paquete.zip', zipb([('miembro-granate.txt', miembro),
                              ('interior.zip', zipb([('profundo-obsidiana.txt', profundo)]))]))
@@ -51,8 +53,8 @@ mb.add(mail('Mensaje jaspe', 'Primer mensaje, palabra jaspe.\n'))
 mb.add(mail('Mensaje onix', 'Segundo mensaje, palabra onix.\n',
             ('anexo-crisoprasa.txt', 'Anexo del buzon, palabra crisoprasa.\n')))
 mb.close()
-w('casos/embargo-futuro.txt', 'Documento bajo embargo, palabra zafiro.\n')
-w('casos/embargo-pasado.txt', 'Documento de embargo vencido, palabra rubi.\n')
+w('casos/embargo-futuro.txt', 'documento bajo embargo, palabra zafiro.\n')
+w('casos/embargo-pasado.txt', 'documento de embargo vencido, palabra rubi.\n')
 w('casos/embargo-malo.txt', 'Documento con embargo ilegible, palabra ambar.\n')
 w('casos/roto.txt', 'Documento con sidecar roto, palabra jade.\n')
 w('casos/roto.txt.json', '{"restricted": tru')

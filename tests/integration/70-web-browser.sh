@@ -12,6 +12,10 @@ printf 'RODRÍGUEZ, expediente abierto en Maracaibo.\n' >"$D/casos/nota.txt"
 # a person with a page of its own (issue 14)
 printf 'Acta.\n\nComparece Luis Alberto Rondón Pérez, cédula V-19.876.543, detenido el 5 de agosto de 2024.\n' \
     >"$D/casos/acta.txt"
+# the document page's sections: persons, identity numbers, dates, a sidecar
+mkdir -p "$D/fichas"
+printf 'Caracas, 5 de agosto de 2024\n\nComparece Ana Lucía Ibáñez Torres, cédula V-12.345.678, y declara que su hermano fue detenido el 28 de julio de 2024.\n' >"$D/fichas/ibanez.txt"
+printf '{"witness": "Marbelis Zerpa Núñez", "place": ["El Helicoide"], "collection": "Caso Ibáñez", "tags": ["Detención arbitraria"]}\n' >"$D/fichas/ibanez.txt.json"
 # PDFs written here: a paged one dated 2009 and a form dated 2020
 $PY "$TOP/tests/integration/mkpdf.py" doc "$D/prensa/trazas.pdf" 2009-04-01 "Trazas de un motor" \
     "Informe de rendimiento" "Trace trees en la segunda pagina"

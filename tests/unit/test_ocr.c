@@ -101,7 +101,24 @@ static tg_status_t read_page(const char *path, unsigned i, int orientation, char
     tg_image_close(im);
     if (st == TG_OK) {
         *text = p.text;
+        p.text = NULL;
         *conf = p.confidence;
+        /* the boxes of the words read lie on the page as it was given,
+         * whichever way OCR turned it to read it */
+        size_t k;
+        json_t *v;
+        json_array_foreach(p.words, k, v)
+        {
+            json_int_t x0 = json_integer_value(json_array_get(v, 0));
+            json_int_t y0 = json_integer_value(json_array_get(v, 1));
+            json_int_t x1 = json_integer_value(json_array_get(v, 2));
+            json_int_t y1 = json_integer_value(json_array_get(v, 3));
+            assert_true(0 <= x0 && x0 < x1 && x1 <= p.words_w);
+            assert_true(0 <= y0 && y0 < y1 && y1 <= p.words_h);
+        }
+        if (!p.blank && p.confidence >= 0)
+            assert_true(json_array_size(p.words) > 0);
+        tg_ocr_page_free(&p);
     }
     return st;
 }

@@ -317,6 +317,48 @@ static void facts_and_lists(void **state)
     tg_record_free(r);
 }
 
+/* Text marks: set, stored under their key, read back; a damaged mark
+ * reads as none; none set removes them. */
+static void text_marks(void **state)
+{
+    (void)state;
+    tg_record_t *r = tg_record_new();
+    assert_int_equal(tg_record_n_text_marks(r), 0);
+    unsigned pos[] = {9000, 18100};
+    uint64_t off[] = {65540, (uint64_t)5 << 32};
+    tg_record_set_text_marks(r, pos, off, 2);
+    size_t len;
+    char *s = tg_record_dump(r, &len);
+    assert_non_null(strstr(s, "\"text_marks\":[[9000,65540],[18100,21474836480]]"));
+    tg_record_t *back;
+    assert_int_equal(tg_record_parse(s, len, &back), TG_OK);
+    free(s);
+    assert_int_equal(tg_record_n_text_marks(back), 2);
+    unsigned p = 0;
+    uint64_t o = 0;
+    assert_true(tg_record_text_mark(back, 1, &p, &o));
+    assert_int_equal(p, 18100);
+    assert_true(o == ((uint64_t)5 << 32));
+    assert_false(tg_record_text_mark(back, 2, &p, &o));
+    tg_record_free(back);
+    tg_record_set_text_marks(r, NULL, NULL, 0);
+    assert_int_equal(tg_record_n_text_marks(r), 0);
+    s = tg_record_dump(r, NULL);
+    assert_null(strstr(s, "text_marks"));
+    free(s);
+    tg_record_free(r);
+
+    const char *bad = "{\"text_marks\":[[0,5],[3,-1],[\"x\",1],7,[12,400]]}";
+    assert_int_equal(tg_record_parse(bad, strlen(bad), &r), TG_OK);
+    assert_int_equal(tg_record_n_text_marks(r), 5);
+    for (size_t i = 0; i < 4; i++)
+        assert_false(tg_record_text_mark(r, i, &p, &o));
+    assert_true(tg_record_text_mark(r, 4, &p, &o));
+    assert_int_equal(p, 12);
+    assert_int_equal(o, 400);
+    tg_record_free(r);
+}
+
 /* A sidecar date never replaces the document's own (its metadata), but
  * does replace a guess; the first location giving a title wins. */
 static void sidecar_precedence(void **state)
@@ -381,10 +423,15 @@ static void damaged(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(main_records_round_trip), cmocka_unit_test(main_records_read),
-        cmocka_unit_test(main_records_sidecars),   cmocka_unit_test(locations_in_path_order),
-        cmocka_unit_test(locations_capped),        cmocka_unit_test(facts_and_lists),
-        cmocka_unit_test(sidecar_precedence),      cmocka_unit_test(damaged),
+        cmocka_unit_test(main_records_round_trip),
+        cmocka_unit_test(main_records_read),
+        cmocka_unit_test(main_records_sidecars),
+        cmocka_unit_test(locations_in_path_order),
+        cmocka_unit_test(locations_capped),
+        cmocka_unit_test(facts_and_lists),
+        cmocka_unit_test(sidecar_precedence),
+        cmocka_unit_test(damaged),
+        cmocka_unit_test(text_marks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -179,6 +179,40 @@ await check('the language switch shows English', async () => {
     (await page.textContent('a.button.dl')).trim() === 'Download original';
 });
 
+await check('the document page lists what the archive knows of it, each a link to its search or page', async () => {
+  await page.goto(url + '/search?q=' + encodeURIComponent('Ibáñez'));
+  await Promise.all([page.waitForURL(/\/doc\/[0-9a-f]{64}/), page.click('li.hit h3 a')]);
+  const person = page.locator('section[data-section=persons] a.person',
+    { hasText: 'Ana Lucía Ibáñez Torres' });
+  if ((await person.count()) !== 1) throw new Error('no person link written as the text writes it');
+  const ids = await page.locator('section[data-section=ids] a').allTextContents();
+  const dates = await page.locator('section[data-section=mentions] a').allTextContents();
+  const sidecar = await page.locator('section[data-section=sidecar] dd a').allTextContents();
+  const fields = await page.textContent('dl.fields');
+  await page.screenshot({ path: join(artifacts, 'web-document-known.png'), fullPage: true });
+  if (!ids.includes('V-12345678')) throw new Error(`ids: ${ids}`);
+  if (!dates.includes('2024-07-28')) throw new Error(`dates: ${dates}`);
+  if (!sidecar.includes('El Helicoide') || !sidecar.includes('Caso Ibáñez') ||
+    !sidecar.includes('Marbelis Zerpa Núñez') || !sidecar.includes('Detención arbitraria'))
+    throw new Error(`sidecar: ${sidecar}`);
+  if (!fields.includes('primera línea fechada del texto')) throw new Error('date source not in words');
+  await Promise.all([page.waitForURL(/\/person\?name=/), person.click()]);
+  return (await page.textContent('main h1')).trim() === 'Ana Lucía Ibáñez Torres' &&
+    (await page.locator('li.hit').count()) === 1;
+});
+ok('screenshot of the document page\'s sections: tests/artifacts/web-document-known.png');
+
+await check('results have collection, place and tag facets, labelled as written', async () => {
+  await page.goto(url + '/search?q=' + encodeURIComponent('Ibáñez'));
+  const coll = await page.locator('section.facet[data-facet=collection] .v').allTextContents();
+  const place = await page.locator('section.facet[data-facet=place] .v').allTextContents();
+  const person = await page.locator('section.facet[data-facet=person] .v').allTextContents();
+  const tag = page.locator('section.facet[data-facet=tag] a', { hasText: 'Detención arbitraria' });
+  await Promise.all([page.waitForURL(/tag=detencion/), tag.click()]);
+  return coll.includes('Caso Ibáñez') && place.includes('El Helicoide') &&
+    person.includes('Ana Lucía Ibáñez Torres') && (await page.locator('li.hit').count()) === 1;
+});
+
 await check('usable on a phone: one column, no sideways scrolling', async () => {
   const phone = await browser.newContext({ javaScriptEnabled: false, locale: 'es-ES',
     viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -194,7 +228,7 @@ await check('usable on a phone: one column, no sideways scrolling', async () => 
 await check('a document page links to the page of a person it names', async () => {
   await page.goto(url + '/search?q=' + encodeURIComponent('comparece'));
   await Promise.all([page.waitForURL(/\/doc\/[0-9a-f]{64}/), page.click('li.hit h3 a')]);
-  await Promise.all([page.waitForURL(/\/person\?name=/), page.click('section.persons a.person')]);
+  await Promise.all([page.waitForURL(/\/person\?name=/), page.click('section[data-section=persons] a.person')]);
   const h1 = (await page.textContent('main h1')).trim();
   const docs = await page.locator('section.person-docs li.hit').count();
   const detention = await page.locator('.person-timeline li[data-event=detention] time').first()
