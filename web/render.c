@@ -812,7 +812,7 @@ void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const
             facet_block(b, q, s, json_object_get(r->facets, order[i].facet), order[i].facet,
                         order[i].shown, r->labels);
         /* persons: one entry per person of the archive, to its page */
-        render_person_facet(b, q, json_object_get(r->facets, "persons"));
+        render_person_facet(b, q, r->persons);
     }
     html_raw(b, "</aside>\n</div>\n");
     page_end(b, q);

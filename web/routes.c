@@ -375,6 +375,8 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
         json_object_set_new(o, "facets", json_incref(r.facets));
     if (r.labels)
         json_object_set_new(o, "facet_labels", json_incref(r.labels));
+    if (r.persons)
+        json_object_set_new(o, "facet_persons", json_incref(r.persons));
     json_object_set_new(o, "seconds", json_real(r.seconds));
     tg_results_free(&r);
     return json_reply(resp, o, 200);

@@ -117,7 +117,7 @@ const char *tg_archive_error(const tg_archive_t *a)
     return a ? a->err : "";
 }
 
-/* Persons the resolved person facet ("persons") lists at most. */
+/* Persons the resolved person facet (tg_results_t.persons) lists at most. */
 #define PERSONS_FACET_MAX 20
 
 /* ==== Failures and the retry ================================================ */
@@ -1177,7 +1177,7 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
         if (st)
             tg_results_free(out);
         else
-            json_object_set_new(out->facets, "persons", persons);
+            out->persons = persons;
     }
     if (st) {
         tg_errf(err, errlen, "%s", a->err);
@@ -1197,6 +1197,7 @@ void tg_results_free(tg_results_t *r)
     free(r->hits);
     json_decref(r->facets);
     json_decref(r->labels);
+    json_decref(r->persons);
     memset(r, 0, sizeof *r);
 }
 

@@ -158,9 +158,7 @@ typedef struct {
     size_t n;
     /* {"kind": {"pdf": 3}, "lang": ..., "year": ..., "month": ..., "folder":
      * ..., "person": ..., "collection": ..., "place": ..., "tag": ...} or
-     * NULL; values in byte order; and "persons": the person facet's keys
-     * as persons of the archive, [{"name" (display name), "key",
-     * "documents"}], most documents first */
+     * NULL; values in byte order */
     json_t *facets;
     /* What the values of the term facets (person, collection, place, tag)
      * are called as documents write them: {"person": {"ana lucia ibanez
@@ -169,6 +167,10 @@ typedef struct {
      * facet; a value without a label is shown as it is.  NULL without
      * facets. */
     json_t *labels;
+    /* The person facet's keys as persons of the archive: [{"name" (the
+     * display name), "key", "documents"}], most documents first; NULL
+     * without facets. */
+    json_t *persons;
     double seconds;
     /* How the query's text was read where it could not be taken as written
      * (query.h), for the front end to say above the results. */

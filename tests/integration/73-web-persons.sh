@@ -78,7 +78,7 @@ check "...has the persons facet with display names, linked to their pages" \
 check "...and no entry for the person only a restricted document names" body_lacks 'Ximena'
 get '/api/search?q=*&facets=1' >/dev/null
 check "the API gives the persons facet too" \
-    test "$(jq_body '[p["name"] for p in d["facets"]["persons"]]')" = "['Luis Alberto Rondón Pérez', 'Marino Alvarado Rivas']"
+    test "$(jq_body '[p["name"] for p in d["facet_persons"]]')" = "['Luis Alberto Rondón Pérez', 'Marino Alvarado Rivas']"
 
 # the document page lists its persons, linked
 S=$(sha256sum "$D/casos/acta.txt" | cut -c1-64)
