@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "export.h"
 #include "schema.h"
+#include "sbatch.h"
 #include "search.h"
 #include "text.h"
 #include "util.h"
@@ -30,6 +31,7 @@ static void usage(FILE *f)
     fprintf(f,
             "Usage: testigo-search [OPTION]... QUERY...\n"
             "       testigo-search --persons [OPTION]... [QUERY]...\n"
+            "       testigo-search --batch LIST.csv [--json]\n"
             "Search a Testigo archive.\n"
             "\n"
             "  -a, --archive DIR     archive folder (default: $TESTIGO_ARCHIVE, else ./archive)\n"
@@ -44,6 +46,9 @@ static void usage(FILE *f)
             "      --persons         list the persons named in the documents matching QUERY\n"
             "                        (in every document without a QUERY), with the number\n"
             "                        of documents naming each, most first\n"
+            "      --batch LIST.csv  search every person of the list (a name, a cedula or\n"
+            "                        both per row) and write a report: CSV, or JSON with\n"
+            "                        --json; -n limits the documents per row (default 1000)\n"
             "  -h, --help            show this help\n"
             "      --version         show the version\n"
             "\n"
@@ -481,6 +486,24 @@ static int list_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
             printf("%6lld  ", (long long)tg_rec_int(e, "documents", 0));
             put_shown(tg_rec_str(e, "name") ? tg_rec_str(e, "name") : "?");
             printf("\n");
+            /* its other forms and its cédulas, on a line of their own */
+            json_t *lists[2] = {json_object_get(e, "variants"), json_object_get(e, "ids")};
+            static const char *const heads[2] = {"also written: ", "cédula: "};
+            for (int l = 0; l < 2; l++) {
+                size_t k;
+                json_t *v;
+                json_array_foreach(lists[l], k, v)
+                {
+                    printf("%s", k                                      ? "; "
+                                 : l == 0 || !json_array_size(lists[0]) ? "        "
+                                                                        : " | ");
+                    if (!k)
+                        printf("%s", heads[l]);
+                    put_shown(json_string_value(v));
+                }
+            }
+            if (json_array_size(lists[0]) || json_array_size(lists[1]))
+                printf("\n");
         }
         long long total = tg_rec_int(out, "total", 0), docs = tg_rec_int(out, "documents", 0);
         printf("%lld person%s in %lld document%s", total, total == 1 ? "" : "s", docs,
@@ -504,7 +527,8 @@ int main(int argc, char **argv)
         OPT_EXPORT,
         OPT_BOM,
         OPT_BAG,
-        OPT_PERSONS
+        OPT_PERSONS,
+        OPT_BATCH
     };
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
@@ -516,6 +540,7 @@ int main(int argc, char **argv)
         {"offset", required_argument, NULL, OPT_OFFSET},
         {"sort", required_argument, NULL, OPT_SORT},
         {"persons", no_argument, NULL, OPT_PERSONS},
+        {"batch", required_argument, NULL, OPT_BATCH},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -524,6 +549,7 @@ int main(int argc, char **argv)
     if (!archive || !*archive)
         archive = "archive";
     int json = 0, persons = 0, limit_given = 0;
+    const char *batch = NULL;
     export_t x = {0};
     tg_search_req_t req = {.limit = 10, .sort = TG_SORT_RELEVANCE};
     long v;
@@ -551,6 +577,9 @@ int main(int argc, char **argv)
             break;
         case OPT_PERSONS:
             persons = 1;
+            break;
+        case OPT_BATCH:
+            batch = optarg;
             break;
         case 'n':
             if (tg_parse_long(optarg, 0, 10000, &v))
@@ -584,7 +613,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind >= argc && !persons) {
+    if (batch && (persons || x.format || x.bag_dir || optind < argc)) {
+        fprintf(stderr, "testigo-search: --batch takes no QUERY, --persons or --export\n");
+        return 2;
+    }
+    if (optind >= argc && !persons && !batch) {
         fprintf(stderr, "testigo-search: no QUERY given (try --help)\n");
         return 2;
     }
@@ -621,6 +654,13 @@ int main(int argc, char **argv)
         tg_archive_close(a);
         tg_buf_free(&q);
         return erc;
+    }
+    if (batch) {
+        int brc = search_batch(a, qp, batch, json, limit_given ? req.limit : 0, stdout);
+        tg_qparser_free(qp);
+        tg_archive_close(a);
+        tg_buf_free(&q);
+        return brc;
     }
     if (persons) {
         int prc = list_persons(a, qp, tg_buf_str(&q), &req, limit_given ? req.limit : 0, json);

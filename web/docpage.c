@@ -2,7 +2,8 @@
  * docpage.h): the persons it names, as the text writes them (accents and
  * capitals kept: the record's display name, never the folded key), the
  * identity numbers, the dates it mentions and its sidecar fields (witness,
- * place, collection, tags), each a link to the search for it.
+ * place, collection, tags), each a link to the search for it; a person
+ * links to its page (personpage.c), which links to its search.
  *
  * Reads only the record the public handle gave (restricted and embargoed
  * documents never get here); every value is escaped as it is written.  The
@@ -16,6 +17,7 @@
 #include "html.h"
 #include "i18n.h"
 #include "record.h"
+#include "render.h"
 #include "util.h"
 
 #define M(m) web_msg(q->lang, (m))
@@ -113,8 +115,12 @@ static void persons(tg_buf_t *b, const web_req_t *q, const tg_record_t *rec)
     for (size_t i = 0; i < np; i++) {
         if (!tg_record_person(rec, i, &p) || !p.name)
             continue;
-        html_raw(b, "<li>");
-        field_link(b, q, "person", p.name, "person");
+        /* the name to the person's page (personpage.c) */
+        html_raw(b, "<li><a class=\"person\" href=\"");
+        render_person_href(b, q, p.key ? p.key : p.name);
+        html_raw(b, "\">");
+        html_name(b, p.name);
+        html_raw(b, "</a>");
         for (size_t k = 0; k < p.nids; k++) {
             const char *id = tg_record_person_id(rec, i, k);
             if (!id)

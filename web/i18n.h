@@ -143,6 +143,39 @@ typedef enum {
     M_OTHER_LANG_CODE,
     M_FOOTER,
     M_SKIP,
+    /* persons (personpage.c) */
+    M_PERSON_VARIANTS,
+    M_PERSON_IDS,
+    M_PERSON_DOCS, /* %u */
+    M_PERSON_TIMELINE,
+    M_PERSON_TIMELINE_NONE,
+    M_PERSON_WITH,
+    M_PERSON_SEARCH,
+    M_EVENT_MENTIONED,
+    M_EVENT_DETENTION,
+    M_EVENT_TRANSFER,
+    M_EVENT_HEARING,
+    M_EVENT_RELEASE,
+    M_ERR_TOO_LARGE,
+    /* the batch form (batchpage.c) */
+    M_BATCH_TITLE,
+    M_BATCH_HELP, /* %u rows */
+    M_BATCH_PASTE,
+    M_BATCH_UPLOAD,
+    M_BATCH_FORMAT,
+    M_BATCH_SUBMIT,
+    M_BATCH_EMPTY,
+    M_BATCH_TOO_MANY, /* %u */
+    M_BATCH_EXPIRED,
+    M_BATCH_SUMMARY,       /* %u rows */
+    M_BATCH_SUMMARY_FOUND, /* %u found */
+    M_BATCH_FOUND,
+    M_BATCH_NOT_FOUND,
+    M_BATCH_ERROR,
+    M_BATCH_COL_ROW,
+    M_BATCH_COL_DOCS,
+    M_BATCH_COL_DATES,
+    M_BATCH_DOWNLOAD,
     M_FACET_COLLECTION,
     M_FACET_PLACE,
     M_FACET_TAG,

@@ -807,13 +807,20 @@ void render_search(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const
             const char *facet;
             size_t shown;
         } order[] = {{"kind", 20},       {"lang", 20},  {"year", 30}, {"folder", 15},
-                     {"collection", 15}, {"place", 15}, {"tag", 20},  {"person", 15}};
+                     {"collection", 15}, {"place", 15}, {"tag", 20}};
         for (size_t i = 0; i < TG_ARRAY_LEN(order); i++)
             facet_block(b, q, s, json_object_get(r->facets, order[i].facet), order[i].facet,
                         order[i].shown, r->labels);
+        /* persons: one entry per person of the archive, to its page */
+        render_person_facet(b, q, r->persons);
     }
     html_raw(b, "</aside>\n</div>\n");
     page_end(b, q);
+}
+
+void render_hit(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const tg_hit_t *h)
+{
+    hit_block(b, q, s, h);
 }
 
 /* ==== Document ============================================================= */

@@ -32,5 +32,12 @@ void render_error(tg_buf_t *b, const web_req_t *q, int status, const char *messa
 void render_page_start(tg_buf_t *b, const web_req_t *q, const char *title, const char *body_class,
                        const char *query);
 void render_page_end(tg_buf_t *b, const web_req_t *q);
+/* One result of s as the results page shows it (personpage.c). */
+void render_hit(tg_buf_t *b, const web_req_t *q, const web_search_t *s, const tg_hit_t *h);
+
+/* personpage.c: the persons of a search's "persons" facet, linked to their
+ * pages; the link to a person's page. */
+void render_person_facet(tg_buf_t *b, const web_req_t *q, const json_t *persons);
+void render_person_href(tg_buf_t *b, const web_req_t *q, const char *key);
 
 #endif

@@ -5,6 +5,8 @@
  *   /                 home                 /search           results (HTML)
  *   /doc/SHA          document page        /api/search       results (JSON)
  *   /download/SHA     the original         /api/doc/SHA      document (JSON)
+ *   /person?name=N    a person's page      /batch            a list searched at once
+ *                     (personpage.c)                         (batchpage.c; POST too)
  *   /static/NAME      embedded assets      /opensearch.xml   OpenSearch
  *   /robots.txt       keeps crawlers out   anything else     404
  *
@@ -373,6 +375,8 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
         json_object_set_new(o, "facets", json_incref(r.facets));
     if (r.labels)
         json_object_set_new(o, "facet_labels", json_incref(r.labels));
+    if (r.persons)
+        json_object_set_new(o, "facet_persons", json_incref(r.persons));
     json_object_set_new(o, "seconds", json_real(r.seconds));
     tg_results_free(&r);
     return json_reply(resp, o, 200);
@@ -380,6 +384,8 @@ static int route_api_search(web_req_t *q, web_resp_t *resp)
 
 int web_route_costly(const web_req_t *q)
 {
+    if (q->post)
+        return 1; /* a list: a search per row */
     if (strcmp(q->path, "/search") && strcmp(q->path, "/api/search"))
         return 0;
     const char *text = web_arg(q, "q");
@@ -749,6 +755,8 @@ web_route_fn web_route_find(const char *path)
         {"/search", 0, route_search},
         {"/api/search", 0, route_api_search},
         {"/doc/", 1, route_doc},
+        {"/person", 0, web_route_person},
+        {"/batch", 0, web_route_batch},
         {"/api/doc/", 1, route_api_doc},
         {"/download/", 1, route_download},
         {"/static/", 1, route_static},

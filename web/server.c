@@ -38,7 +38,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "gate.h"
@@ -53,11 +55,13 @@
 #define CONN_MEMORY (64 * 1024)
 #define MAX_KEY     64
 #define JOB_MAGIC   0x7e57160bu
+#define POST_MAGIC  0x7e57b0d1u
 
 /* One request: what the route reads and fills, kept across a suspension
  * while a costly search waits for and runs on the lane. */
 typedef struct job {
     unsigned magic;
+    web_post_t *post; /* POST /batch: its fields, owned */
     web_req_t q;
     char base[160]; /* q.base_url, when it follows Host */
     web_route_fn route;
@@ -243,6 +247,7 @@ static enum MHD_Result early_error(struct MHD_Connection *c, web_req_t *q, int s
     render_error(&r.body, q, status, msg);
     if (status == 405)
         web_resp_header(&r, "Allow", "GET, HEAD");
+
     enum MHD_Result ret = send_resp(c, status, &r);
     web_resp_free(&r);
     return ret;
@@ -302,10 +307,20 @@ static job_t *job_new(web_server_t *s)
     return j;
 }
 
+static void post_free(web_post_t *p)
+{
+    if (!p)
+        return;
+    tg_buf_free(&p->list);
+    tg_buf_free(&p->file);
+    free(p);
+}
+
 static void job_free(job_t *j)
 {
     if (!j)
         return;
+    post_free(j->post);
     web_resp_free(&j->resp);
     j->magic = 0;
     free(j);
@@ -403,12 +418,70 @@ static void lane_stop(web_server_t *s)
 
 /* ==== Requests ================================================================ */
 
+/* A POST body being read (the batch form): its fields, at most
+ * WEB_POST_MAX bytes in all, whatever the Content-Length said. */
+typedef struct {
+    unsigned magic; /* POST_MAGIC: told from a job by it */
+    web_post_t *post;
+    struct MHD_PostProcessor *pp;
+    size_t got;
+} post_state_t;
+
+static void post_state_free(post_state_t *ps)
+{
+    if (!ps)
+        return;
+    if (ps->pp)
+        MHD_destroy_post_processor(ps->pp);
+    post_free(ps->post);
+    ps->magic = 0;
+    free(ps);
+}
+
+static void field_copy(char *dst, size_t cap, uint64_t off, const char *data, size_t size, int *bad)
+{
+    if (off + size >= cap) {
+        *bad = 1;
+        return;
+    }
+    memcpy(dst + off, data, size);
+    dst[off + size] = '\0';
+}
+
+static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *filename, const char *content_type,
+                                  const char *transfer_encoding, const char *data, uint64_t off,
+                                  size_t size)
+{
+    (void)kind;
+    (void)filename;
+    (void)content_type;
+    (void)transfer_encoding;
+    web_post_t *p = cls;
+    if (!key)
+        return MHD_YES;
+    if (!strcmp(key, "list"))
+        p->bad |= size && tg_buf_add(&p->list, data, size) != TG_OK;
+    else if (!strcmp(key, "file"))
+        p->bad |= size && tg_buf_add(&p->file, data, size) != TG_OK;
+    else if (!strcmp(key, "token"))
+        field_copy(p->token, sizeof p->token, off, data, size, &p->bad);
+    else if (!strcmp(key, "format"))
+        field_copy(p->format, sizeof p->format, off, data, size, &p->bad);
+    return p->bad ? MHD_NO : MHD_YES;
+}
+
+/* 1 if the request is a POST to a route that takes one. */
+static int post_route(const char *method, const char *url)
+{
+    return !strcmp(method, MHD_HTTP_METHOD_POST) && url && !strcmp(url, "/batch");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
 {
     (void)version;
-    (void)upload_data;
     static int marker;
     web_server_t *s = cls;
     job_t *j = *con_cls;
@@ -421,7 +494,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return ret;
     }
     int head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
-    if (strcmp(method, MHD_HTTP_METHOD_GET) && !head) {
+    int post = post_route(method, url);
+    if (strcmp(method, MHD_HTTP_METHOD_GET) && !head && !post) {
         /* answered at once: the body, if any, is never read */
         j = job_new(s);
         j->t0 = tg_now();
@@ -435,6 +509,46 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (!*con_cls) {
         web_gate_request(s->gate, gate_token(c), 1);
+        if (post) {
+            /* one Content-Length (the gate took no Transfer-Encoding), at
+             * most WEB_POST_MAX, and a form's Content-Type */
+            head_facts_t f = {0};
+            MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &f);
+            const char *cl =
+                MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            int status = 0;
+            if (f.lengths != 1 || f.encodings || f.hosts > 1 || f.bad_length)
+                status = f.lengths == 0 && !f.encodings ? 411 : 400;
+            else if (strlen(cl) > 9 || strtoul(cl, NULL, 10) > WEB_POST_MAX)
+                status = 413;
+            post_state_t *ps = NULL;
+            if (!status) {
+                ps = tg_xcalloc(1, sizeof *ps);
+                ps->magic = POST_MAGIC;
+                ps->post = tg_xcalloc(1, sizeof *ps->post);
+                tg_buf_init(&ps->post->list, WEB_POST_MAX);
+                tg_buf_init(&ps->post->file, WEB_POST_MAX);
+                ps->pp = MHD_create_post_processor(c, 16 * 1024, post_field, ps->post);
+                if (!ps->pp)
+                    status = 415; /* neither urlencoded nor multipart */
+            }
+            if (status) {
+                post_state_free(ps);
+                j = job_new(s);
+                j->t0 = tg_now();
+                j->status = status;
+                j->q.lang = web_lang_negotiate(MHD_lookup_connection_value(
+                    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+                enum MHD_Result ret = early_error(
+                    c, &j->q, status,
+                    web_msg(j->q.lang, status == 413 ? M_ERR_TOO_LARGE : M_ERR_BAD_REQUEST));
+                log_request(s, method, j);
+                job_free(j);
+                return ret;
+            }
+            *con_cls = ps;
+            return MHD_YES;
+        }
         if (smuggling(c)) {
             /* answered before the body is read; the connection is closed */
             j = job_new(s);
@@ -450,11 +564,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *con_cls = &marker; /* the whole request first */
         return MHD_YES;
     }
+    post_state_t *ps = post && *con_cls != &marker ? *con_cls : NULL;
+    if (ps && ps->magic != POST_MAGIC)
+        ps = NULL;
     if (*upload_data_size) {
+        if (ps) {
+            ps->got += *upload_data_size;
+            if (ps->got > WEB_POST_MAX ||
+                MHD_post_process(ps->pp, upload_data, *upload_data_size) != MHD_YES)
+                ps->post->bad = 1; /* the rest is read and dropped */
+        }
         *upload_data_size = 0; /* a body on GET: the gate lets none through */
         return MHD_YES;
     }
     j = job_new(s);
+    if (ps) {
+        /* the whole body is read: the job takes its fields */
+        j->post = ps->post;
+        ps->post = NULL;
+        post_state_free(ps);
+        *con_cls = &marker;
+        j->q.post = j->post;
+    }
     web_req_t *q = &j->q;
     j->t0 = tg_now();
     q->lang = web_lang_negotiate(
@@ -535,6 +666,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (j && j->magic == JOB_MAGIC) {
         job_free(j);
         *con_cls = NULL;
+    } else if (j && j->magic == POST_MAGIC) {
+        post_state_free((post_state_t *)(void *)j); /* a body never read whole */
+        *con_cls = NULL;
     }
 }
 
@@ -598,6 +732,12 @@ tg_status_t web_server_start(web_config_t *cfg, const struct sockaddr *addr, soc
 {
     *out = NULL;
     web_server_t *s = tg_xcalloc(1, sizeof *s);
+    /* the batch form's tokens are keyed by a secret of this start */
+    if (getrandom(cfg->csrf_key, sizeof cfg->csrf_key, 0) != (ssize_t)sizeof cfg->csrf_key) {
+        tg_errf(err, errlen, "no random bytes for the form tokens: %s", strerror(errno));
+        free(s);
+        return TG_ERR_IO;
+    }
     s->cfg = cfg;
     s->access_log = access_log;
     if (pthread_key_create(&s->key, thread_ctx_free)) {

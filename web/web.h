@@ -35,6 +35,9 @@
 #define WEB_MAX_HIGHLIGHTS  20000
 #define WEB_BODY_MAX        ((size_t)64 << 20) /* any generated page or JSON */
 #define WEB_TERM_FACET_DOCS 2000
+#define WEB_POST_MAX        ((size_t)1 << 20) /* bytes of a POST body (the batch form) */
+#define WEB_BATCH_ROWS      1000              /* rows of one list on the batch form */
+#define WEB_BATCH_DOCS      20                /* documents per row on the batch page */
 
 typedef struct {
     const char *archive;
@@ -49,11 +52,22 @@ typedef struct {
      * more waiting at most search_wait seconds; past that, 503. */
     unsigned search_slots, search_queue;
     double search_wait;
-    int loopback_only_hosts; /* Host must name the loopback (DNS rebinding guard) */
-    char base_url[128];      /* "http://127.0.0.1:8080", no trailing slash */
-    struct tg_pages *pages;  /* page images (lib/read/pages.h); NULL: none shown */
-    int thumbnails;          /* thumbnails of the hit's page in results */
+    int loopback_only_hosts;    /* Host must name the loopback (DNS rebinding guard) */
+    char base_url[128];         /* "http://127.0.0.1:8080", no trailing slash */
+    struct tg_pages *pages;     /* page images (lib/read/pages.h); NULL: none shown */
+    int thumbnails;             /* thumbnails of the hit's page in results */
+    unsigned char csrf_key[32]; /* random per start: the batch form's tokens */
 } web_config_t;
+
+/* The fields of a POST to the batch form (server.c reads the body, at most
+ * WEB_POST_MAX bytes, urlencoded or multipart). */
+typedef struct {
+    tg_buf_t list; /* "list": the pasted list */
+    tg_buf_t file; /* "file": the uploaded list */
+    char token[128];
+    char format[8];
+    int bad; /* too large, or not a form */
+} web_post_t;
 
 typedef enum { WEB_LANG_ES = 0, WEB_LANG_EN = 1 } web_lang_t;
 
@@ -73,6 +87,7 @@ typedef struct {
     const web_config_t *cfg;
     tg_archive_t *archive; /* this thread's, refreshed for this request */
     tg_qparser_t *qp;
+    const web_post_t *post; /* POST /batch: its fields; NULL for GET and HEAD */
 } web_req_t;
 
 typedef struct {
@@ -130,6 +145,10 @@ int web_html_done(web_req_t *q, web_resp_t *resp, int status);
 typedef int (*web_route_fn)(web_req_t *q, web_resp_t *resp);
 /* The route for path (never NULL: unknown paths get the 404 route). */
 web_route_fn web_route_find(const char *path);
+/* /person?name=NAME: a person's page (personpage.c). */
+int web_route_person(web_req_t *q, web_resp_t *resp);
+/* /batch: the batch form, GET; its report, POST (batchpage.c). */
+int web_route_batch(web_req_t *q, web_resp_t *resp);
 /* 1 if q is a costly search (its query has a wildcard): the server runs
  * those apart, a few at a time (web_config_t.search_slots).  Needs q->qp. */
 int web_route_costly(const web_req_t *q);

@@ -51,6 +51,7 @@
 
 #include "ingestint.h"
 #include "recordjson.h"
+#include "personterms.h"
 #include "schema.h"
 
 volatile int tg_ingest_stop = 0;
@@ -126,6 +127,15 @@ static void names_notice(ing_t *g)
         tg_db_set_meta(g->db, TG_META_NAMES, digest, strlen(digest));
         g->dirty = 1;
     }
+    /* the list's persons, for resolution across the archive (also when an
+     * earlier version recorded only the list's digest) */
+    char *keys = NULL;
+    if (g->o->names &&
+        (changed || (!tg_db_get_meta(g->db, TG_META_NAMES_KEYS, &keys, NULL) && !keys))) {
+        tg_names_store_keys(g->db, g->o->names);
+        g->dirty = 1;
+    }
+    free(keys);
 }
 
 static tg_status_t open_all(ing_t *g, char *err, size_t errlen)

@@ -17,6 +17,7 @@
 #include "dates.h"
 #include "docpersons.h"
 #include "idnum.h"
+#include "personterms.h"
 #include "recordjson.h"
 #include "text.h"
 #include "title.h"
@@ -91,6 +92,12 @@ typedef struct {
     size_t n_persons;
     char **ids; /* digits */
     size_t n_ids;
+    /* the persons' shorter forms (XV) and attached numbers (XK), distinct */
+    json_t *pseen; /* object: kind letter + value -> true */
+    char **pforms;
+    size_t n_pforms;
+    char **pids;
+    size_t n_pids;
 } found_t;
 
 static int on_date(void *ctx, const tg_date_mention_t *m)
@@ -128,8 +135,33 @@ static void sorted_dates(tg_record_t *rec, json_t *seen)
     free(v);
 }
 
+/* One shorter form or attached number of a person (personterms.h), once,
+ * at most TG_MAX_TERMS_PER_KIND of each kind. */
+static int on_personterm(void *ctx, tg_personterm_kind_t kind, const char *value)
+{
+    found_t *f = ctx;
+    char ***v = kind == TG_PERSONTERM_FORM ? &f->pforms : &f->pids;
+    size_t *n = kind == TG_PERSONTERM_FORM ? &f->n_pforms : &f->n_pids;
+    if (*n >= TG_MAX_TERMS_PER_KIND)
+        return 1;
+    tg_buf_t k;
+    tg_buf_init(&k, 8192);
+    tg_buf_addc(&k, kind == TG_PERSONTERM_FORM ? 'V' : 'K');
+    tg_buf_adds(&k, value);
+    int seen = json_object_get(f->pseen, tg_buf_str(&k)) != NULL;
+    if (!seen)
+        json_object_set_new(f->pseen, tg_buf_str(&k), json_true());
+    tg_buf_free(&k);
+    if (seen)
+        return 0;
+    *v = tg_xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = tg_xstrdup(value);
+    return 0;
+}
+
 /* Record list and person keys: the persons of the document
- * (docpersons.h), most mentioned first, one term per person. */
+ * (docpersons.h), most mentioned first, one term per person, with their
+ * shorter forms and attached numbers. */
 static void add_persons(tg_record_t *rec, found_t *f, const tg_docpersons_t *dp)
 {
     size_t n = tg_docpersons_count(dp);
@@ -140,6 +172,7 @@ static void add_persons(tg_record_t *rec, found_t *f, const tg_docpersons_t *dp)
             json_object_set_new(keys, p->key, json_true());
             f->persons = tg_xrealloc(f->persons, (f->n_persons + 1) * sizeof *f->persons);
             f->persons[f->n_persons++] = p->key;
+            tg_personterms_each(p, on_personterm, f);
         }
         if (i >= TG_MAX_RECORD_PERSONS)
             continue;
@@ -190,6 +223,7 @@ static void add_mentions(tg_record_t *rec, found_t *f, tg_docpersons_t **dpp,
                          const char *text, size_t len, int year)
 {
     f->seen = json_object();
+    f->pseen = json_object();
     if (title)
         tg_dates_scan(title, strlen(title), lang, year, on_date, f);
     tg_dates_scan(text, len, lang, year, on_date, f);
@@ -271,6 +305,10 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         .n_persons = f.n_persons,
         .ids = (const char *const *)f.ids,
         .n_ids = f.n_ids,
+        .person_forms = (const char *const *)f.pforms,
+        .n_person_forms = f.n_pforms,
+        .person_ids = (const char *const *)f.pids,
+        .n_person_ids = f.n_pids,
     };
     unsigned *starts;
     size_t npages;
@@ -282,6 +320,13 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
     for (size_t i = 0; i < f.n_ids; i++)
         free(f.ids[i]);
     free(f.ids);
+    json_decref(f.pseen);
+    for (size_t i = 0; i < f.n_pforms; i++)
+        free(f.pforms[i]);
+    free(f.pforms);
+    for (size_t i = 0; i < f.n_pids; i++)
+        free(f.pids[i]);
+    free(f.pids);
 
     tg_record_set_sha256(rec, in->sha);
     tg_record_set_size(rec, (int64_t)in->size);

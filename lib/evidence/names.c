@@ -122,6 +122,22 @@ const char *tg_names_key(const tg_names_t *n, size_t i)
     return n->p[i].key;
 }
 
+size_t tg_names_nforms(const tg_names_t *n)
+{
+    return n ? n->nf : 0;
+}
+
+size_t tg_names_form_key(const tg_names_t *n, size_t i, tg_buf_t *out)
+{
+    const form_t *f = &n->f[i];
+    for (size_t k = 0; k < f->nw; k++) {
+        if (k)
+            tg_buf_addc(out, ' ');
+        tg_buf_adds(out, f->w[k]);
+    }
+    return f->person;
+}
+
 static int form_cmp(const void *x, const void *y)
 {
     const form_t *a = x, *b = y;

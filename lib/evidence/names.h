@@ -60,6 +60,12 @@ size_t tg_names_count(const tg_names_t *n);
 const char *tg_names_canonical(const tg_names_t *n, size_t i);
 const char *tg_names_key(const tg_names_t *n, size_t i);
 
+/* Names of the list (canonical names and aliases): their number, and the
+ * key of name i (appended to out, words joined by one space), returning
+ * the person it names. */
+size_t tg_names_nforms(const tg_names_t *n);
+size_t tg_names_form_key(const tg_names_t *n, size_t i, tg_buf_t *out);
+
 /* Finds the person whose key is key; returns 0 and sets *person, or -1. */
 int tg_names_find_key(const tg_names_t *n, const char *key, size_t *person);
 

@@ -73,6 +73,16 @@ tg_doc_t *tg_compose_text(const tg_text_part_t *t, tg_stemmers_t *st, unsigned *
         tg_bool_term(&term, TG_PREFIX_PERSON, t->persons[i]);
         tg_doc_add_term(doc, term.data, term.len, 0);
     }
+    for (size_t i = 0; i < t->n_person_forms; i++) {
+        tg_buf_reset(&term);
+        tg_bool_term(&term, TG_PREFIX_PERSON_FORM, t->person_forms[i]);
+        tg_doc_add_term(doc, term.data, term.len, 0);
+    }
+    for (size_t i = 0; i < t->n_person_ids; i++) {
+        tg_buf_reset(&term);
+        tg_bool_term(&term, TG_PREFIX_PERSON_ID, t->person_ids[i]);
+        tg_doc_add_term(doc, term.data, term.len, 0);
+    }
     for (size_t i = 0; i < t->n_ids; i++) {
         tg_buf_reset(&term);
         tg_buf_adds(&term, TG_PREFIX_IDNUM);
@@ -89,8 +99,9 @@ tg_doc_t *tg_compose_text(const tg_text_part_t *t, tg_stemmers_t *st, unsigned *
  * record's: a prefix is known by its leading capitals, but a value may
  * start with one too (a folder "XFCorpus/..."), so the text part's are
  * matched as they are written, and what is left is the record's. */
-static const char *const text_prefixes[] = {TG_PREFIX_TO, TG_PREFIX_FROM, TG_PREFIX_MENTION,
-                                            TG_PREFIX_PERSON, TG_PREFIX_IDNUM};
+static const char *const text_prefixes[] = {
+    TG_PREFIX_TO,    TG_PREFIX_FROM,        TG_PREFIX_MENTION,  TG_PREFIX_PERSON,
+    TG_PREFIX_IDNUM, TG_PREFIX_PERSON_FORM, TG_PREFIX_PERSON_ID};
 
 /* Value slots: all of them are the record's. */
 #define SLOTS 10

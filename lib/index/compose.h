@@ -6,7 +6,8 @@
  * writer never reads a document's text): body words with positions and
  * their stems, the document's own title as body words, the sender's and
  * recipients' words (XA, XTO), and the dates, persons and identity numbers
- * the text gives (XM, XP, XI).
+ * the text gives (XM, XP, XI), with the persons' shorter forms and the
+ * numbers attached to them (XV, XK).
  *
  * The record part comes from the document's record (record.h) and is
  * derived by the writer every time it writes the document: first every
@@ -16,7 +17,7 @@
  *
  * Which term belongs to which part:
  *   text part     unprefixed and Z terms of wdf 1 or more (the body and the
- *                 own title), and terms starting XA XTO XM XP XI
+ *                 own title), and terms starting XA XTO XM XP XI XV XK
  *   record part   every other term: Q T L D XF S XC XL XW XT XR XE and any
  *                 prefix added later, the words of the locations' file
  *                 names and their stems (unprefixed and Z terms of wdf 0);
@@ -54,6 +55,13 @@ typedef struct {
     size_t n_persons;
     const char *const *ids; /* identity numbers, digits only */
     size_t n_ids;
+    /* for resolving persons across the archive (docs/persons.md): keys of
+     * the persons' shorter forms, each not itself a person's key (XV), and
+     * identity numbers attached to a person, "digits key" (XK) */
+    const char *const *person_forms;
+    size_t n_person_forms;
+    const char *const *person_ids;
+    size_t n_person_ids;
 } tg_text_part_t;
 
 /* The worker's half: a new document holding the text part of t (the

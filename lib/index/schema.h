@@ -87,26 +87,28 @@
 
 #define TG_SCHEMA_VERSION "1"
 
-#define TG_PREFIX_STEM       "Z"
-#define TG_PREFIX_TITLE      "S"
-#define TG_PREFIX_ID         "Q"
-#define TG_PREFIX_KIND       "T"
-#define TG_PREFIX_LANG       "L"
-#define TG_PREFIX_DATE       "D"
-#define TG_PREFIX_FOLDER     "XF"
-#define TG_PREFIX_RESTRICTED "XR"
-#define TG_PREFIX_MENTION    "XM"
-#define TG_PREFIX_PERSON     "XP"
-#define TG_PREFIX_IDNUM      "XI"
-#define TG_TERM_RESTRICTED   "XR1"
-#define TG_PREFIX_EMBARGO    "XE"
-#define TG_TERM_EMBARGO      "XE1"
-#define TG_PREFIX_COLLECTION "XC"
-#define TG_PREFIX_PLACE      "XL"
-#define TG_PREFIX_WITNESS    "XW"
-#define TG_PREFIX_TAG        "XT"
-#define TG_PREFIX_FROM       "XA"
-#define TG_PREFIX_TO         "XTO"
+#define TG_PREFIX_STEM        "Z"
+#define TG_PREFIX_TITLE       "S"
+#define TG_PREFIX_ID          "Q"
+#define TG_PREFIX_KIND        "T"
+#define TG_PREFIX_LANG        "L"
+#define TG_PREFIX_DATE        "D"
+#define TG_PREFIX_FOLDER      "XF"
+#define TG_PREFIX_RESTRICTED  "XR"
+#define TG_PREFIX_MENTION     "XM"
+#define TG_PREFIX_PERSON      "XP"
+#define TG_PREFIX_IDNUM       "XI"
+#define TG_PREFIX_PERSON_FORM "XV" /* a shorter form of a person, its key */
+#define TG_PREFIX_PERSON_ID   "XK" /* an identity number attached to a person: digits, space, key */
+#define TG_TERM_RESTRICTED    "XR1"
+#define TG_PREFIX_EMBARGO     "XE"
+#define TG_TERM_EMBARGO       "XE1"
+#define TG_PREFIX_COLLECTION  "XC"
+#define TG_PREFIX_PLACE       "XL"
+#define TG_PREFIX_WITNESS     "XW"
+#define TG_PREFIX_TAG         "XT"
+#define TG_PREFIX_FROM        "XA"
+#define TG_PREFIX_TO          "XTO"
 
 enum {
     TG_SLOT_DATE = 0,
@@ -127,6 +129,9 @@ enum {
 #define TG_META_LOG_HEAD "testigo.log"
 /* Metadata key of the last run's names list (its SHA-256, or "none"). */
 #define TG_META_NAMES "testigo.names"
+/* The persons of the last names list given: [[key, alias key, ...], ...]
+ * (resolution across the archive: lib/read/people.c). */
+#define TG_META_NAMES_KEYS "testigo.names.keys"
 /* Terms of one kind (XM, XP, XI) a document holds at most. */
 #define TG_MAX_TERMS_PER_KIND 10000
 /* Longest location stored verbatim in a metadata key. */

@@ -84,7 +84,15 @@ static const struct {
 
 struct tg_qparser {
     tg_stemmers_t *stem;
+    tg_person_expand_cb expand; /* person: as a person of the archive (may be NULL) */
+    void *expand_ctx;
 };
+
+void tg_qparser_set_persons(tg_qparser_t *qp, tg_person_expand_cb cb, void *ctx)
+{
+    qp->expand = cb;
+    qp->expand_ctx = ctx;
+}
 
 typedef enum { T_END, T_LP, T_RP, T_AND, T_OR, T_NOT, T_NEAR, T_WORD, T_PHRASE, T_FIELD } ttype_t;
 
@@ -625,6 +633,19 @@ static node_t field_query(parser_t *p, const tok_t *t)
         return r;
     }
     if (kind == F_PERSON) {
+        /* an identity number: the person it is attached to */
+        tg_idnum_t pid;
+        if (!tg_idnum_parse(t->s, t->n, &pid) && strlen(pid.digits) >= TG_IDNUM_MIN_DIGITS) {
+            if (p->qp->expand)
+                r.q = p->qp->expand(p->qp->expand_ctx, NULL, pid.digits);
+            if (!r.q) {
+                char term[32];
+                int n = snprintf(term, sizeof term, "%s%s", TG_PREFIX_IDNUM, pid.digits);
+                r.q = tg_query_term(term, (size_t)n, 0);
+            }
+            r.filter = 1;
+            return r;
+        }
         /* the name's key, as the indexer made it: accents, case and the
          * "SURNAME, Given" order do not matter */
         tg_buf_t key;
@@ -634,12 +655,23 @@ static node_t field_query(parser_t *p, const tok_t *t)
             tg_buf_free(&key);
             return r;
         }
-        tg_buf_t term;
-        tg_buf_init(&term, 8192);
-        tg_bool_term(&term, prefix, tg_buf_str(&key));
-        r.q = tg_query_term(term.data, term.len, 0);
+        /* the person of the archive it names (every form of it), else
+         * the documents that write this name, in full or as a shorter form */
+        if (p->qp->expand)
+            r.q = p->qp->expand(p->qp->expand_ctx, tg_buf_str(&key), NULL);
+        if (!r.q) {
+            tg_buf_t term;
+            tg_buf_init(&term, 8192);
+            tg_bool_term(&term, prefix, tg_buf_str(&key));
+            tg_query_t *v[2];
+            v[0] = tg_query_term(term.data, term.len, 0);
+            tg_buf_reset(&term);
+            tg_bool_term(&term, TG_PREFIX_PERSON_FORM, tg_buf_str(&key));
+            v[1] = tg_query_term(term.data, term.len, 0);
+            r.q = tg_query_combine(TG_Q_OR, v, 2, 0);
+            tg_buf_free(&term);
+        }
         r.filter = 1;
-        tg_buf_free(&term);
         /* its words are worth highlighting in a snippet */
         const char *k = tg_buf_str(&key);
         while (*k) {

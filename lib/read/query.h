@@ -121,6 +121,16 @@ typedef struct {
 } tg_parsed_t;
 
 tg_qparser_t *tg_qparser_new(void);
+
+/* person: as a person of the archive.  The parser calls cb for each
+ * person: value, with the value's name key (tg_name_key) or, for an
+ * identity number (person:V-12345678), key NULL and its digits; cb returns
+ * the query of every document naming that person, or NULL to let the
+ * parser take the name as written (XP or XV term of the key; XI term of
+ * the digits).  The search library sets it around each parse
+ * (lib/read/people.c); cb NULL unsets it. */
+typedef tg_query_t *(*tg_person_expand_cb)(void *ctx, const char *key, const char *digits);
+void tg_qparser_set_persons(tg_qparser_t *qp, tg_person_expand_cb cb, void *ctx);
 void tg_qparser_free(tg_qparser_t *qp);
 
 /* Parses text.  On success out must be released with tg_parsed_free, and

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive_int.h"
+#include "people.h"
 #include "schema.h"
 #include "store.h"
 #include "util.h"
@@ -114,6 +116,9 @@ const char *tg_archive_error(const tg_archive_t *a)
 {
     return a ? a->err : "";
 }
+
+/* Persons the resolved person facet (tg_results_t.persons) lists at most. */
+#define PERSONS_FACET_MAX 20
 
 /* ==== Failures and the retry ================================================ */
 
@@ -1129,7 +1134,12 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     memset(out, 0, sizeof *out);
     double t0 = tg_now();
     tg_parsed_t parsed;
+    /* person: names a person of the archive, in every form (people.c) */
+    tg_people_ctx_t pc = {a, req->hide_restricted || a->pub, NULL, 0};
+    tg_qparser_set_persons(qp, tg_people_expand, &pc);
     tg_status_t st = tg_query_parse(qp, query, &req->parse, &parsed, &out->query_error);
+    tg_qparser_set_persons(qp, NULL, NULL);
+    tg_people_ctx_done(&pc);
     if (st) {
         tg_qmsg_str(&out->query_error, err, errlen);
         return fail(a, st, "%s", err && errlen ? err : "the query is not valid");
@@ -1159,6 +1169,16 @@ tg_status_t tg_search_run(tg_archive_t *a, tg_qparser_t *qp, const char *query,
     memcpy(out->notices, parsed.notices, sizeof out->notices);
     out->n_notices = parsed.n_notices;
     tg_parsed_free(&parsed);
+    /* the person facet as persons (people.c): their display names */
+    const json_t *pf = out->facets ? json_object_get(out->facets, "person") : NULL;
+    if (!st && pf) {
+        json_t *persons = NULL;
+        st = tg_people_facet(a, req->hide_restricted || a->pub, pf, PERSONS_FACET_MAX, &persons);
+        if (st)
+            tg_results_free(out);
+        else
+            out->persons = persons;
+    }
     if (st) {
         tg_errf(err, errlen, "%s", a->err);
         return st;
@@ -1177,6 +1197,7 @@ void tg_results_free(tg_results_t *r)
     free(r->hits);
     json_decref(r->facets);
     json_decref(r->labels);
+    json_decref(r->persons);
     memset(r, 0, sizeof *r);
 }
 
@@ -1271,235 +1292,51 @@ json_t *tg_hit_json(const tg_hit_t *h)
     return o;
 }
 
-/* ==== Persons ============================================================== */
-
-/* The persons counted: XP term -> {"term", "key", "documents"}, and once
- * named "name" and "listed" (and the record's "key"). */
-typedef struct {
-    json_t *by_term;
-    tg_buf_t term;
-} pcount_t;
-
-/* Names the persons of rec whose terms are in by_term and still nameless. */
-static void name_from_record(pcount_t *c, const tg_record_t *rec)
-{
-    tg_person_t e;
-    for (size_t i = 0; i < tg_record_n_persons(rec); i++) {
-        if (!tg_record_person(rec, i, &e))
-            continue;
-        const char *key = e.key, *name = e.name;
-        if (!key || !name)
-            continue;
-        tg_buf_reset(&c->term);
-        tg_bool_term(&c->term, TG_PREFIX_PERSON, key);
-        json_t *p = json_object_get(c->by_term, tg_buf_str(&c->term));
-        if (p && !json_object_get(p, "name")) {
-            json_object_set_new(p, "name", json_string(name));
-            json_object_set_new(p, "key", json_string(key));
-            json_object_set_new(p, "listed", json_boolean(e.listed));
-        }
-    }
-}
-
-/* A person's term (its prefix included, or not: prefixed) counted in freq
- * documents. */
-static void count_person(pcount_t *c, const char *term, size_t len, unsigned freq, int prefixed)
-{
-    tg_buf_reset(&c->term);
-    if (!prefixed)
-        tg_buf_adds(&c->term, TG_PREFIX_PERSON);
-    tg_buf_add(&c->term, term, len);
-    const char *t = tg_buf_str(&c->term);
-    json_t *p = json_object();
-    json_object_set_new(p, "term", json_string(t));
-    /* the key the term was made from (unless it was hashed, too long) */
-    json_object_set_new(p, "key", json_string(t + strlen(TG_PREFIX_PERSON)));
-    json_object_set_new(p, "documents", json_integer(freq));
-    json_object_set_new(c->by_term, t, p);
-}
-
-/* From the index's list of terms: freq is the term's document frequency. */
-static int count_index_term(void *ctx, const char *term, size_t len, unsigned freq)
-{
-    count_person(ctx, term, len, freq, 1);
-    return 0;
-}
-
-/* From the match spy: the term without its prefix, and its matches. */
-static int count_facet_term(void *ctx, const char *term, size_t len, unsigned freq)
-{
-    count_person(ctx, term, len, freq, 0);
-    return 0;
-}
-
-static int cmp_count(const void *x, const void *y)
-{
-    const json_t *a = *(const json_t *const *)x, *b = *(const json_t *const *)y;
-    json_int_t da = json_integer_value(json_object_get(a, "documents"));
-    json_int_t db = json_integer_value(json_object_get(b, "documents"));
-    if (da != db)
-        return da > db ? -1 : 1;
-    const char *ka = tg_rec_str(a, "key"), *kb = tg_rec_str(b, "key");
-    return strcmp(ka ? ka : "", kb ? kb : "");
-}
-
-/* One attempt at counting the persons of the documents matching parsed
- * (every document when parsed is NULL) into c->by_term and *ndocs, which it
- * empties first.  Every document: the index's own term frequencies.  A
- * query: a match spy counts the person terms of every match within the
- * one pass of the match (the person facet's counter, without its caps), so
- * that the attempt is short even over many documents. */
-static tg_status_t count_persons_once(tg_archive_t *a, const tg_parsed_t *parsed, double time_limit,
-                                      pcount_t *c, unsigned *ndocs)
-{
-    json_object_clear(c->by_term);
-    *ndocs = 0;
-    tg_status_t st;
-    if (!parsed) {
-        st = tg_db_doccount(a->db, ndocs);
-        if (!st)
-            st = tg_db_each_term(a->db, TG_PREFIX_PERSON, count_index_term, c);
-        return st ? db_failed(a, st) : TG_OK;
-    }
-    unsigned all = 0;
-    st = tg_db_doccount(a->db, &all);
-    if (st)
-        return db_failed(a, st);
-    const char *prefix = TG_PREFIX_PERSON;
-    tg_search_opts_t so = {
-        .limit = 1,
-        .sort_slot = -1,
-        .check_at_least = all, /* every match goes past the spy */
-        .time_limit = time_limit,
-        .facet_prefixes = &prefix,
-        .n_facet_prefixes = 1,
-        .term_facet_max_docs = all ? all : 1,
-        .term_facet_max_values = UINT_MAX,
-    };
-    tg_mset_t *ms = NULL;
-    st = tg_db_search(a->db, parsed->query, &so, &ms);
-    if (st == TG_ERR_QUERY || st == TG_ERR_TIMEOUT)
-        return fail(a, st, "%s", tg_db_error(a->db));
-    if (st)
-        return db_failed(a, st);
-    tg_mset_estimate(ms, ndocs, NULL, NULL); /* exact: every match was counted */
-    st = tg_mset_each_term_facet(ms, TG_PREFIX_PERSON, count_facet_term, c, NULL);
-    if (st)
-        mset_failed(a, ms, st);
-    tg_mset_free(ms);
-    return st;
-}
-
-/* One attempt at naming the persons v[0..n) that are still nameless, from
- * the record of a document naming each (one the handle may show, with
- * hide), which may name others at once. */
-static tg_status_t name_persons_once(tg_archive_t *a, int hide, pcount_t *c, json_t **v, size_t n)
-{
-    tg_status_t st = TG_OK;
-    for (size_t k = 0; k < n && !st; k++) {
-        if (json_object_get(v[k], "name"))
-            continue;
-        const char *term = tg_rec_str(v[k], "term");
-        tg_query_t *q = tg_query_term(term, strlen(term), 0);
-        if (hide)
-            q = without_hidden(q);
-        tg_search_opts_t so = {.limit = 1, .sort_slot = -1};
-        tg_mset_t *ms = NULL;
-        st = tg_db_search(a->db, q, &so, &ms);
-        tg_query_free(q);
-        if (st)
-            return db_failed(a, st);
-        tg_doc_t *doc;
-        tg_record_t *rec = NULL;
-        if (tg_mset_size(ms) > 0) {
-            st = tg_mset_doc(ms, 0, &doc);
-            if (st) {
-                mset_failed(a, ms, st);
-            } else {
-                st = read_record(a, doc, &rec);
-                tg_doc_free(doc);
-            }
-        }
-        tg_mset_free(ms);
-        if (rec)
-            name_from_record(c, rec);
-        tg_record_free(rec);
-    }
-    return st;
-}
+/* ==== Persons (people.c) ================================================== */
 
 tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                               const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
                               size_t errlen)
 {
-    *out = NULL;
-    if (err && errlen)
-        err[0] = '\0';
-    int hide = req->hide_restricted || a->pub;
-    int everything = (!query || !*query) && !hide;
-    tg_parsed_t parsed;
-    tg_status_t st = TG_OK;
-    if (!everything) {
-        tg_qmsg_t qerr;
-        st = tg_query_parse(qp, query && *query ? query : "*", &req->parse, &parsed, &qerr);
-        if (st) {
-            tg_qmsg_str(&qerr, err, errlen);
-            return fail(a, st, "%s", err && errlen ? err : "the query is not valid");
-        }
-        if (hide)
-            parsed.query = without_hidden(parsed.query);
-    }
-    pcount_t c = {json_object(), {0}};
-    tg_buf_init(&c.term, 8192);
-    unsigned ndocs = 0;
-    int tries = 0;
-    do
-        st = count_persons_once(a, everything ? NULL : &parsed, req->time_limit, &c, &ndocs);
-    while (again(a, &st, &tries));
-    if (!everything)
-        tg_parsed_free(&parsed);
-    size_t n = json_object_size(c.by_term), k = 0;
-    json_t **v = tg_xcalloc(n ? n : 1, sizeof *v);
-    const char *t;
-    json_t *p;
-    json_object_foreach(c.by_term, t, p) v[k++] = p;
-    qsort(v, n, sizeof *v, cmp_count);
-    size_t shown = limit && limit < n ? limit : n;
-    /* only the persons listed are named: a record read each at most */
-    tries = 0;
-    if (!st) {
-        do
-            st = name_persons_once(a, hide, &c, v, shown);
-        while (again(a, &st, &tries));
-    }
-    if (st) {
-        tg_errf(err, errlen, "%s", a->err);
-        free(v);
-        json_decref(c.by_term);
-        tg_buf_free(&c.term);
-        return st;
-    }
-    json_t *list = json_array();
-    for (k = 0; k < shown; k++) {
-        if (!json_object_get(v[k], "name")) {
-            /* no record names it (older or damaged): the term still says
-             * who, unless it was hashed */
-            json_object_set(v[k], "name", json_object_get(v[k], "key"));
-            json_object_set_new(v[k], "listed", json_false());
-        }
-        json_t *e = json_object();
-        json_object_set(e, "name", json_object_get(v[k], "name"));
-        json_object_set(e, "key", json_object_get(v[k], "key"));
-        json_object_set(e, "documents", json_object_get(v[k], "documents"));
-        json_object_set(e, "listed", json_object_get(v[k], "listed"));
-        json_array_append_new(list, e);
-    }
-    free(v);
-    *out = json_object();
-    json_object_set_new(*out, "documents", json_integer(ndocs));
-    json_object_set_new(*out, "total", json_integer((json_int_t)n));
-    json_object_set_new(*out, "persons", list);
-    json_decref(c.by_term);
-    tg_buf_free(&c.term);
-    return TG_OK;
+    tg_status_t st = tg_people_list(a, qp, query, req, limit, out, err, errlen);
+    return st ? fail(a, st, "%s", err && errlen ? err : "cannot list the persons") : TG_OK;
+}
+
+tg_status_t tg_search_person_find(tg_archive_t *a, const char *name, const char *idnum,
+                                  int hide_restricted, json_t **out, char *err, size_t errlen)
+{
+    tg_status_t st = tg_people_find(a, hide_restricted || a->pub, name, idnum, out, err, errlen);
+    return st ? fail(a, st, "%s", err && errlen ? err : "cannot look the person up") : TG_OK;
+}
+
+/* ==== For the library's other files (archive_int.h) ========================= */
+
+tg_db_t *tg_archive_db_(tg_archive_t *a)
+{
+    return a->db;
+}
+
+tg_query_t *tg_archive_hidden_query_(void)
+{
+    return hidden_query();
+}
+
+tg_query_t *tg_archive_without_hidden_(tg_query_t *q)
+{
+    return without_hidden(q);
+}
+
+tg_status_t tg_archive_record_(tg_archive_t *a, tg_doc_t *doc, tg_record_t **rec)
+{
+    return record_of(a, doc, rec);
+}
+
+tg_status_t tg_archive_db_failed_(tg_archive_t *a, tg_status_t st)
+{
+    return db_failed(a, st);
+}
+
+int tg_archive_again_(tg_archive_t *a, tg_status_t *st, int *tries)
+{
+    return again(a, st, tries);
 }

@@ -167,6 +167,10 @@ typedef struct {
      * facet; a value without a label is shown as it is.  NULL without
      * facets. */
     json_t *labels;
+    /* The person facet's keys as persons of the archive: [{"name" (the
+     * display name), "key", "documents"}], most documents first; NULL
+     * without facets. */
+    json_t *persons;
     double seconds;
     /* How the query's text was read where it could not be taken as written
      * (query.h), for the front end to say above the results. */
@@ -216,6 +220,15 @@ tg_status_t tg_archive_text(tg_archive_t *a, const tg_record_t *rec, tg_buf_t *o
 tg_status_t tg_search_persons(tg_archive_t *a, tg_qparser_t *qp, const char *query,
                               const tg_search_req_t *req, unsigned limit, json_t **out, char *err,
                               size_t errlen);
+
+/* The persons of the archive that a name (in any of its forms) or an
+ * identity number ("V-12.345.678") names, either may be NULL: at most
+ * two (the name's and the number's, when they differ), as a JSON array
+ * the caller owns: [{"name", "variants", "ids", "listed", "key"}] ([] when
+ * none).  With hide_restricted or on a public handle, as the handle may
+ * show them.  An index error's status with its message in err. */
+tg_status_t tg_search_person_find(tg_archive_t *a, const char *name, const char *idnum,
+                                  int hide_restricted, json_t **out, char *err, size_t errlen);
 
 /* The OCR confidence (0..100) of the page the hit's snippet is on (page 1
  * for a document without pages), or -1 when that text did not come from

@@ -49,7 +49,7 @@ expect_persons "the attached acta: Boca de Aroa is not a person" \
     "acta firmada Tucupío.docx" ""
 n=$("$BIN/testigo-search" --archive "$A" --persons | grep -c -e 'Arbitrary Detention' -e 'Boca de Aroa' -e 'Comparece' || true)
 check "--persons lists none of Arbitrary Detention, Boca de Aroa, Comparece" test "$n" -eq 0
-n=$("$BIN/testigo-search" --archive "$A" --persons | grep -c '[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ]' || true)
+n=$("$BIN/testigo-search" --archive "$A" --persons | grep -v '^        ' | grep -c '[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ]' || true)
 check "--persons shows no name in capitals ($n)" test "$n" -eq 0
 
 # ---- a court record: 'Comparece Eusebio Arreaza Lugo, cédula V-12.345.678'

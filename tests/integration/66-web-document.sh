@@ -1,6 +1,7 @@
 # The whole document on its page (issue 15): the persons it names as the
 # text writes them (accents, capitals), identity numbers, dates mentioned,
-# every sidecar field, each a link to the search for it; facets for
+# every sidecar field, each a link to the search for it (a person to its
+# page, issue 14); facets for
 # collection, place and tag labelled as written; the date source in words;
 # the same in /api/doc.  A restricted document gives none of it.
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +33,7 @@ start_web "$A"
 status_of 200 "document page" "/doc/$S"
 check "the persons it names, accents and capitals kept" body_has 'Ana Lucía Ibáñez Torres</bdi></a>'
 check "...not folded" body_lacks 'ana lucia ibanez torres<'
-check "...each a link to person:\"Name\"" body_has 'href="/search?q=person%3A%22Ana%20Luc%C3%ADa%20Ib%C3%A1%C3%B1ez%20Torres%22"'
+check "...each a link to the person's page" body_has 'href="/person?name=ana%20lucia%20ibanez%20torres"'
 check "identity numbers, a link to id:" body_has 'href="/search?q=id%3AV-12345678"'
 check "dates mentioned, each a link to mentions:" body_has 'href="/search?q=mentions%3A2024-07-28"'
 check "the witness, a link to witness:" body_has 'witness%3A%22Marbelis%20Zerpa%20N%C3%BA%C3%B1ez%22'

@@ -9,6 +9,9 @@ mkdir -p "$D/casos" "$D/prensa"
 printf 'Testimonio de María Rodríguez: el niño fue detenido en Caracas.\n' >"$D/casos/testimonio.txt"
 printf 'Declaración de Ramón Rodríguez sobre la detención de su hermano.\n' >"$D/casos/declaracion.txt"
 printf 'RODRÍGUEZ, expediente abierto en Maracaibo.\n' >"$D/casos/nota.txt"
+# a person with a page of its own (issue 14)
+printf 'Acta.\n\nComparece Luis Alberto Rondón Pérez, cédula V-19.876.543, detenido el 5 de agosto de 2024.\n' \
+    >"$D/casos/acta.txt"
 # the document page's sections: persons, identity numbers, dates, a sidecar
 mkdir -p "$D/fichas"
 printf 'Caracas, 5 de agosto de 2024\n\nComparece Ana Lucía Ibáñez Torres, cédula V-12.345.678, y declara que su hermano fue detenido el 28 de julio de 2024.\n' >"$D/fichas/ibanez.txt"

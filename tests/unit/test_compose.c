@@ -75,6 +75,8 @@ static char *dump(tg_doc_t *doc)
 static const tg_date_t mention = {2024, 8, 5};
 static const char *const persons[] = {"marino alvarado"};
 static const char *const ids[] = {"12345678"};
+static const char *const forms[] = {"alvarado"};
+static const char *const person_ids[] = {"12345678 marino alvarado"};
 
 /* The text part of a small testimony, as a worker makes it. */
 static tg_doc_t *text_part(void)
@@ -92,7 +94,11 @@ static tg_doc_t *text_part(void)
                         .persons = persons,
                         .n_persons = 1,
                         .ids = ids,
-                        .n_ids = 1};
+                        .n_ids = 1,
+                        .person_forms = forms,
+                        .n_person_forms = 1,
+                        .person_ids = person_ids,
+                        .n_person_ids = 1};
     unsigned *starts;
     size_t n;
     tg_doc_t *doc = tg_compose_text(&t, st, &starts, &n);
@@ -153,6 +159,9 @@ static void compose_twice_changes_nothing(void **state)
     assert_true(tg_doc_has_term(doc, "XM2024-08-05"));
     assert_true(tg_doc_has_term(doc, "XPmarino alvarado"));
     assert_true(tg_doc_has_term(doc, "XI12345678"));
+    /* the persons' forms and numbers are the text's: the record keeps them */
+    assert_true(tg_doc_has_term(doc, "XValvarado"));
+    assert_true(tg_doc_has_term(doc, "XK12345678 marino alvarado"));
     assert_true(tg_doc_has_term(doc, "XAana"));
     assert_true(tg_doc_has_term(doc, "XTOluis"));
     assert_non_null(strstr(a, "value 7 casos\n"));

@@ -179,7 +179,7 @@ await check('the language switch shows English', async () => {
     (await page.textContent('a.button.dl')).trim() === 'Download original';
 });
 
-await check('the document page lists what the archive knows of it, each a link to its search', async () => {
+await check('the document page lists what the archive knows of it, each a link to its search or page', async () => {
   await page.goto(url + '/search?q=' + encodeURIComponent('Ibáñez'));
   await Promise.all([page.waitForURL(/\/doc\/[0-9a-f]{64}/), page.click('li.hit h3 a')]);
   const person = page.locator('section[data-section=persons] a.person',
@@ -196,8 +196,9 @@ await check('the document page lists what the archive knows of it, each a link t
     !sidecar.includes('Marbelis Zerpa Núñez') || !sidecar.includes('Detención arbitraria'))
     throw new Error(`sidecar: ${sidecar}`);
   if (!fields.includes('primera línea fechada del texto')) throw new Error('date source not in words');
-  await Promise.all([page.waitForURL(/person%3A/), person.click()]);
-  return (await page.locator('li.hit').count()) === 1;
+  await Promise.all([page.waitForURL(/\/person\?name=/), person.click()]);
+  return (await page.textContent('main h1')).trim() === 'Ana Lucía Ibáñez Torres' &&
+    (await page.locator('li.hit').count()) === 1;
 });
 ok('screenshot of the document page\'s sections: tests/artifacts/web-document-known.png');
 
@@ -222,6 +223,18 @@ await check('usable on a phone: one column, no sideways scrolling', async () => 
   await p.screenshot({ path: join(artifacts, 'web-search-phone.png'), fullPage: true });
   await phone.close();
   return wide <= 390 && box && box.width > 150;
+});
+
+await check('a document page links to the page of a person it names', async () => {
+  await page.goto(url + '/search?q=' + encodeURIComponent('comparece'));
+  await Promise.all([page.waitForURL(/\/doc\/[0-9a-f]{64}/), page.click('li.hit h3 a')]);
+  await Promise.all([page.waitForURL(/\/person\?name=/), page.click('section[data-section=persons] a.person')]);
+  const h1 = (await page.textContent('main h1')).trim();
+  const docs = await page.locator('section.person-docs li.hit').count();
+  const detention = await page.locator('.person-timeline li[data-event=detention] time').first()
+    .getAttribute('datetime');
+  await page.screenshot({ path: join(artifacts, 'web-person.png'), fullPage: true });
+  return h1 === 'Luis Alberto Rondón Pérez' && docs === 1 && detention === '2024-08-05';
 });
 
 await check('the page obeys its Content-Security-Policy (no violations)', async () => {
