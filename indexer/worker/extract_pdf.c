@@ -20,6 +20,7 @@
 
 #include "extract.h"
 #include "pagerender.h"
+#include "pngwrite.h"
 #include "text.h"
 #include "util.h"
 
@@ -232,9 +233,57 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
 /* Largest side of a page image, whatever width is asked for. */
 #define PAGE_MAX_SIDE 8192.0
 
-static cairo_status_t png_to_buf(void *closure, const unsigned char *data, unsigned int length)
+/* A cairo RGB24 surface's rows for the PNG encoder (pngwrite.h). */
+typedef struct {
+    const unsigned char *data;
+    int stride;
+    unsigned width;
+} surface_rows_t;
+
+static void grey_row(void *ctx, unsigned y, unsigned char *row)
 {
-    return tg_buf_add(closure, data, length) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+    const surface_rows_t *s = ctx;
+    const uint32_t *p = (const uint32_t *)(const void *)(s->data + (size_t)y * (size_t)s->stride);
+    for (unsigned x = 0; x < s->width; x++)
+        row[x] = (unsigned char)(p[x] & 0xff);
+}
+
+static void rgb_row(void *ctx, unsigned y, unsigned char *row)
+{
+    const surface_rows_t *s = ctx;
+    const uint32_t *p = (const uint32_t *)(const void *)(s->data + (size_t)y * (size_t)s->stride);
+    for (unsigned x = 0; x < s->width; x++) {
+        row[3 * x] = (unsigned char)(p[x] >> 16);
+        row[3 * x + 1] = (unsigned char)(p[x] >> 8);
+        row[3 * x + 2] = (unsigned char)p[x];
+    }
+}
+
+/* Whether every pixel of the surface is grey (red = green = blue): most
+ * pages are, and a grey PNG is a third of the bytes to filter and deflate. */
+static int surface_is_grey(const surface_rows_t *s, unsigned height)
+{
+    for (unsigned y = 0; y < height; y++) {
+        const uint32_t *p =
+            (const uint32_t *)(const void *)(s->data + (size_t)y * (size_t)s->stride);
+        for (unsigned x = 0; x < s->width; x++) {
+            uint32_t v = p[x];
+            if (((v >> 16) & 0xff) != (v & 0xff) || ((v >> 8) & 0xff) != (v & 0xff))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Writes the surface (w x h, RGB24) into png. */
+static tg_status_t surface_png(cairo_surface_t *s, int w, int h, tg_buf_t *png, char *err,
+                               size_t errlen)
+{
+    surface_rows_t rows = {cairo_image_surface_get_data(s), cairo_image_surface_get_stride(s),
+                           (unsigned)w};
+    int grey = surface_is_grey(&rows, (unsigned)h);
+    return tg_png_write(png, (unsigned)w, (unsigned)h, grey ? 1 : 3, grey ? grey_row : rgb_row,
+                        &rows, err, errlen);
 }
 
 /* The words of a page from poppler's text layout: one rectangle per
@@ -359,11 +408,9 @@ tg_status_t tg_pdf_render_page(const char *path, unsigned pageno, unsigned width
     poppler_page_render(page, cr);
     cairo_destroy(cr);
     cairo_surface_flush(s);
-    if (cairo_surface_write_to_png_stream(s, png_to_buf, png) != CAIRO_STATUS_SUCCESS) {
-        tg_errf(err, errlen, "the page image is larger than its cap");
-        st = TG_ERR_LIMIT;
+    st = surface_png(s, w, h, png, err, errlen);
+    if (st)
         goto out;
-    }
     out->width = w;
     out->height = h;
 out:

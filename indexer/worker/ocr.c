@@ -40,6 +40,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ocr.h"
 #include "pagerender.h"
+#include "pngwrite.h"
 
 #include <allheaders.h>
 #include <stdio.h>
@@ -759,6 +760,82 @@ tg_status_t tg_ocr_pixels(tg_ocr_t *o, const unsigned char *data, int width, int
 
 /* ==== Page images (pagerender.h) ========================================== */
 
+/* An 8 or 32 bpp pix's rows for the PNG encoder (pngwrite.h). */
+static void pix_grey_row(void *ctx, unsigned y, unsigned char *row)
+{
+    PIX *pix = ctx;
+    const l_uint32 *line = pixGetData(pix) + (size_t)y * (size_t)pixGetWpl(pix);
+    l_int32 w = pixGetWidth(pix);
+    if (pixGetDepth(pix) == 8) {
+        for (l_int32 x = 0; x < w; x++)
+            row[x] = (unsigned char)GET_DATA_BYTE(line, x);
+    } else {
+        for (l_int32 x = 0; x < w; x++)
+            row[x] = (unsigned char)(line[x] >> L_GREEN_SHIFT);
+    }
+}
+
+static void pix_rgb_row(void *ctx, unsigned y, unsigned char *row)
+{
+    PIX *pix = ctx;
+    const l_uint32 *line = pixGetData(pix) + (size_t)y * (size_t)pixGetWpl(pix);
+    l_int32 w = pixGetWidth(pix);
+    for (l_int32 x = 0; x < w; x++) {
+        row[3 * x] = (unsigned char)(line[x] >> L_RED_SHIFT);
+        row[3 * x + 1] = (unsigned char)(line[x] >> L_GREEN_SHIFT);
+        row[3 * x + 2] = (unsigned char)(line[x] >> L_BLUE_SHIFT);
+    }
+}
+
+/* Whether every pixel of a 32 bpp pix is grey (a photo of a grey page, a
+ * grey JPEG decoded as colour): written as grey, a third of the bytes. */
+static int pix_is_grey(PIX *pix)
+{
+    l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+    const l_uint32 *data = pixGetData(pix);
+    for (l_int32 y = 0; y < h; y++) {
+        const l_uint32 *line = data + (size_t)y * (size_t)wpl;
+        for (l_int32 x = 0; x < w; x++) {
+            l_uint32 v = line[x];
+            unsigned r = (v >> L_RED_SHIFT) & 0xff, g = (v >> L_GREEN_SHIFT) & 0xff,
+                     b = (v >> L_BLUE_SHIFT) & 0xff;
+            if (r != g || g != b)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Scales pix (8 or 32 bpp) down so that its width, or its height when it
+ * will be turned a quarter, is width pixels (nothing when it is not wider):
+ * halved by 2 x 2 averages while it is at least twice too wide (cheap, and
+ * as good as an area map), then the rest by leptonica's area map or linear
+ * interpolation, without its sharpening (a third of a photo's render, for
+ * an edge the screen does not need). */
+static int shrink(PIX **pix, int turned, unsigned width)
+{
+    for (;;) {
+        l_int32 side = turned ? pixGetHeight(*pix) : pixGetWidth(*pix);
+        if (!width || side <= (l_int32)width)
+            return 0;
+        if (side / 2 >= (l_int32)width) {
+            if (swap_pix(pix, pixScaleAreaMap2(*pix)))
+                return -1;
+            continue;
+        }
+        float f = (float)width / (float)side;
+        return swap_pix(pix, pixScaleGeneral(*pix, f, f, 0.0f, 0));
+    }
+}
+
+/* Writes pix (8 bpp grey or 32 bpp RGB) into png. */
+static tg_status_t pix_png(PIX *pix, tg_buf_t *png, char *err, size_t errlen)
+{
+    int grey = pixGetDepth(pix) == 8 || pix_is_grey(pix);
+    return tg_png_write(png, (unsigned)pixGetWidth(pix), (unsigned)pixGetHeight(pix), grey ? 1 : 3,
+                        grey ? pix_grey_row : pix_rgb_row, pix, err, errlen);
+}
+
 tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientation, unsigned width,
                                  uint64_t max_pixels, tg_buf_t *png, tg_page_render_t *out,
                                  char *err, size_t errlen)
@@ -810,22 +887,6 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
         st = TG_ERR_FORMAT;
         goto out;
     }
-    /* colour maps and alpha out, then upright */
-    if (pixGetColormap(pix) && swap_pix(&pix, pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC)))
-        st = TG_ERR_FORMAT;
-    else if (pixGetDepth(pix) == 32 && pixGetSpp(pix) == 4 &&
-             swap_pix(&pix, pixAlphaBlendUniform(pix, 0xffffff00)))
-        st = TG_ERR_FORMAT;
-    else if (pixGetDepth(pix) < 8 && swap_pix(&pix, pixConvertTo8(pix, 0)))
-        st = TG_ERR_FORMAT;
-    else if (pixGetDepth(pix) == 16 && swap_pix(&pix, pixConvert16To8(pix, L_MS_BYTE)))
-        st = TG_ERR_FORMAT;
-    else if (upright(&pix, orientation))
-        st = TG_ERR_FORMAT;
-    if (st) {
-        tg_errf(err, errlen, "this %s image's pixels cannot be converted", format_name(im->format));
-        goto out;
-    }
     /* the page's units are the pixels of the whole upright image, however
      * much smaller it was decoded */
     int turned = orientation >= 5 && orientation <= 8;
@@ -833,27 +894,37 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
     out->page_h = turned ? w : h;
     if (!png)
         goto out;
-    if (width && (l_int32)width < pixGetWidth(pix)) {
-        float f = (float)width / (float)pixGetWidth(pix);
-        if (swap_pix(&pix, pixScale(pix, f, f))) {
-            tg_errf(err, errlen, "the image cannot be scaled");
-            st = TG_ERR_FORMAT;
-            goto out;
-        }
-    }
-    l_uint8 *data = NULL;
-    size_t len = 0;
-    if (pixWriteMemPng(&data, &len, pix, 0) || !data) {
-        tg_errf(err, errlen, "the page image cannot be written");
+    /* colour maps and alpha out, grey or RGB at the width asked for, then
+     * upright: scaled before it is turned, so the turn moves the small
+     * image (the side that becomes the width is scaled to it) */
+    l_int32 side = turned ? pixGetHeight(pix) : pixGetWidth(pix);
+    float f = width && (l_int32)width < side ? (float)width / (float)side : 1.0f;
+    if (pixGetColormap(pix) && swap_pix(&pix, pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC)))
         st = TG_ERR_FORMAT;
-    } else if (tg_buf_add(png, data, len)) {
-        tg_errf(err, errlen, "the page image is larger than its cap");
-        st = TG_ERR_LIMIT;
-    } else {
+    else if (pixGetDepth(pix) == 32 && pixGetSpp(pix) == 4 &&
+             swap_pix(&pix, pixAlphaBlendUniform(pix, 0xffffff00)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 1 && f < 1.0f && swap_pix(&pix, pixScaleToGray(pix, f)))
+        st = TG_ERR_FORMAT; /* a fax page: 1 bit to grey and smaller in one pass */
+    else if (pixGetDepth(pix) < 8 && swap_pix(&pix, pixConvertTo8(pix, 0)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 16 && swap_pix(&pix, pixConvert16To8(pix, L_MS_BYTE)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) != 8 && pixGetDepth(pix) != 32)
+        st = TG_ERR_FORMAT;
+    else if (shrink(&pix, turned, width))
+        st = TG_ERR_FORMAT;
+    else if (upright(&pix, orientation))
+        st = TG_ERR_FORMAT;
+    if (st) {
+        tg_errf(err, errlen, "this %s image's pixels cannot be converted", format_name(im->format));
+        goto out;
+    }
+    st = pix_png(pix, png, err, errlen);
+    if (!st) {
         out->width = pixGetWidth(pix);
         out->height = pixGetHeight(pix);
     }
-    lept_free(data);
 out:
     pixDestroy(&pix);
     tg_image_close(im);
