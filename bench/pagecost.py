@@ -5,7 +5,7 @@ instructions (valgrind's cachegrind, no cache simulation) and CPU seconds
 --render-page ARCHIVE SHA KIND PAGE 1000` for one page of each kind of
 bench/pages.py's corpus (made there), and per page in a long-lived renderer: a text PDF page, a scanner's PDF page
 (one full-page 300 dpi grey image), an 8.7 and a 12 megapixel phone photo
-(the latter lying on its side with an EXIF orientation), a 300 dpi grey PNG
+(the latter lying on its side with an EXIF orientation), a 300 dpi PNG (RGB)
 scan and a page of a 1-bit TIFF; and the PNG's size.  Prints a Markdown table
 (docs/pages.md, "Measured").
 
@@ -30,7 +30,7 @@ CASES = [("text PDF page", "text/a4-texto.pdf", "pdf", 1),
          ("scanned PDF page", "scan/a4-escaneado.pdf", "pdf", 1),
          ("phone photo, 8.7 MP", "photo/foto-1.jpg", "image", 1),
          ("phone photo, 11.5 MP, EXIF turned", "photo/foto-12mp.jpg", "image", 1),
-         ("PNG scan, 300 dpi grey", "scan/a4-escaneado.png", "image", 1),
+         ("PNG scan, 300 dpi RGB", "scan/a4-escaneado.png", "image", 1),
          ("TIFF page, 300 dpi 1-bit", "scan/a4-fax.tif", "image", 2)]
 
 

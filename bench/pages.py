@@ -14,7 +14,7 @@ The pages (bench/work/pages/, made here; poppler-utils' pdftoppm):
   photo  the same pages as 300 dpi JPEGs (2480 x 3508, 8.7 megapixels: a
          phone's photo of a page), one as an 11.5-megapixel photo lying on its
          side with an EXIF orientation (4032 x 2851), and the corpus's photo
-  (scan also holds one page as a 300 dpi grey PNG and two as a 1-bit TIFF)
+  (scan also holds one page as a 300 dpi PNG (RGB: pdftoppm writes -gray PNGs so) and two as a 1-bit TIFF)
 Targets (issue 17): first view under 300 ms, cached under 10 ms, for an A4
 page at screen size.
 

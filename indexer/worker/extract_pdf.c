@@ -20,7 +20,7 @@
 
 #include "extract.h"
 #include "pagerender.h"
-#include "pngwrite.h"
+#include "pngio.h"
 #include "text.h"
 #include "util.h"
 
@@ -239,7 +239,7 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
 /* Pixels of the page drawn k times larger, at most, when no limit is given. */
 #define RENDER_MAX (50.0 * 1000 * 1000)
 
-/* A cairo RGB24 surface's rows for the PNG encoder (pngwrite.h). */
+/* A cairo RGB24 surface's rows for the PNG encoder (pngio.h). */
 typedef struct {
     const unsigned char *data;
     int stride;

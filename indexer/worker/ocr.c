@@ -40,7 +40,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ocr.h"
 #include "pagerender.h"
-#include "pngwrite.h"
+#include "pngio.h"
 
 #include <allheaders.h>
 #include <stdio.h>
@@ -760,7 +760,7 @@ tg_status_t tg_ocr_pixels(tg_ocr_t *o, const unsigned char *data, int width, int
 
 /* ==== Page images (pagerender.h) ========================================== */
 
-/* An 8 or 32 bpp pix's rows for the PNG encoder (pngwrite.h). */
+/* An 8 or 32 bpp pix's rows for the PNG encoder (pngio.h). */
 static void pix_grey_row(void *ctx, unsigned y, unsigned char *row)
 {
     PIX *pix = ctx;
@@ -828,6 +828,101 @@ static int shrink(PIX **pix, int turned, unsigned width)
     }
 }
 
+/* A plain PNG read by pngio.h, halved by 2 x 2 averages (k x k blocks)
+ * as its rows come, while it stays at least as wide as asked for: a 300 dpi
+ * scan shown 1000 pixels wide is never held whole. */
+typedef struct {
+    unsigned width; /* asked for (0: as it is) */
+    int turned;     /* the height becomes the width */
+    unsigned k, ow, oh;
+    int channels;
+    unsigned *acc; /* sums of the output row being made, ow x channels */
+    PIX *pix;
+} png_halves_t;
+
+static int halves_begin(void *ctx, unsigned w, unsigned h, int channels)
+{
+    png_halves_t *c = ctx;
+    unsigned side = c->turned ? h : w;
+    c->k = 1;
+    while (c->width && c->k < 64 && side / (c->k * 2) >= c->width)
+        c->k *= 2;
+    c->ow = w / c->k;
+    c->oh = h / c->k;
+    c->channels = channels;
+    c->pix = pixCreate((l_int32)c->ow, (l_int32)c->oh, channels == 1 ? 8 : 32);
+    c->acc = calloc((size_t)c->ow * (size_t)channels, sizeof *c->acc);
+    if (!c->pix || !c->acc)
+        tg_oom();
+    return 0;
+}
+
+static void halves_row(void *ctx, unsigned y, const unsigned char *row)
+{
+    png_halves_t *c = ctx;
+    if (y / c->k >= c->oh)
+        return; /* the last rows of a height that does not divide */
+    unsigned n = c->ow * (unsigned)c->channels, kc = c->k * (unsigned)c->channels;
+    if (c->k == 2 && c->channels == 1) { /* the common case, unrolled */
+        for (unsigned x = 0; x < c->ow; x++)
+            c->acc[x] += (unsigned)row[2 * x] + row[2 * x + 1];
+    } else if (c->k == 2) {
+        for (unsigned x = 0; x < n; x += 3) {
+            const unsigned char *p = row + 2 * (size_t)x;
+            c->acc[x] += (unsigned)p[0] + p[3];
+            c->acc[x + 1] += (unsigned)p[1] + p[4];
+            c->acc[x + 2] += (unsigned)p[2] + p[5];
+        }
+    } else if (c->channels == 1) {
+        for (unsigned x = 0; x < c->ow; x++) {
+            const unsigned char *p = row + (size_t)x * c->k;
+            unsigned s = 0;
+            for (unsigned i = 0; i < c->k; i++)
+                s += p[i];
+            c->acc[x] += s;
+        }
+    } else {
+        for (unsigned x = 0; x < n; x += 3) {
+            const unsigned char *p = row + (size_t)(x / 3) * kc;
+            for (unsigned i = 0; i < kc; i += 3) {
+                c->acc[x] += p[i];
+                c->acc[x + 1] += p[i + 1];
+                c->acc[x + 2] += p[i + 2];
+            }
+        }
+    }
+    if (y % c->k != c->k - 1)
+        return;
+    unsigned area = c->k * c->k;
+    l_uint32 *line = pixGetData(c->pix) + (size_t)(y / c->k) * (size_t)pixGetWpl(c->pix);
+    for (unsigned x = 0; x < c->ow; x++) {
+        if (c->channels == 1) {
+            SET_DATA_BYTE(line, x, (c->acc[x] + area / 2) / area);
+        } else {
+            const unsigned *a = c->acc + 3 * (size_t)x;
+            composeRGBPixel((l_int32)((a[0] + area / 2) / area),
+                            (l_int32)((a[1] + area / 2) / area),
+                            (l_int32)((a[2] + area / 2) / area), line + x);
+        }
+    }
+    memset(c->acc, 0, (size_t)n * sizeof *c->acc);
+}
+
+/* Reads a plain PNG (pngio.h) into *pix, halved as it is read; nonzero
+ * when it is not one (then leptonica reads it). */
+static int read_png_halves(const char *path, unsigned width, int turned, PIX **pix)
+{
+    png_halves_t c = {.width = width, .turned = turned};
+    tg_png_reader_t r = {halves_begin, halves_row, &c};
+    char err[256];
+    tg_status_t st = tg_png_read(path, &r, err, sizeof err);
+    free(c.acc);
+    if (st)
+        pixDestroy(&c.pix);
+    *pix = c.pix;
+    return st ? -1 : 0;
+}
+
 /* Writes pix (8 bpp grey or 32 bpp RGB) into png. */
 static tg_status_t pix_png(PIX *pix, tg_buf_t *png, char *err, size_t errlen)
 {
@@ -877,6 +972,9 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
             reduction *= 2;
         l_int32 warnings = 0;
         pix = pixReadJpeg(im->path, 0, reduction, &warnings, L_JPEG_CONTINUE_WITH_BAD_DATA);
+    } else if (im->format == IFF_PNG && png &&
+               !read_png_halves(im->path, width, orientation >= 5 && orientation <= 8, &pix)) {
+        /* a plain PNG, read and halved at once */
     } else {
         pix = pixRead(im->path);
     }
