@@ -2,8 +2,8 @@
 # Page images drawn the fast ways (docs/pages.md, "Measured") draw the same
 # page: a scanner's PDF page (one picture over the page, drawn larger and
 # averaged down), photos decoded at a fraction of their size, scaled, then
-# turned upright by their EXIF orientation (6 and 8), a large grey PNG
-# (halved by averages), a 1-bit TIFF's second page (to grey and smaller in
+# turned upright by their EXIF orientation (6 and 8), large grey and
+# colour PNGs (halved by averages as they are read), a 1-bit TIFF's second page (to grey and smaller in
 # one pass).  Each page is white with one black block at a known
 # place (mkpagefix.py): the PNG has the page's proportions, the block is
 # where it is on the page (not mirrored, not turned), and the page's size
@@ -30,7 +30,7 @@ EOR
     _want_h=$(python3 -c "print(round($4 * $6 / $5))")
     check "$1: $4 pixels wide, the page's proportions ($_w x $_h, $_want_h high)" \
         [ "$_w" = "$4" ] && [ "$_h" -ge $((_want_h - 1)) ] && [ "$_h" -le $((_want_h + 1)) ]
-    check "$1: the block is black where it is on the page (grey $_in)" [ "$_in" -lt 60 ]
+    check "$1: the block is dark where it is on the page (grey $_in)" [ "$_in" -lt 60 ]
     check "$1: nothing mirrored, flipped or turned (grey $_mx, $_my, $_tr)" \
         [ "$_mx" -gt 200 ] && [ "$_my" -gt 200 ] && [ "$_tr" -gt 200 ]
     check "$1: its page is the whole original's size ($5 x $6)" \
@@ -45,6 +45,8 @@ page photo8.jpg image 1 1000 2480 3509
 page photo6.jpg image 1 200 2480 3509
 page scan.png image 1 1000 2480 3508
 page scan.png image 1 200 2480 3508
+page colour.png image 1 1000 2481 3509
+page colour.png image 1 2000 2481 3509
 page fax.tif image 2 1000 1700 2200
 page fax.tif image 2 200 1700 2200
 finish

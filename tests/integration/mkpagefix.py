@@ -10,6 +10,8 @@ standard library, pdftoppm for JPEG, scripts/mkscans.py for TIFF and EXIF):
   photo6.jpg      a 3508 x 2480 JPEG lying on its side, EXIF orientation 6
   photo8.jpg      the same the other way, EXIF orientation 8
   scan.png        a 2480 x 3508 grey PNG (300 dpi)
+  colour.png      a 2481 x 3509 RGB PNG (odd sides: the last row and column
+                  fall outside the halves), the block dark red
   fax.tif         a two-page 1-bit TIFF, 1700 x 2200; the block on page 2,
                   page 1 blank
 
@@ -102,6 +104,26 @@ def turned_jpeg(path, orientation):
         f.write(jpeg)
 
 
+def png_rgb(img):
+    """An RGB PNG of a grey raster, its black made dark red."""
+    w, h, px = img
+    raw = bytearray()
+    for y in range(h):
+        raw.append(0)
+        row = px[y * w:(y + 1) * w]
+        rgb = bytearray(3 * w)
+        rgb[0::3] = row.replace(b"\0", b"\x30")
+        rgb[1::3] = row
+        rgb[2::3] = row
+        raw += rgb
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(bytes(raw), 6)) + chunk(b"IEND", b""))
+
+
 def make(d):
     import mkscans
     os.makedirs(d, exist_ok=True)
@@ -112,6 +134,8 @@ def make(d):
     turned_jpeg(os.path.join(d, "photo8.jpg"), 8)
     with open(os.path.join(d, "scan.png"), "wb") as f:
         f.write(mkscans.png_gray(img, 300))
+    with open(os.path.join(d, "colour.png"), "wb") as f:
+        f.write(png_rgb(raster(2481, 3509)))
     with open(os.path.join(d, "fax.tif"), "wb") as f:
         f.write(mkscans.tiff_fax([raster(1700, 2200, False), raster(1700, 2200)], 200))
 
