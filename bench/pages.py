@@ -18,7 +18,8 @@ The pages (bench/work/pages/, made here; poppler-utils' pdftoppm):
 Targets (issue 17): first view under 300 ms, cached under 10 ms, for an A4
 page at screen size.
 
-Usage: bench/pages.py   (needs bin/testigo-index and bin/testigo-web: make)
+Usage: bench/pages.py   (needs bin/testigo-index and bin/testigo-web: make;
+       TESTIGO_BIN=DIR takes the programs from DIR)
 """
 import os
 import shutil
@@ -31,7 +32,7 @@ import zlib
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(TOP, "bench", "work", "pages")
-BIN = os.path.join(TOP, "bin")
+BIN = os.environ.get("TESTIGO_BIN", os.path.join(TOP, "bin"))
 RUNS = int(os.environ.get("RUNS", "3"))
 CACHED = 5  # cached views per page and round
 
