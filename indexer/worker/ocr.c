@@ -850,11 +850,11 @@ static int halves_begin(void *ctx, unsigned w, unsigned h, int channels)
     c->ow = w / c->k;
     c->oh = h / c->k;
     c->channels = channels;
+    if (!c->ow || !c->oh)
+        return -1; /* a sliver: leptonica reads it whole */
     c->pix = pixCreate((l_int32)c->ow, (l_int32)c->oh, channels == 1 ? 8 : 32);
     c->acc = calloc((size_t)c->ow * (size_t)channels, sizeof *c->acc);
-    if (!c->pix || !c->acc)
-        tg_oom();
-    return 0;
+    return c->pix && c->acc ? 0 : -1;
 }
 
 static void halves_row(void *ctx, unsigned y, const unsigned char *row)
