@@ -48,7 +48,7 @@ CWARN := $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition
 # scripts/check-includes.sh checks that no other file includes it.
 LIB_PKGS := xapian-core jansson libutf8proc nettle libexttextcat
 INDEXER_PKGS := $(LIB_PKGS) libmagic poppler-glib libarchive cairo tesseract lept libexif libxml-2.0 \
-                gmime-3.0
+                gmime-3.0 libpng zlib
 SEARCH_PKGS := $(LIB_PKGS)
 WEB_PKGS := $(LIB_PKGS) libmicrohttpd
 
@@ -83,6 +83,7 @@ $(BUILD)/lib/index/xap.o: PKGS += xapian-core
 $(BUILD)/indexer/worker/detect.o: PKGS += libmagic
 $(BUILD)/indexer/worker/extract_pdf.o: PKGS += poppler-glib cairo
 $(BUILD)/indexer/worker/ocr.o: PKGS += tesseract lept
+$(BUILD)/indexer/worker/pngio.o: PKGS += libpng zlib
 $(BUILD)/indexer/worker/exif.o: PKGS += libexif
 $(BUILD)/indexer/worker/bundle.o: PKGS += libarchive
 $(BUILD)/indexer/worker/xml.o: PKGS += libxml-2.0

@@ -25,6 +25,7 @@ magic\.h                            indexer/worker/detect.c
 (poppler|cairo|glib)                indexer/worker/extract_pdf.c,bench/pdffloor.c
 (tesseract/|allheaders\.h|leptonica/) indexer/worker/ocr.c
 libexif/                            indexer/worker/exif.c
+(png|zlib)\.h                        indexer/worker/pngio.c
 archive(_entry)?\.h                 indexer/worker/bundle.c
 libxml/                             indexer/worker/xml.c
 gmime/                              indexer/worker/extract_email.c

@@ -12,7 +12,7 @@ level=${1:-test}
 build_pkgs="build-essential pkg-config python3 file
  libxapian-dev libarchive-dev libmagic-dev libpoppler-glib-dev libcairo2-dev poppler-data
  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd libexif-dev
- libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
+ libpng-dev zlib1g-dev libmicrohttpd-dev libjansson-dev libutf8proc-dev nettle-dev
  libexttextcat-dev libexttextcat-data libxml2-dev libgmime-3.0-dev catdoc
  wspanish wamerican wbritish"
 test_pkgs="libcmocka-dev qpdf poppler-utils file curl chromium clang-format strace"

@@ -40,6 +40,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ocr.h"
 #include "pagerender.h"
+#include "pngio.h"
 
 #include <allheaders.h>
 #include <stdio.h>
@@ -759,6 +760,177 @@ tg_status_t tg_ocr_pixels(tg_ocr_t *o, const unsigned char *data, int width, int
 
 /* ==== Page images (pagerender.h) ========================================== */
 
+/* An 8 or 32 bpp pix's rows for the PNG encoder (pngio.h). */
+static void pix_grey_row(void *ctx, unsigned y, unsigned char *row)
+{
+    PIX *pix = ctx;
+    const l_uint32 *line = pixGetData(pix) + (size_t)y * (size_t)pixGetWpl(pix);
+    l_int32 w = pixGetWidth(pix);
+    if (pixGetDepth(pix) == 8) {
+        for (l_int32 x = 0; x < w; x++)
+            row[x] = (unsigned char)GET_DATA_BYTE(line, x);
+    } else {
+        for (l_int32 x = 0; x < w; x++)
+            row[x] = (unsigned char)(line[x] >> L_GREEN_SHIFT);
+    }
+}
+
+static void pix_rgb_row(void *ctx, unsigned y, unsigned char *row)
+{
+    PIX *pix = ctx;
+    const l_uint32 *line = pixGetData(pix) + (size_t)y * (size_t)pixGetWpl(pix);
+    l_int32 w = pixGetWidth(pix);
+    for (l_int32 x = 0; x < w; x++) {
+        row[3 * x] = (unsigned char)(line[x] >> L_RED_SHIFT);
+        row[3 * x + 1] = (unsigned char)(line[x] >> L_GREEN_SHIFT);
+        row[3 * x + 2] = (unsigned char)(line[x] >> L_BLUE_SHIFT);
+    }
+}
+
+/* Whether every pixel of a 32 bpp pix is grey (a photo of a grey page, a
+ * grey JPEG decoded as colour): written as grey, a third of the bytes. */
+static int pix_is_grey(PIX *pix)
+{
+    l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+    const l_uint32 *data = pixGetData(pix);
+    for (l_int32 y = 0; y < h; y++) {
+        const l_uint32 *line = data + (size_t)y * (size_t)wpl;
+        for (l_int32 x = 0; x < w; x++) {
+            l_uint32 v = line[x];
+            unsigned r = (v >> L_RED_SHIFT) & 0xff, g = (v >> L_GREEN_SHIFT) & 0xff,
+                     b = (v >> L_BLUE_SHIFT) & 0xff;
+            if (r != g || g != b)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Scales pix (8 or 32 bpp) down so that its width, or its height when it
+ * will be turned a quarter, is width pixels (nothing when it is not wider):
+ * halved by 2 x 2 averages while it is at least twice too wide (cheap, and
+ * as good as an area map), then the rest by leptonica's area map or linear
+ * interpolation, without its sharpening (a third of a photo's render, for
+ * an edge the screen does not need). */
+static int shrink(PIX **pix, int turned, unsigned width)
+{
+    for (;;) {
+        l_int32 side = turned ? pixGetHeight(*pix) : pixGetWidth(*pix);
+        if (!width || side <= (l_int32)width)
+            return 0;
+        if (side / 2 >= (l_int32)width) {
+            if (swap_pix(pix, pixScaleAreaMap2(*pix)))
+                return -1;
+            continue;
+        }
+        float f = (float)width / (float)side;
+        return swap_pix(pix, pixScaleGeneral(*pix, f, f, 0.0f, 0));
+    }
+}
+
+/* A plain PNG read by pngio.h, halved by 2 x 2 averages (k x k blocks)
+ * as its rows come, while it stays at least as wide as asked for: a 300 dpi
+ * scan shown 1000 pixels wide is never held whole. */
+typedef struct {
+    unsigned width; /* asked for (0: as it is) */
+    int turned;     /* the height becomes the width */
+    unsigned k, ow, oh;
+    int channels;
+    unsigned *acc; /* sums of the output row being made, ow x channels */
+    PIX *pix;
+} png_halves_t;
+
+static int halves_begin(void *ctx, unsigned w, unsigned h, int channels)
+{
+    png_halves_t *c = ctx;
+    unsigned side = c->turned ? h : w;
+    c->k = 1;
+    while (c->width && c->k < 64 && side / (c->k * 2) >= c->width)
+        c->k *= 2;
+    c->ow = w / c->k;
+    c->oh = h / c->k;
+    c->channels = channels;
+    if (!c->ow || !c->oh)
+        return -1; /* a sliver: leptonica reads it whole */
+    c->pix = pixCreate((l_int32)c->ow, (l_int32)c->oh, channels == 1 ? 8 : 32);
+    c->acc = calloc((size_t)c->ow * (size_t)channels, sizeof *c->acc);
+    return c->pix && c->acc ? 0 : -1;
+}
+
+static void halves_row(void *ctx, unsigned y, const unsigned char *row)
+{
+    png_halves_t *c = ctx;
+    if (y / c->k >= c->oh)
+        return; /* the last rows of a height that does not divide */
+    unsigned n = c->ow * (unsigned)c->channels, kc = c->k * (unsigned)c->channels;
+    if (c->k == 2 && c->channels == 1) { /* the common case, unrolled */
+        for (unsigned x = 0; x < c->ow; x++)
+            c->acc[x] += (unsigned)row[2 * x] + row[2 * x + 1];
+    } else if (c->k == 2) {
+        for (unsigned x = 0; x < n; x += 3) {
+            const unsigned char *p = row + 2 * (size_t)x;
+            c->acc[x] += (unsigned)p[0] + p[3];
+            c->acc[x + 1] += (unsigned)p[1] + p[4];
+            c->acc[x + 2] += (unsigned)p[2] + p[5];
+        }
+    } else if (c->channels == 1) {
+        for (unsigned x = 0; x < c->ow; x++) {
+            const unsigned char *p = row + (size_t)x * c->k;
+            unsigned s = 0;
+            for (unsigned i = 0; i < c->k; i++)
+                s += p[i];
+            c->acc[x] += s;
+        }
+    } else {
+        for (unsigned x = 0; x < n; x += 3) {
+            const unsigned char *p = row + (size_t)(x / 3) * kc;
+            for (unsigned i = 0; i < kc; i += 3) {
+                c->acc[x] += p[i];
+                c->acc[x + 1] += p[i + 1];
+                c->acc[x + 2] += p[i + 2];
+            }
+        }
+    }
+    if (y % c->k != c->k - 1)
+        return;
+    unsigned area = c->k * c->k;
+    l_uint32 *line = pixGetData(c->pix) + (size_t)(y / c->k) * (size_t)pixGetWpl(c->pix);
+    for (unsigned x = 0; x < c->ow; x++) {
+        if (c->channels == 1) {
+            SET_DATA_BYTE(line, x, (c->acc[x] + area / 2) / area);
+        } else {
+            const unsigned *a = c->acc + 3 * (size_t)x;
+            composeRGBPixel((l_int32)((a[0] + area / 2) / area),
+                            (l_int32)((a[1] + area / 2) / area),
+                            (l_int32)((a[2] + area / 2) / area), line + x);
+        }
+    }
+    memset(c->acc, 0, (size_t)n * sizeof *c->acc);
+}
+
+/* Reads a plain PNG (pngio.h) into *pix, halved as it is read; nonzero
+ * when it is not one (then leptonica reads it). */
+static int read_png_halves(const char *path, unsigned width, int turned, PIX **pix)
+{
+    png_halves_t c = {.width = width, .turned = turned};
+    tg_png_reader_t r = {halves_begin, halves_row, &c};
+    char err[256];
+    tg_status_t st = tg_png_read(path, &r, err, sizeof err);
+    free(c.acc);
+    if (st)
+        pixDestroy(&c.pix);
+    *pix = c.pix;
+    return st ? -1 : 0;
+}
+
+/* Writes pix (8 bpp grey or 32 bpp RGB) into png. */
+static tg_status_t pix_png(PIX *pix, tg_buf_t *png, char *err, size_t errlen)
+{
+    int grey = pixGetDepth(pix) == 8 || pix_is_grey(pix);
+    return tg_png_write(png, (unsigned)pixGetWidth(pix), (unsigned)pixGetHeight(pix), grey ? 1 : 3,
+                        grey ? pix_grey_row : pix_rgb_row, pix, err, errlen);
+}
+
 tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientation, unsigned width,
                                  uint64_t max_pixels, tg_buf_t *png, tg_page_render_t *out,
                                  char *err, size_t errlen)
@@ -800,6 +972,9 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
             reduction *= 2;
         l_int32 warnings = 0;
         pix = pixReadJpeg(im->path, 0, reduction, &warnings, L_JPEG_CONTINUE_WITH_BAD_DATA);
+    } else if (im->format == IFF_PNG && png &&
+               !read_png_halves(im->path, width, orientation >= 5 && orientation <= 8, &pix)) {
+        /* a plain PNG, read and halved at once */
     } else {
         pix = pixRead(im->path);
     }
@@ -810,22 +985,6 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
         st = TG_ERR_FORMAT;
         goto out;
     }
-    /* colour maps and alpha out, then upright */
-    if (pixGetColormap(pix) && swap_pix(&pix, pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC)))
-        st = TG_ERR_FORMAT;
-    else if (pixGetDepth(pix) == 32 && pixGetSpp(pix) == 4 &&
-             swap_pix(&pix, pixAlphaBlendUniform(pix, 0xffffff00)))
-        st = TG_ERR_FORMAT;
-    else if (pixGetDepth(pix) < 8 && swap_pix(&pix, pixConvertTo8(pix, 0)))
-        st = TG_ERR_FORMAT;
-    else if (pixGetDepth(pix) == 16 && swap_pix(&pix, pixConvert16To8(pix, L_MS_BYTE)))
-        st = TG_ERR_FORMAT;
-    else if (upright(&pix, orientation))
-        st = TG_ERR_FORMAT;
-    if (st) {
-        tg_errf(err, errlen, "this %s image's pixels cannot be converted", format_name(im->format));
-        goto out;
-    }
     /* the page's units are the pixels of the whole upright image, however
      * much smaller it was decoded */
     int turned = orientation >= 5 && orientation <= 8;
@@ -833,27 +992,37 @@ tg_status_t tg_image_render_page(const char *path, unsigned pageno, int orientat
     out->page_h = turned ? w : h;
     if (!png)
         goto out;
-    if (width && (l_int32)width < pixGetWidth(pix)) {
-        float f = (float)width / (float)pixGetWidth(pix);
-        if (swap_pix(&pix, pixScale(pix, f, f))) {
-            tg_errf(err, errlen, "the image cannot be scaled");
-            st = TG_ERR_FORMAT;
-            goto out;
-        }
-    }
-    l_uint8 *data = NULL;
-    size_t len = 0;
-    if (pixWriteMemPng(&data, &len, pix, 0) || !data) {
-        tg_errf(err, errlen, "the page image cannot be written");
+    /* colour maps and alpha out, grey or RGB at the width asked for, then
+     * upright: scaled before it is turned, so the turn moves the small
+     * image (the side that becomes the width is scaled to it) */
+    l_int32 side = turned ? pixGetHeight(pix) : pixGetWidth(pix);
+    float f = width && (l_int32)width < side ? (float)width / (float)side : 1.0f;
+    if (pixGetColormap(pix) && swap_pix(&pix, pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC)))
         st = TG_ERR_FORMAT;
-    } else if (tg_buf_add(png, data, len)) {
-        tg_errf(err, errlen, "the page image is larger than its cap");
-        st = TG_ERR_LIMIT;
-    } else {
+    else if (pixGetDepth(pix) == 32 && pixGetSpp(pix) == 4 &&
+             swap_pix(&pix, pixAlphaBlendUniform(pix, 0xffffff00)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 1 && f < 1.0f && swap_pix(&pix, pixScaleToGray(pix, f)))
+        st = TG_ERR_FORMAT; /* a fax page: 1 bit to grey and smaller in one pass */
+    else if (pixGetDepth(pix) < 8 && swap_pix(&pix, pixConvertTo8(pix, 0)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) == 16 && swap_pix(&pix, pixConvert16To8(pix, L_MS_BYTE)))
+        st = TG_ERR_FORMAT;
+    else if (pixGetDepth(pix) != 8 && pixGetDepth(pix) != 32)
+        st = TG_ERR_FORMAT;
+    else if (shrink(&pix, turned, width))
+        st = TG_ERR_FORMAT;
+    else if (upright(&pix, orientation))
+        st = TG_ERR_FORMAT;
+    if (st) {
+        tg_errf(err, errlen, "this %s image's pixels cannot be converted", format_name(im->format));
+        goto out;
+    }
+    st = pix_png(pix, png, err, errlen);
+    if (!st) {
         out->width = pixGetWidth(pix);
         out->height = pixGetHeight(pix);
     }
-    lept_free(data);
 out:
     pixDestroy(&pix);
     tg_image_close(im);

@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include "pagerender.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@
 #define RENDER_MAX_PIXELS ((uint64_t)50 * 1000 * 1000)
 /* CPU seconds one render may take. */
 #define RENDER_CPU 60
+/* Allocations the renderer keeps in its heap rather than mapped apart. */
+#define RENDER_HEAP_KEEP (256 << 20)
 
 /* The words of a page that OCR read, scaled from the pixels it read to the
  * page's units; NULL when the OCR cache has none. */
@@ -217,6 +220,14 @@ int tg_page_render_main(int argc, char **argv)
         return 2;
     }
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* A page's big buffers (the picture poppler decodes, the surfaces:
+     * 20 to 60 MB for a scan) are kept in the heap from one page to the
+     * next: glibc would map each over 32 MB apart and unmap it when freed,
+     * and the kernel fault in and zero its pages again for every page, a
+     * third of a scan's render (docs/pages.md, "Measured").  The address
+     * space limit below bounds the heap as it bounds the rest. */
+    mallopt(M_MMAP_THRESHOLD, RENDER_HEAP_KEEP);
+    mallopt(M_TRIM_THRESHOLD, RENDER_HEAP_KEEP);
     tg_worker_limits_t lim = {.mem_limit = (size_t)mem << 20};
     tg_worker_sandbox(&lim);
     cpu_budget();
