@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Pages whose one mark is known, for the page image tests (73-page-images-fast.sh).
+"""Pages whose one mark is known, for the page image tests (75-page-images-fast.sh).
 
 Every page is, upright, white with one black block at the fractions BLOCK of
 its width and height (top left origin), on the left below the middle, so a
