@@ -2,9 +2,10 @@
 # Each outside library lives behind one file (docs/architecture.md): this
 # checks that no other source file includes its headers; that the
 # programs reading an archive go through the search library; and that the
-# indexer's coordinator and workers share only indexer/proto.h (below).  The Makefile gives
-# each library's compiler flags only to its file, but headers installed in
-# /usr/include need no flags, so the rule is checked here, by make check.
+# indexer's coordinator and workers share only indexer/proto.h (below).
+# The Makefile gives each library's compiler flags only to its file, but
+# headers installed in /usr/include need no flags, so the rule is checked
+# here, by make check.
 #
 # Usage: scripts/check-includes.sh   (from anywhere; exit 1 on a violation)
 set -eu
