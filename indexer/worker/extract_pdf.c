@@ -120,10 +120,11 @@ static tg_status_t render_page(void *ctx, tg_ocr_t *ocr, tg_ocr_page_t *out, cha
     return st;
 }
 
-tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_limits_t *lim,
-                           tg_extract_t *x, char *err, size_t errlen)
+/* Opens the PDF at path: TG_ERR_IO for a path glib cannot make a URI of,
+ * TG_ERR_ENCRYPTED, TG_ERR_FORMAT for anything poppler cannot read.  Shared
+ * by extraction and page rendering, so both say the same of a bad file. */
+static tg_status_t open_pdf(const char *path, PopplerDocument **doc, char *err, size_t errlen)
 {
-    (void)mime;
     GError *gerr = NULL;
     gchar *uri = g_filename_to_uri(path, NULL, &gerr);
     if (!uri) {
@@ -131,20 +132,30 @@ tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_
         g_clear_error(&gerr);
         return TG_ERR_IO;
     }
-    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &gerr);
+    *doc = poppler_document_new_from_file(uri, NULL, &gerr);
     g_free(uri);
-    if (!doc) {
-        tg_status_t st = TG_ERR_FORMAT;
-        if (gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED) {
-            tg_errf(err, errlen, "encrypted PDF: needs a password");
-            st = TG_ERR_ENCRYPTED;
-        } else {
-            tg_errf(err, errlen, "not a readable PDF (corrupt or truncated): %s",
-                    gerr && gerr->message ? gerr->message : "unknown error");
-        }
-        g_clear_error(&gerr);
-        return st;
+    if (*doc)
+        return TG_OK;
+    tg_status_t st = TG_ERR_FORMAT;
+    if (gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED) {
+        tg_errf(err, errlen, "encrypted PDF: needs a password");
+        st = TG_ERR_ENCRYPTED;
+    } else {
+        tg_errf(err, errlen, "not a readable PDF (corrupt or truncated): %s",
+                gerr && gerr->message ? gerr->message : "unknown error");
     }
+    g_clear_error(&gerr);
+    return st;
+}
+
+tg_status_t tg_extract_pdf(const char *path, const char *mime, const tg_extract_limits_t *lim,
+                           tg_extract_t *x, char *err, size_t errlen)
+{
+    (void)mime;
+    PopplerDocument *doc = NULL;
+    tg_status_t open_st = open_pdf(path, &doc, err, errlen);
+    if (open_st)
+        return open_st;
 
     meta_str(x, "title", poppler_document_get_title(doc));
     meta_str(x, "author", poppler_document_get_author(doc));
@@ -404,26 +415,10 @@ tg_status_t tg_pdf_render_page(const char *path, unsigned pageno, unsigned width
                                size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    GError *gerr = NULL;
-    gchar *uri = g_filename_to_uri(path, NULL, &gerr);
-    if (!uri) {
-        tg_errf(err, errlen, "bad path: %s", gerr ? gerr->message : "?");
-        g_clear_error(&gerr);
-        return TG_ERR_IO;
-    }
-    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &gerr);
-    g_free(uri);
-    if (!doc) {
-        tg_status_t st =
-            gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED
-                ? TG_ERR_ENCRYPTED
-                : TG_ERR_FORMAT;
-        tg_errf(err, errlen, "not a readable PDF: %s",
-                gerr && gerr->message ? gerr->message : "unknown error");
-        g_clear_error(&gerr);
+    PopplerDocument *doc = NULL;
+    tg_status_t st = open_pdf(path, &doc, err, errlen);
+    if (st)
         return st;
-    }
-    tg_status_t st = TG_OK;
     PopplerPage *page = NULL;
     cairo_surface_t *s = NULL;
     int n = poppler_document_get_n_pages(doc);
