@@ -143,6 +143,9 @@ static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
     tg_status_t st = tg_store_open(g->o->archive, 1, &g->store, err, errlen);
     if (st)
         return st == TG_ERR_NOTFOUND ? TG_ERR_INVALID : st;
+    /* the store's flushes overlap the run instead of stopping it at each
+     * commit (commit.c) */
+    tg_store_sync_ahead(g->store, 1);
     char xerr[512];
     st = tg_db_open(tg_store_index_dir(g->store), TG_DB_WRITE, &g->db, xerr, sizeof xerr);
     if (st == TG_ERR_LOCKED) {

@@ -38,6 +38,18 @@
  * otherwise grow with the run; syncing early is harmless). */
 #define NOTED_MAX 16384
 
+/* Contents named before they are handed to the background syncer
+ * (tg_store_sync_ahead).  Each chunk's fdatasyncs are issued together and
+ * share the disk's flushes; a larger chunk leaves more for the commit to
+ * wait for. */
+#define SYNC_CHUNK 64
+
+/* A list of digests. */
+typedef struct {
+    char (*v)[TG_SHA256_HEX_LEN + 1];
+    size_t n, cap;
+} sha_list_t;
+
 /* Bytes copied per read into the store. */
 #define COPY_CHUNK (128 * 1024)
 
@@ -45,10 +57,20 @@ struct tg_store {
     char *dir;
     char *index_dir;
     char *log_path;
-    char *copybuf;                        /* reused by every copy: no allocation per file */
-    char (*noted)[TG_SHA256_HEX_LEN + 1]; /* contents for the next sync */
-    size_t n_noted, cap_noted;            /* at most NOTED_MAX */
-    int sync_errno;                       /* a sync of a full list failed: every later one fails */
+    char *copybuf;                  /* reused by every copy: no allocation per file */
+    sha_list_t noted;               /* named, not yet synced nor handed off (<= NOTED_MAX) */
+    size_t n_named;                 /* named since the last tg_store_sync */
+    unsigned char folders[256 / 8]; /* the ab/ folders named since then, one bit each */
+    int ahead;                      /* tg_store_sync_ahead: chunks synced in the background */
+    /* the background syncer: one thread, started by the first chunk */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t bg;
+    int bg_state;       /* 0 not started, 1 running, -1 could not start */
+    int bg_busy;        /* it holds bg_list */
+    int bg_stop;        /* the store is closing */
+    sha_list_t bg_list; /* the chunk it syncs */
+    int sync_errno;     /* a sync that cannot be repeated failed: every later one fails */
 };
 
 struct tg_store_writer {
@@ -165,6 +187,8 @@ tg_status_t tg_store_open(const char *dir, int create, tg_store_t **out, char *e
     s->dir = tg_xstrdup(dir);
     s->index_dir = tg_xasprintf("%s/index", dir);
     s->log_path = tg_xasprintf("%s/log/ingest.jsonl", dir);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
     *out = s;
 out:
     free(marker);
@@ -179,7 +203,17 @@ void tg_store_close(tg_store_t *s)
     free(s->index_dir);
     free(s->log_path);
     free(s->copybuf);
-    free(s->noted);
+    if (s->bg_state == 1) {
+        pthread_mutex_lock(&s->mu);
+        s->bg_stop = 1;
+        pthread_cond_signal(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->bg, NULL);
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s->noted.v);
+    free(s->bg_list.v);
     free(s);
 }
 
@@ -468,26 +502,83 @@ tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out
     return get_by(s, tg_store_ocr_path, sha, out);
 }
 
+/* A content's ab/ folder as a number, 0-255 (sha is a valid digest). */
+static unsigned folder_of(const char *sha)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 2; k++)
+        v = v << 4 | (unsigned)(sha[k] <= '9' ? sha[k] - '0' : (sha[k] | 0x20) - 'a' + 10);
+    return v;
+}
+
+static void list_add(sha_list_t *l, const char *sha)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->v = tg_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    memcpy(l->v[l->n++], sha, TG_SHA256_HEX_LEN + 1);
+}
+
+static void *syncer(void *arg);
+
+/* Gives the named contents to the background syncer if it is idle (it is
+ * started the first time); otherwise they wait for its next turn, so that
+ * when the disk is slow the chunks grow and share their flushes. */
+static void hand_off(tg_store_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    if (!s->bg_busy) {
+        if (!s->bg_state)
+            s->bg_state = pthread_create(&s->bg, NULL, syncer, s) == 0 ? 1 : -1;
+        if (s->bg_state == 1) {
+            sha_list_t t = s->bg_list;
+            s->bg_list = s->noted;
+            s->noted = t;
+            s->noted.n = 0;
+            s->bg_busy = 1;
+            pthread_cond_signal(&s->cv);
+        } else {
+            s->ahead = 0; /* no thread: everything at tg_store_sync, as without */
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+void tg_store_sync_ahead(tg_store_t *s, int on)
+{
+    s->ahead = on;
+}
+
 void tg_store_note(tg_store_t *s, const char *sha)
 {
     if (!tg_sha256_valid(sha))
         return;
-    if (s->n_noted && !strcmp(s->noted[s->n_noted - 1], sha))
-        return; /* the common repeat: hashed, then its document */
-    if (s->n_noted == NOTED_MAX && tg_store_sync(s) != TG_OK) {
-        s->sync_errno = errno ? errno : EIO;
-        s->n_noted = 0; /* the failure is kept instead */
+    /* the common repeat (hashed, then its document) costs nothing while
+     * the first is still waiting here; once handed to the syncer, the
+     * content is named again, since its text may have been written since */
+    if (s->noted.n && !strcmp(s->noted.v[s->noted.n - 1], sha))
+        return;
+    if (s->noted.n == NOTED_MAX && tg_store_sync(s) != TG_OK) {
+        int e = errno ? errno : EIO;
+        pthread_mutex_lock(&s->mu);
+        if (!s->sync_errno)
+            s->sync_errno = e;
+        pthread_mutex_unlock(&s->mu);
+        s->noted.n = 0; /* the failure is kept instead */
+        s->n_named = 0;
     }
-    if (s->n_noted == s->cap_noted) {
-        s->cap_noted = s->cap_noted ? 2 * s->cap_noted : 256;
-        s->noted = tg_xrealloc(s->noted, s->cap_noted * sizeof *s->noted);
-    }
-    memcpy(s->noted[s->n_noted++], sha, TG_SHA256_HEX_LEN + 1);
+    list_add(&s->noted, sha);
+    s->n_named++;
+    unsigned f = folder_of(sha);
+    s->folders[f / 8] |= (unsigned char)(1u << f % 8);
+    if (s->ahead && s->noted.n >= SYNC_CHUNK)
+        hand_off(s);
 }
 
 size_t tg_store_noted(const tg_store_t *s)
 {
-    return s->n_noted;
+    return s->n_named;
 }
 
 /* A list of paths synced by several threads, each taking the next. */
@@ -542,56 +633,102 @@ static int cmp_sha(const void *a, const void *b)
     return strcmp(a, b);
 }
 
-tg_status_t tg_store_sync(tg_store_t *s)
+/* fdatasync of the files of every content of l (original, text and OCR
+ * results: those that exist), many at once.  0, or -1 with errno set. */
+static int sync_contents(const tg_store_t *s, sha_list_t *l)
 {
-    static const char *const area[] = {"store", "text", "ocr"};
-    if (s->sync_errno) {
-        errno = s->sync_errno;
-        return TG_ERR_IO;
-    }
-    if (!s->n_noted)
-        return TG_OK;
-    qsort(s->noted, s->n_noted, sizeof *s->noted, cmp_sha);
-    /* files: each content's original, text and OCR results; folders: the
-     * ab/ folder of each, once, then the three areas (a new ab/) */
-    char **files = tg_xmalloc(3 * s->n_noted * sizeof *files);
-    char **dirs = tg_xmalloc((3 * s->n_noted + 3) * sizeof *dirs);
-    size_t nf = 0, nd = 0;
-    for (size_t i = 0; i < s->n_noted; i++) {
-        const char *sha = s->noted[i];
-        if (i && !strcmp(sha, s->noted[i - 1]))
+    qsort(l->v, l->n, sizeof *l->v, cmp_sha);
+    char **files = tg_xmalloc((3 * l->n + 1) * sizeof *files);
+    size_t nf = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *sha = l->v[i];
+        if (i && !strcmp(sha, l->v[i - 1]))
             continue;
         files[nf++] = tg_store_path(s, sha);
         files[nf++] = tg_store_text_path(s, sha);
         files[nf++] = tg_store_ocr_path(s, sha);
-        if (i && !strncmp(sha, s->noted[i - 1], 2))
-            continue; /* sorted: same ab/ as the one before */
-        for (size_t a = 0; a < TG_ARRAY_LEN(area); a++)
-            dirs[nd++] = tg_xasprintf("%s/%s/%.2s", s->dir, area[a], sha);
     }
+    sync_list_t lf = {.paths = files, .n = nf, .dirs = 0};
+    int r = sync_list(&lf), e = errno;
+    for (size_t i = 0; i < nf; i++)
+        free(files[i]);
+    free(files);
+    errno = e;
+    return r;
+}
+
+/* The background syncer: syncs each chunk handed to it, until the store
+ * closes.  A failure is kept: every later tg_store_sync fails (a failed
+ * fdatasync may have dropped the data it could not write, so a second try
+ * that succeeds would prove nothing). */
+static void *syncer(void *arg)
+{
+    tg_store_t *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->bg_busy && !s->bg_stop)
+            pthread_cond_wait(&s->cv, &s->mu);
+        if (!s->bg_busy)
+            break;
+        pthread_mutex_unlock(&s->mu);
+        int r = sync_contents(s, &s->bg_list), e = errno ? errno : EIO;
+        pthread_mutex_lock(&s->mu);
+        if (r && !s->sync_errno)
+            s->sync_errno = e;
+        s->bg_list.n = 0;
+        s->bg_busy = 0;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* fsync of each ab/ folder named since the last sync, in the three areas,
+ * then of the areas themselves (a new ab/).  0, or -1 with errno set. */
+static int sync_folders(const tg_store_t *s)
+{
+    static const char *const area[] = {"store", "text", "ocr"};
+    char **dirs = tg_xmalloc((3 * 256 + 3) * sizeof *dirs);
+    size_t nd = 0;
+    for (unsigned f = 0; f < 256; f++)
+        if (s->folders[f / 8] & (1u << f % 8))
+            for (size_t a = 0; a < TG_ARRAY_LEN(area); a++)
+                dirs[nd++] = tg_xasprintf("%s/%s/%02x", s->dir, area[a], f);
     for (size_t a = 0; a < TG_ARRAY_LEN(area); a++)
         dirs[nd++] = tg_xasprintf("%s/%s", s->dir, area[a]);
-
-    /* the data first, then the names that lead to it */
-    sync_list_t lf = {.paths = files, .n = nf, .dirs = 0};
+    /* the names first, then the names that lead to them */
     sync_list_t ld = {.paths = dirs, .n = nd - TG_ARRAY_LEN(area), .dirs = 1};
     sync_list_t la = {.paths = dirs + ld.n, .n = TG_ARRAY_LEN(area), .dirs = 1};
-    int r = sync_list(&lf);
-    if (!r)
-        r = sync_list(&ld);
+    int r = sync_list(&ld);
     if (!r)
         r = sync_list(&la);
     int e = errno;
-    for (size_t i = 0; i < nf; i++)
-        free(files[i]);
     for (size_t i = 0; i < nd; i++)
         free(dirs[i]);
-    free(files);
     free(dirs);
-    if (r) {
+    errno = e;
+    return r;
+}
+
+tg_status_t tg_store_sync(tg_store_t *s)
+{
+    /* what the background syncer holds first: its result decides */
+    pthread_mutex_lock(&s->mu);
+    while (s->bg_busy)
+        pthread_cond_wait(&s->cv, &s->mu);
+    int e = s->sync_errno;
+    pthread_mutex_unlock(&s->mu);
+    if (e) {
         errno = e;
         return TG_ERR_IO;
     }
-    s->n_noted = 0;
+    if (!s->n_named)
+        return TG_OK;
+    /* the data first, then the names that lead to it */
+    if (sync_contents(s, &s->noted) || sync_folders(s))
+        return TG_ERR_IO;
+    s->noted.n = 0;
+    s->n_named = 0;
+    memset(s->folders, 0, sizeof s->folders);
     return TG_OK;
 }

@@ -14,7 +14,9 @@
  * garbage in tmp/.  The indexer names each content whose files a commit
  * will refer to (tg_store_note) and calls tg_store_sync() before the commit:
  * exactly those files, then their folders, are made durable (fdatasync and
- * fsync, many at once), nothing else on the file system.
+ * fsync, many at once), nothing else on the file system.  The files may be
+ * synced ahead, in the background, while the indexer goes on
+ * (tg_store_sync_ahead).
  *
  * Workers and the writer each open the store; it holds no shared state, so
  * any number of processes may add to it at once (same content, same name). */
@@ -83,20 +85,30 @@ tg_status_t tg_store_put_ocr(tg_store_t *s, const char *sha, const char *data, s
 tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out);
 
 /* Names content sha (64 hex digits) as one whose files (original, text,
- * OCR results) the next tg_store_sync must make durable.  Naming one twice
- * costs nothing more.  The list is capped: when it is full, it is synced at
- * once, and if that fails every later tg_store_sync fails too. */
+ * OCR results) the next tg_store_sync must make durable.  Name a content
+ * after its files are written (naming it again after a later write).
+ * Naming one twice in a row costs nothing more.  The list is capped: when
+ * it is full, it is synced at once, and if that fails every later
+ * tg_store_sync fails too. */
 void tg_store_note(tg_store_t *s, const char *sha);
+/* With on, the files of named contents are synced in the background, a
+ * chunk at a time, while the caller goes on, so that tg_store_sync has only
+ * the last few and the folders left to wait for (the indexer's writer: its
+ * commits no longer stop the run for the store's flushes).  A background
+ * failure makes every later tg_store_sync fail. */
+void tg_store_sync_ahead(tg_store_t *s, int on);
 /* Contents named since the last tg_store_sync (for tests and progress). */
 size_t tg_store_noted(const tg_store_t *s);
 /* Makes the files of every content named since the last call durable, then
  * the folders that name them: fdatasync of store/ab/SHA, text/ab/SHA.txt and
- * ocr/ab/SHA.json (those that exist), then fsync of each of their ab/
- * folders, then of store/, text/ and ocr/.  The calls run TG_STORE_SYNC_THREADS
- * at a time, so the disk's cache flushes they ask for are shared.  Nothing
- * outside the archive is flushed (unlike syncfs).  TG_ERR_IO if any call
- * fails (errno says why); the named contents are then kept for the next
- * call. */
+ * ocr/ab/SHA.json (those that exist; those the background syncer has not
+ * done yet), then fsync of each of their ab/ folders, then of store/, text/
+ * and ocr/.  The calls run TG_STORE_SYNC_THREADS at a time, so the disk's
+ * cache flushes they ask for are shared.  Nothing outside the archive is
+ * flushed (unlike syncfs).  TG_ERR_IO if any call fails (errno says why);
+ * the named contents are then kept for the next call, unless the failure
+ * was the background syncer's or a full list's (then every later call
+ * fails). */
 tg_status_t tg_store_sync(tg_store_t *s);
 
 #endif

@@ -5,7 +5,9 @@
 # names with fsync, all before Xapian's commit; and it never calls syncfs,
 # which would write back every dirty page of the whole file system.  Traced
 # with strace (-f follows the workers and the sync threads, -y names each
-# descriptor's file).  docs/architecture.md, "Durability".
+# descriptor's file).  Files may be synced early, in the background, but
+# never after the commit that names them.  docs/architecture.md,
+# "Durability".
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v strace >/dev/null 2>&1; then
@@ -22,6 +24,14 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     z.writestr("m1.txt", "Un miembro del paquete, con su propio texto.\n")
     z.writestr("dir/m2.txt", "Otro miembro, en una carpeta del paquete.\n")
 PY
+# enough files that the writer syncs chunks of them in the background
+# while it goes on (tg_store_sync_ahead), not only at the commit
+mkdir -p "$T/in/many"
+i=0
+while [ $i -lt 150 ]; do
+    printf 'Declaración %d: el testigo vio el traslado.\n' $i >"$T/in/many/d$i.txt"
+    i=$((i + 1))
+done
 A=$T/archive
 # LeakSanitizer cannot run under ptrace (the ASan build's leak check is
 # left to the other tests)

@@ -235,12 +235,66 @@ static void sync_named_contents(void **state)
     tg_store_close(s);
 }
 
+/* With sync ahead, chunks of named contents are synced in the background
+ * while more are named; tg_store_sync waits for them and does the rest.
+ * A background failure cannot be retried: every later sync fails. */
+static void sync_ahead_in_background(void **state)
+{
+    (void)state;
+    char archive[300], err[256], sha[65], text[64];
+    snprintf(archive, sizeof archive, "%s/a", dir);
+    tg_store_t *s;
+    assert_int_equal(tg_store_open(archive, 1, &s, err, sizeof err), TG_OK);
+    tg_store_sync_ahead(s, 1);
+    for (int i = 0; i < 300; i++) {
+        snprintf(text, sizeof text, "declaración número %d", i);
+        uint64_t size;
+        int fd = fd_of(text);
+        assert_int_equal(
+            tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err), TG_OK);
+        close(fd);
+        tg_store_note(s, sha); /* hashed */
+        assert_int_equal(tg_store_put_text(s, sha, text, strlen(text)), TG_OK);
+        tg_store_note(s, sha); /* its document, after its text */
+    }
+    assert_true(tg_store_noted(s) >= 300);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+    assert_int_equal(tg_store_noted(s), 0);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+
+    /* the first chunk after a sync goes to the background: one that fails
+     * there fails this sync and every later one, even once mended */
+    char bad[65], many[65], p[400];
+    struct stat sb;
+    unsigned ab;
+    for (ab = 0xff; ab > 0; ab--) { /* a folder the contents above did not make */
+        snprintf(p, sizeof p, "%s/store/%02x", archive, ab);
+        if (stat(p, &sb) != 0)
+            break;
+    }
+    snprintf(bad, sizeof bad, "%02x%062x", ab, 0);
+    FILE *f = fopen(p, "w"); /* a file where the folder ab/ would be */
+    assert_non_null(f);
+    fclose(f);
+    tg_store_note(s, bad);
+    for (size_t k = 0; k < 200; k++) {
+        snprintf(many, sizeof many, "%064zx", k);
+        tg_store_note(s, many);
+    }
+    assert_int_equal(tg_store_noted(s), 201);
+    assert_int_equal(tg_store_sync(s), TG_ERR_IO);
+    unlink(p);
+    assert_int_equal(tg_store_sync(s), TG_ERR_IO);
+    tg_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(layout_and_content_addressing, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_foreign_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(sync_named_contents, setup, teardown),
+        cmocka_unit_test_setup_teardown(sync_ahead_in_background, setup, teardown),
         cmocka_unit_test(proto_roundtrip_and_damage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
