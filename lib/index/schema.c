@@ -178,8 +178,11 @@ void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const cha
         else
             tg_doc_add_term(doc, term.data, term.len, wdf_inc);
         for (int k = 0; k < 2; k++) {
+            /* a stem that is the word itself is not written: the word's
+             * own term stands for it (a search for the stem asks for both,
+             * lib/read/query.c); a quarter of a text's terms */
             const char *z = want[k] ? stem_of(st, w, k) : NULL;
-            if (z)
+            if (z && strcmp(z + strlen(TG_PREFIX_STEM), w->fold) != 0)
                 tg_doc_add_term(doc, z, strlen(z), stem_wdf);
         }
     }

@@ -485,13 +485,20 @@ static void qvec_push(qvec_t *v, tg_query_t *q)
     v->v[v->n++] = q;
 }
 
+/* A stem of a bare word: its Z term, and the stem as a word of its own
+ * unless that is the word asked for (a document does not write the stem of
+ * a word that is its own stem: lib/index/schema.c, tg_index_text). */
 static void stem_cb(void *ctx, const char *term, size_t len)
 {
     void **a = ctx;
     parser_t *p = a[0];
     qvec_t *v = a[1];
+    const tg_buf_t *word = a[2];
+    size_t pl = strlen(TG_PREFIX_STEM);
     qvec_push(v, tg_query_term(term, len, 0));
     list_add(&p->out->stems, &p->out->n_stems, term, len);
+    if (len > pl && (word->len != len - pl || memcmp(word->data, term + pl, len - pl)))
+        qvec_push(v, tg_query_term(term + pl, len - pl, 0));
 }
 
 /* Words of text (a bare word or a phrase).  prefix: field prefix for title:.
@@ -555,7 +562,9 @@ static node_t text_query(parser_t *p, const char *s, size_t n, const char *prefi
         qvec_t syn = {0};
         r.exact = tg_query_copy(words.v[0]);
         qvec_push(&syn, words.v[0]);
-        void *ctx[2] = {p, &syn};
+        tg_buf_reset(&term); /* the word's own term (no prefix here) */
+        tg_word_term(&term, s + last_a, last_b - last_a);
+        void *ctx[3] = {p, &syn, &term};
         tg_word_stems(p->qp->stem, s + last_a, last_b - last_a, stem_cb, ctx);
         r.q = tg_query_combine(TG_Q_SYNONYM, syn.v, syn.n, 0);
         free(syn.v);

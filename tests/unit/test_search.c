@@ -846,6 +846,59 @@ static void index_errors_keep_xapians_message(void **state)
     tg_qparser_free(qp);
 }
 
+
+/* A word that is its own stem writes no stem term (a quarter of a text's
+ * terms); a search for any form of it still finds it, and still finds an
+ * older document that wrote the stem term. */
+static void stems_that_are_words(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"La ley fue clara.", "Las leyes fueron claras.",
+                                        "Una ley antigua."};
+    char arch[300], err[256], sha[65];
+    snprintf(arch, sizeof arch, "%s/stems", dir);
+    tg_store_t *store;
+    assert_int_equal(tg_store_open(arch, 1, &store, err, sizeof err), TG_OK);
+    tg_db_t *db;
+    assert_int_equal(tg_db_open(tg_store_index_dir(store), TG_DB_WRITE, &db, err, sizeof err),
+                     TG_OK);
+    tg_stemmers_t *st = tg_stemmers_new();
+    for (size_t i = 0; i < 3; i++) {
+        tg_sha256_hex(texts[i], strlen(texts[i]), sha);
+        tg_doc_t *d = tg_doc_new();
+        tg_buf_t t;
+        tg_buf_init(&t, 128);
+        tg_id_term(&t, sha);
+        tg_doc_add_term(d, t.data, t.len, 0);
+        unsigned pos = 0;
+        tg_index_text(d, st, "es", "", texts[i], strlen(texts[i]), &pos, 1);
+        assert_int_equal(tg_doc_has_term(d, "Zley"), i == 1); /* only "leyes" writes it */
+        assert_int_equal(tg_doc_has_term(d, "ley"), i != 1);
+        if (i == 2)
+            tg_doc_add_term(d, "Zley", 4, 1); /* as archives before this wrote it */
+        json_t *rec = json_object();
+        json_object_set_new(rec, "sha256", json_string(sha));
+        replace(db, tg_buf_str(&t), d, rec);
+        tg_buf_free(&t);
+    }
+    tg_stemmers_free(st);
+    assert_int_equal(tg_db_commit(db), TG_OK);
+    tg_db_close(db);
+    tg_store_close(store);
+
+    tg_archive_t *a;
+    assert_int_equal(tg_archive_open(arch, &a, err, sizeof err), TG_OK);
+    tg_qparser_t *qp = tg_qparser_new();
+    tg_search_req_t req = {0};
+    assert_int_equal(run(a, qp, "leyes", &req, NULL, NULL), 3);
+    req = (tg_search_req_t){0};
+    assert_int_equal(run(a, qp, "ley", &req, NULL, NULL), 3);
+    req = (tg_search_req_t){0};
+    assert_int_equal(run(a, qp, "\"ley fue\"", &req, NULL, NULL), 1);
+    tg_qparser_free(qp);
+    tg_archive_close(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -858,6 +911,7 @@ int main(void)
         cmocka_unit_test(public_records_show_no_machine_path),
         cmocka_unit_test(reads_retry_while_the_index_changes),
         cmocka_unit_test(index_errors_keep_xapians_message),
+        cmocka_unit_test(stems_that_are_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
