@@ -16,6 +16,12 @@ int tg_kind_embeds(const char *kind)
     return kind && (!strcmp(kind, "email") || !strcmp(kind, "mbox"));
 }
 
+int tg_kind_ahead(const char *kind, uint64_t size)
+{
+    return kind && (!strcmp(kind, TG_KIND_TEXT) || !strcmp(kind, TG_KIND_PDF)) &&
+           size <= TG_SPECULATE_MAX;
+}
+
 static const char magic[4] = {'T', 'G', 'M', '1'};
 
 /* writev until every byte is written; advances through iov. */

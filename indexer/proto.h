@@ -63,15 +63,21 @@
  * clock and of CPU from the moment the worker announces it. */
 #define TG_OCR_PAGE_SLACK 10.0
 
-/* Text files up to this size are extracted before the indexer says "go"
- * (the worker does not wait for a round trip), and the indexer sends the
- * next job ahead behind them. */
+/* Text files and PDFs up to this size are extracted before the indexer
+ * says "go" (the worker does not wait for a round trip), and the indexer
+ * sends the next job ahead behind them.  A PDF's pages without text are
+ * not read by OCR ahead: if it has some and OCR is on, it is extracted
+ * again once the answer is "go". */
 #define TG_SPECULATE_MAX ((uint64_t)1 << 20)
 
 /* Kinds (the "kind" of a "hashed" message: the short type name the
  * worker's extractor table gives) the coordinator acts on. */
 #define TG_KIND_TEXT    "text"    /* small ones are extracted ahead (above) */
+#define TG_KIND_PDF     "pdf"     /* so are small PDFs, OCR left for after */
 #define TG_KIND_ARCHIVE "archive" /* a bundle: read member by member */
+
+/* 1 if a file of this kind and size is extracted ahead (TG_SPECULATE_MAX). */
+int tg_kind_ahead(const char *kind, uint64_t size);
 
 /* 1 if documents of this kind may hold embedded files (a mail, a mail
  * folder: "email", "mbox"), sent as "member" messages while the document

@@ -169,16 +169,17 @@ void dispatch_job(ing_t *g, unsigned i, job_t *j)
         worker_lost(g, i, 0, "crash", NULL);
 }
 
-/* Worker i is finishing a small text file (cheap, see worker.c): send it
- * its next job now, so that it never waits for the indexer between files.
- * Only behind such a job: a job queued behind a bundle or an OCR'd scan
- * would wait there while other workers sit idle. */
+/* Worker i is extracting a small text file or PDF ahead (see worker.c):
+ * send it its next job now, so that it never waits for the indexer between
+ * files.  Only behind such a job: a job queued behind a bundle or an image
+ * for OCR would wait there while other workers sit idle (behind a small
+ * scanned PDF it may, for the time its OCR takes). */
 void dispatch_ahead(ing_t *g, unsigned i)
 {
     tg_worker_slot_t *w = &g->pool->w[i];
     job_t *cur = w->job;
-    if (!cur || w->next || w->fd < 0 || !cur->hashed || cur->nest.bundle || !cur->file.kind ||
-        strcmp(cur->file.kind, TG_KIND_TEXT) != 0 || (uint64_t)cur->file.size > TG_SPECULATE_MAX)
+    if (!cur || w->next || w->fd < 0 || !cur->hashed || cur->nest.bundle ||
+        !tg_kind_ahead(cur->file.kind, (uint64_t)cur->file.size))
         return;
     job_t *j = intake_next(g);
     if (!j)

@@ -560,11 +560,11 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
     if (st)
         _exit(0); /* the indexer is gone */
 
-    /* A small text file is extracted while the indexer decides whether it
-     * is wanted (it usually is): the worker does not sit idle for a round
-     * trip.  Everything else, costly to extract (OCR) or a bundle, waits for
-     * the answer. */
-    int speculate = !strcmp(kind, TG_KIND_TEXT) && size <= TG_SPECULATE_MAX;
+    /* A small text file or PDF is extracted while the indexer decides
+     * whether it is wanted (it usually is): the worker does not sit idle for
+     * a round trip.  Everything else, costly to extract (OCR) or a bundle,
+     * waits for the answer; so does OCR of a PDF's pages without text. */
+    int speculate = tg_kind_ahead(kind, size);
     w->job_id = id;
     setup_ocr(w, job, sha, cpu, &lim);
     w->render_pages = json_is_true(json_object_get(job, "render_pages"));
@@ -581,8 +581,18 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
                            .name = json_string_value(json_object_get(job, "name")),
                            .names = w->names};
     built_t b = {0};
-    if (speculate)
-        extract(w, id, fn, stored, mime, &lim, &x, &in, &b);
+    if (speculate) {
+        tg_extract_limits_t ahead = lim;
+        ahead.ocr = NULL;
+        ahead.ocr_cache = NULL;
+        extract(w, id, fn, stored, mime, &ahead, &x, &in, &b);
+        if (lim.ocr && x.ocr_skipped) { /* pages for OCR: done again after "go" */
+            drop_built(&b);
+            tg_extract_free(&x);
+            tg_extract_init(&x, &lim);
+            speculate = 0;
+        }
+    }
 
     json_t *reply = recv_answer(w);
     const char *rt = json_string_value(json_object_get(reply, "type"));

@@ -846,7 +846,6 @@ static void index_errors_keep_xapians_message(void **state)
     tg_qparser_free(qp);
 }
 
-
 /* A word that is its own stem writes no stem term (a quarter of a text's
  * terms); a search for any form of it still finds it, and still finds an
  * older document that wrote the stem term. */
