@@ -12,7 +12,8 @@ For each set (bench/mkbench.py makes its corpus under bench/work/corpus):
    its bytecode caches; WARMUP=full runs one whole round instead;
    WARMUP=none skips it;
 4. RUNS rounds (default 3), each running every tool once in the same order
-   (A B C A B C ...), each run writing into a fresh folder, removed after;
+   (A B C A B C ...), each run writing into a fresh folder, all removed at
+   the end (main says why);
    sync before each run, so no run pays for the previous one's writeback;
 5. the probes again.
 Every run is measured by bench/measure.py (wall, user and system CPU of the
@@ -47,6 +48,7 @@ import measure  # noqa: E402
 
 W = os.path.join(TOP, "bench", "work")
 RES = os.path.join(W, "res")
+RUN_GRAVE = os.path.join(W, "run.old")  # an earlier bench's run folders, removed at the end
 BIN = os.path.join(TOP, "bin")
 BENCH_BIN = os.path.join(TOP, "build", "release", "bench")
 SETS = ["text", "mixed", "pdf", "many", "huge"]
@@ -185,8 +187,7 @@ def one(s, tool, c, lst, tag, env):
     r["tool"], r["tag"] = tool.name, tag
     r["docs"] = tool.docs(out) if tool.docs else None
     r["index_bytes"] = tool.size(out) if tool.size else None
-    shutil.rmtree(out, ignore_errors=True)
-    os.sync()
+    # kept until the bench ends (main): see RUN_GRAVE
     return r
 
 
@@ -240,6 +241,20 @@ def main():
         if not os.access(prog, os.X_OK):
             sys.exit("bench: %s missing: make bench-bins" % prog)
     os.makedirs(RES, exist_ok=True)
+    # No run folder is removed while the bench runs.  ext4 skips, when it
+    # picks an inode for a new file, every inode freed in the last 5
+    # minutes whose inode-table block the new files have dirtied (its
+    # recently_deleted()), reading each one's block again: with each run's
+    # thousands of files removed just before the next run, creating a file
+    # took ~180 us of kernel CPU, a fifth of testigo-index's workers' time
+    # (perf, 3,400 text files), and grew from run to run (system time 1.5,
+    # 2.3, 3.5 s), a cost no user who has not just deleted thousands of
+    # files pays.  A previous bench's folders are moved aside and removed
+    # with this one's at the end.
+    run_dir = os.path.join(W, "run")
+    if os.path.isdir(run_dir):
+        os.makedirs(RUN_GRAVE, exist_ok=True)
+        os.rename(run_dir, os.path.join(RUN_GRAVE, "run.%d" % os.getpid()))
     for s in sets:
         try:
             os.unlink(os.path.join(RES, s + ".json"))
@@ -264,6 +279,9 @@ def main():
     env["minutes"] = (time.time() - t0) / 60
     env["load_at_end"] = open("/proc/loadavg").read().split()[:3]
     json.dump(env, open(os.path.join(RES, "env.json"), "w"), indent=1)
+    say("removing the runs' folders")
+    shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.rmtree(RUN_GRAVE, ignore_errors=True)
 
 
 if __name__ == "__main__":
