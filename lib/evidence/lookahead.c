@@ -19,7 +19,8 @@ static void *slot(const tg_look_t *l, size_t k)
     return l->ring + ((l->head + k) % l->cap) * l->elem;
 }
 
-void *tg_look_at(tg_look_t *l, size_t k)
+/* tg_look_at for a word not loaded yet: loads up to word k. */
+void *tg_look_load(tg_look_t *l, size_t k)
 {
     if (k >= l->cap)
         return NULL;

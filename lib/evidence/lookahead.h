@@ -30,8 +30,17 @@ typedef struct {
 void tg_look_init(tg_look_t *l, const char *text, size_t len, void *ring, size_t elem, size_t cap,
                   tg_look_fill_fn fill, void *ctx);
 /* Word k after the current one (0: the current one), or NULL past the end
- * of the text or beyond the window (as if the text ended there). */
-void *tg_look_at(tg_look_t *l, size_t k);
+ * of the text or beyond the window (as if the text ended there).  Inline
+ * for a word already loaded: the scanners ask for the same few words
+ * again and again (the date scanner about 17 times per word), and the
+ * call cost more than the answer. */
+void *tg_look_load(tg_look_t *l, size_t k);
+static inline void *tg_look_at(tg_look_t *l, size_t k)
+{
+    if (k < l->n)
+        return l->ring + ((l->head + k) % l->cap) * l->elem;
+    return tg_look_load(l, k);
+}
 /* Moves on by k words (fewer at the end).  Returns the last word passed
  * over, valid until the window loads another word, or NULL if none. */
 void *tg_look_advance(tg_look_t *l, size_t k);

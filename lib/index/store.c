@@ -1,10 +1,22 @@
 /* The archive folder and its content-addressed store (see store.h).
  *
- * Every write goes to a fresh file under tmp/ and is renamed into place, so
- * the store never holds a partial file under a digest name, and two writers
- * of the same content simply rename identical bytes over each other.  The
- * archive may hold material that endangers witnesses: folders are created
- * 0700 and originals are made read-only.
+ * Every file is written without a name (O_TMPFILE, in the folder it will
+ * live in or, for an original whose digest is not known until it is all
+ * read, in store/) and linked under its name once complete, so the store
+ * never holds a partial file under a digest name and a crash leaves nothing
+ * behind (the kernel frees an unnamed file).  A name already taken is
+ * replaced, as a rename would (name_unnamed says why).  Where
+ * O_TMPFILE is not supported (some file systems, old kernels), files are
+ * written under tmp/ and renamed into place instead.  Either way no file
+ * gets its name before all its bytes are written.  The archive may hold
+ * material that endangers witnesses: folders are created 0700 and
+ * originals are made read-only.
+ *
+ * Why not tmp/ and a rename every time: two workers creating and renaming
+ * a file per document in the same tmp/ folder contend for its lock, and
+ * each file cost a directory entry it did not need; storing 3,000 small
+ * files took 207 ms of system time that way against 162 ms unnamed
+ * (medians of 5, issue 16).
  *
  * Durability (docs/architecture.md, "Durability"): the indexer names the
  * contents a commit will refer to, and tg_store_sync makes exactly their
@@ -57,6 +69,8 @@ struct tg_store {
     char *dir;
     char *index_dir;
     char *log_path;
+    char *store_dir;                /* ARCHIVE/store: unnamed originals are made here */
+    int no_tmpfile;                 /* O_TMPFILE unusable here: write through tmp/ */
     char *copybuf;                  /* reused by every copy: no allocation per file */
     sha_list_t noted;               /* named, not yet synced nor handed off (<= NOTED_MAX) */
     size_t n_named;                 /* named since the last tg_store_sync */
@@ -75,7 +89,7 @@ struct tg_store {
 
 struct tg_store_writer {
     tg_store_t *store;
-    char *tmp_path;
+    char *tmp_path; /* under tmp/; NULL for an unnamed file (O_TMPFILE) */
     int fd;
     uint64_t size;
     tg_sha256_t hash;
@@ -189,6 +203,10 @@ tg_status_t tg_store_open(const char *dir, int create, tg_store_t **out, char *e
     s->log_path = tg_xasprintf("%s/log/ingest.jsonl", dir);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    s->store_dir = tg_xasprintf("%s/store", dir);
+    /* an unnamed file is linked through its /proc/self/fd entry (linkat
+     * with AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH) */
+    s->no_tmpfile = access("/proc/self/fd", X_OK) != 0;
     *out = s;
 out:
     free(marker);
@@ -202,6 +220,7 @@ void tg_store_close(tg_store_t *s)
     free(s->dir);
     free(s->index_dir);
     free(s->log_path);
+    free(s->store_dir);
     free(s->copybuf);
     if (s->bg_state == 1) {
         pthread_mutex_lock(&s->mu);
@@ -266,14 +285,20 @@ static int make_parents(const tg_store_t *s, const char *path)
     return r;
 }
 
-/* Creates a new file under tmp/ with its final mode (the store's files
- * are read-only from birth, which saves a chmod per file); names are unique
- * per process and counter, and a leftover of a killed process is skipped. */
-static int make_tmp(tg_store_t *s, mode_t mode, char **path)
+/* A name under tmp/, unique per process and counter (a leftover of a
+ * killed process with the same number is skipped by the callers). */
+static char *tmp_name(const tg_store_t *s)
 {
     static unsigned long counter;
+    return tg_xasprintf("%s/tmp/in-%ld-%lu", s->dir, (long)getpid(), ++counter);
+}
+
+/* Creates a new file under tmp/ with its final mode (the store's files
+ * are read-only from birth, which saves a chmod per file). */
+static int make_tmp(tg_store_t *s, mode_t mode, char **path)
+{
     for (int tries = 0; tries < 100; tries++) {
-        *path = tg_xasprintf("%s/tmp/in-%ld-%lu", s->dir, (long)getpid(), ++counter);
+        *path = tmp_name(s);
         int fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
         if (fd >= 0)
             return fd;
@@ -286,7 +311,6 @@ static int make_tmp(tg_store_t *s, mode_t mode, char **path)
     return -1;
 }
 
-/* Moves tmp into place as the file of sha; drops it if already there. */
 /* Moves tmp into place as dest.  If dest exists it has the same content
  * (names are digests), and the rename replaces it atomically.  Parent
  * folders are made only when missing, not tried for every file. */
@@ -302,14 +326,79 @@ static tg_status_t install(const tg_store_t *s, const char *tmp, const char *des
     return TG_ERR_IO;
 }
 
+/* Opens a new file without a name in the folder dir, with its final mode;
+ * name_unnamed names it.  -1 with errno (ENOENT: dir is missing).  A file
+ * system or kernel without O_TMPFILE (EOPNOTSUPP; EISDIR or EINVAL from
+ * kernels that predate it) turns it off for the store: s->no_tmpfile. */
+static int open_unnamed(tg_store_t *s, const char *dir, mode_t mode)
+{
+    if (s->no_tmpfile) {
+        errno = EOPNOTSUPP;
+        return -1;
+    }
+    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        s->no_tmpfile = 1;
+        errno = EOPNOTSUPP;
+    }
+    return fd;
+}
+
+/* linkat of the unnamed file fd as path. */
+static int link_fd(int fd, const char *path)
+{
+    char self[32];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, self, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+/* Gives the unnamed file fd, all written, the name dest, making dest's
+ * missing folders, and closes fd.  An existing dest is replaced, as a
+ * rename would: an original already there may be a copy that was never
+ * synced (a power cut after it was written, before the commit that would
+ * have named it), so keeping it instead of the fresh copy could commit a
+ * damaged original; a text may be extracted again.  The replacement goes
+ * through a name under tmp/ (link, then rename over dest), which only a
+ * content already in the store pays. */
+static tg_status_t name_unnamed(const tg_store_t *s, int fd, const char *dest)
+{
+    tg_status_t st = TG_OK;
+    char *tmp = NULL;
+    if (link_fd(fd, dest) == 0 ||
+        (errno == ENOENT && make_parents(s, dest) == 0 && link_fd(fd, dest) == 0))
+        goto out;
+    for (int tries = 0; errno == EEXIST && tries < 100; tries++) {
+        free(tmp);
+        tmp = tmp_name(s);
+        if (link_fd(fd, tmp) == 0) {
+            st = install(s, tmp, dest);
+            goto out;
+        }
+    }
+    st = TG_ERR_IO;
+out:;
+    int e = errno;
+    if (close(fd) && st == TG_OK) {
+        e = errno; /* not reached on a local file system: the name goes */
+        unlink(dest);
+        st = TG_ERR_IO;
+    }
+    free(tmp);
+    errno = e;
+    return st;
+}
+
 tg_status_t tg_store_writer_new(tg_store_t *s, tg_store_writer_t **out, char *err, size_t errlen)
 {
     *out = NULL;
     tg_store_writer_t *w = tg_xcalloc(1, sizeof *w);
     w->store = s;
-    w->fd = make_tmp(s, 0444, &w->tmp_path);
+    w->fd = open_unnamed(s, s->store_dir, 0444);
+    if (w->fd < 0 && s->no_tmpfile)
+        w->fd = make_tmp(s, 0444, &w->tmp_path);
     if (w->fd < 0) {
-        tg_errf(err, errlen, "cannot create a file in %s/tmp: %s", s->dir, strerror(errno));
+        tg_errf(err, errlen, "cannot create a file in %s/%s: %s", s->dir,
+                s->no_tmpfile ? "tmp" : "store", strerror(errno));
         free(w);
         return TG_ERR_IO;
     }
@@ -333,14 +422,15 @@ tg_status_t tg_store_writer_finish(tg_store_writer_t *w, char sha[65], uint64_t 
     if (size)
         *size = w->size;
     tg_status_t st = TG_OK;
-    if (close(w->fd)) {
+    char *dest = tg_store_path(w->store, sha);
+    if (!w->tmp_path)
+        st = name_unnamed(w->store, w->fd, dest);
+    else if (close(w->fd)) {
         unlink(w->tmp_path);
         st = TG_ERR_IO;
-    } else {
-        char *dest = tg_store_path(w->store, sha);
+    } else
         st = install(w->store, w->tmp_path, dest);
-        free(dest);
-    }
+    free(dest);
     free(w->tmp_path);
     free(w);
     return st;
@@ -351,7 +441,8 @@ void tg_store_writer_abort(tg_store_writer_t *w)
     if (!w)
         return;
     close(w->fd);
-    unlink(w->tmp_path);
+    if (w->tmp_path)
+        unlink(w->tmp_path);
     free(w->tmp_path);
     free(w);
 }
@@ -407,7 +498,7 @@ tg_status_t tg_store_add_fd(tg_store_t *s, int fd, uint64_t max_bytes, char sha[
 }
 
 /* Writes data as dest (replacing any) through a file in tmp/. */
-static tg_status_t put_file(tg_store_t *s, const char *dest, const char *data, size_t len)
+static tg_status_t put_named(tg_store_t *s, const char *dest, const char *data, size_t len)
 {
     char *tmp;
     int fd = make_tmp(s, 0400, &tmp);
@@ -423,6 +514,27 @@ static tg_status_t put_file(tg_store_t *s, const char *dest, const char *data, s
         st = install(s, tmp, dest);
     free(tmp);
     return st;
+}
+
+/* Writes data as dest (replacing any): an unnamed file in dest's folder
+ * (made if missing), named dest; without O_TMPFILE, through tmp/. */
+static tg_status_t put_file(tg_store_t *s, const char *dest, const char *data, size_t len)
+{
+    char *dir = tg_xstrdup(dest);
+    *strrchr(dir, '/') = '\0';
+    int fd = open_unnamed(s, dir, 0400);
+    if (fd < 0 && errno == ENOENT && make_parents(s, dest) == 0)
+        fd = open_unnamed(s, dir, 0400);
+    free(dir);
+    if (fd < 0)
+        return s->no_tmpfile ? put_named(s, dest, data, len) : TG_ERR_IO;
+    if (tg_write_all(fd, data, len)) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return TG_ERR_IO;
+    }
+    return name_unnamed(s, fd, dest);
 }
 
 /* Reads the file at p into out, up to out's cap. */

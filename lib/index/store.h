@@ -7,16 +7,18 @@
  *   ARCHIVE/ocr/ab/SHA.json   OCR results of a content, so it is never
  *                             recognised twice (indexer/worker/ocrcache.h)
  *   ARCHIVE/log/ingest.jsonl  one JSON line per file event
- *   ARCHIVE/tmp/              files being written; anything here is garbage
+ *   ARCHIVE/tmp/              files being written where O_TMPFILE is not
+ *                             supported; anything here is garbage
  *
- * Files enter the store by being written under tmp/ and renamed into place,
- * so a reader never sees a partial file and an interrupted write leaves only
- * garbage in tmp/.  The indexer names each content whose files a commit
- * will refer to (tg_store_note) and calls tg_store_sync() before the commit:
- * exactly those files, then their folders, are made durable (fdatasync and
- * fsync, many at once), nothing else on the file system.  The files may be
- * synced ahead, in the background, while the indexer goes on
- * (tg_store_sync_ahead).
+ * Files are written without a name (O_TMPFILE) and linked under their name
+ * once complete, so a reader never sees a partial file and an interrupted
+ * write leaves nothing behind (without O_TMPFILE: written under tmp/ and
+ * renamed into place, leaving garbage in tmp/ if interrupted).  The
+ * indexer names each content whose files a commit will refer to
+ * (tg_store_note) and calls tg_store_sync() before the commit: exactly
+ * those files, then their folders, are made durable (fdatasync and fsync,
+ * many at once), nothing else on the file system.  The files may be synced
+ * ahead, in the background, while the indexer goes on (tg_store_sync_ahead).
  *
  * Workers and the writer each open the store; it holds no shared state, so
  * any number of processes may add to it at once (same content, same name). */
@@ -77,7 +79,7 @@ tg_status_t tg_store_get_text(const tg_store_t *s, const char *sha, tg_buf_t *ou
 tg_status_t tg_store_get_original(const tg_store_t *s, const char *sha, tg_buf_t *out);
 
 /* The OCR cache file of sha: its path (malloc'd), writing it (replacing
- * any, through tmp/ and a rename, so a reader never sees half a file), and
+ * any, all at once, so a reader never sees half a file), and
  * reading it into out (TG_ERR_NOTFOUND when there is none, TG_ERR_LIMIT
  * past out's cap).  The contents are the caller's business. */
 char *tg_store_ocr_path(const tg_store_t *s, const char *sha);
