@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
 #include "ingestint.h"
 #include "recordjson.h"
 #include "schema.h"
@@ -110,10 +111,7 @@ static void content_flush(ing_t *g);
 
 static unsigned cache_slot(const char *sha)
 {
-    unsigned v = 0;
-    for (int k = 0; k < 2; k++)
-        v = v << 4 | (unsigned)(sha[k] <= '9' ? sha[k] - '0' : (sha[k] | 0x20) - 'a' + 10);
-    return v % CACHE_SLOTS;
+    return tg_sha256_first_byte(sha) % CACHE_SLOTS;
 }
 
 /* The record and document of content sha, or NULL if it is not indexed;

@@ -79,6 +79,14 @@ int tg_sha256_valid(const char *s)
     return i == TG_SHA256_HEX_LEN;
 }
 
+unsigned tg_sha256_first_byte(const char *hex)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 2; k++)
+        v = v << 4 | (unsigned)(hex[k] <= '9' ? hex[k] - '0' : (hex[k] | 0x20) - 'a' + 10);
+    return v;
+}
+
 uint32_t tg_fnv1a_more(uint32_t h, const void *data, size_t len)
 {
     const unsigned char *p = data;

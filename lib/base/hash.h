@@ -28,6 +28,9 @@ void tg_sha256_hex(const void *data, size_t len, char hex[TG_SHA256_HEX_LEN + 1]
 tg_status_t tg_sha256_file(const char *path, char hex[TG_SHA256_HEX_LEN + 1]);
 /* 1 if s is exactly 64 lowercase hex digits. */
 int tg_sha256_valid(const char *s);
+/* The first byte of a valid digest (its first two hex digits), 0-255: the
+ * store's ab/ folder, or a slot of a table of contents. */
+unsigned tg_sha256_first_byte(const char *hex);
 
 /* FNV-1a of len bytes: for choosing a slot of a hash table (words, stems),
  * never for telling contents apart (SHA-256 does that). */

@@ -614,15 +614,6 @@ tg_status_t tg_store_get_ocr(const tg_store_t *s, const char *sha, tg_buf_t *out
     return get_by(s, tg_store_ocr_path, sha, out);
 }
 
-/* A content's ab/ folder as a number, 0-255 (sha is a valid digest). */
-static unsigned folder_of(const char *sha)
-{
-    unsigned v = 0;
-    for (int k = 0; k < 2; k++)
-        v = v << 4 | (unsigned)(sha[k] <= '9' ? sha[k] - '0' : (sha[k] | 0x20) - 'a' + 10);
-    return v;
-}
-
 static void list_add(sha_list_t *l, const char *sha)
 {
     if (l->n == l->cap) {
@@ -682,7 +673,7 @@ void tg_store_note(tg_store_t *s, const char *sha)
     }
     list_add(&s->noted, sha);
     s->n_named++;
-    unsigned f = folder_of(sha);
+    unsigned f = tg_sha256_first_byte(sha); /* its ab/ folder */
     s->folders[f / 8] |= (unsigned char)(1u << f % 8);
     if (s->ahead && s->noted.n >= SYNC_CHUNK)
         hand_off(s);
