@@ -105,7 +105,15 @@ static int pdf_text(const char *path, tg_buf_t *text)
         }
         g_free(t);
     }
-    g_object_unref(doc);
+    /* the first document is kept open: poppler frees its global parameters
+     * (poppler-data's encodings and maps) when the last document closes and
+     * builds them again at the next open, about 4M instructions a PDF;
+     * testigo-index keeps them the same way (extract_pdf.c) */
+    static PopplerDocument *params_keeper;
+    if (!params_keeper)
+        params_keeper = doc;
+    else
+        g_object_unref(doc);
     return 0;
 }
 
