@@ -52,10 +52,6 @@
  * one word in SHORT_VOTE_SHARE of the text's words */
 #define MIN_SHORT_VOTES  3
 #define SHORT_VOTE_SHARE 12
-/* ...or, with no vote for any other language, this many, being at least
- * one word in SHORT_VOTE_SHARE of the text's words */
-#define MIN_SHORT_VOTES  3
-#define SHORT_VOTE_SHARE 12
 /* Bytes of text the vote reads. */
 #define VOTE_BYTES 4096
 /* Bytes of the longest word in the lists ("nosotros", "también"). */
