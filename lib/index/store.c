@@ -217,11 +217,8 @@ void tg_store_close(tg_store_t *s)
 {
     if (!s)
         return;
-    free(s->dir);
-    free(s->index_dir);
-    free(s->log_path);
-    free(s->store_dir);
-    free(s->copybuf);
+    /* the background syncer first: a chunk in flight (a run that failed
+     * closes without a last sync) still reads the store's paths */
     if (s->bg_state == 1) {
         pthread_mutex_lock(&s->mu);
         s->bg_stop = 1;
@@ -229,6 +226,11 @@ void tg_store_close(tg_store_t *s)
         pthread_mutex_unlock(&s->mu);
         pthread_join(s->bg, NULL);
     }
+    free(s->dir);
+    free(s->index_dir);
+    free(s->log_path);
+    free(s->store_dir);
+    free(s->copybuf);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     free(s->noted.v);
