@@ -349,8 +349,7 @@ static void close_with_a_chunk_in_flight(void **state)
             uint64_t size;
             int fd = fd_of(text);
             assert_int_equal(
-                tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err),
-                TG_OK);
+                tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err), TG_OK);
             close(fd);
             tg_store_note(s, sha);
         }
