@@ -99,7 +99,7 @@ WEB_STATIC := $(sort $(wildcard web/static/*))
 TOOLS_C := $(sort $(wildcard tests/tools/*.c))
 
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(BUILD)/gen/givennames.o
-INDEXER_OBJ := $(INDEXER_C:%.c=$(BUILD)/%.o) $(BUILD)/gen/textmagic.o
+INDEXER_OBJ := $(INDEXER_C:%.c=$(BUILD)/%.o) $(BUILD)/gen/magicrules.o
 SEARCH_OBJ := $(SEARCH_C:%.c=$(BUILD)/%.o)
 # web/static/ is embedded by a C file generated in the build folder
 WEB_OBJ := $(WEB_C:%.c=$(BUILD)/%.o) $(BUILD)/web/assets.o
@@ -137,18 +137,21 @@ $(BUILD)/search/%.o: search/%.c
 	$(call say,CC)
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS)) -MMD -MP -c $< -o $@
 
-# Testigo's own libmagic rules for text (see indexer/worker/detect.c), compiled
-# with file(1) and embedded in the program.
-$(BUILD)/gen/text.magic.mgc: indexer/worker/text.magic
+# Testigo's own libmagic rules for text and for the documents known by their
+# first bytes (see indexer/worker/detect.c), compiled with file(1) and
+# embedded in the program.
+MAGIC_RULES := $(BUILD)/gen/text.magic.mgc $(BUILD)/gen/header.magic.mgc
+
+$(BUILD)/gen/%.magic.mgc: indexer/worker/%.magic
 	@mkdir -p $(@D)
 	$(call say,MAGIC)
-	$(Q)cp indexer/worker/text.magic $(@D)/text.magic && cd $(@D) && file -C -m text.magic
+	$(Q)cp $< $(@D)/$*.magic && cd $(@D) && file -C -m $*.magic
 
-$(BUILD)/gen/textmagic.c: $(BUILD)/gen/text.magic.mgc scripts/embed.sh
+$(BUILD)/gen/magicrules.c: $(MAGIC_RULES) scripts/embed.sh
 	$(call say,GEN)
-	$(Q)scripts/embed.sh tg_text_magic $< >$@.tmp && mv $@.tmp $@
+	$(Q)scripts/embed.sh tg_magic_rules $(MAGIC_RULES) >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/textmagic.o: $(BUILD)/gen/textmagic.c
+$(BUILD)/gen/magicrules.o: $(BUILD)/gen/magicrules.c
 	$(call say,CC)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
