@@ -59,6 +59,9 @@ static const struct {
     {"dic", 12, 1, 0},       {"dec", 12, 1, 0},
 };
 
+/* The letters the names of months[] start with. */
+#define MONTH_INITIALS "adefjmnos"
+
 /* Ordinal endings after a day number, folded: 1º -> "1o", 1ª -> "1a". */
 static const char *const ordinals[] = {"o",  "a",  "ro", "ero", "do", "to", "vo",
                                        "no", "mo", "st", "nd",  "rd", "th"};
@@ -103,14 +106,7 @@ static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
     t->ndig = t->ord = t->month = t->abbr = t->en = 0;
     t->dd = t->dm = t->dy = 0;
     t->upper = s[0] >= 'A' && s[0] <= 'Z';
-    if (n < FOLD_MAX) {
-        tg_buf_reset(fb);
-        size_t m = tg_fold(s, n, fb);
-        if (m > 0 && m < FOLD_MAX) {
-            memcpy(t->f, fb->data, m);
-            t->f[m] = '\0';
-        }
-    }
+    size_t fl = tg_fold_short(s, n, t->f, FOLD_MAX, fb);
     /* "05.08.2025": the tokenizer keeps dots between digits in the word */
     if (n >= 8 && n <= 10) {
         int p[3] = {0, 0, 0}, nd[3] = {0, 0, 0}, k = 0, ok = 1;
@@ -148,9 +144,10 @@ static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
     }
     if (d)
         return;
-    size_t fl = strlen(t->f);
     if (fl < 3 || fl > 10)
         return; /* month names have 3 to 10 letters */
+    if (!one_of(t->f[0], MONTH_INITIALS))
+        return; /* most words: no need to go through the names */
     for (size_t i = 0; i < TG_ARRAY_LEN(months); i++)
         if (months[i].name[0] == t->f[0] && !strcmp(t->f, months[i].name)) {
             t->month = months[i].month;
@@ -666,8 +663,9 @@ static void on_match(scan_t *s, const match_t *r)
     s->last_year = r->y;
 }
 
-void tg_dates_scan(const char *text, size_t len, const char *lang, int context_year, tg_date_cb cb,
-                   void *ctx)
+/* The scan of text[0, len), over its words w when given (else cut as read). */
+static void scan(const char *text, size_t len, const tg_words_t *w, const char *lang,
+                 int context_year, tg_date_cb cb, void *ctx)
 {
     scan_t s;
     memset(&s, 0, sizeof s);
@@ -677,7 +675,10 @@ void tg_dates_scan(const char *text, size_t len, const char *lang, int context_y
     s.context_year = context_year;
     s.cb = cb;
     s.ctx = ctx;
-    tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
+    if (w)
+        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
+    else
+        tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (!s.stop && at(&s, 0)) {
         while (s.npend > 0 && s.pend[0].word + PENDING_WORDS < s.word)
@@ -701,6 +702,18 @@ void tg_dates_scan(const char *text, size_t len, const char *lang, int context_y
     while (s.npend > 0)
         settle(&s, 0, s.stop ? 0 : s.pend[0].fallback);
     tg_buf_free(&s.fold);
+}
+
+void tg_dates_scan(const char *text, size_t len, const char *lang, int context_year, tg_date_cb cb,
+                   void *ctx)
+{
+    scan(text, len, NULL, lang, context_year, cb, ctx);
+}
+
+void tg_dates_scan_words(const tg_words_t *w, const char *lang, int context_year, tg_date_cb cb,
+                         void *ctx)
+{
+    scan(w->text, w->len, w, lang, context_year, cb, ctx);
 }
 
 /* ==== File names ============================================================ */

@@ -100,15 +100,7 @@ static void fill(void *ctx, void *word, size_t a, size_t b)
     itok_t *t = word;
     t->a = a;
     t->b = b;
-    t->f[0] = '\0';
-    if (b - a < FOLD_MAX) {
-        tg_buf_reset(&s->fold);
-        size_t m = tg_fold(s->text + a, b - a, &s->fold);
-        if (m > 0 && m < FOLD_MAX) {
-            memcpy(t->f, s->fold.data, m);
-            t->f[m] = '\0';
-        }
-    }
+    tg_fold_short(s->text + a, b - a, t->f, FOLD_MAX, &s->fold);
 }
 
 static itok_t *at(scan_t *s, size_t k)
@@ -248,13 +240,17 @@ static size_t cue_at(scan_t *s)
     return 0;
 }
 
-void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
+/* The scan of text[0, len), over its words w when given (else cut as read). */
+static void scan(const char *text, size_t len, const tg_words_t *w, tg_idnum_cb cb, void *ctx)
 {
     scan_t s;
     memset(&s, 0, sizeof s);
     s.text = text;
     s.len = len;
-    tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
+    if (w)
+        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
+    else
+        tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (at(&s, 0)) {
         tg_idnum_t id;
@@ -281,6 +277,16 @@ void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
         advance(&s, 1);
     }
     tg_buf_free(&s.fold);
+}
+
+void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
+{
+    scan(text, len, NULL, cb, ctx);
+}
+
+void tg_idnum_scan_words(const tg_words_t *w, tg_idnum_cb cb, void *ctx)
+{
+    scan(w->text, w->len, w, cb, ctx);
 }
 
 int tg_idnum_parse(const char *s, size_t len, tg_idnum_t *out)

@@ -147,8 +147,9 @@ static const char *stem_of(tg_stemmers_t *s, word_t *w, int k)
     return w->stem[k];
 }
 
-void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
-                   const char *text, size_t len, unsigned *pos, unsigned wdf_inc)
+void tg_index_words(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
+                    const char *text, tg_wordcur_t *cur, size_t limit, unsigned *pos,
+                    unsigned wdf_inc)
 {
     unsigned stem_wdf = pos ? 1 : wdf_inc;
     int want[2] = {0, 0};
@@ -159,10 +160,8 @@ void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const cha
     tg_buf_t term;
     tg_buf_init(&term, 4 * TG_MAX_WORD + 16);
     size_t plen = strlen(prefix);
-    tg_tok_t tok;
-    tg_tok_init(&tok, text, len);
     size_t a, b;
-    while (tg_tok_next(&tok, &a, &b)) {
+    while (tg_wordcur_next_before(cur, limit, &a, &b)) {
         if (pos)
             ++*pos;
         if (b - a > 4 * TG_MAX_WORD)
@@ -187,6 +186,14 @@ void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const cha
         }
     }
     tg_buf_free(&term);
+}
+
+void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
+                   const char *text, size_t len, unsigned *pos, unsigned wdf_inc)
+{
+    tg_wordcur_t cur;
+    tg_wordcur_init(&cur, NULL, text, len);
+    tg_index_words(doc, st, lang, prefix, text, &cur, len, pos, wdf_inc);
 }
 
 int tg_word_term(tg_buf_t *out, const char *word, size_t len)
