@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "dates.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,9 +60,6 @@ static const struct {
     {"dic", 12, 1, 0},       {"dec", 12, 1, 0},
 };
 
-/* The letters the names of months[] start with. */
-#define MONTH_INITIALS "adefjmnos"
-
 /* Ordinal endings after a day number, folded: 1º -> "1o", 1ª -> "1a". */
 static const char *const ordinals[] = {"o",  "a",  "ro", "ero", "do", "to", "vo",
                                        "no", "mo", "st", "nd",  "rd", "th"};
@@ -96,8 +94,21 @@ static int one_of(char c, const char *set)
     return c != '\0' && strchr(set, c) != NULL;
 }
 
+/* months[] by initial: bit i of by_initial[c - 'a'] is set when months[i]
+ * starts with c.  A word is compared only with the names of its initial:
+ * the scanner classifies every word of every text. */
+typedef uint64_t month_index_t[26];
+
+static void index_months(month_index_t by_initial)
+{
+    _Static_assert(TG_ARRAY_LEN(months) <= 64, "a bit per month name");
+    memset(by_initial, 0, sizeof(month_index_t));
+    for (size_t i = 0; i < TG_ARRAY_LEN(months); i++)
+        by_initial[months[i].name[0] - 'a'] |= (uint64_t)1 << i;
+}
+
 /* Fills t's classification from its bytes. */
-static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
+static void classify(const char *text, dtok_t *t, tg_buf_t *fb, const month_index_t by_initial)
 {
     size_t n = t->b - t->a;
     const char *s = text + t->a;
@@ -146,15 +157,17 @@ static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
         return;
     if (fl < 3 || fl > 10)
         return; /* month names have 3 to 10 letters */
-    if (!one_of(t->f[0], MONTH_INITIALS))
-        return; /* most words: no need to go through the names */
-    for (size_t i = 0; i < TG_ARRAY_LEN(months); i++)
-        if (months[i].name[0] == t->f[0] && !strcmp(t->f, months[i].name)) {
+    if (t->f[0] < 'a' || t->f[0] > 'z')
+        return;
+    for (uint64_t m = by_initial[t->f[0] - 'a']; m; m &= m - 1) {
+        size_t i = (size_t)__builtin_ctzll(m);
+        if (!strcmp(t->f, months[i].name)) {
             t->month = months[i].month;
             t->abbr = months[i].abbr;
             t->en = months[i].en;
             break;
         }
+    }
 }
 
 typedef struct {
@@ -174,6 +187,7 @@ typedef struct {
     void *ctx;
     int stop;
     tg_buf_t fold; /* scratch for folding one word */
+    month_index_t by_initial;
     tg_look_t look;
     dtok_t win[WIN];
     size_t word; /* index of the current word among all words */
@@ -190,7 +204,7 @@ static void fill(void *ctx, void *word, size_t a, size_t b)
     dtok_t *t = word;
     t->a = a;
     t->b = b;
-    classify(s->text, t, &s->fold);
+    classify(s->text, t, &s->fold, s->by_initial);
 }
 
 /* The k-th word from the current one, or NULL past the end. */
@@ -675,6 +689,7 @@ static void scan(const char *text, size_t len, const tg_words_t *w, const char *
     s.context_year = context_year;
     s.cb = cb;
     s.ctx = ctx;
+    index_months(s.by_initial);
     if (w)
         tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
     else
