@@ -62,6 +62,8 @@
 /* ==== Word lists (folded) ================================================== */
 
 enum { C_COMMON = 1, C_TITLE = 2, C_PLACE = 4, C_ORG = 8 };
+/* In the set only: the word is a particle (not a category of ptok_t.cat). */
+enum { S_PARTICLE = 16 };
 
 /* Words that may open a sentence, or are capitalised without being names:
  * articles, pronouns, prepositions, connectors, adverbs, months, weekdays,
@@ -286,6 +288,7 @@ static void lexicon(void)
         {title_words, TG_ARRAY_LEN(title_words), C_TITLE},
         {place_words, TG_ARRAY_LEN(place_words), C_PLACE},
         {org_words, TG_ARRAY_LEN(org_words), C_ORG},
+        {particles, TG_ARRAY_LEN(particles), S_PARTICLE},
     };
     for (size_t l = 0; l < TG_ARRAY_LEN(lists); l++)
         for (size_t i = 0; i < lists[l].n; i++)
@@ -415,11 +418,10 @@ static void classify(scan_t *s, ptok_t *t)
     size_t n = t->b - t->a;
     t->fn = (uint8_t)tg_fold_short(w, n, t->f, FOLD_MAX, &s->fold);
     t->cs = (uint8_t)tg_word_case(w, n);
-    t->cat = t->fn ? sset_get(&lex, t->f, t->fn) : 0;
-    t->particle = 0;
-    for (size_t i = 0; i < TG_ARRAY_LEN(particles) && t->fn <= 3; i++)
-        if (!strcmp(t->f, particles[i]))
-            t->particle = 1;
+    /* one lookup for the categories and the particles */
+    uint8_t v = t->fn ? sset_get(&lex, t->f, t->fn) : 0;
+    t->cat = v & (uint8_t)~S_PARTICLE;
+    t->particle = (v & S_PARTICLE) != 0;
     t->part = t->hyph = t->after_of = t->nl = 0;
     t->letters = 0;
     t->digits = 0;
