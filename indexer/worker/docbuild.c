@@ -22,24 +22,25 @@
 #include "text.h"
 #include "title.h"
 #include "util.h"
+#include "words.h"
 #include "worker.h"
 
 /* The text marks of a long text (record.h): the position and offset of
  * the first word at or past each TG_TEXT_MARK_STEP bytes, counted as the
  * text part counts positions (compose.h: one a word, on through the
  * pages).  None for a text shorter than one step. */
-static void set_text_marks(tg_record_t *rec, const char *text, size_t len)
+static void set_text_marks(tg_record_t *rec, const tg_words_t *words, const char *text, size_t len)
 {
     if (len <= TG_TEXT_MARK_STEP)
         return;
     size_t n = 0, cap = len / TG_TEXT_MARK_STEP + 1;
     unsigned *pos = tg_xcalloc(cap, sizeof *pos);
     uint64_t *off = tg_xcalloc(cap, sizeof *off);
-    tg_tok_t tok;
-    tg_tok_init(&tok, text, len);
+    tg_wordcur_t cur;
+    tg_wordcur_init(&cur, words, text, len);
     size_t a, b, next = TG_TEXT_MARK_STEP;
     unsigned p = 0;
-    while (tg_tok_next(&tok, &a, &b)) {
+    while (tg_wordcur_next(&cur, &a, &b)) {
         p++;
         if (a >= next && n < cap) {
             pos[n] = p;
@@ -220,13 +221,13 @@ static int on_idnum(void *ctx, const tg_idnum_t *id)
  * keys stay valid while *dpp lives: the caller frees it). */
 static void add_mentions(tg_record_t *rec, found_t *f, tg_docpersons_t **dpp,
                          const tg_docbuild_in_t *in, const char *lang, const char *title,
-                         const char *text, size_t len, int year)
+                         const tg_words_t *words, int year)
 {
     f->seen = json_object();
     f->pseen = json_object();
     if (title)
         tg_dates_scan(title, strlen(title), lang, year, on_date, f);
-    tg_dates_scan(text, len, lang, year, on_date, f);
+    tg_dates_scan_words(words, lang, year, on_date, f);
     sorted_dates(rec, f->seen);
 
     /* persons and identity numbers: read together, so that a number is
@@ -234,7 +235,7 @@ static void add_mentions(tg_record_t *rec, found_t *f, tg_docpersons_t **dpp,
     tg_docpersons_t *dp = tg_docpersons_new(in->names);
     if (title)
         tg_docpersons_scan(dp, title, strlen(title));
-    tg_docpersons_scan(dp, text, len);
+    tg_docpersons_scan_words(dp, words);
     tg_docpersons_resolve(dp);
     add_persons(rec, f, dp);
 
@@ -289,11 +290,16 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
     /* a day without its year ("el 5 de agosto") may take the document's */
     found_t f = {0};
     tg_docpersons_t *dp = NULL;
-    add_mentions(rec, &f, &dp, in, order, title, text, tlen, date.year);
+    /* the text's words, cut once for the scanners, the terms and the
+     * marks (each used to cut them again) */
+    tg_words_t words;
+    tg_words_init(&words, text, tlen, TG_WORDS_MAX);
+    add_mentions(rec, &f, &dp, in, order, title, &words, date.year);
 
     tg_text_part_t tp = {
         .text = text,
         .len = tlen,
+        .words = &words,
         .lang = lang,
         .title = title,
         .from = json_string_value(json_object_get(x->meta, "from")),
@@ -339,7 +345,8 @@ void tg_docbuild(const tg_docbuild_in_t *in, tg_stemmers_t *st, tg_langid_t *lan
         tg_record_set_pages(rec, x->pages ? x->pages : (int64_t)npages, starts, npages);
     free(starts);
     tg_record_set_text_bytes(rec, (int64_t)tlen);
-    set_text_marks(rec, text, tlen);
+    set_text_marks(rec, &words, text, tlen);
+    tg_words_free(&words);
     tg_record_set_extractor(rec, TG_EXTRACTOR_VERSION);
     if (in->failure)
         tg_record_set_extraction(rec, TG_EXTRACTION_FAILED, in->failure);

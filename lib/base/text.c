@@ -581,6 +581,33 @@ size_t tg_fold(const char *s, size_t len, tg_buf_t *out)
                         UTF8PROC_IGNORE);
 }
 
+size_t tg_fold_short(const char *s, size_t len, char *out, size_t cap, tg_buf_t *scratch)
+{
+    out[0] = '\0';
+    if (len >= cap)
+        return 0;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80)
+            break;
+        out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    if (i == len) {
+        out[len] = '\0';
+        return len;
+    }
+    tg_buf_reset(scratch);
+    size_t m = tg_fold(s, len, scratch);
+    if (m == 0 || m >= cap) {
+        out[0] = '\0';
+        return 0;
+    }
+    memcpy(out, scratch->data, m);
+    out[m] = '\0';
+    return m;
+}
+
 size_t tg_lower(const char *s, size_t len, tg_buf_t *out)
 {
     return map_word(s, len, out, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
@@ -704,46 +731,77 @@ void tg_tok_init(tg_tok_t *t, const char *text, size_t len)
     t->off = 0;
 }
 
+/* The class of each ASCII byte (classify's answer): the tokenizer's common
+ * case, looked up without a call. */
+static const unsigned char ascii_class[128] = {
+    ['0'] = CH_DIGIT, ['1'] = CH_DIGIT, ['2'] = CH_DIGIT, ['3'] = CH_DIGIT, ['4'] = CH_DIGIT,
+    ['5'] = CH_DIGIT, ['6'] = CH_DIGIT, ['7'] = CH_DIGIT, ['8'] = CH_DIGIT, ['9'] = CH_DIGIT,
+    ['A'] = CH_WORD,  ['B'] = CH_WORD,  ['C'] = CH_WORD,  ['D'] = CH_WORD,  ['E'] = CH_WORD,
+    ['F'] = CH_WORD,  ['G'] = CH_WORD,  ['H'] = CH_WORD,  ['I'] = CH_WORD,  ['J'] = CH_WORD,
+    ['K'] = CH_WORD,  ['L'] = CH_WORD,  ['M'] = CH_WORD,  ['N'] = CH_WORD,  ['O'] = CH_WORD,
+    ['P'] = CH_WORD,  ['Q'] = CH_WORD,  ['R'] = CH_WORD,  ['S'] = CH_WORD,  ['T'] = CH_WORD,
+    ['U'] = CH_WORD,  ['V'] = CH_WORD,  ['W'] = CH_WORD,  ['X'] = CH_WORD,  ['Y'] = CH_WORD,
+    ['Z'] = CH_WORD,  ['a'] = CH_WORD,  ['b'] = CH_WORD,  ['c'] = CH_WORD,  ['d'] = CH_WORD,
+    ['e'] = CH_WORD,  ['f'] = CH_WORD,  ['g'] = CH_WORD,  ['h'] = CH_WORD,  ['i'] = CH_WORD,
+    ['j'] = CH_WORD,  ['k'] = CH_WORD,  ['l'] = CH_WORD,  ['m'] = CH_WORD,  ['n'] = CH_WORD,
+    ['o'] = CH_WORD,  ['p'] = CH_WORD,  ['q'] = CH_WORD,  ['r'] = CH_WORD,  ['s'] = CH_WORD,
+    ['t'] = CH_WORD,  ['u'] = CH_WORD,  ['v'] = CH_WORD,  ['w'] = CH_WORD,  ['x'] = CH_WORD,
+    ['y'] = CH_WORD,  ['z'] = CH_WORD,
+};
+
+/* The class of the character at off; *n gets its length (>= 1). */
+static inline int class_at(const tg_tok_t *t, size_t off, size_t *n)
+{
+    unsigned char c = (unsigned char)t->text[off];
+    if (c < 0x80) {
+        *n = 1;
+        return ascii_class[c];
+    }
+    utf8proc_int32_t cp = cp_at(t, off, n);
+    return cp < 0 ? CH_OTHER : classify(cp);
+}
+
 int tg_tok_next(tg_tok_t *t, size_t *start, size_t *end)
 {
-    size_t n;
+    size_t n, off = t->off, len = t->len;
     /* skip to the start of a word */
-    while (t->off < t->len) {
-        utf8proc_int32_t cp = cp_at(t, t->off, &n);
-        int k = cp < 0 ? CH_OTHER : classify(cp);
+    while (off < len) {
+        int k = class_at(t, off, &n);
         if (k == CH_IDEO) {
-            *start = t->off;
-            t->off += n;
+            *start = off;
+            t->off = off + n;
             *end = t->off;
             return 1;
         }
         if (k == CH_WORD || k == CH_DIGIT)
             break;
-        t->off += n;
+        off += n;
     }
-    if (t->off >= t->len)
+    if (off >= len) {
+        t->off = off;
         return 0;
-    *start = t->off;
+    }
+    *start = off;
     int prev = CH_OTHER;
-    while (t->off < t->len) {
-        utf8proc_int32_t cp = cp_at(t, t->off, &n);
-        int k = cp < 0 ? CH_OTHER : classify(cp);
+    while (off < len) {
+        unsigned char c = (unsigned char)t->text[off];
+        int k = class_at(t, off, &n);
         if (k == CH_WORD || k == CH_DIGIT || k == CH_MARK) {
             prev = k == CH_MARK ? prev : k;
-            t->off += n;
+            off += n;
             continue;
         }
-        if ((cp == '.' || cp == ',') && prev == CH_DIGIT && t->off + 1 < t->len) {
+        if ((c == '.' || c == ',') && prev == CH_DIGIT && off + 1 < len) {
             size_t n2;
-            utf8proc_int32_t next = cp_at(t, t->off + 1, &n2);
-            if (next >= 0 && classify(next) == CH_DIGIT) {
-                t->off += 1;
+            if (class_at(t, off + 1, &n2) == CH_DIGIT) {
+                off += 1;
                 continue;
             }
         }
         break;
     }
-    *end = t->off;
+    t->off = off;
+    *end = off;
     return 1;
 }
 

@@ -137,6 +137,14 @@ size_t tg_text_join_hyphens(tg_buf_t *b, size_t from, const tg_lexicon_t *lx);
  * marks removed ("RODRÍGUEZ" -> "rodriguez", "niño" -> "nino",
  * "ﬁn" -> "fin").  Appends to out; returns the number of bytes appended. */
 size_t tg_fold(const char *s, size_t len, tg_buf_t *out);
+/* tg_fold of a short word into out[cap], NUL-terminated: returns the
+ * folded length, or 0 (out "") when the word has cap bytes or more, folds
+ * to nothing, or folds to cap bytes or more.  A word of ASCII is folded
+ * here (lowercased); any other goes through tg_fold in scratch (reset
+ * first), whose cap bounds the fold as tg_fold's own output would be.
+ * For the scanners that fold every word of a text (lib/evidence): most
+ * words are ASCII, and the call and the copy cost more than the fold. */
+size_t tg_fold_short(const char *s, size_t len, char *out, size_t cap, tg_buf_t *scratch);
 /* Lowercases (case folds) without removing marks: the input to stemmers. */
 size_t tg_lower(const char *s, size_t len, tg_buf_t *out);
 

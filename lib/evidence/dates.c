@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "dates.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,8 +94,21 @@ static int one_of(char c, const char *set)
     return c != '\0' && strchr(set, c) != NULL;
 }
 
+/* months[] by initial: bit i of by_initial[c - 'a'] is set when months[i]
+ * starts with c.  A word is compared only with the names of its initial:
+ * the scanner classifies every word of every text. */
+typedef uint64_t month_index_t[26];
+
+static void index_months(month_index_t by_initial)
+{
+    _Static_assert(TG_ARRAY_LEN(months) <= 64, "a bit per month name");
+    memset(by_initial, 0, sizeof(month_index_t));
+    for (size_t i = 0; i < TG_ARRAY_LEN(months); i++)
+        by_initial[months[i].name[0] - 'a'] |= (uint64_t)1 << i;
+}
+
 /* Fills t's classification from its bytes. */
-static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
+static void classify(const char *text, dtok_t *t, tg_buf_t *fb, const month_index_t by_initial)
 {
     size_t n = t->b - t->a;
     const char *s = text + t->a;
@@ -103,14 +117,7 @@ static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
     t->ndig = t->ord = t->month = t->abbr = t->en = 0;
     t->dd = t->dm = t->dy = 0;
     t->upper = s[0] >= 'A' && s[0] <= 'Z';
-    if (n < FOLD_MAX) {
-        tg_buf_reset(fb);
-        size_t m = tg_fold(s, n, fb);
-        if (m > 0 && m < FOLD_MAX) {
-            memcpy(t->f, fb->data, m);
-            t->f[m] = '\0';
-        }
-    }
+    size_t fl = tg_fold_short(s, n, t->f, FOLD_MAX, fb);
     /* "05.08.2025": the tokenizer keeps dots between digits in the word */
     if (n >= 8 && n <= 10) {
         int p[3] = {0, 0, 0}, nd[3] = {0, 0, 0}, k = 0, ok = 1;
@@ -148,16 +155,19 @@ static void classify(const char *text, dtok_t *t, tg_buf_t *fb)
     }
     if (d)
         return;
-    size_t fl = strlen(t->f);
     if (fl < 3 || fl > 10)
         return; /* month names have 3 to 10 letters */
-    for (size_t i = 0; i < TG_ARRAY_LEN(months); i++)
-        if (months[i].name[0] == t->f[0] && !strcmp(t->f, months[i].name)) {
+    if (t->f[0] < 'a' || t->f[0] > 'z')
+        return;
+    for (uint64_t m = by_initial[t->f[0] - 'a']; m; m &= m - 1) {
+        size_t i = (size_t)__builtin_ctzll(m);
+        if (!strcmp(t->f, months[i].name)) {
             t->month = months[i].month;
             t->abbr = months[i].abbr;
             t->en = months[i].en;
             break;
         }
+    }
 }
 
 typedef struct {
@@ -177,6 +187,7 @@ typedef struct {
     void *ctx;
     int stop;
     tg_buf_t fold; /* scratch for folding one word */
+    month_index_t by_initial;
     tg_look_t look;
     dtok_t win[WIN];
     size_t word; /* index of the current word among all words */
@@ -193,7 +204,7 @@ static void fill(void *ctx, void *word, size_t a, size_t b)
     dtok_t *t = word;
     t->a = a;
     t->b = b;
-    classify(s->text, t, &s->fold);
+    classify(s->text, t, &s->fold, s->by_initial);
 }
 
 /* The k-th word from the current one, or NULL past the end. */
@@ -666,8 +677,9 @@ static void on_match(scan_t *s, const match_t *r)
     s->last_year = r->y;
 }
 
-void tg_dates_scan(const char *text, size_t len, const char *lang, int context_year, tg_date_cb cb,
-                   void *ctx)
+/* The scan of text[0, len), over its words w when given (else cut as read). */
+static void scan(const char *text, size_t len, const tg_words_t *w, const char *lang,
+                 int context_year, tg_date_cb cb, void *ctx)
 {
     scan_t s;
     memset(&s, 0, sizeof s);
@@ -677,7 +689,11 @@ void tg_dates_scan(const char *text, size_t len, const char *lang, int context_y
     s.context_year = context_year;
     s.cb = cb;
     s.ctx = ctx;
-    tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
+    index_months(s.by_initial);
+    if (w)
+        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
+    else
+        tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (!s.stop && at(&s, 0)) {
         while (s.npend > 0 && s.pend[0].word + PENDING_WORDS < s.word)
@@ -701,6 +717,18 @@ void tg_dates_scan(const char *text, size_t len, const char *lang, int context_y
     while (s.npend > 0)
         settle(&s, 0, s.stop ? 0 : s.pend[0].fallback);
     tg_buf_free(&s.fold);
+}
+
+void tg_dates_scan(const char *text, size_t len, const char *lang, int context_year, tg_date_cb cb,
+                   void *ctx)
+{
+    scan(text, len, NULL, lang, context_year, cb, ctx);
+}
+
+void tg_dates_scan_words(const tg_words_t *w, const char *lang, int context_year, tg_date_cb cb,
+                         void *ctx)
+{
+    scan(w->text, w->len, w, lang, context_year, cb, ctx);
 }
 
 /* ==== File names ============================================================ */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "schema.h"
+#include "words.h"
 
 /* Years accepted in a written date; outside them "5 de mayo de 3025" is a
  * typing mistake or a number, not a date. */
@@ -60,6 +61,9 @@ typedef int (*tg_date_cb)(void *ctx, const tg_date_mention_t *m);
  * order of numeric dates. */
 void tg_dates_scan(const char *text, size_t len, const char *lang, int context_year, tg_date_cb cb,
                    void *ctx);
+/* The same over a text's words cut once (words.h): the same dates. */
+void tg_dates_scan_words(const tg_words_t *w, const char *lang, int context_year, tg_date_cb cb,
+                         void *ctx);
 
 /* The date in a file name: "2025-08-05_acta.pdf", "acta 20250805.txt",
  * "2025_08_05", "05-08-2025 declaracion.pdf" (numeric order as in

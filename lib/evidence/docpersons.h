@@ -70,6 +70,8 @@ void tg_docpersons_free(tg_docpersons_t *d);
  * identity numbers it mentions.  An identity number is attached only to a
  * name of the same text. */
 void tg_docpersons_scan(tg_docpersons_t *d, const char *text, size_t len);
+/* The same over a text's words cut once (words.h): the same persons. */
+void tg_docpersons_scan_words(tg_docpersons_t *d, const tg_words_t *w);
 
 /* Groups what the scans read into persons; after it, the persons are
  * listed by tg_docpersons_get and no more texts may be scanned.  Called a

@@ -28,6 +28,7 @@
 
 typedef struct {
     size_t a, b;
+    int folded;       /* f is filled in (folded() does it when asked) */
     char f[FOLD_MAX]; /* folded, "" when longer */
 } itok_t;
 
@@ -93,22 +94,34 @@ typedef struct {
     int cue; /* words left in which a number may follow a cue */
 } scan_t;
 
-/* A word and its folded form (if short enough to be a cue). */
+/* A word; its folded form is left for when it is asked for. */
 static void fill(void *ctx, void *word, size_t a, size_t b)
 {
-    scan_t *s = ctx;
+    (void)ctx;
     itok_t *t = word;
     t->a = a;
     t->b = b;
-    t->f[0] = '\0';
-    if (b - a < FOLD_MAX) {
-        tg_buf_reset(&s->fold);
-        size_t m = tg_fold(s->text + a, b - a, &s->fold);
-        if (m > 0 && m < FOLD_MAX) {
-            memcpy(t->f, s->fold.data, m);
-            t->f[m] = '\0';
-        }
+    t->folded = 0;
+}
+
+/* The folded form of t (if short enough to be a cue), "" when longer.
+ * Folded only when asked: few words are looked at as cues or fillers. */
+static const char *folded(scan_t *s, itok_t *t)
+{
+    if (!t->folded) {
+        tg_fold_short(s->text + t->a, t->b - t->a, t->f, FOLD_MAX, &s->fold);
+        t->folded = 1;
     }
+    return t->f;
+}
+
+/* Can t fold to a word that starts with c (a lowercase ASCII letter)?  A
+ * word that starts in ASCII folds to that letter lowercased; any other
+ * start may fold to anything. */
+static int may_fold_to_initial(const scan_t *s, const itok_t *t, char c)
+{
+    unsigned char c0 = (unsigned char)s->text[t->a];
+    return c0 >= 0x80 || c0 == (unsigned char)c || c0 == (unsigned char)(c - 32);
 }
 
 static itok_t *at(scan_t *s, size_t k)
@@ -233,8 +246,11 @@ static size_t cue_at(scan_t *s)
     itok_t *t0 = at(s, 0);
     const char *p = s->text + t0->a;
     size_t n = t0->b - t0->a;
-    if (!strcmp(t0->f, "cedula") || !strcmp(t0->f, "cedulas"))
-        return 1;
+    if (may_fold_to_initial(s, t0, 'c')) {
+        const char *f = folded(s, t0);
+        if (!strcmp(f, "cedula") || !strcmp(f, "cedulas"))
+            return 1;
+    }
     if (n == 2 && p[0] == 'C' && p[1] == 'I')
         return 1;
     /* C.I. is the words "C" and "I" with a dot between */
@@ -248,13 +264,17 @@ static size_t cue_at(scan_t *s)
     return 0;
 }
 
-void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
+/* The scan of text[0, len), over its words w when given (else cut as read). */
+static void scan(const char *text, size_t len, const tg_words_t *w, tg_idnum_cb cb, void *ctx)
 {
     scan_t s;
     memset(&s, 0, sizeof s);
     s.text = text;
     s.len = len;
-    tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
+    if (w)
+        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
+    else
+        tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (at(&s, 0)) {
         tg_idnum_t id;
@@ -268,7 +288,7 @@ void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
             continue;
         }
         size_t c = cue_at(&s);
-        int filler = !c && s.cue && in_list(at(&s, 0)->f, fillers, TG_ARRAY_LEN(fillers));
+        int filler = !c && s.cue && in_list(folded(&s, at(&s, 0)), fillers, TG_ARRAY_LEN(fillers));
         if (c || filler) {
             size_t last = c ? c - 1 : 0;
             itok_t *t = at(&s, last), *nx = at(&s, last + 1);
@@ -281,6 +301,16 @@ void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
         advance(&s, 1);
     }
     tg_buf_free(&s.fold);
+}
+
+void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
+{
+    scan(text, len, NULL, cb, ctx);
+}
+
+void tg_idnum_scan_words(const tg_words_t *w, tg_idnum_cb cb, void *ctx)
+{
+    scan(w->text, w->len, w, cb, ctx);
 }
 
 int tg_idnum_parse(const char *s, size_t len, tg_idnum_t *out)

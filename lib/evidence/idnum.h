@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+#include "words.h"
+
 #define TG_IDNUM_MIN_DIGITS 6
 #define TG_IDNUM_MAX_DIGITS 8
 
@@ -35,6 +37,8 @@ typedef int (*tg_idnum_cb)(void *ctx, const tg_idnum_t *id);
 
 /* Finds the identity numbers text mentions, in text order. */
 void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx);
+/* The same over a text's words cut once (words.h): the same numbers. */
+void tg_idnum_scan_words(const tg_words_t *w, tg_idnum_cb cb, void *ctx);
 
 /* Reads a number as a person types it in a query: "12345678",
  * "12.345.678", "V-12.345.678", "v12345678", "E-8765432" (any case; 1 to

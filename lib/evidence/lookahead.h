@@ -5,19 +5,22 @@
  * word by looking at the few that follow.  The window holds those words in
  * a ring of the caller's own word type: as it loads a word, it hands the
  * word's byte span to the caller's function, which fills in the element
- * (its offsets and whatever it classifies). */
+ * (its offsets and whatever it classifies).  The words come from the
+ * tokenizer, or from the text's words cut once (words.h) when the caller
+ * has them: the same words either way. */
 #ifndef TG_LOOKAHEAD_H
 #define TG_LOOKAHEAD_H
 
 #include <stddef.h>
 
 #include "text.h"
+#include "words.h"
 
 /* Fills in word (an element of the caller's type) for text[a, b). */
 typedef void (*tg_look_fill_fn)(void *ctx, void *word, size_t a, size_t b);
 
 typedef struct {
-    tg_tok_t tok;
+    tg_wordcur_t cur;
     unsigned char *ring; /* cap elements of elem bytes, the caller's */
     size_t elem, cap;
     size_t head, n; /* ring[(head + k) % cap] is word k, n loaded */
@@ -29,6 +32,9 @@ typedef struct {
 /* Starts at the first word of text; ring holds cap words of elem bytes. */
 void tg_look_init(tg_look_t *l, const char *text, size_t len, void *ring, size_t elem, size_t cap,
                   tg_look_fill_fn fill, void *ctx);
+/* The same over the words w (whose text the fill function reads). */
+void tg_look_init_words(tg_look_t *l, const tg_words_t *w, void *ring, size_t elem, size_t cap,
+                        tg_look_fill_fn fill, void *ctx);
 /* Word k after the current one (0: the current one), or NULL past the end
  * of the text or beyond the window (as if the text ended there).  Inline
  * for a word already loaded: the scanners ask for the same few words

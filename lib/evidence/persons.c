@@ -62,6 +62,8 @@
 /* ==== Word lists (folded) ================================================== */
 
 enum { C_COMMON = 1, C_TITLE = 2, C_PLACE = 4, C_ORG = 8 };
+/* In the set only: the word is a particle (not a category of ptok_t.cat). */
+enum { S_PARTICLE = 16 };
 
 /* Words that may open a sentence, or are capitalised without being names:
  * articles, pronouns, prepositions, connectors, adverbs, months, weekdays,
@@ -286,6 +288,7 @@ static void lexicon(void)
         {title_words, TG_ARRAY_LEN(title_words), C_TITLE},
         {place_words, TG_ARRAY_LEN(place_words), C_PLACE},
         {org_words, TG_ARRAY_LEN(org_words), C_ORG},
+        {particles, TG_ARRAY_LEN(particles), S_PARTICLE},
     };
     for (size_t l = 0; l < TG_ARRAY_LEN(lists); l++)
         for (size_t i = 0; i < lists[l].n; i++)
@@ -413,23 +416,12 @@ static void classify(scan_t *s, ptok_t *t)
 {
     const char *w = s->text + t->a;
     size_t n = t->b - t->a;
-    t->f[0] = '\0';
-    t->fn = 0;
-    if (n < FOLD_MAX) {
-        tg_buf_reset(&s->fold);
-        size_t m = tg_fold(w, n, &s->fold);
-        if (m > 0 && m < FOLD_MAX) {
-            memcpy(t->f, s->fold.data, m);
-            t->f[m] = '\0';
-            t->fn = (uint8_t)m;
-        }
-    }
+    t->fn = (uint8_t)tg_fold_short(w, n, t->f, FOLD_MAX, &s->fold);
     t->cs = (uint8_t)tg_word_case(w, n);
-    t->cat = t->fn ? sset_get(&lex, t->f, t->fn) : 0;
-    t->particle = 0;
-    for (size_t i = 0; i < TG_ARRAY_LEN(particles) && t->fn <= 3; i++)
-        if (!strcmp(t->f, particles[i]))
-            t->particle = 1;
+    /* one lookup for the categories and the particles */
+    uint8_t v = t->fn ? sset_get(&lex, t->f, t->fn) : 0;
+    t->cat = v & (uint8_t)~S_PARTICLE;
+    t->particle = (v & S_PARTICLE) != 0;
     t->part = t->hyph = t->after_of = t->nl = 0;
     t->letters = 0;
     t->digits = 0;
@@ -1254,8 +1246,9 @@ static void judge_items(scan_t *s)
     tg_buf_free(&form);
 }
 
-void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_person_cb cb,
-                     void *ctx)
+/* The scan of text[0, len), over its words w when given (else cut as read). */
+static void scan(const char *text, size_t len, const tg_words_t *w, const tg_names_t *names,
+                 tg_person_cb cb, void *ctx)
 {
     scan_t s;
     memset(&s, 0, sizeof s);
@@ -1267,11 +1260,25 @@ void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_p
     pthread_once(&lex_once, lexicon);
     sset_init(&s.lower, TG_PERSONS_MAX_LOWER);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
-    tg_look_init(&s.look, s.text, s.len, s.win, sizeof s.win[0], WIN, fill, &s);
+    if (w)
+        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
+    else
+        tg_look_init(&s.look, s.text, s.len, s.win, sizeof s.win[0], WIN, fill, &s);
     scan_words(&s);
     judge_items(&s);
     tg_buf_free(&s.fold);
     sset_free(&s.lower);
     free(s.items);
     free(s.pool);
+}
+
+void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_person_cb cb,
+                     void *ctx)
+{
+    scan(text, len, NULL, names, cb, ctx);
+}
+
+void tg_persons_scan_words(const tg_words_t *w, const tg_names_t *names, tg_person_cb cb, void *ctx)
+{
+    scan(w->text, w->len, w, names, cb, ctx);
 }

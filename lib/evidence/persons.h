@@ -39,6 +39,7 @@
 #include <stddef.h>
 
 #include "names.h"
+#include "words.h"
 
 #define TG_PERSONS_MIN_WORDS 2
 #define TG_PERSONS_MAX_WORDS 5
@@ -66,5 +67,8 @@ typedef int (*tg_person_cb)(void *ctx, const tg_person_t *p);
  * (no names list). */
 void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_person_cb cb,
                      void *ctx);
+/* The same over a text's words cut once (words.h): the same names. */
+void tg_persons_scan_words(const tg_words_t *w, const tg_names_t *names, tg_person_cb cb,
+                           void *ctx);
 
 #endif

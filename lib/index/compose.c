@@ -30,6 +30,10 @@ tg_doc_t *tg_compose_text(const tg_text_part_t *t, tg_stemmers_t *st, unsigned *
     unsigned pos = 0;
     const char *p = t->text, *end = t->text + t->len;
     size_t len = t->len;
+    /* one pass over the text's words, page by page: a page break is no
+     * word's, so the words are the same as each page's own */
+    tg_wordcur_t cur;
+    tg_wordcur_init(&cur, t->words, t->text, t->len);
     while (len > 0) {
         const char *ff = memchr(p, '\f', (size_t)(end - p));
         const char *pe = ff ? ff : end;
@@ -38,7 +42,7 @@ tg_doc_t *tg_compose_text(const tg_text_part_t *t, tg_stemmers_t *st, unsigned *
             s = tg_xrealloc(s, cap * sizeof *s);
         }
         s[n++] = pos;
-        tg_index_text(doc, st, lang, "", p, (size_t)(pe - p), &pos, 0);
+        tg_index_words(doc, st, lang, "", t->text, &cur, (size_t)(pe - t->text), &pos, 0);
         if (!ff)
             break;
         p = ff + 1;

@@ -44,10 +44,11 @@
 typedef struct {
     const char *text; /* the extracted text, pages separated by '\f' */
     size_t len;
-    const char *lang;  /* its language ("es", "en", "und" ...), for stems */
-    const char *title; /* the document's own title (its metadata), or NULL */
-    const char *from;  /* a message's sender, or NULL */
-    const char *to;    /* its recipients (To, then Cc), or NULL */
+    const tg_words_t *words; /* its words if cut already (words.h), or NULL */
+    const char *lang;        /* its language ("es", "en", "und" ...), for stems */
+    const char *title;       /* the document's own title (its metadata), or NULL */
+    const char *from;        /* a message's sender, or NULL */
+    const char *to;          /* its recipients (To, then Cc), or NULL */
     const char *cc;
     const tg_date_t *mentions; /* dates mentioned, at their precision */
     size_t n_mentions;

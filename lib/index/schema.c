@@ -50,7 +50,10 @@ typedef struct {
     size_t wlen;
     uint32_t hash;
     char *fold;    /* folded word (no prefix); "" if too long to index */
+    size_t flen;   /* its length */
     char *stem[2]; /* "Z" + folded stem, Spanish and English; NULL until asked */
+    size_t zlen[2];
+    int zsame[2]; /* the stem is the folded word itself (not written) */
 } word_t;
 
 /* Words remembered per process; the table is emptied when 3/4 full. */
@@ -127,6 +130,7 @@ static word_t *lookup(tg_stemmers_t *s, const char *word, size_t len)
     tg_buf_reset(&s->tmp);
     size_t n = tg_fold(word, len, &s->tmp);
     w->fold = tg_xstrdup(n > 0 && n <= TG_MAX_WORD ? tg_buf_str(&s->tmp) : "");
+    w->flen = strlen(w->fold);
     s->used++;
     return w;
 }
@@ -143,12 +147,15 @@ static const char *stem_of(tg_stemmers_t *s, word_t *w, int k)
         tg_fold(stem, strlen(stem), &s->tmp);
         free(stem);
         w->stem[k] = tg_xstrdup(tg_buf_str(&s->tmp));
+        w->zlen[k] = strlen(w->stem[k]);
+        w->zsame[k] = !strcmp(w->stem[k] + strlen(TG_PREFIX_STEM), w->fold);
     }
     return w->stem[k];
 }
 
-void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
-                   const char *text, size_t len, unsigned *pos, unsigned wdf_inc)
+void tg_index_words(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
+                    const char *text, tg_wordcur_t *cur, size_t limit, unsigned *pos,
+                    unsigned wdf_inc)
 {
     unsigned stem_wdf = pos ? 1 : wdf_inc;
     int want[2] = {0, 0};
@@ -159,10 +166,8 @@ void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const cha
     tg_buf_t term;
     tg_buf_init(&term, 4 * TG_MAX_WORD + 16);
     size_t plen = strlen(prefix);
-    tg_tok_t tok;
-    tg_tok_init(&tok, text, len);
     size_t a, b;
-    while (tg_tok_next(&tok, &a, &b)) {
+    while (tg_wordcur_next_before(cur, limit, &a, &b)) {
         if (pos)
             ++*pos;
         if (b - a > 4 * TG_MAX_WORD)
@@ -170,23 +175,38 @@ void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const cha
         word_t *w = lookup(st, text + a, b - a);
         if (!w->fold[0])
             continue;
-        tg_buf_reset(&term);
-        tg_buf_add(&term, prefix, plen);
-        tg_buf_adds(&term, w->fold);
+        /* the body's words (no prefix) are their folded form as cached */
+        const char *t = w->fold;
+        size_t tlen = w->flen;
+        if (plen) {
+            tg_buf_reset(&term);
+            tg_buf_add(&term, prefix, plen);
+            tg_buf_add(&term, w->fold, w->flen);
+            t = term.data;
+            tlen = term.len;
+        }
         if (pos)
-            tg_doc_add_posting(doc, term.data, term.len, *pos);
+            tg_doc_add_posting(doc, t, tlen, *pos);
         else
-            tg_doc_add_term(doc, term.data, term.len, wdf_inc);
+            tg_doc_add_term(doc, t, tlen, wdf_inc);
         for (int k = 0; k < 2; k++) {
             /* a stem that is the word itself is not written: the word's
              * own term stands for it (a search for the stem asks for both,
              * lib/read/query.c); a quarter of a text's terms */
             const char *z = want[k] ? stem_of(st, w, k) : NULL;
-            if (z && strcmp(z + strlen(TG_PREFIX_STEM), w->fold) != 0)
-                tg_doc_add_term(doc, z, strlen(z), stem_wdf);
+            if (z && !w->zsame[k])
+                tg_doc_add_term(doc, z, w->zlen[k], stem_wdf);
         }
     }
     tg_buf_free(&term);
+}
+
+void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
+                   const char *text, size_t len, unsigned *pos, unsigned wdf_inc)
+{
+    tg_wordcur_t cur;
+    tg_wordcur_init(&cur, NULL, text, len);
+    tg_index_words(doc, st, lang, prefix, text, &cur, len, pos, wdf_inc);
 }
 
 int tg_word_term(tg_buf_t *out, const char *word, size_t len)

@@ -83,6 +83,7 @@
 #include "buf.h"
 #include "record.h"
 #include "status.h"
+#include "words.h"
 #include "xap.h"
 
 #define TG_SCHEMA_VERSION "1"
@@ -162,6 +163,12 @@ void tg_stemmers_free(tg_stemmers_t *s);
  * (title), terms get that prefix and no stems. */
 void tg_index_text(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
                    const char *text, size_t len, unsigned *pos, unsigned wdf_inc);
+/* The same for the words of text that cur gives before the byte limit (a
+ * page's, when the text's words were cut once: words.h); the words from
+ * limit on are left to cur. */
+void tg_index_words(tg_doc_t *doc, tg_stemmers_t *st, const char *lang, const char *prefix,
+                    const char *text, tg_wordcur_t *cur, size_t limit, unsigned *pos,
+                    unsigned wdf_inc);
 
 /* Query side of the same rules: the folded term of a word (appended to out;
  * returns 0 if the word is too long to be indexed). */

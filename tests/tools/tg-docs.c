@@ -1,11 +1,13 @@
 /* tg-docs: prints every document of an archive as the index holds it, in
  * the order of their Q terms: "doc Q...", "data " + the stored record,
- * "term T WDF" for each term, "value SLOT V" for each value slot 0..15.
+ * "term T WDF" for each term, "value SLOT V" for each value slot 0..15;
+ * with --positions, each term's positions too ("term T WDF: 1 5 9").
  * For comparing two archives built from the same files (an index written
  * by an earlier Testigo and one written now: docs/record.md), and for
  * taking records exactly as a version wrote them into test fixtures.
  *
- * Usage: tg-docs ARCHIVE [--data]   (--data: only the records, one a line)
+ * Usage: tg-docs ARCHIVE [--data | --positions]   (--data: only the
+ *        records, one a line)
  * exit 0 done, 2 usage or archive errors */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -38,6 +40,13 @@ static int cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int print_pos(void *ctx, unsigned pos)
+{
+    (void)ctx;
+    printf(" %u", pos);
+    return 0;
+}
+
 static void list_free(list_t *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -47,11 +56,13 @@ static void list_free(list_t *l)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--data"))) {
-        fprintf(stderr, "usage: tg-docs ARCHIVE [--data]\n");
+    if (argc < 2 || argc > 3 ||
+        (argc == 3 && strcmp(argv[2], "--data") && strcmp(argv[2], "--positions"))) {
+        fprintf(stderr, "usage: tg-docs ARCHIVE [--data | --positions]\n");
         return 2;
     }
-    int data_only = argc == 3;
+    int data_only = argc == 3 && !strcmp(argv[2], "--data");
+    int positions = argc == 3 && !strcmp(argv[2], "--positions");
     char err[512];
     tg_store_t *store;
     if (tg_store_open(argv[1], 0, &store, err, sizeof err)) {
@@ -86,8 +97,16 @@ int main(int argc, char **argv)
             list_t terms = {0};
             tg_doc_each_term(doc, "", add, &terms);
             qsort(terms.v, terms.n, sizeof *terms.v, cmp);
-            for (size_t k = 0; k < terms.n; k++)
-                printf("term %s\n", terms.v[k]);
+            for (size_t k = 0; k < terms.n; k++) {
+                printf("term %s", terms.v[k]);
+                if (positions) {
+                    /* the term is what comes before the wdf */
+                    *strrchr(terms.v[k], ' ') = '\0';
+                    printf(":");
+                    tg_db_each_position(db, id, terms.v[k], print_pos, NULL);
+                }
+                printf("\n");
+            }
             list_free(&terms);
             for (unsigned s = 0; s < 16; s++) {
                 char *v = NULL;

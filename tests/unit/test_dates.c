@@ -28,12 +28,26 @@ static int collect(void *ctx, const tg_date_mention_t *m)
     return 0;
 }
 
+/* Word caps the rows are read with again, over words cut once (words.h):
+ * all of them, and caps that make the scan go on with the tokenizer. */
+static const size_t caps[] = {TG_WORDS_MAX, 0, 1, 3};
+
 static void expect(const char *lang, int context_year, const char *text, const char *want)
 {
     collect_t c = {"", 0};
     tg_dates_scan(text, strlen(text), lang, context_year, collect, &c);
     if (strcmp(c.out, want))
         fail_msg("[%s] '%s': got '%s', wanted '%s'", lang, text, c.out, want);
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        tg_words_t w;
+        tg_words_init(&w, text, strlen(text), caps[i]);
+        collect_t cw = {"", 0};
+        tg_dates_scan_words(&w, lang, context_year, collect, &cw);
+        tg_words_free(&w);
+        if (strcmp(cw.out, c.out) || cw.inferred != c.inferred)
+            fail_msg("[%s] '%s' over %zu words: got '%s', wanted '%s'", lang, text, caps[i], cw.out,
+                     c.out);
+    }
 }
 
 static void spanish_forms(void **state)

@@ -15,8 +15,10 @@
 #include "docpersons.h"
 #include "names.h"
 
-/* "name[ids]|name[ids]..." of the persons of text, most mentioned first. */
-static const char *persons_of(const char *text, const tg_names_t *names)
+/* "name[ids]|name[ids]..." of the persons of text, most mentioned first;
+ * read over words cut once (words.h), at most max of them, unless max is
+ * SIZE_MAX. */
+static const char *persons_of_words(const char *text, const tg_names_t *names, size_t max)
 {
     static char out[8192];
     out[0] = '\0';
@@ -24,7 +26,14 @@ static const char *persons_of(const char *text, const tg_names_t *names)
     char *copy = malloc(n ? n : 1); /* exact size: ASan sees overreads */
     memcpy(copy, text, n);
     tg_docpersons_t *d = tg_docpersons_new(names);
-    tg_docpersons_scan(d, copy, n);
+    tg_words_t w;
+    if (max == SIZE_MAX) {
+        tg_docpersons_scan(d, copy, n);
+    } else {
+        tg_words_init(&w, copy, n, max);
+        tg_docpersons_scan_words(d, &w);
+        tg_words_free(&w);
+    }
     tg_docpersons_resolve(d);
     tg_docpersons_resolve(d); /* a second time does nothing */
     for (size_t i = 0; i < tg_docpersons_count(d); i++) {
@@ -45,11 +54,24 @@ static const char *persons_of(const char *text, const tg_names_t *names)
     return out;
 }
 
+static const char *persons_of(const char *text, const tg_names_t *names)
+{
+    return persons_of_words(text, names, SIZE_MAX);
+}
+
 static void expect(const char *text, const char *want)
 {
     const char *got = persons_of(text, NULL);
     if (strcmp(got, want))
         fail_msg("'%s':\n  got    '%s'\n  wanted '%s'", text, got, want);
+    /* the same over words cut once, all of them or capped */
+    static const size_t caps[] = {TG_WORDS_MAX, 0, 1, 3};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        got = persons_of_words(text, NULL, caps[i]);
+        if (strcmp(got, want))
+            fail_msg("'%s' over %zu words:\n  got    '%s'\n  wanted '%s'", text, caps[i], got,
+                     want);
+    }
 }
 
 static void short_forms(void **state)

@@ -30,9 +30,20 @@ static void expect(const char *text, const char *want)
     char *copy = malloc(n ? n : 1); /* exact size: ASan sees overreads */
     memcpy(copy, text, n);
     tg_idnum_scan(copy, n, collect, out);
-    free(copy);
     if (strcmp(out, want))
         fail_msg("'%s': got '%s', wanted '%s'", text, out, want);
+    /* the same over words cut once (words.h), all of them or capped */
+    static const size_t caps[] = {TG_WORDS_MAX, 0, 1, 3};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        char wout[512] = "";
+        tg_words_t w;
+        tg_words_init(&w, copy, n, caps[i]);
+        tg_idnum_scan_words(&w, collect, wout);
+        tg_words_free(&w);
+        if (strcmp(wout, out))
+            fail_msg("'%s' over %zu words: got '%s', wanted '%s'", text, caps[i], wout, out);
+    }
+    free(copy);
 }
 
 static void written_forms(void **state)

@@ -84,12 +84,36 @@ static void empty_text(void **state)
     assert_null(tg_look_advance(&l, 1));
 }
 
+static void over_words_cut_once(void **state)
+{
+    (void)state;
+    /* kept in full, or only the first two: the same window either way */
+    for (size_t max = 2; max <= TG_WORDS_MAX; max = max == 2 ? TG_WORDS_MAX : max + 1) {
+        tg_words_t w;
+        tg_words_init(&w, text, strlen(text), max);
+        word_t ring[3];
+        tg_look_t l;
+        loaded = 0;
+        tg_look_init_words(&l, &w, ring, sizeof ring[0], 3, fill, NULL);
+        assert_true(is(tg_look_at(&l, 2), "tres"));
+        assert_int_equal(loaded, 3);
+        tg_look_advance(&l, 3);
+        assert_true(is(tg_look_at(&l, 2), "seis"));
+        assert_null(tg_look_load(&l, 3));
+        tg_look_advance(&l, 3);
+        assert_null(tg_look_at(&l, 0));
+        assert_int_equal(loaded, 6);
+        tg_words_free(&w);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(looks_ahead_within_the_window),
         cmocka_unit_test(ends_with_the_text),
         cmocka_unit_test(empty_text),
+        cmocka_unit_test(over_words_cut_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

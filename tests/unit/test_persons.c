@@ -68,12 +68,34 @@ static const char *joined(const found_t *f)
     return out;
 }
 
+/* The names over words cut once (words.h), at most max of them kept. */
+static void scan_words(const char *text, size_t max, found_t *f)
+{
+    memset(f, 0, sizeof *f);
+    size_t n = strlen(text);
+    char *copy = malloc(n ? n : 1);
+    memcpy(copy, text, n);
+    tg_words_t w;
+    tg_words_init(&w, copy, n, max);
+    tg_persons_scan_words(&w, NULL, collect, f);
+    tg_words_free(&w);
+    free(copy);
+}
+
 static void expect(const char *text, const char *want)
 {
     found_t f;
     scan(text, NULL, &f);
     if (strcmp(joined(&f), want))
         fail_msg("'%s':\n  got    '%s'\n  wanted '%s'", text, joined(&f), want);
+    static const size_t caps[] = {TG_WORDS_MAX, 0, 1, 3};
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        found_t fw;
+        scan_words(text, caps[i], &fw);
+        if (strcmp(joined(&fw), want))
+            fail_msg("'%s' over %zu words:\n  got    '%s'\n  wanted '%s'", text, caps[i],
+                     joined(&fw), want);
+    }
 }
 
 /* ==== Shapes =============================================================== */

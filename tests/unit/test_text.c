@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "text.h"
@@ -211,6 +212,163 @@ static void tokenizer(void **state)
     assert_int_equal(n, 2);
 }
 
+static void folding_short_words(void **state)
+{
+    (void)state;
+    tg_buf_t scratch;
+    tg_buf_init(&scratch, 64);
+    char out[16];
+    /* as tg_fold folds them, within the cap */
+    const char *words[] = {"Agosto", "RODRÍGUEZ", "niño", "ﬁn", "12.345.678", "ÇÉDULA", "x"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        tg_buf_t f;
+        tg_buf_init(&f, 64);
+        size_t m = tg_fold(words[i], strlen(words[i]), &f);
+        assert_int_equal(tg_fold_short(words[i], strlen(words[i]), out, sizeof out, &scratch), m);
+        assert_string_equal(out, tg_buf_str(&f));
+        tg_buf_free(&f);
+    }
+    /* the word at the cap, or its fold: none */
+    assert_int_equal(tg_fold_short("ABCDEFGHIJKLMNOP", 16, out, sizeof out, &scratch), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(tg_fold_short("ABCDEFGHIJKLMNO", 15, out, sizeof out, &scratch), 15);
+    assert_string_equal(out, "abcdefghijklmno");
+    /* U+FDFA: 3 bytes that fold to 33 */
+    assert_int_equal(tg_fold_short("\xef\xb7\xba", 3, out, sizeof out, &scratch), 0);
+    assert_string_equal(out, "");
+    /* a mark alone folds to nothing */
+    assert_int_equal(tg_fold_short("\xcc\x81", 2, out, sizeof out, &scratch), 0);
+    assert_string_equal(out, "");
+    tg_buf_free(&scratch);
+}
+
+/* The tokenizer's rules as text.h states them, one character at a time
+ * through utf8proc: the reference the tokenizer (with its shortcuts for
+ * ASCII) must agree with. */
+enum { R_OTHER, R_WORD, R_MARK, R_DIGIT, R_IDEO };
+
+static int ref_class(const char *s, size_t len, size_t i, size_t *n)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t r =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+    *n = r > 0 ? (size_t)r : 1;
+    if (r <= 0)
+        return R_OTHER;
+    if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF))
+        return R_IDEO;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return R_WORD;
+    case UTF8PROC_CATEGORY_ND:
+        return R_DIGIT;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF:
+        return R_MARK;
+    default:
+        return R_OTHER;
+    }
+}
+
+/* The next word from *off as the reference reads it; 0 at the end. */
+static int ref_next(const char *s, size_t len, size_t *off, size_t *a, size_t *b)
+{
+    size_t n, i = *off;
+    int k = R_OTHER;
+    while (i < len && (k = ref_class(s, len, i, &n)) != R_WORD && k != R_DIGIT && k != R_IDEO)
+        i += n;
+    if (i >= len)
+        return 0;
+    *a = i;
+    if (k == R_IDEO) {
+        *off = *b = i + n;
+        return 1;
+    }
+    int prev = R_OTHER;
+    while (i < len) {
+        k = ref_class(s, len, i, &n);
+        if (k == R_WORD || k == R_DIGIT || k == R_MARK) {
+            prev = k == R_MARK ? prev : k;
+            i += n;
+        } else if ((s[i] == '.' || s[i] == ',') && prev == R_DIGIT && i + 1 < len &&
+                   ref_class(s, len, i + 1, &n) == R_DIGIT) {
+            i++;
+        } else {
+            break;
+        }
+    }
+    *off = *b = i;
+    return 1;
+}
+
+static void tokenizer_as_its_rules_say(void **state)
+{
+    (void)state;
+    /* random texts of the pieces where the rules turn */
+    static const char *const pieces[] = {
+        "a",
+        "Z",
+        "7",
+        "0",
+        ".",
+        ",",
+        " ",
+        "\n",
+        "\f",
+        "-",
+        "_",
+        "'",
+        "ñ",
+        "É",
+        "\xcc\x81",
+        "\xc2\xad",
+        "\xe4\xb8\xad",
+        "\xea\xb0\x80",
+        "\xd9\xa3",
+        "\xc2\xb2",
+        "\xe2\x85\xa0",
+        "\xff",
+        "\xc3",
+        "\xe2\x80\x8b",
+        "\xf0\x9f\x98\x80",
+        "\xef\xbc\x91",
+    };
+    uint32_t seed = 12345;
+    char text[256];
+    for (int round = 0; round < 4000; round++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t count = (seed >> 16) % 24;
+        for (size_t i = 0; i < count; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        tg_tok_t t;
+        tg_tok_init(&t, text, len);
+        size_t off = 0, a, b, x, y;
+        for (;;) {
+            int want = ref_next(text, len, &off, &a, &b);
+            int got = tg_tok_next(&t, &x, &y);
+            assert_int_equal(got, want);
+            if (!want)
+                break;
+            assert_int_equal(x, a);
+            assert_int_equal(y, b);
+        }
+    }
+}
+
 static void word_case(void **state)
 {
     (void)state;
@@ -396,6 +554,8 @@ int main(void)
         cmocka_unit_test(folding),
         cmocka_unit_test(lowering_keeps_accents),
         cmocka_unit_test(tokenizer),
+        cmocka_unit_test(tokenizer_as_its_rules_say),
+        cmocka_unit_test(folding_short_words),
         cmocka_unit_test(escape_bytes),
         cmocka_unit_test(word_case),
         cmocka_unit_test(one_line),
