@@ -144,6 +144,104 @@ static void serialise_roundtrip(void **state)
     tg_doc_free(d);
 }
 
+/* The worker's document as the writer rebuilds it: values, terms with
+ * their wdf (more than their positions, or none), positions (0 included)
+ * and data with a NUL in it come back as they were: serialised again,
+ * the bytes are the same. */
+static int wdf_cb(void *ctx, const char *t, size_t len, unsigned freq)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%.*s=%u ", (int)len, t, freq);
+    return 0;
+}
+
+static tg_doc_t *mixed_doc(void)
+{
+    tg_doc_t *d = tg_doc_new();
+    tg_doc_add_posting(d, "alfa", 4, 1);
+    tg_doc_add_posting(d, "alfa", 4, 900000);
+    tg_doc_add_term(d, "alfa", 4, 3);    /* wdf 5, positions 1 and 900000 */
+    tg_doc_add_posting(d, "beta", 4, 0); /* position 0 */
+    tg_doc_add_term(d, "Zalf", 4, 2);    /* no positions */
+    tg_doc_add_term(d, "Qx", 2, 0);      /* wdf 0 */
+    tg_doc_set_value(d, 7, "v7", 2);
+    tg_doc_set_value(d, 0, "20240730", 8);
+    tg_doc_set_data(d, "{\"a\":1}\0tail", 12);
+    return d;
+}
+
+static void serialise_keeps_everything(void **state)
+{
+    (void)state;
+    tg_doc_t *d = mixed_doc();
+    char *buf, *again;
+    size_t len, len2;
+    assert_int_equal(tg_doc_serialise(d, &buf, &len), TG_OK);
+    tg_doc_t *back;
+    char err[128];
+    assert_int_equal(tg_doc_unserialise(buf, len, &back, err, sizeof err), TG_OK);
+    assert_int_equal(tg_doc_serialise(back, &again, &len2), TG_OK);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, buf, len);
+    char wdfs[256] = "";
+    assert_int_equal(tg_doc_each_term(back, "", wdf_cb, wdfs), TG_OK);
+    assert_string_equal(wdfs, "Qx=0 Zalf=2 alfa=5 beta=1 ");
+    char *v;
+    assert_int_equal(tg_doc_get_value(back, 7, &v), TG_OK);
+    assert_string_equal(v, "v7");
+    free(v);
+    char *data;
+    size_t dlen;
+    assert_int_equal(tg_doc_get_data(back, &data, &dlen), TG_OK);
+    assert_int_equal(dlen, 12);
+    assert_memory_equal(data, "{\"a\":1}\0tail", 12);
+    free(data);
+    free(again);
+    tg_doc_free(back);
+    free(buf);
+    tg_doc_free(d);
+}
+
+/* Damaged bytes from a worker: every truncation is refused, and no change
+ * of a byte reads past the end (AddressSanitizer would say) or is taken
+ * for more than the bytes can hold. */
+static void unserialise_damaged(void **state)
+{
+    (void)state;
+    tg_doc_t *d = mixed_doc();
+    char *buf;
+    size_t len;
+    assert_int_equal(tg_doc_serialise(d, &buf, &len), TG_OK);
+    char err[128];
+    tg_doc_t *back;
+    for (size_t n = 0; n < len; n++) {
+        char *cut = malloc(n ? n : 1); /* exactly n bytes: ASan sees past them */
+        memcpy(cut, buf, n);
+        assert_int_equal(tg_doc_unserialise(cut, n, &back, err, sizeof err), TG_ERR_CORRUPT);
+        assert_null(back);
+        free(cut);
+    }
+    static const unsigned char flips[] = {0x00, 0x01, 0x7f, 0x80, 0xff};
+    char *b = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        for (size_t k = 0; k < sizeof flips; k++) {
+            memcpy(b, buf, len);
+            b[i] = (char)flips[k];
+            tg_status_t st = tg_doc_unserialise(b, len, &back, err, sizeof err);
+            assert_true(st == TG_OK || st == TG_ERR_CORRUPT);
+            tg_doc_free(back);
+        }
+    free(b);
+    /* a count of terms no bytes could hold */
+    static const char huge[] = "TGD1\x00\xff\xff\xff\xff\xff\xff\xff\x7f";
+    assert_int_equal(tg_doc_unserialise(huge, sizeof huge - 1, &back, err, sizeof err),
+                     TG_ERR_CORRUPT);
+    assert_non_null(strstr(err, "SerialisationError"));
+    free(buf);
+    tg_doc_free(d);
+}
+
 static int count_cb(void *ctx, const char *t, size_t len, unsigned freq)
 {
     (void)t;
@@ -321,6 +419,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(write_commit_read, setup, teardown),
         cmocka_unit_test(open_missing_is_notfound),
         cmocka_unit_test(serialise_roundtrip),
+        cmocka_unit_test(serialise_keeps_everything),
+        cmocka_unit_test(unserialise_damaged),
         cmocka_unit_test_setup_teardown(queries_and_search, setup, teardown),
         cmocka_unit_test(stemmer),
         cmocka_unit_test_setup_teardown(discarded_revision_has_its_own_status, setup, teardown),
