@@ -10,13 +10,18 @@
 
 #include "util.h"
 
-void tg_words_init(tg_words_t *w, const char *text, size_t len, size_t max)
+void tg_words_none(tg_words_t *w, const char *text, size_t len)
 {
     w->text = text;
     w->len = len;
     w->v = NULL;
     w->n = 0;
     w->all = 0;
+}
+
+void tg_words_init(tg_words_t *w, const char *text, size_t len, size_t max)
+{
+    tg_words_none(w, text, len);
     if (len > UINT32_MAX)
         return; /* offsets would not fit: every cursor cuts as it reads */
     size_t cap = 0, a, b;

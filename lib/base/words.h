@@ -35,6 +35,9 @@ typedef struct {
     int all; /* v holds every word of the text */
 } tg_words_t;
 
+/* Keeps no words of text[0, len): a cursor cuts each as it reads it (the
+ * readers' entry points that take a bare text). */
+void tg_words_none(tg_words_t *w, const char *text, size_t len);
 /* Cuts text[0, len) into words, keeping at most max of them. */
 void tg_words_init(tg_words_t *w, const char *text, size_t len, size_t max);
 /* Frees what init allocated; the text is the caller's. */

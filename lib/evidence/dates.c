@@ -677,23 +677,19 @@ static void on_match(scan_t *s, const match_t *r)
     s->last_year = r->y;
 }
 
-/* The scan of text[0, len), over its words w when given (else cut as read). */
-static void scan(const char *text, size_t len, const tg_words_t *w, const char *lang,
-                 int context_year, tg_date_cb cb, void *ctx)
+void tg_dates_scan_words(const tg_words_t *w, const char *lang, int context_year, tg_date_cb cb,
+                         void *ctx)
 {
     scan_t s;
     memset(&s, 0, sizeof s);
-    s.text = text;
-    s.len = len;
+    s.text = w->text;
+    s.len = w->len;
     s.day_first = !(lang && strcmp(lang, "en") == 0);
     s.context_year = context_year;
     s.cb = cb;
     s.ctx = ctx;
     index_months(s.by_initial);
-    if (w)
-        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
-    else
-        tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
+    tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (!s.stop && at(&s, 0)) {
         while (s.npend > 0 && s.pend[0].word + PENDING_WORDS < s.word)
@@ -722,13 +718,9 @@ static void scan(const char *text, size_t len, const tg_words_t *w, const char *
 void tg_dates_scan(const char *text, size_t len, const char *lang, int context_year, tg_date_cb cb,
                    void *ctx)
 {
-    scan(text, len, NULL, lang, context_year, cb, ctx);
-}
-
-void tg_dates_scan_words(const tg_words_t *w, const char *lang, int context_year, tg_date_cb cb,
-                         void *ctx)
-{
-    scan(w->text, w->len, w, lang, context_year, cb, ctx);
+    tg_words_t w;
+    tg_words_none(&w, text, len);
+    tg_dates_scan_words(&w, lang, context_year, cb, ctx);
 }
 
 /* ==== File names ============================================================ */

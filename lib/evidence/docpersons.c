@@ -359,32 +359,23 @@ static int on_person(void *ctx, const tg_person_t *p)
     return 0;
 }
 
-/* Reads text[0, len), over its words w when given (else cut as read). */
-static void scan(tg_docpersons_t *d, const char *text, size_t len, const tg_words_t *w)
+void tg_docpersons_scan_words(tg_docpersons_t *d, const tg_words_t *w)
 {
     if (d->resolved)
         return;
-    d->text = text;
-    d->len = len;
+    d->text = w->text;
+    d->len = w->len;
     d->id0 = d->next = d->nids;
-    if (w) {
-        tg_idnum_scan_words(w, on_id, d);
-        tg_persons_scan_words(w, d->names, on_person, d);
-    } else {
-        tg_idnum_scan(text, len, on_id, d);
-        tg_persons_scan(text, len, d->names, on_person, d);
-    }
+    tg_idnum_scan_words(w, on_id, d);
+    tg_persons_scan_words(w, d->names, on_person, d);
     d->text = NULL;
 }
 
 void tg_docpersons_scan(tg_docpersons_t *d, const char *text, size_t len)
 {
-    scan(d, text, len, NULL);
-}
-
-void tg_docpersons_scan_words(tg_docpersons_t *d, const tg_words_t *w)
-{
-    scan(d, w->text, w->len, w);
+    tg_words_t w;
+    tg_words_none(&w, text, len);
+    tg_docpersons_scan_words(d, &w);
 }
 
 /* ==== Resolution =========================================================== */

@@ -264,17 +264,14 @@ static size_t cue_at(scan_t *s)
     return 0;
 }
 
-/* The scan of text[0, len), over its words w when given (else cut as read). */
-static void scan(const char *text, size_t len, const tg_words_t *w, tg_idnum_cb cb, void *ctx)
+void tg_idnum_scan_words(const tg_words_t *w, tg_idnum_cb cb, void *ctx)
 {
+    const char *text = w->text;
     scan_t s;
     memset(&s, 0, sizeof s);
     s.text = text;
-    s.len = len;
-    if (w)
-        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
-    else
-        tg_look_init(&s.look, text, len, s.win, sizeof s.win[0], WIN, fill, &s);
+    s.len = w->len;
+    tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
     while (at(&s, 0)) {
         tg_idnum_t id;
@@ -305,12 +302,9 @@ static void scan(const char *text, size_t len, const tg_words_t *w, tg_idnum_cb 
 
 void tg_idnum_scan(const char *text, size_t len, tg_idnum_cb cb, void *ctx)
 {
-    scan(text, len, NULL, cb, ctx);
-}
-
-void tg_idnum_scan_words(const tg_words_t *w, tg_idnum_cb cb, void *ctx)
-{
-    scan(w->text, w->len, w, cb, ctx);
+    tg_words_t w;
+    tg_words_none(&w, text, len);
+    tg_idnum_scan_words(&w, cb, ctx);
 }
 
 int tg_idnum_parse(const char *s, size_t len, tg_idnum_t *out)

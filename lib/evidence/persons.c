@@ -1246,24 +1246,19 @@ static void judge_items(scan_t *s)
     tg_buf_free(&form);
 }
 
-/* The scan of text[0, len), over its words w when given (else cut as read). */
-static void scan(const char *text, size_t len, const tg_words_t *w, const tg_names_t *names,
-                 tg_person_cb cb, void *ctx)
+void tg_persons_scan_words(const tg_words_t *w, const tg_names_t *names, tg_person_cb cb, void *ctx)
 {
     scan_t s;
     memset(&s, 0, sizeof s);
-    s.text = text;
-    s.len = len;
+    s.text = w->text;
+    s.len = w->len;
     s.names = names;
     s.cb = cb;
     s.ctx = ctx;
     pthread_once(&lex_once, lexicon);
     sset_init(&s.lower, TG_PERSONS_MAX_LOWER);
     tg_buf_init(&s.fold, 4 * FOLD_MAX);
-    if (w)
-        tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
-    else
-        tg_look_init(&s.look, s.text, s.len, s.win, sizeof s.win[0], WIN, fill, &s);
+    tg_look_init_words(&s.look, w, s.win, sizeof s.win[0], WIN, fill, &s);
     scan_words(&s);
     judge_items(&s);
     tg_buf_free(&s.fold);
@@ -1275,10 +1270,7 @@ static void scan(const char *text, size_t len, const tg_words_t *w, const tg_nam
 void tg_persons_scan(const char *text, size_t len, const tg_names_t *names, tg_person_cb cb,
                      void *ctx)
 {
-    scan(text, len, NULL, names, cb, ctx);
-}
-
-void tg_persons_scan_words(const tg_words_t *w, const tg_names_t *names, tg_person_cb cb, void *ctx)
-{
-    scan(w->text, w->len, w, names, cb, ctx);
+    tg_words_t w;
+    tg_words_none(&w, text, len);
+    tg_persons_scan_words(&w, names, cb, ctx);
 }
