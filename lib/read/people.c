@@ -7,12 +7,16 @@
  * identity number.  Reading the store costs one pass over the XP and XK
  * term lists (distinct names, not documents) and, when hidden documents
  * must be left out, one read of the term lists of those documents; then
- * entities.c resolves.  Names and variants are read from one record per
- * key shown.  Never prints. */
+ * entities.c resolves.  Variants are read from one record per key shown;
+ * the name from up to NAME_RECORDS records of the fullest key and each
+ * identity number's written forms from up to ID_RECORDS records, so that
+ * neither depends on the order the documents were indexed in.  Never
+ * prints. */
 #define _GNU_SOURCE
 #include "people.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,32 +252,48 @@ static tg_status_t count_q(tg_archive_t *a, tg_query_t *q, unsigned all, json_in
     return TG_OK;
 }
 
-/* The record of a document holding term that the handle may show; *rec
- * NULL if none. */
-static tg_status_t first_record(tg_archive_t *a, int hide, const char *term, tg_record_t **rec)
+/* Calls on(ctx, rec), which takes rec, for the records, in document
+ * order, of at most limit documents matching q that the handle may show;
+ * takes q. */
+static tg_status_t each_record(tg_archive_t *a, int hide, tg_query_t *q, unsigned limit,
+                               void (*on)(void *ctx, tg_record_t *rec), void *ctx)
 {
-    *rec = NULL;
-    tg_query_t *q = tg_query_term(term, strlen(term), 0);
     if (hide)
         q = tg_archive_without_hidden_(q);
-    tg_search_opts_t so = {.limit = 1, .sort_slot = -1};
+    tg_search_opts_t so = {.limit = limit, .sort_slot = -1};
     tg_mset_t *ms = NULL;
     tg_status_t st = tg_db_search(tg_archive_db_(a), q, &so, &ms);
     tg_query_free(q);
     if (st)
         return tg_archive_db_failed_(a, st);
-    if (tg_mset_size(ms) > 0) {
+    for (size_t i = 0; i < tg_mset_size(ms) && !st; i++) {
         tg_doc_t *doc;
-        st = tg_mset_doc(ms, 0, &doc);
-        if (!st) {
-            st = tg_archive_record_(a, doc, rec);
-            tg_doc_free(doc);
-        } else {
+        tg_record_t *rec = NULL;
+        st = tg_mset_doc(ms, i, &doc);
+        if (st) {
             st = tg_archive_db_failed_(a, st);
+            break;
         }
+        st = tg_archive_record_(a, doc, &rec);
+        tg_doc_free(doc);
+        if (!st)
+            on(ctx, rec);
     }
     tg_mset_free(ms);
     return st;
+}
+
+static void keep_record(void *ctx, tg_record_t *rec)
+{
+    *(tg_record_t **)ctx = rec;
+}
+
+/* The record of a document holding term that the handle may show; *rec
+ * NULL if none. */
+static tg_status_t first_record(tg_archive_t *a, int hide, const char *term, tg_record_t **rec)
+{
+    *rec = NULL;
+    return each_record(a, hide, tg_query_term(term, strlen(term), 0), 1, keep_record, rec);
 }
 
 static void add_unique(json_t *arr, const char *s, size_t cap)
@@ -294,19 +314,131 @@ static long entry_of(const tg_record_t *rec, const char *key, tg_person_t *e)
     return -1;
 }
 
-/* 1 if ids (shown forms) holds the number whose digits are digits. */
-static int has_id(const json_t *ids, const char *digits)
+/* Documents read for the forms an identity number is written in. */
+#define ID_RECORDS 64
+
+typedef struct {
+    const char *digits;
+    json_t *forms;
+} id_forms_t;
+
+static void collect_forms(void *ctx, tg_record_t *rec)
 {
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v)
-    {
-        char d[32];
-        tg_personterms_digits(json_string_value(v), d, sizeof d);
-        if (!strcmp(d, digits))
-            return 1;
+    id_forms_t *f = ctx;
+    for (size_t i = 0; i < tg_record_n_persons(rec); i++) {
+        tg_person_t e;
+        if (!tg_record_person(rec, i, &e))
+            continue;
+        for (size_t j = 0; j < e.nids; j++) {
+            const char *s = tg_record_person_id(rec, i, j);
+            char d[32];
+            if (s && tg_personterms_digits(s, d, sizeof d) && !strcmp(d, f->digits))
+                add_unique(f->forms, s, 64);
+        }
     }
-    return 0;
+    tg_record_free(rec);
+}
+
+static int by_string(const void *x, const void *y)
+{
+    return strcmp(json_string_value(*(json_t *const *)x), json_string_value(*(json_t *const *)y));
+}
+
+/* Appends to ids how the number whose digits are digits is shown: the
+ * forms with a nationality letter ("V-12345678") that the first
+ * ID_RECORDS documents holding it attach to a person, sorted, else its
+ * digits.  Whatever order the documents were indexed in, the same forms
+ * (for a number in more documents than that, the same forms as long as
+ * one of the first ID_RECORDS writes it with its letter, as nearly all
+ * do). */
+static tg_status_t show_id(tg_archive_t *a, int hide, const char *digits, json_t *ids)
+{
+    id_forms_t f = {digits, json_array()};
+    char term[64];
+    int n = snprintf(term, sizeof term, "%s%s", TG_PREFIX_IDNUM, digits);
+    tg_status_t st = TG_OK;
+    if (n > 0 && (size_t)n < sizeof term)
+        st = each_record(a, hide, tg_query_term(term, (size_t)n, 0), ID_RECORDS, collect_forms, &f);
+    size_t nf = 0, i;
+    json_t *v, *sorted[64];
+    json_array_foreach(f.forms, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (!(*s >= '0' && *s <= '9') && nf < 64)
+            sorted[nf++] = v;
+    }
+    qsort(sorted, nf, sizeof *sorted, by_string);
+    for (i = 0; i < nf; i++)
+        add_unique(ids, json_string_value(sorted[i]), 64);
+    if (!nf)
+        add_unique(ids, digits, 64);
+    json_decref(f.forms);
+    return st;
+}
+
+/* Documents read for the spelling of a person's name. */
+#define NAME_RECORDS 16
+
+typedef struct {
+    const char *key;
+    char *best;
+    int listed;
+    size_t score;
+} name_pick_t;
+
+static size_t accents(const char *s)
+{
+    size_t k = 0;
+    for (; *s; s++)
+        k += (unsigned char)*s >= 0x80;
+    return k;
+}
+
+static void pick_name(void *ctx, tg_record_t *rec)
+{
+    name_pick_t *p = ctx;
+    tg_person_t e;
+    if (entry_of(rec, p->key, &e) >= 0 && e.name) {
+        size_t sc = accents(e.name);
+        int l = !!e.listed;
+        if (!p->best || l > p->listed ||
+            (l == p->listed &&
+             (sc > p->score || (sc == p->score && strcmp(e.name, p->best) < 0)))) {
+            free(p->best);
+            p->best = tg_xstrdup(e.name);
+            p->listed = l;
+            p->score = sc;
+        }
+    }
+    tg_record_free(rec);
+}
+
+/* Puts first in names how the first NAME_RECORDS documents naming key
+ * write it at best (each document gives its own best spelling): the names
+ * list's name, else the most accented, then the first in byte order; so the same name whatever
+ * order the documents were indexed in (for a person in more documents than that, as long as one of
+ * the first writes the accents). */
+static tg_status_t best_name(tg_archive_t *a, int hide, const char *key, json_t *names)
+{
+    name_pick_t p = {key, NULL, 0, 0};
+    tg_buf_t term;
+    tg_buf_init(&term, 1024);
+    tg_bool_term(&term, TG_PREFIX_PERSON, key);
+    tg_status_t st =
+        each_record(a, hide, tg_query_term(term.data, term.len, 0), NAME_RECORDS, pick_name, &p);
+    tg_buf_free(&term);
+    if (p.best) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(names, i, v) if (!strcmp(json_string_value(v), p.best))
+        {
+            json_array_remove(names, i);
+            break;
+        }
+        json_array_insert_new(names, 0, json_string(p.best));
+        free(p.best);
+    }
+    return st;
 }
 
 /* Names entity x into o: "name", "variants", "ids", "listed". */
@@ -348,49 +480,13 @@ static tg_status_t name_entity(tg_archive_t *a, int hide, const tg_entity_t *x, 
                     add_unique(names, s, MAX_VARIANTS + 1);
                 tg_buf_free(&fk);
             }
-            for (size_t i = 0; i < e.nids; i++) {
-                const char *s = tg_record_person_id(rec, (size_t)pi, i);
-                char d[32];
-                if (!s || !tg_personterms_digits(s, d, sizeof d))
-                    continue;
-                for (size_t k = 0; k < x->nids; k++)
-                    if (!strcmp(x->ids[k], d))
-                        add_unique(ids, s, 64);
-            }
         }
         tg_record_free(rec);
     }
-    /* numbers the records read did not show: as a document that writes
-     * them next to the name shows them (its XK link), else as digits */
-    for (size_t k = 0; k < x->nids && !st; k++) {
-        if (has_id(ids, x->ids[k]))
-            continue;
-        for (size_t j = 0; j < x->nlinks && j < NAMED_KEYS && !st; j++) {
-            const char *sp = strchr(x->links[j], ' ');
-            size_t dl = sp ? (size_t)(sp - x->links[j]) : 0;
-            if (!sp || dl != strlen(x->ids[k]) || memcmp(x->links[j], x->ids[k], dl))
-                continue;
-            tg_buf_reset(&term);
-            tg_bool_term(&term, TG_PREFIX_PERSON_ID, x->links[j]);
-            tg_record_t *rec;
-            st = first_record(a, hide, tg_buf_str(&term), &rec);
-            if (st || !rec)
-                continue;
-            tg_person_t e;
-            long pi = entry_of(rec, sp + 1, &e);
-            for (size_t i = 0; pi >= 0 && i < e.nids; i++) {
-                const char *sh = tg_record_person_id(rec, (size_t)pi, i);
-                char d[32];
-                if (sh && tg_personterms_digits(sh, d, sizeof d) && !strcmp(d, x->ids[k]))
-                    add_unique(ids, sh, 64);
-            }
-            tg_record_free(rec);
-            if (has_id(ids, x->ids[k]))
-                break;
-        }
-        if (!has_id(ids, x->ids[k]))
-            add_unique(ids, x->ids[k], 64);
-    }
+    if (x->nkeys && !st)
+        st = best_name(a, hide, x->keys[0], names);
+    for (size_t k = 0; k < x->nids && !st; k++)
+        st = show_id(a, hide, x->ids[k], ids);
     tg_buf_free(&term);
     const char *name = json_array_size(names) ? json_string_value(json_array_get(names, 0))
                                               : (x->head ? x->head : "");

@@ -126,6 +126,25 @@ check "--persons: the removed variant is gone" \
 p=[p for p in d["persons"] if "V-12345678" in p["ids"]][0]
 print(p["documents"], "Eusebio Arreaza" in p["variants"])' "$T/p.json")" = "2 False"
 
+# how a person is shown does not depend on which document was indexed
+# first: the list writes the cédula bare, the court record with its
+# letter; a note writes the name without its accents, a statement with
+A=$T/ordered
+O=$T/odocs
+mkdir -p "$O"
+cp "$D/lista-arreaza.txt" "$O/"
+printf 'En Mérida, comparece Maria Elena Quintero Silva y expone lo siguiente.\n' >"$O/n1.txt"
+status_is 0 "indexing the list and the note alone" index "$O"
+cp "$D/acta-arreaza.txt" "$O/"
+printf 'Testimonio de María Elena Quintero Silva sobre el traslado.\n' >"$O/n2.txt"
+status_is 0 "then the court record and the statement" index "$O"
+"$BIN/testigo-search" --archive "$A" --persons --json >"$T/p.json"
+check "--persons: the cédula with its letter, though the bare form was indexed first" \
+    test "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print([p["ids"] for p in d["persons"] if p["name"]=="Eusebio Arreaza Lugo"])' "$T/p.json")" = "[['V-12345678']]"
+check "--persons: the name with its accents, though written without them first" \
+    test "$(n 'María Elena Quintero Silva')$(n 'Maria Elena Quintero Silva')" = 10
+
 # the names list: its aliases join what no rule would, and two listed
 # persons stay two
 A=$T/listed
