@@ -461,6 +461,16 @@ void dispatch_watch(ing_t *g, int check_rss)
             continue;
         char why[256] = "";
         const char *code = NULL;
+        if (w->deadline && (check_rss || now > w->deadline)) {
+            /* time the worker spent ready to run but without a CPU (busy
+             * with other programs, or with the coordinator, which goes
+             * first) is not the extraction's: it moves the deadline */
+            double q = tg_cpu_waited((int)w->pid);
+            if (q > w->waited)
+                w->deadline += q - w->waited;
+            if (q >= 0)
+                w->waited = q;
+        }
         if (w->deadline && now > w->deadline) {
             tg_errf(why, sizeof why, "timed out: extraction took longer than %g s", g->o->timeout);
             code = "timeout";

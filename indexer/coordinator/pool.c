@@ -75,6 +75,7 @@ tg_status_t tg_pool_spawn(tg_pool_t *p, unsigned i, char *err, size_t errlen)
     w->job = NULL;
     w->next = NULL;
     w->deadline = 0;
+    w->waited = 0;
     return TG_OK;
 }
 

@@ -20,6 +20,7 @@ typedef struct {
     void *job;       /* the coordinator's job, NULL when idle */
     void *next;      /* a job sent ahead, waiting in the socket behind job */
     double deadline; /* tg_now() by which the current step must end; 0 none */
+    double waited;   /* its seconds waiting for a CPU when last looked at */
 } tg_worker_slot_t;
 
 typedef struct {

@@ -295,6 +295,29 @@ static void unturn_boxes(json_t *words, int quads, int w, int h)
     }
 }
 
+/* A reading's budget, checked by tesseract between words: the seconds
+ * since it began, less those the worker spent waiting for a CPU (a page is
+ * not blamed for the machine's other work, nor for the indexer's, which
+ * goes before the workers). */
+typedef struct {
+    double t0, waited0, budget;
+    int over;
+} ocr_clock_t;
+
+static bool over_budget(void *ctx, int words)
+{
+    (void)words;
+    ocr_clock_t *c = ctx;
+    double el = tg_now() - c->t0;
+    if (el <= c->budget)
+        return false; /* the common case: no need to ask the kernel */
+    double q = tg_cpu_waited(0);
+    if (q >= 0 && c->waited0 >= 0 && q > c->waited0)
+        el -= q - c->waited0;
+    c->over = el > c->budget;
+    return c->over;
+}
+
 /* One reading of pix within budget seconds (0: no deadline; at least a
  * millisecond otherwise).  On TG_OK *text is malloc'd and *conf is the mean
  * word confidence, -1 when no words were found. */
@@ -304,20 +327,17 @@ static tg_status_t read_pix(tg_ocr_t *o, PIX *pix, double budget, char **text, i
     *boxes = NULL;
     TessBaseAPISetImage2(o->api, pix);
     ETEXT_DESC *monitor = TessMonitorCreate();
-    int ms = 0;
+    ocr_clock_t clock = {tg_now(), tg_cpu_waited(0), budget < 0.001 ? 0.001 : budget, 0};
     if (o->opts.timeout > 0) {
-        double t = budget * 1000;
-        ms = t > 2e9 ? 2000000000 : t < 1 ? 1 : (int)t;
-        TessMonitorSetDeadlineMSecs(monitor, ms);
+        TessMonitorSetCancelFunc(monitor, over_budget);
+        TessMonitorSetCancelThis(monitor, &clock);
     }
-    double t0 = tg_now();
     o->calls++;
     int r = TessBaseAPIRecognize(o->api, monitor);
-    double took = tg_now() - t0;
     TessMonitorDelete(monitor);
     if (r != 0) {
         TessBaseAPIClear(o->api);
-        if (ms && took * 1000 >= ms) {
+        if (clock.over) {
             tg_errf(err, errlen, "OCR stopped after %g s (--ocr-timeout)", o->opts.timeout);
             return TG_ERR_TIMEOUT;
         }

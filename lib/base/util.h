@@ -71,6 +71,11 @@ int tg_lstat_path(const char *path, struct stat *sb);
 
 /* Wall-clock time in seconds (CLOCK_MONOTONIC), for budgets and rates. */
 double tg_now(void);
+/* Seconds process pid (0: the calling thread) has spent ready to run but
+ * waiting for a CPU (the kernel's schedstat), or -1 if the kernel does not
+ * say.  Wall-clock budgets leave that time out: a file is not blamed for
+ * the machine's other work (docs/architecture.md, "Deadlines"). */
+double tg_cpu_waited(int pid);
 
 /* Formats a UTC time as ISO 8601 "YYYY-MM-DDThh:mm:ssZ" into buf (>= 21 bytes). */
 void tg_iso8601(int64_t t, char *buf, size_t len);
