@@ -82,6 +82,10 @@ typedef struct {
 #define UNDER_ASAN 0
 #endif
 
+/* How much lower than the coordinator's the workers' scheduling priority
+ * is (nice steps): docs/architecture.md, "Cost per file". */
+#define TG_WORKER_NICE 5
+
 void tg_worker_sandbox(const tg_worker_limits_t *lim)
 {
     struct rlimit rl = {0, 0};
@@ -615,6 +619,15 @@ static void handle_job(worker_t *w, json_t *job, const char *path)
 int tg_worker_main(int fd, const char *archive, const tg_worker_limits_t *lim)
 {
     tg_worker_sandbox(lim);
+    /* The coordinator is the one stage every file goes through: when the
+     * workers and it want more cores than there are, it goes first (and the
+     * machine's other programs before the workers too).  Never fails in a
+     * way that matters: a worker left at the coordinator's priority works
+     * the same. */
+    errno = 0;
+    int prio = getpriority(PRIO_PROCESS, 0);
+    if (!errno && setpriority(PRIO_PROCESS, 0, prio + TG_WORKER_NICE))
+        errno = 0;
     tg_tune_malloc();
     signal(SIGPIPE, SIG_IGN);
     /* libarchive converts member names through the locale: make it UTF-8 */
