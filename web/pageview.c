@@ -502,19 +502,23 @@ static void sheet_row(tg_buf_t *b, const char *label, const char *value)
     html_raw(b, "</td></tr>\n");
 }
 
+/* Adds t (if any) to the comma-separated s. */
+static void join_add(tg_buf_t *s, const char *t)
+{
+    if (!t)
+        return;
+    if (s->len)
+        tg_buf_adds(s, ", ");
+    tg_buf_adds(s, t);
+}
+
 /* The strings of a record's list, comma-separated, into a row. */
 static void sheet_list(tg_buf_t *b, const char *label, const tg_record_t *rec, tg_list_t list)
 {
     tg_buf_t s;
     tg_buf_init(&s, (size_t)1 << 20);
-    for (size_t i = 0; i < tg_record_n(rec, list); i++) {
-        const char *t = tg_record_nth(rec, list, i);
-        if (!t)
-            continue;
-        if (s.len)
-            tg_buf_adds(&s, ", ");
-        tg_buf_adds(&s, t);
-    }
+    for (size_t i = 0; i < tg_record_n(rec, list); i++)
+        join_add(&s, tg_record_nth(rec, list, i));
     sheet_row(b, label, tg_buf_str(&s));
     tg_buf_free(&s);
 }
@@ -530,14 +534,8 @@ static void sheet_sidecar(tg_buf_t *b, const char *label, const tg_record_t *rec
     }
     tg_buf_t s;
     tg_buf_init(&s, (size_t)1 << 20);
-    for (size_t i = 0; i < tg_record_n_sidecar(rec, field); i++) {
-        const char *t = tg_record_nth_sidecar(rec, field, i);
-        if (!t)
-            continue;
-        if (s.len)
-            tg_buf_adds(&s, ", ");
-        tg_buf_adds(&s, t);
-    }
+    for (size_t i = 0; i < tg_record_n_sidecar(rec, field); i++)
+        join_add(&s, tg_record_nth_sidecar(rec, field, i));
     sheet_row(b, label, tg_buf_str(&s));
     tg_buf_free(&s);
 }
