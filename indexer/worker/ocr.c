@@ -4,9 +4,10 @@
  *
  * Every page, whatever its source, becomes an 8-bit grey (or 1-bit) Pix,
  * turned upright, checked for ink, and recognised with a deadline: a
- * tesseract monitor (ETEXT_DESC) whose deadline is checked between words,
- * so a page that takes too long is stopped and reported rather than
- * hanging the worker.  Layout analysis before the first word is not
+ * tesseract monitor (ETEXT_DESC) whose cancel callback checks the page's
+ * budget between words, leaving out the time the worker waited for a CPU
+ * (over_budget), so a page that takes too long is stopped and reported
+ * rather than hanging the worker.  Layout analysis before the first word is not
  * interruptible; the worker's wall clock and CPU limits are the backstop.
  *
  * Orientation.  A scan or photo without EXIF orientation may lie on its
@@ -327,17 +328,17 @@ static tg_status_t read_pix(tg_ocr_t *o, PIX *pix, double budget, char **text, i
     *boxes = NULL;
     TessBaseAPISetImage2(o->api, pix);
     ETEXT_DESC *monitor = TessMonitorCreate();
-    ocr_clock_t clock = {tg_now(), tg_cpu_waited(0), budget < 0.001 ? 0.001 : budget, 0};
+    ocr_clock_t clk = {tg_now(), tg_cpu_waited(0), budget < 0.001 ? 0.001 : budget, 0};
     if (o->opts.timeout > 0) {
         TessMonitorSetCancelFunc(monitor, over_budget);
-        TessMonitorSetCancelThis(monitor, &clock);
+        TessMonitorSetCancelThis(monitor, &clk);
     }
     o->calls++;
     int r = TessBaseAPIRecognize(o->api, monitor);
     TessMonitorDelete(monitor);
     if (r != 0) {
         TessBaseAPIClear(o->api);
-        if (clock.over) {
+        if (clk.over) {
             tg_errf(err, errlen, "OCR stopped after %g s (--ocr-timeout)", o->opts.timeout);
             return TG_ERR_TIMEOUT;
         }

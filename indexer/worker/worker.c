@@ -83,7 +83,7 @@ typedef struct {
 #endif
 
 /* How much lower than the coordinator's the workers' scheduling priority
- * is (nice steps): docs/architecture.md, "Cost per file". */
+ * is (nice steps): docs/architecture.md, "Deadlines" and "Cost per file". */
 #define TG_WORKER_NICE 5
 
 void tg_worker_sandbox(const tg_worker_limits_t *lim)
