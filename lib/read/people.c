@@ -415,9 +415,11 @@ static void pick_name(void *ctx, tg_record_t *rec)
 
 /* Puts first in names how the first NAME_RECORDS documents naming key
  * write it at best (each document gives its own best spelling): the names
- * list's name, else the most accented, then the first in byte order; so the same name whatever
- * order the documents were indexed in (for a person in more documents than that, as long as one of
- * the first writes the accents). */
+ * list's name, else the most accented, then the first in byte order; the
+ * other spellings of that name are not variants.  So the same name and
+ * variants whatever order the documents were indexed in (for a person in
+ * more documents than that, as long as one of the first writes the
+ * accents). */
 static tg_status_t best_name(tg_archive_t *a, int hide, const char *key, json_t *names)
 {
     name_pick_t p = {key, NULL, 0, 0};
@@ -426,18 +428,18 @@ static tg_status_t best_name(tg_archive_t *a, int hide, const char *key, json_t 
     tg_bool_term(&term, TG_PREFIX_PERSON, key);
     tg_status_t st =
         each_record(a, hide, tg_query_term(term.data, term.len, 0), NAME_RECORDS, pick_name, &p);
-    tg_buf_free(&term);
     if (p.best) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(names, i, v) if (!strcmp(json_string_value(v), p.best))
-        {
-            json_array_remove(names, i);
-            break;
+        for (size_t i = json_array_size(names); i-- > 0;) {
+            const char *s = json_string_value(json_array_get(names, i));
+            tg_buf_reset(&term);
+            if (!strcmp(s, p.best) ||
+                (tg_name_key(s, strlen(s), &term) && !strcmp(tg_buf_str(&term), key)))
+                json_array_remove(names, i);
         }
         json_array_insert_new(names, 0, json_string(p.best));
         free(p.best);
     }
+    tg_buf_free(&term);
     return st;
 }
 

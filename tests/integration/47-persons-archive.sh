@@ -144,6 +144,9 @@ check "--persons: the cédula with its letter, though the bare form was indexed 
 print([p["ids"] for p in d["persons"] if p["name"]=="Eusebio Arreaza Lugo"])' "$T/p.json")" = "[['V-12345678']]"
 check "--persons: the name with its accents, though written without them first" \
     test "$(n 'María Elena Quintero Silva')$(n 'Maria Elena Quintero Silva')" = 10
+check "--persons: ... and its spelling without them is no variant" \
+    test "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print([p["variants"] for p in d["persons"] if p["key"]=="maria elena quintero silva"])' "$T/p.json")" = "[[]]"
 
 # the names list: its aliases join what no rule would, and two listed
 # persons stay two
