@@ -2,10 +2,11 @@
 # A worker kept from the CPU by other busy programs is not timed out for
 # it (indexer/coordinator/dispatch.c, dispatch_watch; indexer/worker/ocr.c,
 # over_budget; docs/architecture.md, "Deadlines"): the time it spends ready
-# to run but waiting for a CPU moves its deadlines.  The indexer and three busy loops share one CPU; the
-# workers run at a lower priority than the coordinator, so the extraction
-# gets about a seventh of it, and --timeout is twice what the file takes
-# with the CPU to itself.
+# to run but waiting for a CPU moves its deadlines.  The indexer and three
+# busy loops share one CPU; the workers run 5 nice steps below the
+# coordinator and the loops, so the extraction gets about a tenth of it,
+# and the budgets are twice what the file and the OCR page take with the
+# CPU to themselves.
 . "$(dirname "$0")/lib.sh"
 
 if [ ! -r /proc/self/schedstat ] || ! command -v taskset >/dev/null; then

@@ -129,6 +129,7 @@ print(p["documents"], "Eusebio Arreaza" in p["variants"])' "$T/p.json")" = "2 Fa
 # how a person is shown does not depend on which document was indexed
 # first: the list writes the cédula bare, the court record with its
 # letter; a note writes the name without its accents, a statement with
+# them
 A=$T/ordered
 O=$T/odocs
 mkdir -p "$O"
