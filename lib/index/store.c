@@ -742,6 +742,8 @@ static int cmp_sha(const void *a, const void *b)
  * results: those that exist), many at once.  0, or -1 with errno set. */
 static int sync_contents(const tg_store_t *s, sha_list_t *l)
 {
+    if (!l->n)
+        return 0; /* l->v may be NULL, which qsort must not be given */
     qsort(l->v, l->n, sizeof *l->v, cmp_sha);
     char **files = tg_xmalloc((3 * l->n + 1) * sizeof *files);
     size_t nf = 0;

@@ -332,6 +332,33 @@ static void sync_ahead_in_background(void **state)
     tg_store_close(s);
 }
 
+/* A sync right after a whole chunk went to the background: nothing is left
+ * named in this thread (the list it then holds was never allocated), only
+ * the folders to sync.  UndefinedBehaviorSanitizer stopped this once, when
+ * the empty list was handed to qsort (CI, 76-pdf-ahead). */
+static void sync_right_after_a_chunk(void **state)
+{
+    (void)state;
+    char archive[300], err[256], sha[65], text[64];
+    snprintf(archive, sizeof archive, "%s/a", dir);
+    tg_store_t *s;
+    assert_int_equal(tg_store_open(archive, 1, &s, err, sizeof err), TG_OK);
+    tg_store_sync_ahead(s, 1);
+    for (int i = 0; i < 64; i++) { /* SYNC_CHUNK: the 64th note hands them off */
+        snprintf(text, sizeof text, "constancia %d", i);
+        uint64_t size;
+        int fd = fd_of(text);
+        assert_int_equal(
+            tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err), TG_OK);
+        close(fd);
+        tg_store_note(s, sha);
+    }
+    assert_int_equal(tg_store_noted(s), 64);
+    assert_int_equal(tg_store_sync(s), TG_OK);
+    assert_int_equal(tg_store_noted(s), 0);
+    tg_store_close(s);
+}
+
 /* A run that fails closes its store without a last sync, maybe while the
  * background syncer is inside a chunk: it must finish that chunk before
  * the store's paths are freed (AddressSanitizer sees it otherwise). */
@@ -366,6 +393,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sync_named_contents, setup, teardown),
         cmocka_unit_test_setup_teardown(sync_ahead_in_background, setup, teardown),
         cmocka_unit_test_setup_teardown(close_with_a_chunk_in_flight, setup, teardown),
+        cmocka_unit_test_setup_teardown(sync_right_after_a_chunk, setup, teardown),
         cmocka_unit_test(proto_roundtrip_and_damage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
