@@ -1,8 +1,10 @@
 /* A window of words looked at ahead of the current one (see lookahead.h). */
 #include "lookahead.h"
 
-static void init(tg_look_t *l, void *ring, size_t elem, size_t cap, tg_look_fill_fn fill, void *ctx)
+void tg_look_init_words(tg_look_t *l, const tg_words_t *w, void *ring, size_t elem, size_t cap,
+                        tg_look_fill_fn fill, void *ctx)
 {
+    tg_wordcur_init(&l->cur, w, w->text, w->len);
     l->ring = ring;
     l->elem = elem;
     l->cap = cap;
@@ -10,20 +12,6 @@ static void init(tg_look_t *l, void *ring, size_t elem, size_t cap, tg_look_fill
     l->eof = 0;
     l->fill = fill;
     l->ctx = ctx;
-}
-
-void tg_look_init(tg_look_t *l, const char *text, size_t len, void *ring, size_t elem, size_t cap,
-                  tg_look_fill_fn fill, void *ctx)
-{
-    tg_wordcur_init(&l->cur, NULL, text, len);
-    init(l, ring, elem, cap, fill, ctx);
-}
-
-void tg_look_init_words(tg_look_t *l, const tg_words_t *w, void *ring, size_t elem, size_t cap,
-                        tg_look_fill_fn fill, void *ctx)
-{
-    tg_wordcur_init(&l->cur, w, w->text, w->len);
-    init(l, ring, elem, cap, fill, ctx);
 }
 
 static void *slot(const tg_look_t *l, size_t k)

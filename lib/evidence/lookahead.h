@@ -29,10 +29,9 @@ typedef struct {
     void *ctx;
 } tg_look_t;
 
-/* Starts at the first word of text; ring holds cap words of elem bytes. */
-void tg_look_init(tg_look_t *l, const char *text, size_t len, void *ring, size_t elem, size_t cap,
-                  tg_look_fill_fn fill, void *ctx);
-/* The same over the words w (whose text the fill function reads). */
+/* Starts at the first word of w's text (words w keeps, the rest cut as
+ * read: tg_words_none for a bare text; w must outlive l); ring holds cap
+ * words of elem bytes; the fill function reads the text. */
 void tg_look_init_words(tg_look_t *l, const tg_words_t *w, void *ring, size_t elem, size_t cap,
                         tg_look_fill_fn fill, void *ctx);
 /* Word k after the current one (0: the current one), or NULL past the end

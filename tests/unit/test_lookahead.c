@@ -38,7 +38,9 @@ static void looks_ahead_within_the_window(void **state)
     word_t ring[3];
     tg_look_t l;
     loaded = 0;
-    tg_look_init(&l, text, strlen(text), ring, sizeof ring[0], 3, fill, NULL);
+    tg_words_t w;
+    tg_words_none(&w, text, strlen(text)); /* cut as read */
+    tg_look_init_words(&l, &w, ring, sizeof ring[0], 3, fill, NULL);
     assert_true(is(tg_look_at(&l, 2), "tres"));
     assert_int_equal(loaded, 3); /* loaded on demand, each once */
     assert_true(is(tg_look_at(&l, 0), "uno"));
@@ -57,7 +59,9 @@ static void ends_with_the_text(void **state)
     word_t ring[4];
     tg_look_t l;
     loaded = 0;
-    tg_look_init(&l, text, strlen(text), ring, sizeof ring[0], 4, fill, NULL);
+    tg_words_t w;
+    tg_words_none(&w, text, strlen(text));
+    tg_look_init_words(&l, &w, ring, sizeof ring[0], 4, fill, NULL);
     unsigned n = 0;
     while (tg_look_at(&l, 0)) {
         assert_int_equal(((word_t *)tg_look_at(&l, 0))->serial, n);
@@ -67,7 +71,7 @@ static void ends_with_the_text(void **state)
     assert_int_equal(n, 6);
     assert_null(tg_look_advance(&l, 1)); /* nothing left to pass over */
     /* advancing past the end stops at the end */
-    tg_look_init(&l, text, strlen(text), ring, sizeof ring[0], 4, fill, NULL);
+    tg_look_init_words(&l, &w, ring, sizeof ring[0], 4, fill, NULL);
     tg_look_at(&l, 1);
     assert_true(is(tg_look_advance(&l, 10), "dos"));
     assert_null(tg_look_at(&l, 4));
@@ -79,7 +83,9 @@ static void empty_text(void **state)
     (void)state;
     word_t ring[2];
     tg_look_t l;
-    tg_look_init(&l, " ,. ", 4, ring, sizeof ring[0], 2, fill, NULL);
+    tg_words_t w;
+    tg_words_none(&w, " ,. ", 4);
+    tg_look_init_words(&l, &w, ring, sizeof ring[0], 2, fill, NULL);
     assert_null(tg_look_at(&l, 0));
     assert_null(tg_look_advance(&l, 1));
 }
