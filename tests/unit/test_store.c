@@ -46,6 +46,18 @@ static int fd_of(const char *content)
     return fd;
 }
 
+/* Copies content into the store as a file given to the indexer would be;
+ * sha receives its digest. */
+static void add_text(tg_store_t *s, const char *content, char sha[65])
+{
+    char err[256];
+    uint64_t size;
+    int fd = fd_of(content);
+    assert_int_equal(tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err),
+                     TG_OK);
+    close(fd);
+}
+
 static void layout_and_content_addressing(void **state)
 {
     (void)state;
@@ -292,11 +304,7 @@ static void sync_ahead_in_background(void **state)
     tg_store_sync_ahead(s, 1);
     for (int i = 0; i < 300; i++) {
         snprintf(text, sizeof text, "declaración número %d", i);
-        uint64_t size;
-        int fd = fd_of(text);
-        assert_int_equal(
-            tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err), TG_OK);
-        close(fd);
+        add_text(s, text, sha);
         tg_store_note(s, sha); /* hashed */
         assert_int_equal(tg_store_put_text(s, sha, text, strlen(text)), TG_OK);
         tg_store_note(s, sha); /* its document, after its text */
@@ -346,11 +354,7 @@ static void sync_right_after_a_chunk(void **state)
     tg_store_sync_ahead(s, 1);
     for (int i = 0; i < 64; i++) { /* SYNC_CHUNK: the 64th note hands them off */
         snprintf(text, sizeof text, "constancia %d", i);
-        uint64_t size;
-        int fd = fd_of(text);
-        assert_int_equal(
-            tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err), TG_OK);
-        close(fd);
+        add_text(s, text, sha);
         tg_store_note(s, sha);
     }
     assert_int_equal(tg_store_noted(s), 64);
@@ -373,11 +377,7 @@ static void close_with_a_chunk_in_flight(void **state)
         tg_store_sync_ahead(s, 1);
         for (int i = 0; i < 130; i++) {
             snprintf(text, sizeof text, "acta %d de la ronda %d", i, round);
-            uint64_t size;
-            int fd = fd_of(text);
-            assert_int_equal(
-                tg_store_add_fd(s, fd, 1 << 20, sha, &size, NULL, 0, NULL, err, sizeof err), TG_OK);
-            close(fd);
+            add_text(s, text, sha);
             tg_store_note(s, sha);
         }
         tg_store_close(s); /* no tg_store_sync: as after a fatal error */
