@@ -5,9 +5,12 @@
  * Durability: changes are committed in batches (documents, bytes, seconds);
  * before each commit the files of every content the workers stored or the
  * batch wrote are synced (tg_store_note, tg_store_sync), after it the log
- * is written, and the log's head goes into the commit.  A kill at any
- * moment leaves the last commit intact; the next run redoes the files
- * after it (tests/integration/35-crash.sh, 37-durable-sync.sh).
+ * is written, and the log's head goes into the commit.  The index writes
+ * behind (TG_DB_WRITE_BEHIND): a commit is handed to its thread and the run
+ * goes on; once it is done, its events (the log's queued bytes when it
+ * started) are written (commit_settle), and the next commit waits for it.
+ * A kill at any moment leaves the last commit intact; the next run redoes
+ * the files after it (tests/integration/35-crash.sh, 37-durable-sync.sh).
  *
  * Relies on writer.h for documents and locations; must never write a
  * document past the cache or commit outside commit_batch. */
@@ -213,10 +216,29 @@ void content_put(ing_t *g, const char *sha, tg_doc_t *doc, tg_record_t *rec)
 
 /* ==== Committing ========================================================== */
 
+void commit_settle(ing_t *g, int wait)
+{
+    if (!g->committing || g->fatal)
+        return;
+    int done;
+    ing_check(g, tg_db_commit_finish(g->db, wait, &done), "cannot commit the index");
+    if (g->fatal || !done)
+        return;
+    g->committing = 0;
+    if (tg_ingestlog_flush_to(g->log, g->commit_mark))
+        tg_progress_print(g->progress, "testigo-index: warning: cannot write the ingest log: %s\n",
+                          strerror(errno));
+    if (g->kill_after_commits && ++g->commits >= g->kill_after_commits)
+        raise(SIGKILL);
+}
+
 void commit_batch(ing_t *g)
 {
     content_flush(g);
     if (!g->dirty || g->fatal)
+        return;
+    commit_settle(g, 1); /* its events first */
+    if (g->fatal)
         return;
     if (tg_store_sync(g->store)) {
         g->fatal = TG_ERR_IO;
@@ -234,23 +256,21 @@ void commit_batch(ing_t *g)
     ing_check(g, tg_db_set_meta(g->db, TG_META_LOG_HEAD, lhs, strlen(lhs)),
               "cannot commit the index");
     free(lhs);
+    g->commit_mark = tg_ingestlog_queued(g->log);
     if (!g->fatal)
-        ing_check(g, tg_db_commit(g->db), "cannot commit the index");
+        ing_check(g, tg_db_commit_start(g->db), "cannot commit the index");
     if (g->fatal)
         return;
-    if (tg_ingestlog_flush(g->log))
-        tg_progress_print(g->progress, "testigo-index: warning: cannot write the ingest log: %s\n",
-                          strerror(errno));
+    g->committing = 1;
     g->pending_docs = 0;
     g->pending_bytes = 0;
     g->dirty = 0;
     g->last_commit = tg_now();
-    if (g->kill_after_commits && ++g->commits >= g->kill_after_commits)
-        raise(SIGKILL);
 }
 
 void commit_maybe(ing_t *g)
 {
+    commit_settle(g, 0);
     if (g->pending_docs >= g->o->batch || g->pending_bytes >= COMMIT_BYTES ||
         (g->dirty && tg_now() - g->last_commit >= g->o->batch_seconds))
         commit_batch(g);

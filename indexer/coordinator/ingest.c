@@ -147,7 +147,7 @@ static tg_status_t open_all(ing_t *g, char *err, size_t errlen)
      * commit (commit.c) */
     tg_store_sync_ahead(g->store, 1);
     char xerr[512];
-    st = tg_db_open(tg_store_index_dir(g->store), TG_DB_WRITE, &g->db, xerr, sizeof xerr);
+    st = tg_db_open(tg_store_index_dir(g->store), TG_DB_WRITE_BEHIND, &g->db, xerr, sizeof xerr);
     if (st == TG_ERR_LOCKED) {
         tg_errf(err, errlen, "%s is being indexed by another testigo-index", g->o->archive);
         return st;
@@ -342,6 +342,7 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     if (o->prune && !counts->interrupted && !g.fatal && st == TG_OK)
         prune_gone(&g, paths, npaths);
     commit_batch(&g);
+    commit_settle(&g, 1);
     if (g.fatal && !st) {
         st = g.fatal;
         tg_errf(err, errlen, "%s", g.fatal_msg);

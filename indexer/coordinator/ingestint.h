@@ -174,6 +174,8 @@ typedef struct {
     size_t pending_bytes;
     int dirty; /* uncommitted changes of any kind */
     double last_commit;
+    int committing;     /* a commit is in flight (commit_settle) */
+    size_t commit_mark; /* the log's queued bytes that are its events */
     tg_ingest_counts_t *c;
     tg_progress_t *progress;
     uint64_t done_files, total_files;
@@ -226,10 +228,14 @@ void content_changed(ing_t *g, const char *sha);
 void content_detach(ing_t *g, const char *sha, const char *loc, int *deleted);
 /* A new document for content sha (an extraction's): written now. */
 void content_put(ing_t *g, const char *sha, tg_doc_t *doc, tg_record_t *rec);
-/* Commits now (the store synced first, the log after). */
+/* Starts a commit now (the store synced first; the log after, once it is
+ * done: commit_settle). */
 void commit_batch(ing_t *g);
 /* Commits if the batch is full (documents, bytes, seconds). */
 void commit_maybe(ing_t *g);
+/* The commit in flight, if done (if wait, once done): its events go to the
+ * log. */
+void commit_settle(ing_t *g, int wait);
 
 /* ==== dispatch.c: the queue, jobs, the workers ============================ */
 

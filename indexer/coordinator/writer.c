@@ -159,9 +159,8 @@ tg_record_t *tg_content_load(tg_db_t *db, const char *sha, tg_doc_t **doc)
     tg_buf_t t;
     tg_buf_init(&t, 128);
     tg_id_term(&t, sha);
-    tg_docid_t id;
     tg_record_t *rec = NULL;
-    if (tg_db_find(db, t.data, &id) == TG_OK && tg_db_get(db, id, doc) == TG_OK) {
+    if (tg_db_fetch(db, t.data, doc) == TG_OK) {
         size_t len;
         char *data;
         tg_doc_get_data(*doc, &data, &len); /* NULL on an error: damaged */

@@ -144,10 +144,25 @@ void tg_ingestlog_add(tg_ingestlog_t *log, json_t *ev)
 
 tg_status_t tg_ingestlog_flush(tg_ingestlog_t *log)
 {
-    size_t off = log->pending.len;
+    return tg_ingestlog_flush_to(log, log->pending.len);
+}
+
+size_t tg_ingestlog_queued(const tg_ingestlog_t *log)
+{
+    return log->pending.len;
+}
+
+tg_status_t tg_ingestlog_flush_to(tg_ingestlog_t *log, size_t mark)
+{
+    size_t off = mark < log->pending.len ? mark : log->pending.len;
     if (off && tg_write_all(log->fd, log->pending.data, off))
         return TG_ERR_IO;
-    tg_buf_reset(&log->pending);
+    if (off == log->pending.len) {
+        tg_buf_reset(&log->pending);
+    } else if (off) {
+        memmove(log->pending.data, log->pending.data + off, log->pending.len - off + 1);
+        log->pending.len -= off; /* the terminator moved with the rest */
+    }
     if (off && fdatasync(log->fd))
         return TG_ERR_IO;
     return TG_OK;

@@ -35,6 +35,12 @@ void tg_ingestlog_close(tg_ingestlog_t *log);
 void tg_ingestlog_add(tg_ingestlog_t *log, json_t *ev);
 /* Appends the queued events to the file and syncs it. */
 tg_status_t tg_ingestlog_flush(tg_ingestlog_t *log);
+/* The bytes queued so far (a mark for tg_ingestlog_flush_to). */
+size_t tg_ingestlog_queued(const tg_ingestlog_t *log);
+/* Appends and syncs the first `mark` bytes queued (a value of
+ * tg_ingestlog_queued since the last flush): the events of a commit, while
+ * the events after it wait for theirs. */
+tg_status_t tg_ingestlog_flush_to(tg_ingestlog_t *log, size_t mark);
 /* The head of the chain (hash of the last line, queued lines included) and
  * the length in bytes the log will have once the queue is flushed. */
 void tg_ingestlog_head(const tg_ingestlog_t *log, char hex[TG_SHA256_HEX_LEN + 1], uint64_t *bytes);

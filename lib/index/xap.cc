@@ -22,22 +22,31 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <new>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern "C" [[noreturn]] void tg_oom(void);
 
+struct Behind; /* a writer's thread, when it writes behind (below) */
+
 struct tg_db {
     Xapian::Database *rd;         /* always set: the database to read */
     Xapian::WritableDatabase *wr; /* set for writers; rd points to it */
+    Behind *behind;               /* TG_DB_WRITE_BEHIND: wr belongs to its thread */
     std::string err;
 };
 
 struct tg_doc {
     Xapian::Document doc;
     std::string err;
+    size_t bytes = 0; /* its size as a worker sent it, if it came so */
 };
 
 struct tg_query {
@@ -321,6 +330,290 @@ static char *dup_string(const std::string &s)
     return p;
 }
 
+/* ==== Writing behind ===================================================== */
+
+/* A writer opened with TG_DB_WRITE_BEHIND hands its writes (documents
+ * replaced or deleted, metadata set, commits) to a thread of its own, which
+ * makes them on the WritableDatabase in the order they were made, while
+ * the caller goes on: Xapian's work on each document (most of the
+ * indexer's coordinator) then overlaps with the caller's, commits
+ * included (tg_db_commit_start).
+ *
+ * Reads must still see every write made before them.  The reads the
+ * indexer makes for each file go to a second handle, a reader at a past
+ * commit, through what was written since it: the metadata set since
+ * (Behind::meta, "" for deleted) and the unique terms of the documents
+ * replaced or deleted since (Behind::terms), each kept until the commit
+ * that holds it is done and the reader moved to it.  A key not set since,
+ * a document whose term was not written since, is as the reader has it.
+ * Every other read (tg_db_find, tg_db_get, counts, terms, positions, and a
+ * document whose term was written since) first waits until the thread has
+ * made every write handed to it, then reads the writer itself.
+ *
+ * The reader stays readable: Xapian only ever overwrites blocks of
+ * revisions older than the last commit.  Once a commit is done the thread
+ * writes on, so a reader still one commit behind may find its blocks
+ * reused; Xapian tells (DatabaseModifiedError), and the reader is moved to
+ * the last commit and reads again (read_committed), which is right since
+ * what was written since it is still kept here.
+ *
+ * Threads.  The writer (Xapian objects are not thread-safe) is used by the
+ * thread, and by the caller only while the thread is idle with nothing
+ * queued (Behind::mu gives the order); the reader, meta and terms only by
+ * the caller.  A document handed over is moved out of the caller's handle,
+ * so that no Xapian reference count is ever shared between threads, and a
+ * document read from either database is handed out as a copy in memory
+ * (detached), never one that reads its database lazily.
+ *
+ * Errors.  The first write that fails stops the thread's work: its message
+ * is kept, every later call on the handle returns it (the write it names
+ * may be one the caller made several calls before), and no commit follows
+ * it, so what the last commit holds is all that is durable, as when a
+ * synchronous writer fails and the caller stops. */
+
+struct BehindOp {
+    enum Kind { REPLACE, DELETE, META, COMMIT } kind;
+    std::string key;   /* unique term, or metadata key */
+    std::string value; /* metadata value */
+    Xapian::Document doc;
+    size_t bytes; /* what doc weighs, about */
+};
+
+/* Documents waiting for the thread at most, and their weight (as workers
+ * send them; a document of a long text's terms and positions is large):
+ * enough for the caller to go on while the thread commits a batch, no
+ * more. */
+static const size_t BEHIND_MAX_DOCS = 512;
+static const size_t BEHIND_MAX_BYTES = (size_t)16 << 20;
+/* The thread, when idle, is woken for this many writes at once (or for a
+ * commit, or when the caller waits for it): waking it for each costs two
+ * system calls and two switches of the CPU, more than a small write. */
+static const size_t BEHIND_WAKE_OPS = 24;
+
+struct Behind {
+    /* the caller's */
+    Xapian::Database *reader = nullptr; /* at a past commit */
+    unsigned long batch = 1;            /* writes since the last tg_db_commit_start */
+    unsigned long in_flight = 0;        /* the batch being committed, 0 if none */
+    /* written since the reader's commit, with their batch */
+    std::map<std::string, std::pair<std::string, unsigned long>> meta;
+    std::map<std::string, unsigned long> terms;
+
+    /* shared, under mu */
+    std::mutex mu;
+    std::condition_variable work, done; /* ops queued; an op done */
+    std::deque<BehindOp> queue;
+    size_t docs = 0;     /* REPLACE ops in queue */
+    size_t bytes = 0;    /* and their weight */
+    bool busy = false;   /* the thread holds an op */
+    bool idle = false;   /* the thread waits for work */
+    bool urgent = false; /* the caller waits for the thread */
+    bool stop = false;
+    unsigned long commits = 0; /* COMMIT ops made */
+    /* documents written, for the caller to free: memory goes back to the
+     * thread that took it (freeing another thread's chunks made glibc's
+     * malloc sweep its fast bins far more often) */
+    std::vector<Xapian::Document> spent;
+    tg_status_t failed = TG_OK; /* the first failure, sticky */
+    std::string fail_msg;
+    std::thread thread;
+};
+
+/* Whether the idle thread is to start on the queue (under mu). */
+static bool behind_wake(const Behind *b)
+{
+    return b->stop || (!b->queue.empty() && (b->urgent || b->queue.size() >= BEHIND_WAKE_OPS ||
+                                             b->queue.back().kind == BehindOp::COMMIT));
+}
+
+static void behind_run(tg_db_t *db)
+{
+    Behind *b = db->behind;
+    std::unique_lock<std::mutex> lk(b->mu);
+    for (;;) {
+        if (b->queue.empty()) {
+            b->idle = true;
+            b->work.wait(lk, [b] { return behind_wake(b); });
+            b->idle = false;
+        }
+        if (b->queue.empty())
+            return; /* stopped with nothing left */
+        BehindOp op = std::move(b->queue.front());
+        b->queue.pop_front();
+        if (op.kind == BehindOp::REPLACE) {
+            b->docs--;
+            b->bytes -= op.bytes;
+        }
+        b->busy = true;
+        bool skip = b->failed != TG_OK;
+        lk.unlock();
+        std::string msg;
+        tg_status_t st = TG_OK;
+        if (!skip) {
+            try {
+                switch (op.kind) {
+                case BehindOp::REPLACE:
+                    db->wr->replace_document(op.key, op.doc);
+                    break;
+                case BehindOp::DELETE:
+                    db->wr->delete_document(op.key);
+                    break;
+                case BehindOp::META:
+                    db->wr->set_metadata(op.key, op.value);
+                    break;
+                case BehindOp::COMMIT:
+                    db->wr->commit_transaction();
+                    db->wr->begin_transaction(true);
+                    break;
+                }
+            } catch (...) {
+                st = caught(msg);
+            }
+        }
+        lk.lock();
+        if (op.kind == BehindOp::REPLACE)
+            b->spent.push_back(std::move(op.doc));
+        if (st != TG_OK && b->failed == TG_OK) {
+            static const char *const what[] = {"writing a document", "deleting a document",
+                                               "setting metadata", "committing"};
+            b->failed = st;
+            b->fail_msg = std::string(what[op.kind]) + ": " + msg;
+        }
+        if (op.kind == BehindOp::COMMIT && st == TG_OK && !skip)
+            b->commits++;
+        b->busy = false;
+        b->done.notify_all();
+    }
+}
+
+/* The caller waits for the thread (under mu) until pred holds: the thread
+ * is woken if idle, whatever the queue holds. */
+template <class P> static void behind_wait(Behind *b, std::unique_lock<std::mutex> &lk, P pred)
+{
+    b->urgent = true;
+    if (b->idle)
+        b->work.notify_one();
+    b->done.wait(lk, pred);
+    b->urgent = false;
+}
+
+/* Hands op to the thread (waiting for room if documents are queued to
+ * the limit; one is always let in); the thread's failure instead if it
+ * has failed. */
+static tg_status_t behind_put(tg_db_t *db, BehindOp &&op)
+{
+    Behind *b = db->behind;
+    std::vector<Xapian::Document> spent; /* freed last, after the unlock */
+    std::unique_lock<std::mutex> lk(b->mu);
+    spent.swap(b->spent);
+    auto room = [b, &op] {
+        return b->docs == 0 || b->failed != TG_OK ||
+               (b->docs < BEHIND_MAX_DOCS && b->bytes + op.bytes <= BEHIND_MAX_BYTES);
+    };
+    if (op.kind == BehindOp::REPLACE && !room())
+        behind_wait(b, lk, room);
+    if (b->failed != TG_OK) {
+        db->err = b->fail_msg;
+        return b->failed;
+    }
+    if (op.kind == BehindOp::REPLACE) {
+        b->docs++;
+        b->bytes += op.bytes;
+    }
+    b->queue.push_back(std::move(op));
+    if (b->idle && behind_wake(b))
+        b->work.notify_one();
+    return TG_OK;
+}
+
+/* Waits until the thread has made every write handed to it: the caller may
+ * then use the writer until it hands over the next one. */
+static tg_status_t behind_drain(tg_db_t *db)
+{
+    Behind *b = db->behind;
+    std::unique_lock<std::mutex> lk(b->mu);
+    behind_wait(b, lk, [b] { return b->queue.empty() && !b->busy; });
+    if (b->failed != TG_OK)
+        db->err = b->fail_msg;
+    return b->failed;
+}
+
+/* The commit in flight, if any: done (or, if wait, once done) the reader
+ * moves to it and forgets what it holds; *done says whether none is left in
+ * flight.  The thread's failure if it has failed (the commit never comes). */
+static tg_status_t behind_commit_finish(tg_db_t *db, bool wait, int *done)
+{
+    Behind *b = db->behind;
+    *done = 1;
+    if (!b->in_flight)
+        return TG_OK;
+    {
+        std::unique_lock<std::mutex> lk(b->mu);
+        auto committed = [b] { return b->commits == b->in_flight || b->failed != TG_OK; };
+        if (wait)
+            behind_wait(b, lk, committed);
+        if (b->failed != TG_OK) {
+            db->err = b->fail_msg;
+            return b->failed;
+        }
+        if (!committed()) {
+            *done = 0;
+            return TG_OK;
+        }
+    }
+    try {
+        b->reader->reopen();
+    } catch (...) {
+        return caught(db->err);
+    }
+    for (auto m = b->meta.begin(); m != b->meta.end();)
+        m = m->second.second <= b->in_flight ? b->meta.erase(m) : std::next(m);
+    for (auto t = b->terms.begin(); t != b->terms.end();)
+        t = t->second <= b->in_flight ? b->terms.erase(t) : std::next(t);
+    b->in_flight = 0;
+    return TG_OK;
+}
+
+/* Runs read(reader), moving the reader to the last commit and reading again
+ * if the writer has overtaken it (see above). */
+template <class F> static void read_committed(Behind *b, F read)
+{
+    for (int tries = 0;; tries++) {
+        try {
+            read(*b->reader);
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (tries == 3)
+                throw;
+            b->reader->reopen();
+        }
+    }
+}
+
+static void behind_stop(tg_db_t *db)
+{
+    Behind *b = db->behind;
+    {
+        std::lock_guard<std::mutex> lk(b->mu);
+        b->queue.clear(); /* never committed: closing discards them anyway */
+        b->docs = 0;
+        b->bytes = 0;
+        b->stop = true;
+        b->work.notify_one();
+    }
+    b->thread.join();
+    delete b->reader;
+    delete b;
+    db->behind = nullptr;
+}
+
+/* A copy of d that holds its terms, positions, values and data in memory:
+ * it reads no database when used, from any thread. */
+static Xapian::Document detached(const Xapian::Document &d)
+{
+    return Xapian::Document::unserialise(d.serialise());
+}
+
 /* ==== Database ========================================================== */
 
 extern "C" tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t **out, char *errbuf,
@@ -331,19 +624,29 @@ extern "C" tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t *
     if (!db)
         tg_oom();
     try {
-        if (mode == TG_DB_WRITE) {
+        if (mode == TG_DB_WRITE || mode == TG_DB_WRITE_BEHIND) {
             db->wr = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN |
                                                             Xapian::DB_BACKEND_GLASS);
             db->rd = db->wr;
             /* Work always happens inside a transaction, so that only what
              * tg_db_commit makes durable ever is (see tg_db_close). */
             db->wr->begin_transaction(true);
+            if (mode == TG_DB_WRITE_BEHIND) {
+                Behind *b = new Behind();
+                db->behind = b;
+                b->reader = new Xapian::Database(path);
+                b->thread = std::thread(behind_run, db);
+            }
         } else {
             db->wr = nullptr;
             db->rd = new Xapian::Database(path);
         }
     } catch (...) {
         tg_status_t st = caught_into(errbuf, errlen);
+        if (db->behind) {
+            delete db->behind->reader;
+            delete db->behind;
+        }
         delete db->wr;
         delete db;
         return st;
@@ -356,6 +659,8 @@ extern "C" void tg_db_close(tg_db_t *db)
 {
     if (!db)
         return;
+    if (db->behind)
+        behind_stop(db);
     try {
         if (db->wr) {
             /* Xapian commits pending changes when a writer is closed; what
@@ -400,10 +705,40 @@ extern "C" tg_status_t tg_db_reopen(tg_db_t *db, int *changed)
     }
 }
 
+extern "C" tg_status_t tg_db_commit_start(tg_db_t *db)
+{
+    if (read_only(db))
+        return TG_ERR_INVALID;
+    Behind *b = db->behind;
+    if (!b)
+        return tg_db_commit(db);
+    int done;
+    tg_status_t st = behind_commit_finish(db, true, &done);
+    if (!st)
+        st = behind_put(db, BehindOp{BehindOp::COMMIT, {}, {}, {}, 0});
+    if (st)
+        return st;
+    b->in_flight = b->batch++;
+    return TG_OK;
+}
+
+extern "C" tg_status_t tg_db_commit_finish(tg_db_t *db, int wait, int *done)
+{
+    *done = 1;
+    if (read_only(db))
+        return TG_ERR_INVALID;
+    return db->behind ? behind_commit_finish(db, wait != 0, done) : TG_OK;
+}
+
 extern "C" tg_status_t tg_db_commit(tg_db_t *db)
 {
     if (read_only(db))
         return TG_ERR_INVALID;
+    if (db->behind) {
+        int done;
+        tg_status_t st = tg_db_commit_start(db);
+        return st ? st : tg_db_commit_finish(db, 1, &done);
+    }
     try {
         db->wr->commit_transaction();
         db->wr->begin_transaction(true);
@@ -415,6 +750,8 @@ extern "C" tg_status_t tg_db_commit(tg_db_t *db)
 
 extern "C" tg_status_t tg_db_doccount(tg_db_t *db, unsigned *count)
 {
+    if (tg_status_t st = db->behind ? behind_drain(db) : TG_OK)
+        return st;
     try {
         *count = db->rd->get_doccount();
         return TG_OK;
@@ -425,6 +762,8 @@ extern "C" tg_status_t tg_db_doccount(tg_db_t *db, unsigned *count)
 
 extern "C" tg_status_t tg_db_termfreq(tg_db_t *db, const char *term, unsigned *freq)
 {
+    if (tg_status_t st = db->behind ? behind_drain(db) : TG_OK)
+        return st;
     try {
         *freq = db->rd->get_termfreq(term);
         return TG_OK;
@@ -436,6 +775,8 @@ extern "C" tg_status_t tg_db_termfreq(tg_db_t *db, const char *term, unsigned *f
 extern "C" tg_status_t tg_db_find(tg_db_t *db, const char *term, tg_docid_t *id)
 {
     *id = 0;
+    if (tg_status_t st = db->behind ? behind_drain(db) : TG_OK)
+        return st;
     try {
         Xapian::PostingIterator p = db->rd->postlist_begin(term);
         if (p == db->rd->postlist_end(term))
@@ -454,21 +795,63 @@ extern "C" tg_status_t tg_db_get(tg_db_t *db, tg_docid_t id, tg_doc_t **out)
         db->err = "document id 0";
         return TG_ERR_NOTFOUND;
     }
+    if (tg_status_t st = db->behind ? behind_drain(db) : TG_OK)
+        return st;
     try {
         Xapian::Document d = db->rd->get_document(id);
         *out = new tg_doc_t();
-        (*out)->doc = d;
+        (*out)->doc = db->behind ? detached(d) : d;
         return TG_OK;
     } catch (...) {
         return caught(db->err);
     }
 }
 
-extern "C" tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, const tg_doc_t *doc,
+extern "C" tg_status_t tg_db_fetch(tg_db_t *db, const char *unique_term, tg_doc_t **out)
+{
+    *out = nullptr;
+    Behind *b = db->behind;
+    if (b && !b->terms.count(unique_term)) {
+        /* not written since the reader's commit: as the reader has it */
+        try {
+            bool found = false;
+            Xapian::Document d;
+            read_committed(b, [&](Xapian::Database &r) {
+                Xapian::PostingIterator p = r.postlist_begin(unique_term);
+                found = p != r.postlist_end(unique_term);
+                if (found)
+                    d = detached(r.get_document(*p));
+            });
+            if (!found)
+                return TG_ERR_NOTFOUND;
+            *out = new tg_doc_t();
+            (*out)->doc = std::move(d);
+            return TG_OK;
+        } catch (...) {
+            return caught(db->err);
+        }
+    }
+    tg_docid_t id;
+    tg_status_t st = tg_db_find(db, unique_term, &id);
+    return st ? st : tg_db_get(db, id, out);
+}
+
+extern "C" tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, tg_doc_t *doc,
                                      tg_docid_t *id)
 {
     if (read_only(db))
         return TG_ERR_INVALID;
+    if (db->behind) {
+        if (id)
+            *id = 0;
+        /* a document not from a worker: its terms at some 16 bytes each */
+        size_t bytes = doc->bytes ? doc->bytes : 16 * (size_t)doc->doc.termlist_count();
+        BehindOp op{BehindOp::REPLACE, unique_term, {}, std::move(doc->doc), bytes};
+        doc->doc = Xapian::Document(); /* the thread's now */
+        doc->bytes = 0;
+        db->behind->terms[unique_term] = db->behind->batch;
+        return behind_put(db, std::move(op));
+    }
     try {
         Xapian::docid d = db->wr->replace_document(unique_term, doc->doc);
         if (id)
@@ -483,6 +866,10 @@ extern "C" tg_status_t tg_db_delete(tg_db_t *db, const char *term)
 {
     if (read_only(db))
         return TG_ERR_INVALID;
+    if (db->behind) {
+        db->behind->terms[term] = db->behind->batch;
+        return behind_put(db, BehindOp{BehindOp::DELETE, term, {}, {}, 0});
+    }
     try {
         db->wr->delete_document(term);
         return TG_OK;
@@ -494,8 +881,15 @@ extern "C" tg_status_t tg_db_delete(tg_db_t *db, const char *term)
 extern "C" tg_status_t tg_db_get_meta(tg_db_t *db, const char *key, char **value, size_t *len)
 {
     *value = nullptr;
+    Behind *b = db->behind;
     try {
-        std::string v = db->rd->get_metadata(key);
+        std::string v;
+        if (!b)
+            v = db->rd->get_metadata(key);
+        else if (b->meta.count(key))
+            v = b->meta[key].first;
+        else
+            read_committed(b, [&](Xapian::Database &r) { v = r.get_metadata(key); });
         if (len)
             *len = v.size();
         if (!v.empty())
@@ -510,8 +904,62 @@ extern "C" tg_status_t tg_db_set_meta(tg_db_t *db, const char *key, const char *
 {
     if (read_only(db))
         return TG_ERR_INVALID;
+    if (db->behind) {
+        std::string v(value, len);
+        db->behind->meta[key] = {v, db->behind->batch};
+        return behind_put(db, BehindOp{BehindOp::META, key, std::move(v), {}, 0});
+    }
     try {
         db->wr->set_metadata(key, std::string(value, len));
+        return TG_OK;
+    } catch (...) {
+        return caught(db->err);
+    }
+}
+
+/* The reader's keys merged with those set since its commit, in byte order
+ * (std::string compares bytes as unsigned, as Xapian orders its keys).  A
+ * commit in flight is waited for first, so that the reader is at the last
+ * commit, which the thread's writes never overwrite: callbacks are never
+ * called twice for a read done again. */
+static tg_status_t each_meta_behind(tg_db_t *db, const char *prefix, int with_values, tg_meta_cb cb,
+                                    void *ctx)
+{
+    Behind *b = db->behind;
+    int done;
+    if (tg_status_t st = behind_commit_finish(db, true, &done))
+        return st;
+    std::string pre(prefix);
+    try {
+        Xapian::TermIterator t = b->reader->metadata_keys_begin(pre);
+        Xapian::TermIterator tend = b->reader->metadata_keys_end(pre);
+        auto m = b->meta.lower_bound(pre);
+        auto in_set = [&] {
+            return m != b->meta.end() && m->first.compare(0, pre.size(), pre) == 0;
+        };
+        std::string tk = t != tend ? *t : std::string();
+        while (t != tend || in_set()) {
+            std::string k, v;
+            if (in_set() && (t == tend || m->first <= tk)) {
+                if (t != tend && m->first == tk && ++t != tend)
+                    tk = *t; /* set since the commit: that value wins */
+                k = m->first;
+                v = m->second.first;
+                ++m;
+                if (v.empty())
+                    continue; /* deleted since the commit */
+                if (!with_values)
+                    v.clear();
+            } else {
+                k = tk;
+                if (with_values)
+                    v = b->reader->get_metadata(k);
+                if (++t != tend)
+                    tk = *t;
+            }
+            if (cb(ctx, k.c_str(), v.c_str(), v.size()))
+                break;
+        }
         return TG_OK;
     } catch (...) {
         return caught(db->err);
@@ -521,6 +969,8 @@ extern "C" tg_status_t tg_db_set_meta(tg_db_t *db, const char *key, const char *
 extern "C" tg_status_t tg_db_each_meta(tg_db_t *db, const char *prefix, int with_values,
                                        tg_meta_cb cb, void *ctx)
 {
+    if (db->behind)
+        return each_meta_behind(db, prefix, with_values, cb, ctx);
     try {
         for (Xapian::TermIterator t = db->rd->metadata_keys_begin(prefix);
              t != db->rd->metadata_keys_end(prefix); ++t) {
@@ -539,6 +989,8 @@ extern "C" tg_status_t tg_db_each_meta(tg_db_t *db, const char *prefix, int with
 
 extern "C" tg_status_t tg_db_each_term(tg_db_t *db, const char *prefix, tg_term_cb cb, void *ctx)
 {
+    if (tg_status_t st = db->behind ? behind_drain(db) : TG_OK)
+        return st;
     try {
         for (Xapian::TermIterator t = db->rd->allterms_begin(prefix);
              t != db->rd->allterms_end(prefix); ++t) {
@@ -555,6 +1007,8 @@ extern "C" tg_status_t tg_db_each_term(tg_db_t *db, const char *prefix, tg_term_
 extern "C" tg_status_t tg_db_each_position(tg_db_t *db, tg_docid_t id, const char *term,
                                            tg_pos_cb cb, void *ctx)
 {
+    if (tg_status_t st = db->behind ? behind_drain(db) : TG_OK)
+        return st;
     try {
         for (Xapian::PositionIterator p = db->rd->positionlist_begin(id, term);
              p != db->rd->positionlist_end(id, term); ++p) {
@@ -862,6 +1316,7 @@ extern "C" tg_status_t tg_doc_unserialise(const char *buf, size_t len, tg_doc_t 
         Xapian::Document d = get_doc(buf, len);
         *out = new tg_doc_t();
         (*out)->doc = d;
+        (*out)->bytes = len;
         return TG_OK;
     } catch (...) {
         /* bytes that are not a serialised document are damaged data,

@@ -59,6 +59,15 @@ typedef struct tg_stemmer tg_stemmer_t;
 typedef enum {
     TG_DB_READ = 0,  /* read-only; several readers may coexist with a writer */
     TG_DB_WRITE = 1, /* create if missing; one writer at a time (TG_ERR_LOCKED) */
+    /* A writer whose writes are made by a thread of its own, in order, while
+     * the caller goes on.  Every read still sees every write made before it:
+     * tg_db_get_meta, tg_db_each_meta and tg_db_fetch through a reader at the
+     * last commit and what was written since, the other reads by first
+     * waiting for the thread.  tg_db_replace takes the document's contents;
+     * documents read are copies in memory.  A write that fails is reported
+     * by the next call (its message names the kind of write), and nothing
+     * is committed after it. */
+    TG_DB_WRITE_BEHIND = 2,
 } tg_db_mode_t;
 
 /* Opens the database in folder `path`.  On failure *out is NULL, the status
@@ -78,6 +87,14 @@ const char *tg_db_error(const tg_db_t *db);
 tg_status_t tg_db_reopen(tg_db_t *db, int *changed);
 /* Writers: makes every change since the last commit durable, atomically. */
 tg_status_t tg_db_commit(tg_db_t *db);
+/* The same in two steps, for a writer writing behind (on others, the first
+ * commits and the second has nothing to do): tg_db_commit_start hands the
+ * commit of every change made so far to the thread (waiting first for a
+ * commit still in flight) and returns; tg_db_commit_finish tells whether it
+ * is done (*done), waiting for it if wait.  A failure of the commit, or of
+ * any write before it, is returned by either, and by every later call. */
+tg_status_t tg_db_commit_start(tg_db_t *db);
+tg_status_t tg_db_commit_finish(tg_db_t *db, int wait, int *done);
 
 tg_status_t tg_db_doccount(tg_db_t *db, unsigned *count);
 /* Number of documents indexed by term (0 if none). */
@@ -86,10 +103,19 @@ tg_status_t tg_db_termfreq(tg_db_t *db, const char *term, unsigned *freq);
 tg_status_t tg_db_find(tg_db_t *db, const char *term, tg_docid_t *id);
 /* Fetches a document; TG_ERR_NOTFOUND if id is not in use. */
 tg_status_t tg_db_get(tg_db_t *db, tg_docid_t id, tg_doc_t **out);
+/* The first document holding unique_term (a term no other document
+ * holds); TG_ERR_NOTFOUND if none.  On a writer writing behind, the
+ * document is a copy in memory and, unless unique_term was written since
+ * the last commit, read without waiting for the writer's thread; else as
+ * tg_db_find then tg_db_get.  A document is only ever written by the
+ * unique term given here (tg_db_replace, tg_db_delete). */
+tg_status_t tg_db_fetch(tg_db_t *db, const char *unique_term, tg_doc_t **out);
 /* Writers: replaces the document holding unique_term (or adds it); the
- * document must itself contain unique_term.  *id (may be NULL) gets its id. */
-tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, const tg_doc_t *doc,
-                          tg_docid_t *id);
+ * document must itself contain unique_term.  *id (may be NULL) gets its id
+ * (0 when writing behind: the thread gives it).  Writing behind, the
+ * document's contents go to the thread and doc is left empty; free it as
+ * usual. */
+tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, tg_doc_t *doc, tg_docid_t *id);
 /* Writers: deletes every document holding term. */
 tg_status_t tg_db_delete(tg_db_t *db, const char *term);
 

@@ -413,6 +413,214 @@ static void discarded_revision_has_its_own_status(void **state)
     tg_db_close(w);
 }
 
+/* ==== Writing behind ====================================================== */
+
+typedef struct {
+    char got[512];
+} meta_seen_t;
+
+static int meta_cb(void *ctx, const char *key, const char *value, size_t len)
+{
+    meta_seen_t *m = ctx;
+    size_t n = strlen(m->got);
+    snprintf(m->got + n, sizeof m->got - n, "%s=%.*s;", key, (int)len, value);
+    return 0;
+}
+
+static char *meta_of(tg_db_t *db, const char *key)
+{
+    char *v;
+    size_t len;
+    assert_int_equal(tg_db_get_meta(db, key, &v, &len), TG_OK);
+    return v;
+}
+
+static void data_is(tg_doc_t *d, const char *want)
+{
+    char *data;
+    size_t len;
+    assert_int_equal(tg_doc_get_data(d, &data, &len), TG_OK);
+    assert_string_equal(data, want);
+    free(data);
+}
+
+/* Every read sees every write made before it, whether the thread has made
+ * it yet or not, and whether it is committed or not. */
+static void behind_reads_see_writes(void **state)
+{
+    (void)state;
+    char err[256];
+    tg_db_t *w;
+    assert_int_equal(tg_db_open(dir, TG_DB_WRITE_BEHIND, &w, err, sizeof err), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "La", "x", 1), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "Lb", "1", 1), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "Ld", "4", 1), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "M", "m", 1), TG_OK);
+    tg_doc_t *d = make_doc("Qa", "alfa");
+    assert_int_equal(tg_db_replace(w, "Qa", d, NULL), TG_OK);
+    /* its contents went to the thread */
+    assert_int_equal(tg_doc_has_term(d, "Qa"), 0);
+    tg_doc_free(d);
+    /* not committed yet: read through what was written */
+    char *v = meta_of(w, "Lb");
+    assert_string_equal(v, "1");
+    free(v);
+    tg_doc_t *got;
+    assert_int_equal(tg_db_fetch(w, "Qa", &got), TG_OK);
+    data_is(got, "{\"x\":1}");
+    tg_doc_free(got);
+    assert_int_equal(tg_db_commit(w), TG_OK);
+
+    /* after the commit: from the reader, then changed again */
+    assert_int_equal(tg_db_fetch(w, "Qa", &got), TG_OK);
+    assert_true(tg_doc_has_term(got, "alfa"));
+    assert_int_equal(tg_doc_set_data(got, "{\"x\":2}", 7), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "La", "", 0), TG_OK); /* deleted */
+    assert_int_equal(tg_db_set_meta(w, "Lb", "2", 1), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "Lc", "3", 1), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "Le", "5", 1), TG_OK);
+    assert_int_equal(tg_db_replace(w, "Qa", got, NULL), TG_OK);
+    tg_doc_free(got);
+    meta_seen_t m = {""};
+    assert_int_equal(tg_db_each_meta(w, "L", 1, meta_cb, &m), TG_OK);
+    assert_string_equal(m.got, "Lb=2;Lc=3;Ld=4;Le=5;");
+    m.got[0] = '\0';
+    assert_int_equal(tg_db_each_meta(w, "L", 0, meta_cb, &m), TG_OK);
+    assert_string_equal(m.got, "Lb=;Lc=;Ld=;Le=;");
+    assert_null(meta_of(w, "La"));
+    assert_int_equal(tg_db_fetch(w, "Qa", &got), TG_OK);
+    data_is(got, "{\"x\":2}");
+    tg_doc_free(got);
+
+    /* a commit in flight: reads and writes go on meanwhile */
+    assert_int_equal(tg_db_commit_start(w), TG_OK);
+    d = make_doc("Qb", "beta");
+    assert_int_equal(tg_db_replace(w, "Qb", d, NULL), TG_OK);
+    tg_doc_free(d);
+    assert_int_equal(tg_db_delete(w, "Qa"), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "Lf", "6", 1), TG_OK);
+    v = meta_of(w, "Lc");
+    assert_string_equal(v, "3");
+    free(v);
+    assert_null(meta_of(w, "La"));
+    assert_int_equal(tg_db_fetch(w, "Qa", &got), TG_ERR_NOTFOUND);
+    assert_int_equal(tg_db_fetch(w, "Qb", &got), TG_OK);
+    tg_doc_free(got);
+    int done = 0;
+    assert_int_equal(tg_db_commit_finish(w, 1, &done), TG_OK);
+    assert_int_equal(done, 1);
+    unsigned n;
+    assert_int_equal(tg_db_doccount(w, &n), TG_OK);
+    assert_int_equal(n, 1);
+    /* the last batch is not committed: closing discards it */
+    tg_db_close(w);
+
+    tg_db_t *r;
+    assert_int_equal(tg_db_open(dir, TG_DB_READ, &r, err, sizeof err), TG_OK);
+    m.got[0] = '\0';
+    assert_int_equal(tg_db_each_meta(r, "L", 1, meta_cb, &m), TG_OK);
+    assert_string_equal(m.got, "Lb=2;Lc=3;Ld=4;Le=5;");
+    assert_int_equal(tg_db_doccount(r, &n), TG_OK);
+    assert_int_equal(n, 1);
+    tg_docid_t id;
+    assert_int_equal(tg_db_find(r, "Qb", &id), TG_ERR_NOTFOUND);
+    assert_int_equal(tg_db_fetch(r, "Qa", &got), TG_OK);
+    data_is(got, "{\"x\":2}");
+    tg_doc_free(got);
+    tg_db_close(r);
+}
+
+/* Commits one after the other, each read around while in flight: the
+ * reader a commit behind reads what it should, never a discarded revision. */
+static void behind_reads_during_commits(void **state)
+{
+    (void)state;
+    char err[256];
+    tg_db_t *w;
+    assert_int_equal(tg_db_open(dir, TG_DB_WRITE_BEHIND, &w, err, sizeof err), TG_OK);
+    for (unsigned round = 0; round < 6; round++) {
+        for (unsigned i = 0; i < CHURN_DOCS; i++) {
+            char id[32], data[400];
+            snprintf(id, sizeof id, "Q%u", i);
+            memset(data, 'a' + (char)((i + round) % 26), sizeof data - 1);
+            data[sizeof data - 1] = '\0';
+            tg_doc_t *d = tg_doc_new();
+            assert_int_equal(tg_doc_add_term(d, id, strlen(id), 0), TG_OK);
+            assert_int_equal(tg_doc_set_data(d, data, strlen(data)), TG_OK);
+            assert_int_equal(tg_db_replace(w, id, d, NULL), TG_OK);
+            tg_doc_free(d);
+            char key[32], val[32];
+            snprintf(key, sizeof key, "K%u-%u", round, i % 50);
+            snprintf(val, sizeof val, "%u", i);
+            assert_int_equal(tg_db_set_meta(w, key, val, strlen(val)), TG_OK);
+            if (round > 0 && i % 100 == 0) {
+                /* the batch before, in flight or just committed */
+                snprintf(key, sizeof key, "K%u-%u", round - 1, i % 50);
+                char *v = meta_of(w, key);
+                assert_non_null(v);
+                assert_int_equal(strtoul(v, NULL, 10) % 50, i % 50);
+                free(v);
+                meta_seen_t m = {""};
+                snprintf(key, sizeof key, "K%u-1", round - 1);
+                assert_int_equal(tg_db_each_meta(w, key, 1, meta_cb, &m), TG_OK);
+                char want[512] = "";
+                for (unsigned k = 0; k <= 10; k++) { /* K-1, K-10 to K-19 */
+                    size_t at = strlen(want);
+                    unsigned j = k ? 9 + k : 1;
+                    snprintf(want + at, sizeof want - at, "K%u-%u=%u;", round - 1, j, 950 + j);
+                }
+                assert_string_equal(m.got, want);
+            }
+        }
+        assert_int_equal(tg_db_commit_start(w), TG_OK);
+    }
+    int done;
+    assert_int_equal(tg_db_commit_finish(w, 1, &done), TG_OK);
+    tg_doc_t *got;
+    assert_int_equal(tg_db_fetch(w, "Q7", &got), TG_OK);
+    char want[400];
+    memset(want, 'a' + (7 + 5) % 26, sizeof want - 1);
+    want[sizeof want - 1] = '\0';
+    data_is(got, want);
+    tg_doc_free(got);
+    tg_db_close(w);
+}
+
+/* A write the thread cannot make: every later call says so, naming it, and
+ * nothing after the last commit becomes durable. */
+static void behind_failure_is_sticky(void **state)
+{
+    (void)state;
+    char err[256];
+    tg_db_t *w;
+    assert_int_equal(tg_db_open(dir, TG_DB_WRITE_BEHIND, &w, err, sizeof err), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "La", "1", 1), TG_OK);
+    assert_int_equal(tg_db_commit(w), TG_OK);
+    assert_int_equal(tg_db_set_meta(w, "Lb", "2", 1), TG_OK);
+    /* a term longer than glass takes fails in the thread */
+    char big[TG_XAP_MAX_TERM + 20];
+    memset(big, 'Q', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    tg_doc_t *d = tg_doc_new();
+    assert_int_equal(tg_doc_add_term(d, big, strlen(big), 0), TG_OK);
+    assert_int_equal(tg_db_replace(w, big, d, NULL), TG_OK); /* handed over */
+    tg_doc_free(d);
+    unsigned n;
+    assert_int_not_equal(tg_db_doccount(w, &n), TG_OK); /* waits: the failure */
+    assert_non_null(strstr(tg_db_error(w), "writing a document: "));
+    assert_int_not_equal(tg_db_set_meta(w, "Lc", "3", 1), TG_OK);
+    assert_int_not_equal(tg_db_commit(w), TG_OK);
+    assert_non_null(strstr(tg_db_error(w), "writing a document: "));
+    tg_db_close(w);
+    tg_db_t *r;
+    assert_int_equal(tg_db_open(dir, TG_DB_READ, &r, err, sizeof err), TG_OK);
+    char *v = meta_of(r, "La");
+    assert_string_equal(v, "1");
+    free(v);
+    assert_null(meta_of(r, "Lb"));
+    tg_db_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +632,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(queries_and_search, setup, teardown),
         cmocka_unit_test(stemmer),
         cmocka_unit_test_setup_teardown(discarded_revision_has_its_own_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(behind_reads_see_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(behind_reads_during_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(behind_failure_is_sticky, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
