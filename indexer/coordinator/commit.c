@@ -218,13 +218,16 @@ void content_put(ing_t *g, const char *sha, tg_doc_t *doc, tg_record_t *rec)
 
 void commit_settle(ing_t *g, int wait)
 {
-    if (!g->committing || g->fatal)
-        return;
+    if (!g->committing)
+        return; /* (even after a failure elsewhere: a commit made is logged) */
     int done;
-    ing_check(g, tg_db_commit_finish(g->db, wait, &done), "cannot commit the index");
-    if (g->fatal || !done)
+    tg_status_t st = tg_db_commit_finish(g->db, wait, &done);
+    ing_check(g, st, "cannot commit the index");
+    if (!st && !done)
         return;
     g->committing = 0;
+    if (st)
+        return; /* it never comes */
     if (tg_ingestlog_flush_to(g->log, g->commit_mark))
         tg_progress_print(g->progress, "testigo-index: warning: cannot write the ingest log: %s\n",
                           strerror(errno));
