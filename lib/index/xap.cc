@@ -17,6 +17,7 @@
 #include <xapian.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdint>
 
 #include <cstdio>
@@ -43,10 +44,14 @@ struct tg_db {
     std::string err;
 };
 
+struct PendingTerms; /* terms added, not yet in doc (below) */
+
 struct tg_doc {
     Xapian::Document doc;
     std::string err;
-    size_t bytes = 0; /* its size as a worker sent it, if it came so */
+    size_t bytes = 0;             /* its size as a worker sent it, if it came so */
+    PendingTerms *pend = nullptr; /* terms added since doc last held them all */
+    ~tg_doc();
 };
 
 struct tg_query {
@@ -328,6 +333,170 @@ static char *dup_string(const std::string &s)
     std::memcpy(p, s.data(), s.size());
     p[s.size()] = '\0';
     return p;
+}
+
+/* ==== Terms added, kept aside ============================================= */
+
+/* A worker adds some 600 postings and terms to each document (words,
+ * stems, positions) and then only serialises it; each add into
+ * Xapian::Document builds a std::string and looks the term up in a
+ * std::map, some 900 instructions a posting, and serialising walks the map
+ * again: about a fifth of a worker's instructions on small text files.
+ * So tg_doc_add_posting and tg_doc_add_term only record the add here (the
+ * term interned once, in a hash table of the document's own), and:
+ *
+ * - tg_doc_serialise of a document whose terms are all here writes them
+ *   straight from this record: each term with the sum of its wdf
+ *   increments and its positions in order, once each, in the byte order of
+ *   the terms, as Xapian would (tests/unit/test_xap.c checks the bytes
+ *   against the same adds made into Xapian, over random adds);
+ * - any other use of the terms (has_term, each_term, remove_term, a
+ *   database write) first makes the recorded adds into the Xapian document,
+ *   in the order they were made (settle): the document is then what it
+ *   always was. */
+
+struct PendingTerms {
+    struct Term {
+        uint32_t off, len; /* in names */
+        uint32_t hash;
+        uint32_t first, last; /* its postings in adds, linked by next; ~0u none */
+    };
+    struct Add {
+        uint32_t term;
+        uint32_t pos_or_wdf; /* a position, or add_term's wdf increment */
+        uint32_t next;       /* the term's next posting */
+        bool posting;
+    };
+    std::string names;          /* the terms' bytes, one after the other */
+    std::vector<Term> terms;    /* in order of first add */
+    std::vector<uint32_t> slot; /* open addressing: term index + 1, 0 empty */
+    std::vector<Add> adds;      /* in the order made */
+
+    static uint32_t hash_of(const char *p, size_t n)
+    {
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ (unsigned char)p[i]) * 16777619u;
+        return h;
+    }
+
+    uint32_t intern(const char *p, size_t n)
+    {
+        if (slot.size() < 2 * (terms.size() + 1)) {
+            std::vector<uint32_t> bigger(slot.empty() ? 1024 : 2 * slot.size(), 0);
+            for (uint32_t i = 0; i < terms.size(); i++) {
+                size_t k = terms[i].hash & (bigger.size() - 1);
+                while (bigger[k])
+                    k = (k + 1) & (bigger.size() - 1);
+                bigger[k] = i + 1;
+            }
+            slot.swap(bigger);
+        }
+        uint32_t h = hash_of(p, n);
+        size_t k = h & (slot.size() - 1);
+        for (; slot[k]; k = (k + 1) & (slot.size() - 1)) {
+            const Term &t = terms[slot[k] - 1];
+            if (t.hash == h && t.len == n && !memcmp(names.data() + t.off, p, n))
+                return slot[k] - 1;
+        }
+        if (names.size() + n > UINT32_MAX || terms.size() >= UINT32_MAX - 1)
+            throw std::bad_alloc();
+        terms.push_back(Term{(uint32_t)names.size(), (uint32_t)n, h, ~0u, ~0u});
+        names.append(p, n);
+        slot[k] = (uint32_t)terms.size();
+        return (uint32_t)terms.size() - 1;
+    }
+
+    void add(const char *p, size_t n, uint32_t v, bool posting)
+    {
+        uint32_t t = intern(p, n);
+        if (adds.size() >= UINT32_MAX - 1)
+            throw std::bad_alloc();
+        uint32_t a = (uint32_t)adds.size();
+        adds.push_back(Add{t, v, ~0u, posting});
+        if (posting) {
+            Term &x = terms[t];
+            if (x.last == ~0u)
+                x.first = a;
+            else
+                adds[x.last].next = a;
+            x.last = a;
+        }
+    }
+
+    std::string name(uint32_t t) const
+    {
+        return names.substr(terms[t].off, terms[t].len);
+    }
+};
+
+tg_doc::~tg_doc()
+{
+    delete pend;
+}
+
+/* Makes the adds recorded for doc into its Xapian document, in order. */
+static void settle(tg_doc_t *doc)
+{
+    PendingTerms *p = doc->pend;
+    if (!p)
+        return;
+    for (const PendingTerms::Add &a : p->adds) {
+        if (a.posting)
+            doc->doc.add_posting(p->name(a.term), a.pos_or_wdf);
+        else
+            doc->doc.add_term(p->name(a.term), a.pos_or_wdf);
+    }
+    delete p;
+    doc->pend = nullptr;
+}
+
+static void put_uint(std::string &out, unsigned long long v);
+static void put_bytes(std::string &out, const std::string &b);
+
+/* The terms part of put_doc's layout (below), from the adds recorded for a
+ * document that holds no terms itself. */
+static void put_pending(std::string &out, const PendingTerms &p)
+{
+    std::vector<uint32_t> order(p.terms.size());
+    for (uint32_t i = 0; i < order.size(); i++)
+        order[i] = i;
+    const char *names = p.names.data();
+    std::sort(order.begin(), order.end(), [&p, names](uint32_t a, uint32_t b) {
+        const PendingTerms::Term &x = p.terms[a], &y = p.terms[b];
+        int c = memcmp(names + x.off, names + y.off, x.len < y.len ? x.len : y.len);
+        return c ? c < 0 : x.len < y.len;
+    });
+    std::vector<unsigned long long> wdf(p.terms.size(), 0);
+    for (const PendingTerms::Add &a : p.adds)
+        wdf[a.term] += a.posting ? 1 : a.pos_or_wdf;
+    put_uint(out, p.terms.size());
+    std::vector<uint32_t> pos;
+    for (uint32_t t : order) {
+        const PendingTerms::Term &x = p.terms[t];
+        put_uint(out, x.len);
+        out.append(names + x.off, x.len);
+        /* Xapian keeps a termcount: it wraps as Xapian's would */
+        put_uint(out, (Xapian::termcount)wdf[t]);
+        pos.clear();
+        bool sorted = true;
+        for (uint32_t a = x.first; a != ~0u; a = p.adds[a].next) {
+            uint32_t q = p.adds[a].pos_or_wdf;
+            if (!pos.empty() && q <= pos.back())
+                sorted = false;
+            pos.push_back(q);
+        }
+        if (!sorted) { /* positions are a set, in order */
+            std::sort(pos.begin(), pos.end());
+            pos.erase(std::unique(pos.begin(), pos.end()), pos.end());
+        }
+        put_uint(out, pos.size());
+        uint32_t prev = 0;
+        for (uint32_t q : pos) {
+            put_uint(out, q - prev);
+            prev = q;
+        }
+    }
 }
 
 /* ==== Writing behind ===================================================== */
@@ -841,6 +1010,11 @@ extern "C" tg_status_t tg_db_replace(tg_db_t *db, const char *unique_term, tg_do
 {
     if (read_only(db))
         return TG_ERR_INVALID;
+    try {
+        settle(doc);
+    } catch (...) {
+        return caught(db->err);
+    }
     if (db->behind) {
         if (id)
             *id = 0;
@@ -1048,7 +1222,11 @@ extern "C" const char *tg_doc_error(const tg_doc_t *doc)
 extern "C" tg_status_t tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos)
 {
     try {
-        doc->doc.add_posting(std::string(term, len), pos);
+        if (len == 0) /* as Xapian refuses it, now rather than later */
+            throw Xapian::InvalidArgumentError("Empty termnames aren't allowed.");
+        if (!doc->pend)
+            doc->pend = new PendingTerms();
+        doc->pend->add(term, len, pos, true);
         return TG_OK;
     } catch (...) {
         return caught(doc->err);
@@ -1059,7 +1237,11 @@ extern "C" tg_status_t tg_doc_add_term(tg_doc_t *doc, const char *term, size_t l
                                        unsigned wdf_inc)
 {
     try {
-        doc->doc.add_term(std::string(term, len), wdf_inc);
+        if (len == 0)
+            throw Xapian::InvalidArgumentError("Empty termnames aren't allowed.");
+        if (!doc->pend)
+            doc->pend = new PendingTerms();
+        doc->pend->add(term, len, wdf_inc, false);
         return TG_OK;
     } catch (...) {
         return caught(doc->err);
@@ -1069,6 +1251,7 @@ extern "C" tg_status_t tg_doc_add_term(tg_doc_t *doc, const char *term, size_t l
 extern "C" tg_status_t tg_doc_remove_term(tg_doc_t *doc, const char *term)
 {
     try {
+        settle(doc);
         doc->doc.remove_term(term);
         return TG_OK;
     } catch (const Xapian::InvalidArgumentError &) {
@@ -1081,6 +1264,7 @@ extern "C" tg_status_t tg_doc_remove_term(tg_doc_t *doc, const char *term)
 extern "C" int tg_doc_has_term(tg_doc_t *doc, const char *term)
 {
     try {
+        settle(doc);
         Xapian::TermIterator t = doc->doc.termlist_begin();
         t.skip_to(term);
         return t != doc->doc.termlist_end() && *t == term;
@@ -1093,6 +1277,7 @@ extern "C" int tg_doc_has_term(tg_doc_t *doc, const char *term)
 extern "C" tg_status_t tg_doc_each_term(tg_doc_t *doc, const char *prefix, tg_term_cb cb, void *ctx)
 {
     try {
+        settle(doc);
         size_t plen = std::strlen(prefix);
         Xapian::TermIterator t = doc->doc.termlist_begin();
         t.skip_to(prefix);
@@ -1238,7 +1423,9 @@ struct doc_reader {
     }
 };
 
-static std::string put_doc(const Xapian::Document &d)
+/* d, with the terms recorded in pend instead of d's own if pend is given
+ * (d then holds none). */
+static std::string put_doc(const Xapian::Document &d, const PendingTerms *pend)
 {
     std::string out(doc_magic, sizeof doc_magic);
     put_uint(out, d.values_count());
@@ -1246,7 +1433,10 @@ static std::string put_doc(const Xapian::Document &d)
         put_uint(out, v.get_valueno());
         put_bytes(out, *v);
     }
-    put_uint(out, d.termlist_count());
+    if (pend)
+        put_pending(out, *pend);
+    else
+        put_uint(out, d.termlist_count());
     for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
         put_bytes(out, *t);
         put_uint(out, t.get_wdf());
@@ -1299,7 +1489,13 @@ extern "C" tg_status_t tg_doc_serialise(tg_doc_t *doc, char **out, size_t *len)
 {
     *out = nullptr;
     try {
-        std::string s = put_doc(doc->doc);
+        std::string s;
+        if (doc->pend && doc->doc.termlist_count() == 0)
+            s = put_doc(doc->doc, doc->pend);
+        else {
+            settle(doc);
+            s = put_doc(doc->doc, nullptr);
+        }
         *len = s.size();
         *out = dup_string(s);
         return TG_OK;
