@@ -342,35 +342,32 @@ static char *dup_string(const std::string &s)
  * Xapian::Document builds a std::string and looks the term up in a
  * std::map, some 900 instructions a posting, and serialising walks the map
  * again: about a fifth of a worker's instructions on small text files.
- * So tg_doc_add_posting and tg_doc_add_term only record the add here (the
- * term interned once, in a hash table of the document's own), and:
+ * So tg_doc_add_posting and tg_doc_add_term only record the add here: the
+ * term is interned once, in a hash table of the document's own, and keeps
+ * the sum of its wdf increments and its positions (4 bytes each, as in
+ * Xapian: a text of 7.8M one-letter words takes no more memory than it
+ * did).  Then:
  *
  * - tg_doc_serialise of a document whose terms are all here writes them
- *   straight from this record: each term with the sum of its wdf
- *   increments and its positions in order, once each, in the byte order of
- *   the terms, as Xapian would (tests/unit/test_xap.c checks the bytes
- *   against the same adds made into Xapian, over random adds);
+ *   straight from this record: each term with its wdf and its positions in
+ *   order, once each, in the byte order of the terms, as Xapian would
+ *   (tests/unit/test_xap.c checks the bytes against the same adds made
+ *   into Xapian one by one, over random adds);
  * - any other use of the terms (has_term, each_term, remove_term, a
- *   database write) first makes the recorded adds into the Xapian document,
- *   in the order they were made (settle): the document is then what it
- *   always was. */
+ *   database write) first makes the recorded adds into the Xapian document
+ *   (settle): the document is then what it always was. */
 
 struct PendingTerms {
     struct Term {
         uint32_t off, len; /* in names */
         uint32_t hash;
-        uint32_t first, last; /* its postings in adds, linked by next; ~0u none */
-    };
-    struct Add {
-        uint32_t term;
-        uint32_t pos_or_wdf; /* a position, or add_term's wdf increment */
-        uint32_t next;       /* the term's next posting */
-        bool posting;
+        bool unsorted;             /* a position came after a greater one */
+        unsigned long long wdf;    /* the increments' sum */
+        std::vector<uint32_t> pos; /* as added */
     };
     std::string names;          /* the terms' bytes, one after the other */
     std::vector<Term> terms;    /* in order of first add */
     std::vector<uint32_t> slot; /* open addressing: term index + 1, 0 empty */
-    std::vector<Add> adds;      /* in the order made */
 
     static uint32_t hash_of(const char *p, size_t n)
     {
@@ -401,7 +398,7 @@ struct PendingTerms {
         }
         if (names.size() + n > UINT32_MAX || terms.size() >= UINT32_MAX - 1)
             throw std::bad_alloc();
-        terms.push_back(Term{(uint32_t)names.size(), (uint32_t)n, h, ~0u, ~0u});
+        terms.push_back(Term{(uint32_t)names.size(), (uint32_t)n, h, false, 0, {}});
         names.append(p, n);
         slot[k] = (uint32_t)terms.size();
         return (uint32_t)terms.size() - 1;
@@ -409,24 +406,30 @@ struct PendingTerms {
 
     void add(const char *p, size_t n, uint32_t v, bool posting)
     {
-        uint32_t t = intern(p, n);
-        if (adds.size() >= UINT32_MAX - 1)
-            throw std::bad_alloc();
-        uint32_t a = (uint32_t)adds.size();
-        adds.push_back(Add{t, v, ~0u, posting});
-        if (posting) {
-            Term &x = terms[t];
-            if (x.last == ~0u)
-                x.first = a;
-            else
-                adds[x.last].next = a;
-            x.last = a;
+        Term &t = terms[intern(p, n)];
+        if (!posting) {
+            t.wdf += v;
+            return;
+        }
+        t.wdf++;
+        if (!t.pos.empty() && v <= t.pos.back())
+            t.unsorted = true;
+        t.pos.push_back(v);
+    }
+
+    /* t's positions in order, once each */
+    static void order(Term &t)
+    {
+        if (t.unsorted) {
+            std::sort(t.pos.begin(), t.pos.end());
+            t.pos.erase(std::unique(t.pos.begin(), t.pos.end()), t.pos.end());
+            t.unsorted = false;
         }
     }
 
-    std::string name(uint32_t t) const
+    std::string name(const Term &t) const
     {
-        return names.substr(terms[t].off, terms[t].len);
+        return names.substr(t.off, t.len);
     }
 };
 
@@ -435,17 +438,26 @@ tg_doc::~tg_doc()
     delete pend;
 }
 
-/* Makes the adds recorded for doc into its Xapian document, in order. */
+/* Makes the adds recorded for doc into its Xapian document.  What a
+ * document holds after adds does not depend on their order (a term's wdf
+ * is the sum of its increments, its positions a set), so each term goes in
+ * at once: its first posting with its whole wdf, as get_doc does. */
 static void settle(tg_doc_t *doc)
 {
     PendingTerms *p = doc->pend;
     if (!p)
         return;
-    for (const PendingTerms::Add &a : p->adds) {
-        if (a.posting)
-            doc->doc.add_posting(p->name(a.term), a.pos_or_wdf);
-        else
-            doc->doc.add_term(p->name(a.term), a.pos_or_wdf);
+    for (PendingTerms::Term &t : p->terms) {
+        PendingTerms::order(t);
+        std::string name = p->name(t);
+        /* Xapian keeps a termcount: the sum wraps as Xapian's would */
+        Xapian::termcount wdf = (Xapian::termcount)t.wdf;
+        if (t.pos.empty()) {
+            doc->doc.add_term(name, wdf);
+            continue;
+        }
+        for (size_t k = 0; k < t.pos.size(); k++)
+            doc->doc.add_posting(name, t.pos[k], k == 0 ? wdf : 0);
     }
     delete p;
     doc->pend = nullptr;
@@ -456,7 +468,7 @@ static void put_bytes(std::string &out, const std::string &b);
 
 /* The terms part of put_doc's layout (below), from the adds recorded for a
  * document that holds no terms itself. */
-static void put_pending(std::string &out, const PendingTerms &p)
+static void put_pending(std::string &out, PendingTerms &p)
 {
     std::vector<uint32_t> order(p.terms.size());
     for (uint32_t i = 0; i < order.size(); i++)
@@ -467,32 +479,16 @@ static void put_pending(std::string &out, const PendingTerms &p)
         int c = memcmp(names + x.off, names + y.off, x.len < y.len ? x.len : y.len);
         return c ? c < 0 : x.len < y.len;
     });
-    std::vector<unsigned long long> wdf(p.terms.size(), 0);
-    for (const PendingTerms::Add &a : p.adds)
-        wdf[a.term] += a.posting ? 1 : a.pos_or_wdf;
     put_uint(out, p.terms.size());
-    std::vector<uint32_t> pos;
-    for (uint32_t t : order) {
-        const PendingTerms::Term &x = p.terms[t];
-        put_uint(out, x.len);
-        out.append(names + x.off, x.len);
-        /* Xapian keeps a termcount: it wraps as Xapian's would */
-        put_uint(out, (Xapian::termcount)wdf[t]);
-        pos.clear();
-        bool sorted = true;
-        for (uint32_t a = x.first; a != ~0u; a = p.adds[a].next) {
-            uint32_t q = p.adds[a].pos_or_wdf;
-            if (!pos.empty() && q <= pos.back())
-                sorted = false;
-            pos.push_back(q);
-        }
-        if (!sorted) { /* positions are a set, in order */
-            std::sort(pos.begin(), pos.end());
-            pos.erase(std::unique(pos.begin(), pos.end()), pos.end());
-        }
-        put_uint(out, pos.size());
+    for (uint32_t i : order) {
+        PendingTerms::Term &t = p.terms[i];
+        PendingTerms::order(t);
+        put_uint(out, t.len);
+        out.append(names + t.off, t.len);
+        put_uint(out, (Xapian::termcount)t.wdf);
+        put_uint(out, t.pos.size());
         uint32_t prev = 0;
-        for (uint32_t q : pos) {
+        for (uint32_t q : t.pos) {
             put_uint(out, q - prev);
             prev = q;
         }
@@ -1425,7 +1421,7 @@ struct doc_reader {
 
 /* d, with the terms recorded in pend instead of d's own if pend is given
  * (d then holds none). */
-static std::string put_doc(const Xapian::Document &d, const PendingTerms *pend)
+static std::string put_doc(const Xapian::Document &d, PendingTerms *pend)
 {
     std::string out(doc_magic, sizeof doc_magic);
     put_uint(out, d.values_count());
