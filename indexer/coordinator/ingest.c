@@ -233,7 +233,8 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     g.err = tg_xcalloc(o->jobs, sizeof *g.err);
 
     /* each worker: its socket (when busy) and its stderr (always) */
-    struct pollfd *pfd = tg_xcalloc(2 * (size_t)o->jobs, sizeof *pfd);
+    /* each worker's socket and stderr, and the index's commits */
+    struct pollfd *pfd = tg_xcalloc(2 * (size_t)o->jobs + 1, sizeof *pfd);
     unsigned *slot = tg_xcalloc(2 * (size_t)o->jobs, sizeof *slot);
     double last_rss = 0;
     for (;;) {
@@ -307,7 +308,15 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
             }
             continue;
         }
-        int r = poll(pfd, n, wait > 0 ? (int)(wait * 1000) + 1 : 0);
+        /* a commit done is logged at once: until then a power cut would
+         * leave an index ahead of its log, which the next run reports as
+         * lines removed from the log */
+        unsigned npoll = n;
+        if (g.committing && tg_db_commit_fd(g.db) >= 0) {
+            pfd[npoll].fd = tg_db_commit_fd(g.db);
+            pfd[npoll++].events = POLLIN;
+        }
+        int r = poll(pfd, npoll, wait > 0 ? (int)(wait * 1000) + 1 : 0);
         if (r < 0 && errno != EINTR) {
             tg_errf(err, errlen, "poll: %s", strerror(errno));
             st = TG_ERR_IO;

@@ -16,6 +16,10 @@
 
 #include <xapian.h>
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <algorithm>
 #include <cstdint>
@@ -582,7 +586,28 @@ struct Behind {
     tg_status_t failed = TG_OK; /* the first failure, sticky */
     std::string fail_msg;
     std::thread thread;
+    /* readable once a commit is done or the thread has failed, so that the
+     * caller, asleep in poll, learns at once (tg_db_commit_fd) */
+    int done_fd = -1;
 };
+
+/* Under mu: done_fd made readable (by the thread), or emptied (by the
+ * caller, when it has seen what made it readable). */
+static void done_fd_post(Behind *b)
+{
+    uint64_t one = 1;
+    if (b->done_fd >= 0 && write(b->done_fd, &one, sizeof one) < 0) {
+        /* full or closed: readable already, or nobody to tell */
+    }
+}
+
+static void done_fd_take(Behind *b)
+{
+    uint64_t n;
+    if (b->done_fd >= 0 && read(b->done_fd, &n, sizeof n) < 0) {
+        /* EAGAIN: nothing posted */
+    }
+}
 
 /* Whether the idle thread is to start on the queue (under mu). */
 static bool behind_wake(const Behind *b)
@@ -643,9 +668,12 @@ static void behind_run(tg_db_t *db)
                                                "setting metadata", "committing"};
             b->failed = st;
             b->fail_msg = std::string(what[op.kind]) + ": " + msg;
+            done_fd_post(b);
         }
-        if (op.kind == BehindOp::COMMIT && st == TG_OK && !skip)
+        if (op.kind == BehindOp::COMMIT && st == TG_OK && !skip) {
             b->commits++;
+            done_fd_post(b);
+        }
         b->busy = false;
         b->done.notify_all();
     }
@@ -718,6 +746,7 @@ static tg_status_t behind_commit_finish(tg_db_t *db, bool wait, int *done)
         if (wait)
             behind_wait(b, lk, committed);
         if (b->failed != TG_OK) {
+            done_fd_take(b);
             db->err = b->fail_msg;
             return b->failed;
         }
@@ -725,6 +754,7 @@ static tg_status_t behind_commit_finish(tg_db_t *db, bool wait, int *done)
             *done = 0;
             return TG_OK;
         }
+        done_fd_take(b);
     }
     try {
         b->reader->reopen();
@@ -767,6 +797,8 @@ static void behind_stop(tg_db_t *db)
         b->work.notify_one();
     }
     b->thread.join();
+    if (b->done_fd >= 0)
+        close(b->done_fd);
     delete b->reader;
     delete b;
     db->behind = nullptr;
@@ -799,6 +831,9 @@ extern "C" tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t *
             if (mode == TG_DB_WRITE_BEHIND) {
                 Behind *b = new Behind();
                 db->behind = b;
+                b->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+                if (b->done_fd < 0)
+                    throw Xapian::DatabaseError(std::string("eventfd: ") + strerror(errno));
                 b->reader = new Xapian::Database(path);
                 b->thread = std::thread(behind_run, db);
             }
@@ -809,6 +844,8 @@ extern "C" tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t *
     } catch (...) {
         tg_status_t st = caught_into(errbuf, errlen);
         if (db->behind) {
+            if (db->behind->done_fd >= 0)
+                close(db->behind->done_fd);
             delete db->behind->reader;
             delete db->behind;
         }
@@ -885,6 +922,11 @@ extern "C" tg_status_t tg_db_commit_start(tg_db_t *db)
         return st;
     b->in_flight = b->batch++;
     return TG_OK;
+}
+
+extern "C" int tg_db_commit_fd(const tg_db_t *db)
+{
+    return db->behind ? db->behind->done_fd : -1;
 }
 
 extern "C" tg_status_t tg_db_commit_finish(tg_db_t *db, int wait, int *done)

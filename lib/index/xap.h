@@ -95,6 +95,10 @@ tg_status_t tg_db_commit(tg_db_t *db);
  * any write before it, is returned by either, and by every later call. */
 tg_status_t tg_db_commit_start(tg_db_t *db);
 tg_status_t tg_db_commit_finish(tg_db_t *db, int wait, int *done);
+/* Writing behind: a descriptor that becomes readable (poll) once the commit
+ * in flight is done or the thread has failed; tg_db_commit_finish empties
+ * it when it sees so.  -1 for other databases. */
+int tg_db_commit_fd(const tg_db_t *db);
 
 tg_status_t tg_db_doccount(tg_db_t *db, unsigned *count);
 /* Number of documents indexed by term (0 if none). */

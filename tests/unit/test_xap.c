@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <poll.h>
 
 #include "xap.h"
 
@@ -621,6 +622,35 @@ static void behind_failure_is_sticky(void **state)
     tg_db_close(r);
 }
 
+/* A commit done wakes a caller asleep in poll, and stops waking it once
+ * seen. */
+static void behind_commit_wakes_poll(void **state)
+{
+    (void)state;
+    char err[256];
+    tg_db_t *w;
+    assert_int_equal(tg_db_open(dir, TG_DB_WRITE_BEHIND, &w, err, sizeof err), TG_OK);
+    int fd = tg_db_commit_fd(w);
+    assert_true(fd >= 0);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    assert_int_equal(poll(&p, 1, 0), 0); /* nothing in flight */
+    tg_doc_t *d = make_doc("Qa", "alfa");
+    assert_int_equal(tg_db_replace(w, "Qa", d, NULL), TG_OK);
+    tg_doc_free(d);
+    assert_int_equal(tg_db_commit_start(w), TG_OK);
+    assert_int_equal(poll(&p, 1, 10000), 1); /* woken when it is done */
+    int done = 0;
+    assert_int_equal(tg_db_commit_finish(w, 0, &done), TG_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(poll(&p, 1, 0), 0); /* seen: quiet again */
+    tg_db_close(w);
+    /* a database not writing behind has none */
+    tg_db_t *r;
+    assert_int_equal(tg_db_open(dir, TG_DB_READ, &r, err, sizeof err), TG_OK);
+    assert_int_equal(tg_db_commit_fd(r), -1);
+    tg_db_close(r);
+}
+
 /* ==== Terms added, kept aside ============================================= */
 
 /* Random adds into two documents: one serialised from the adds as
@@ -699,6 +729,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(behind_reads_see_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(behind_reads_during_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(behind_failure_is_sticky, setup, teardown),
+        cmocka_unit_test_setup_teardown(behind_commit_wakes_poll, setup, teardown),
         cmocka_unit_test(kept_adds_serialise_as_xapian),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
