@@ -210,6 +210,45 @@ static void older_lines_and_damage(void **state)
     assert_int_equal(c.broken_line, 3);
 }
 
+/* A commit's events are flushed while the next batch's wait (writing
+ * behind): the file then holds exactly the first ones, the head recorded
+ * for them checks, and the rest follow with the chain unbroken. */
+static void flushed_to_a_mark(void **state)
+{
+    (void)state;
+    tg_ingestlog_t *log;
+    char err[256], head[65];
+    uint64_t bytes;
+    assert_int_equal(tg_ingestlog_open(path, &log, err, sizeof err), TG_OK);
+    for (int i = 0; i < 3; i++) {
+        json_t *ev = json_pack("{s:s, s:i}", "event", "added", "n", i);
+        tg_ingestlog_add(log, ev);
+        json_decref(ev);
+    }
+    tg_ingestlog_head(log, head, &bytes); /* what the commit records */
+    size_t mark = tg_ingestlog_queued(log);
+    json_t *ev = json_pack("{s:s, s:i}", "event", "added", "n", 3); /* the next batch */
+    tg_ingestlog_add(log, ev);
+    json_decref(ev);
+    assert_int_equal(tg_ingestlog_flush_to(log, mark), TG_OK);
+    size_t len;
+    char *s = slurp(&len);
+    assert_int_equal(len, bytes);
+    assert_null(strstr(s, "\"n\":3"));
+    free(s);
+    tg_logcheck_t c = verify(head, bytes);
+    assert_int_equal(c.lines, 3);
+    assert_int_equal(c.broken_line, 0);
+    assert_true(tg_ingestlog_queued(log) > 0);
+    tg_ingestlog_head(log, head, &bytes);
+    assert_int_equal(tg_ingestlog_flush(log), TG_OK);
+    assert_int_equal(tg_ingestlog_queued(log), 0);
+    tg_ingestlog_close(log);
+    c = verify(head, bytes);
+    assert_int_equal(c.lines, 4);
+    assert_int_equal(c.broken_line, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +256,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(edited_line_breaks_the_next, setup, teardown),
         cmocka_unit_test_setup_teardown(deleted_lines_are_found, setup, teardown),
         cmocka_unit_test_setup_teardown(older_lines_and_damage, setup, teardown),
+        cmocka_unit_test_setup_teardown(flushed_to_a_mark, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
