@@ -232,8 +232,8 @@ tg_status_t tg_ingest_run(const tg_ingest_opts_t *o, char *const *paths, int npa
     g.last_commit = tg_now();
     g.err = tg_xcalloc(o->jobs, sizeof *g.err);
 
-    /* each worker: its socket (when busy) and its stderr (always) */
-    /* each worker's socket and stderr, and the index's commits */
+    /* each worker: its socket (when busy) and its stderr (always); and the
+     * index's commit in flight */
     struct pollfd *pfd = tg_xcalloc(2 * (size_t)o->jobs + 1, sizeof *pfd);
     unsigned *slot = tg_xcalloc(2 * (size_t)o->jobs, sizeof *slot);
     double last_rss = 0;

@@ -32,7 +32,6 @@
 #include <map>
 #include <mutex>
 #include <new>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -468,7 +467,6 @@ static void settle(tg_doc_t *doc)
 }
 
 static void put_uint(std::string &out, unsigned long long v);
-static void put_bytes(std::string &out, const std::string &b);
 
 /* The terms part of put_doc's layout (below), from the adds recorded for a
  * document that holds no terms itself. */
@@ -589,6 +587,13 @@ struct Behind {
     /* readable once a commit is done or the thread has failed, so that the
      * caller, asleep in poll, learns at once (tg_db_commit_fd) */
     int done_fd = -1;
+
+    ~Behind() /* the thread joined, or never started */
+    {
+        if (done_fd >= 0)
+            close(done_fd);
+        delete reader;
+    }
 };
 
 /* Under mu: done_fd made readable (by the thread), or emptied (by the
@@ -797,9 +802,6 @@ static void behind_stop(tg_db_t *db)
         b->work.notify_one();
     }
     b->thread.join();
-    if (b->done_fd >= 0)
-        close(b->done_fd);
-    delete b->reader;
     delete b;
     db->behind = nullptr;
 }
@@ -843,12 +845,7 @@ extern "C" tg_status_t tg_db_open(const char *path, tg_db_mode_t mode, tg_db_t *
         }
     } catch (...) {
         tg_status_t st = caught_into(errbuf, errlen);
-        if (db->behind) {
-            if (db->behind->done_fd >= 0)
-                close(db->behind->done_fd);
-            delete db->behind->reader;
-            delete db->behind;
-        }
+        delete db->behind; /* its thread not started: the last step */
         delete db->wr;
         delete db;
         return st;
@@ -1098,8 +1095,8 @@ extern "C" tg_status_t tg_db_get_meta(tg_db_t *db, const char *key, char **value
         std::string v;
         if (!b)
             v = db->rd->get_metadata(key);
-        else if (b->meta.count(key))
-            v = b->meta[key].first;
+        else if (auto set = b->meta.find(key); set != b->meta.end())
+            v = set->second.first; /* set since the reader's commit */
         else
             read_committed(b, [&](Xapian::Database &r) { v = r.get_metadata(key); });
         if (len)
@@ -1257,33 +1254,31 @@ extern "C" const char *tg_doc_error(const tg_doc_t *doc)
     return doc ? doc->err.c_str() : "";
 }
 
-extern "C" tg_status_t tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos)
+/* An add recorded, to be made into Xapian when needed (see "Terms added,
+ * kept aside"). */
+static tg_status_t record_add(tg_doc_t *doc, const char *term, size_t len, unsigned v, bool posting)
 {
     try {
         if (len == 0) /* as Xapian refuses it, now rather than later */
             throw Xapian::InvalidArgumentError("Empty termnames aren't allowed.");
         if (!doc->pend)
             doc->pend = new PendingTerms();
-        doc->pend->add(term, len, pos, true);
+        doc->pend->add(term, len, v, posting);
         return TG_OK;
     } catch (...) {
         return caught(doc->err);
     }
 }
 
+extern "C" tg_status_t tg_doc_add_posting(tg_doc_t *doc, const char *term, size_t len, unsigned pos)
+{
+    return record_add(doc, term, len, pos, true);
+}
+
 extern "C" tg_status_t tg_doc_add_term(tg_doc_t *doc, const char *term, size_t len,
                                        unsigned wdf_inc)
 {
-    try {
-        if (len == 0)
-            throw Xapian::InvalidArgumentError("Empty termnames aren't allowed.");
-        if (!doc->pend)
-            doc->pend = new PendingTerms();
-        doc->pend->add(term, len, wdf_inc, false);
-        return TG_OK;
-    } catch (...) {
-        return caught(doc->err);
-    }
+    return record_add(doc, term, len, wdf_inc, false);
 }
 
 extern "C" tg_status_t tg_doc_remove_term(tg_doc_t *doc, const char *term)
@@ -1471,18 +1466,19 @@ static std::string put_doc(const Xapian::Document &d, PendingTerms *pend)
         put_uint(out, v.get_valueno());
         put_bytes(out, *v);
     }
-    if (pend)
+    if (pend) {
         put_pending(out, *pend);
-    else
+    } else {
         put_uint(out, d.termlist_count());
-    for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
-        put_bytes(out, *t);
-        put_uint(out, t.get_wdf());
-        put_uint(out, t.positionlist_count());
-        Xapian::termpos prev = 0;
-        for (auto q = t.positionlist_begin(); q != t.positionlist_end(); ++q) {
-            put_uint(out, *q - prev);
-            prev = *q;
+        for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+            put_bytes(out, *t);
+            put_uint(out, t.get_wdf());
+            put_uint(out, t.positionlist_count());
+            Xapian::termpos prev = 0;
+            for (auto q = t.positionlist_begin(); q != t.positionlist_end(); ++q) {
+                put_uint(out, *q - prev);
+                prev = *q;
+            }
         }
     }
     put_bytes(out, d.get_data());
