@@ -148,9 +148,11 @@ static void short_paragraphs(void **state)
     check("También fue excarcelada la periodista Ana Lucía Ibáñez Torres, detenida en Maracaibo "
           "el 10 de enero de 2025, quien salió junto a otras cuatro mujeres",
           "es", "");
+    /* one word of Spanish's own, seven of those it shares with its
+     * neighbours and none of theirs: the second vote decides */
     check("Le devolvieron la cédula, pero no el teléfono. Tampoco le devolvieron la lancha, que "
           "sigue retenida.",
-          "es", "");
+          "es", "es");
     check("They took him at night and did not say where. His mother went to the station every "
           "day.",
           "en", "en");
@@ -171,13 +173,39 @@ static void short_paragraphs(void **state)
                         "en");
 }
 
+/* Spanish with English in it: too many English words for the first vote,
+ * decided by the second (Spanish's words shared with its neighbours against
+ * English's); a Portuguese text with the same quote is not, nor a text
+ * that is half and half (short_mixed_and_empty). */
+static void spanish_with_english(void **state)
+{
+    (void)state;
+    check("La familia de Carlos Méndez, detenido el 14 de marzo en Valencia, denunció que no ha "
+          "podido verlo desde su traslado a la sede del SEBIN en El Helicoide. Según su hermana, "
+          "los funcionarios le dijeron que \"the case is under review\" y que no había nada más "
+          "que hacer. El abogado de la familia presentó un recurso de habeas corpus ante el "
+          "tribunal de control, pero la audiencia fue diferida dos veces. La organización Foro "
+          "Penal incluyó su nombre en la lista de presos políticos que publica cada semana. \"We "
+          "will not stop until he is released\", dijo su esposa a la prensa internacional, en la "
+          "puerta de la sede, con una foto de su esposo en la mano. La madre de Carlos, de 71 "
+          "años, viaja cada semana desde Barquisimeto para llevarle comida y medicinas, que los "
+          "guardias no siempre le dejan entregar.",
+          "es", "es");
+    check("A família de Carlos Méndez, detido no dia 14 de março em Valência, denunciou que não "
+          "conseguiu vê-lo desde a sua transferência para a sede do SEBIN. Segundo a irmã, os "
+          "funcionários disseram que \"the case is under review\" e que não havia mais nada a "
+          "fazer. O advogado da família apresentou um pedido de habeas corpus ao tribunal, mas a "
+          "audiência foi adiada duas vezes. A mãe de Carlos, de 71 anos, viaja todas as semanas "
+          "para lhe levar comida e remédios, que os guardas nem sempre deixam entregar.",
+          "pt", "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(spanish_and_english),
-        cmocka_unit_test(neighbours_of_spanish),
-        cmocka_unit_test(short_mixed_and_empty),
-        cmocka_unit_test(short_paragraphs),
+        cmocka_unit_test(spanish_and_english),   cmocka_unit_test(neighbours_of_spanish),
+        cmocka_unit_test(short_mixed_and_empty), cmocka_unit_test(short_paragraphs),
+        cmocka_unit_test(spanish_with_english),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
