@@ -341,9 +341,23 @@ def env_section(env):
                py.get("path") or "?", py.get("version", ""), ", a shim" if py.get("shim") else "",
                env.get("peer_path")),
            "- Busiest processes just before the run: %s" % (", ".join(env.get("top", [])) or "none"),
+           removed_line(env),
            "- Load average at the end: %s" % " ".join(env.get("load_at_end", [])),
            ""]
     return out
+
+
+def removed_line(env):
+    """How long before this bench an earlier one removed its run folders:
+    within 5 minutes ext4 makes testigo-index's new files pay for those
+    inodes (docs/benchmarking.md), which the peers, creating no file per
+    document, do not."""
+    ago = env.get("removed_before_s")
+    if ago is None:
+        return "- An earlier bench's run folders: none removed (or not recorded)"
+    warn = (" **within 5 minutes: testigo-index's file creation pays for those inodes "
+            "(docs/benchmarking.md)**" if ago < 300 else "")
+    return "- An earlier bench removed its run folders %.0f s before this one started%s" % (ago, warn)
 
 
 def main():
