@@ -34,12 +34,14 @@
 #include "lang.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <textcat.h>
 
+#include "hash.h"
 #include "util.h"
 
 #ifndef TG_TEXTCAT_DIR
@@ -66,8 +68,9 @@
 #define SHORT_VOTE_SHARE 12
 /* Bytes of text the vote reads. */
 #define VOTE_BYTES 4096
-/* Bytes of the longest word in the lists ("nosotros", "también"). */
-#define VOTE_WORD_MAX 8
+/* Bytes of the longest word in the lists ("cualquier"; at 8, as it was,
+ * "cualquier" was never read). */
+#define VOTE_WORD_MAX 9
 
 struct tg_langid {
     void *tc;
@@ -105,7 +108,8 @@ static const char *const vote_code[V_LANGS] = {"es", "en", "pt", "gl", "ca",
  * count only in the second vote: Spanish's shared with its neighbours and
  * not English words ("a", "no", "he", "me", "son", "sin" are both), and
  * English's shared with German, Dutch or Italian.  Sorted by word (C
- * locale, bytes), as bsearch needs; a word in two lists has both bits. */
+ * locale, bytes), one entry per word; a word in two lists has both
+ * bits. */
 #define B(l) (1u << (l))
 typedef struct {
     const char *w;
@@ -357,10 +361,36 @@ static const vote_word_t vote_words[] = {
 };
 #undef B
 
-static int word_cmp(const void *key, const void *elem)
+/* The words by hash (open addressing; an entry is an index + 1 into
+ * vote_words, 0 empty), built once: a text's every word is looked up, and
+ * a binary search over the list cost about 500 instructions a word. */
+#define VOTE_SLOTS 1024
+static unsigned short vote_slot[VOTE_SLOTS];
+static pthread_once_t vote_once = PTHREAD_ONCE_INIT;
+
+static void vote_index(void)
 {
-    const char *const *e = elem;
-    return strcmp(key, *e);
+    _Static_assert(TG_ARRAY_LEN(vote_words) * 2 < VOTE_SLOTS, "vote_slot has room");
+    for (size_t i = 0; i < TG_ARRAY_LEN(vote_words); i++) {
+        /* each word once, and short enough to be read */
+        assert(i == 0 || strcmp(vote_words[i - 1].w, vote_words[i].w) < 0);
+        assert(strlen(vote_words[i].w) <= VOTE_WORD_MAX);
+        size_t h = tg_fnv1a(vote_words[i].w, strlen(vote_words[i].w)) & (VOTE_SLOTS - 1);
+        while (vote_slot[h])
+            h = (h + 1) & (VOTE_SLOTS - 1);
+        vote_slot[h] = (unsigned short)(i + 1);
+    }
+}
+
+static const vote_word_t *vote_find(const char *w, size_t n)
+{
+    for (size_t h = tg_fnv1a(w, n) & (VOTE_SLOTS - 1); vote_slot[h];
+         h = (h + 1) & (VOTE_SLOTS - 1)) {
+        const vote_word_t *e = &vote_words[vote_slot[h] - 1];
+        if (!strncmp(e->w, w, n) && e->w[n] == '\0')
+            return e;
+    }
+    return NULL;
 }
 
 /* Bytes that end a word: ASCII that is not a letter.  Bytes of UTF-8
@@ -392,6 +422,7 @@ static void count_votes(const char *text, size_t len, unsigned votes[V_COUNT], s
         len = VOTE_BYTES;
     memset(votes, 0, V_COUNT * sizeof *votes);
     *words = 0;
+    pthread_once(&vote_once, vote_index);
     size_t i = 0;
     while (i < len) {
         size_t p = punct_len(s + i, len - i);
@@ -412,13 +443,10 @@ static void count_votes(const char *text, size_t len, unsigned votes[V_COUNT], s
         (*words)++;
         if (!fits)
             continue;
-        w[n] = '\0';
-        const char *key = w;
-        const void *hit =
-            bsearch(key, vote_words, TG_ARRAY_LEN(vote_words), sizeof vote_words[0], word_cmp);
+        const vote_word_t *hit = vote_find(w, n);
         if (!hit)
             continue;
-        unsigned langs = ((const vote_word_t *)hit)->langs;
+        unsigned langs = hit->langs;
         for (unsigned l = 0; l < V_COUNT; l++)
             if (langs & (1u << l))
                 votes[l]++;
@@ -513,9 +541,6 @@ static int subset_conf(char *path, size_t len)
 
 tg_status_t tg_langid_new(tg_langid_t **out)
 {
-    /* the vote's bsearch needs its words in order */
-    for (size_t i = 1; i < TG_ARRAY_LEN(vote_words); i++)
-        assert(strcmp(vote_words[i - 1].w, vote_words[i].w) < 0);
     *out = NULL;
     char conf[64];
     int fd = subset_conf(conf, sizeof conf);
