@@ -755,8 +755,11 @@ static void *helper(void *arg)
     return NULL;
 }
 
+/* The store's pool, made by the first list (the background syncer's or
+ * the caller's: under the store's lock). */
 static struct sync_pool *pool_of(tg_store_t *s)
 {
+    pthread_mutex_lock(&s->mu);
     if (!s->pool) {
         struct sync_pool *p = tg_xcalloc(1, sizeof *p);
         pthread_mutex_init(&p->use, NULL);
@@ -765,7 +768,9 @@ static struct sync_pool *pool_of(tg_store_t *s)
         pthread_cond_init(&p->done, NULL);
         s->pool = p;
     }
-    return s->pool;
+    struct sync_pool *p = s->pool;
+    pthread_mutex_unlock(&s->mu);
+    return p;
 }
 
 static void pool_free(struct sync_pool *p)
