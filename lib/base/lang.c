@@ -81,8 +81,9 @@ struct tg_langid {
 /* The languages (V_ES..V_NL), then the two counts of the second vote,
  * Spanish against English: W_ES counts Spanish's own words and those it
  * shares with its neighbours but not with English ("de", "que", "el"),
- * W_EN English's own and those it shares with German or Dutch ("in",
- * "is", "was"). */
+ * W_EN English's own and common ones its first list leaves out because
+ * a neighbour has them too, or for want of room ("in", "is", "was",
+ * "for"). */
 enum {
     V_ES,
     V_EN,
@@ -107,7 +108,7 @@ static const char *const vote_code[V_LANGS] = {"es", "en", "pt", "gl", "ca",
  * "o", "e", "da", "dos", which Spanish has too).  The W_ES and W_EN words
  * count only in the second vote: Spanish's shared with its neighbours and
  * not English words ("a", "no", "he", "me", "son", "sin" are both), and
- * English's shared with German, Dutch or Italian.  Sorted by word (C
+ * common English words that are not Spanish ones.  Sorted by word (C
  * locale, bytes), one entry per word; a word in two lists has both
  * bits. */
 #define B(l) (1u << (l))
