@@ -78,11 +78,11 @@ struct tg_langid {
 
 /* ==== The function-word vote =============================================== */
 
-/* The languages (V_ES..V_NL), then the two counts of the second vote,
- * Spanish against English: W_ES counts Spanish's own words and those it
- * shares with its neighbours but not with English ("de", "que", "el"),
- * W_EN English's own and common ones its first list leaves out because
- * a neighbour has them too, or for want of room ("in", "is", "was",
+/* The languages (V_ES..V_NL), then the words only the second vote,
+ * Spanish against English, counts (with each language's own): W_ES those
+ * Spanish shares with its neighbours but not with English ("de", "que",
+ * "el"), W_EN common English ones its first list leaves out because a
+ * neighbour has them too, or for want of room ("in", "is", "was",
  * "for"). */
 enum {
     V_ES,
@@ -451,11 +451,17 @@ static void count_votes(const char *text, size_t len, unsigned votes[V_COUNT], s
         for (unsigned l = 0; l < V_COUNT; l++)
             if (langs & (1u << l))
                 votes[l]++;
-        if (langs & (1u << V_ES))
-            votes[W_ES]++;
-        if (langs & (1u << V_EN))
-            votes[W_EN]++;
     }
+}
+
+/* The most votes of any neighbour (Portuguese to Dutch). */
+static unsigned neighbours(const unsigned votes[V_COUNT])
+{
+    unsigned most = 0;
+    for (unsigned l = V_PT; l < V_LANGS; l++)
+        if (votes[l] > most)
+            most = votes[l];
+    return most;
 }
 
 /* Spanish or English, whichever has more votes, and the most votes of any
@@ -463,18 +469,15 @@ static void count_votes(const char *text, size_t len, unsigned votes[V_COUNT], s
 static unsigned leader(const unsigned votes[V_COUNT], unsigned *next)
 {
     unsigned best = votes[V_ES] >= votes[V_EN] ? V_ES : V_EN;
-    *next = 0;
-    for (unsigned l = 0; l < V_LANGS; l++)
-        if (l != best && votes[l] > *next)
-            *next = votes[l];
+    unsigned other = votes[best == V_ES ? V_EN : V_ES], n = neighbours(votes);
+    *next = other > n ? other : n;
     return best;
 }
 
-int tg_langid_vote(const char *text, size_t len, char code[8])
+/* What the counted votes decide: 1 with "es" or "en" in code, else 0. */
+static int decide(const unsigned votes[V_COUNT], size_t words, char code[8])
 {
-    unsigned votes[V_COUNT], next;
-    size_t words;
-    count_votes(text, len, votes, &words);
+    unsigned next;
     unsigned best = leader(votes, &next);
     /* a long text: many votes and a wide margin; a short one (a paragraph
      * of 25 words has three or four of these words) also when no other
@@ -490,19 +493,23 @@ int tg_langid_vote(const char *text, size_t len, char code[8])
          * the words each shares with its neighbours and not with the other
          * decide between them, when no neighbour has a word of its own
          * to speak of */
-        best = votes[W_ES] >= votes[W_EN] ? V_ES : V_EN;
-        unsigned mine = votes[best == V_ES ? W_ES : W_EN];
-        unsigned theirs = votes[best == V_ES ? W_EN : W_ES];
-        unsigned neighbour = 0;
-        for (unsigned l = V_PT; l < V_LANGS; l++)
-            if (votes[l] > neighbour)
-                neighbour = votes[l];
+        unsigned es = votes[V_ES] + votes[W_ES], en = votes[V_EN] + votes[W_EN];
+        best = es >= en ? V_ES : V_EN;
+        unsigned mine = best == V_ES ? es : en, theirs = best == V_ES ? en : es;
         if (!(mine >= MIN_VOTES && mine >= WIDE_MARGIN * theirs && votes[best] > 0 &&
-              votes[best] >= VOTE_MARGIN * neighbour))
+              votes[best] >= VOTE_MARGIN * neighbours(votes)))
             return 0;
     }
     strcpy(code, vote_code[best]);
     return 1;
+}
+
+int tg_langid_vote(const char *text, size_t len, char code[8])
+{
+    unsigned votes[V_COUNT];
+    size_t words;
+    count_votes(text, len, votes, &words);
+    return decide(votes, words, code);
 }
 
 /* The languages an archive of this kind holds, or that are easily mistaken
@@ -569,7 +576,10 @@ void tg_langid_free(tg_langid_t *li)
 void tg_langid_guess(tg_langid_t *li, const char *text, size_t len, char code[8])
 {
     strcpy(code, "und");
-    if (tg_langid_vote(text, len, code))
+    unsigned votes[V_COUNT];
+    size_t words;
+    count_votes(text, len, votes, &words);
+    if (decide(votes, words, code))
         return;
     if (len > SAMPLE_BYTES) {
         /* cut at a character boundary */
@@ -589,10 +599,9 @@ void tg_langid_guess(tg_langid_t *li, const char *text, size_t len, char code[8]
     if (strchr(r + 1, '[') && len < MIN_AMBIGUOUS_BYTES) {
         /* too short for n-grams alone: their first guess stands only if
          * it is Spanish or English and the function words agree (some
-         * for it, none for any other language) */
-        unsigned votes[V_COUNT], next;
-        size_t words;
-        count_votes(text, len, votes, &words);
+         * for it, none for any other language), as counted above: the
+         * same text, under SAMPLE_BYTES */
+        unsigned next;
         unsigned best = leader(votes, &next);
         if (!(n == 2 && !memcmp(r + 1, vote_code[best], 2) && votes[best] > 0 && next == 0))
             return;
